@@ -1,0 +1,64 @@
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type { Config } from '@dreamify/core'
+import type { Db } from '@dreamify/db'
+import { createImageUrlSigner } from './lib/image-urls.ts'
+import { authPlugin } from './plugins/auth.ts'
+import { docsPlugin } from './plugins/docs.ts'
+import { installErrorHandling } from './plugins/errors.ts'
+import { installValidation } from './plugins/validation.ts'
+import { authRoutes } from './routes/auth.ts'
+import { childrenRoutes } from './routes/children.ts'
+import { healthRoutes } from './routes/health.ts'
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  logger?: FastifyServerOptions['loggerInstance']
+}
+
+/** Builds the whole API as a ready Fastify instance; it opens no connection and listens on nothing. */
+export async function buildApp({ config, db, logger }: AppDeps) {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit: config.http.bodyLimit,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
+    },
+    requestIdHeader: false,
+    trustProxy: true,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  installValidation(app)
+  // JSON only: a text/plain body is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain')
+  installErrorHandling(app)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } })
+  await app.register(cors, { origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: false })
+  await app.register(docsPlugin)
+  await app.register(authPlugin, { config })
+
+  const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
+
+  await app.register(healthRoutes, { db })
+  await app.register(authRoutes, { prefix: '/api', db })
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', scope.authenticate)
+      await scope.register(childrenRoutes, { db, images, requestAvatar: async () => null })
+    },
+    { prefix: '/api' },
+  )
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

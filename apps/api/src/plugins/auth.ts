@@ -1,0 +1,54 @@
+import fastifyJwt from '@fastify/jwt'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError, type Config } from '@dreamify/core'
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string; scope?: string }
+    user: { sub: string; scope?: string }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authenticate: (request: FastifyRequest) => Promise<void>
+    signAccessToken: (parentId: string) => { access_token: string; token_type: 'Bearer'; expires_in: number }
+  }
+  interface FastifyRequest {
+    parentId: string
+  }
+}
+
+/** Bearer tokens: HS256 only (so `alg: none` and algorithm swaps are refused), with an expiry. */
+export const authPlugin = fp(
+  async (app: FastifyInstance, { config }: { config: Config }) => {
+    await app.register(fastifyJwt, {
+      secret: config.auth.jwtSecret,
+      sign: { algorithm: 'HS256', expiresIn: config.auth.tokenTtlSeconds },
+      verify: { algorithms: ['HS256'] },
+    })
+    app.decorateRequest('parentId', '')
+
+    app.decorate('authenticate', async (request: FastifyRequest) => {
+      let payload: { sub?: unknown; scope?: unknown }
+      try {
+        payload = await request.jwtVerify()
+      } catch {
+        throw new AppError('UNAUTHORIZED', 'a valid bearer token is required in the Authorization header')
+      }
+      // Scoped tokens (an SSE stream's) are good only where they are meant for.
+      if (typeof payload.sub !== 'string' || payload.scope !== undefined) {
+        throw new AppError('UNAUTHORIZED', 'a valid bearer token is required in the Authorization header')
+      }
+      request.parentId = payload.sub
+    })
+
+    app.decorate('signAccessToken', (parentId: string) => ({
+      access_token: app.jwt.sign({ sub: parentId }),
+      token_type: 'Bearer' as const,
+      expires_in: config.auth.tokenTtlSeconds,
+    }))
+  },
+  { name: 'auth' },
+)

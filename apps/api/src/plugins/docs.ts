@@ -1,0 +1,35 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { ERROR_CODES } from '@dreamify/core'
+
+const errorList = Object.entries(ERROR_CODES)
+  .map(([code, { status, description }]) => `| \`${code}\` | ${status} | ${description} |`)
+  .join('\n')
+
+/** OpenAPI 3 from the route schemas, served at /docs (Swagger UI) and /docs/json. */
+export const docsPlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Dreamify API',
+          version: '0.1.0',
+          description: `Personalised, illustrated bedtime stories.\n\nEvery error answers \`{statusCode, code, error, message}\`. Codes:\n\n| code | status | meaning |\n|---|---|---|\n${errorList}`,
+        },
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        tags: [
+          { name: 'auth', description: 'Parent accounts and tokens' },
+          { name: 'children', description: "Children's profiles" },
+          { name: 'stories', description: 'Story generation and the library' },
+          { name: 'jobs', description: 'Progress of generation jobs' },
+          { name: 'health', description: 'Liveness and readiness' },
+        ],
+      },
+    })
+    await app.register(swaggerUi, { routePrefix: '/docs' })
+  },
+  { name: 'docs' },
+)

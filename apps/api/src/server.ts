@@ -1,0 +1,26 @@
+// The API process: read config, build, listen, and close cleanly on SIGTERM/SIGINT.
+import closeWithGrace from 'close-with-grace'
+import { ConfigError, createLogger, loadConfig } from '@dreamify/core'
+import { createDatabase } from '@dreamify/db'
+import { buildApp } from './app.ts'
+
+let config
+try {
+  config = loadConfig()
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error
+  console.error(error.message)
+  process.exit(1)
+}
+const logger = createLogger(config.logLevel, 'api')
+const db = createDatabase({ url: config.database.url, poolSize: config.database.poolSize })
+const app = await buildApp({ config, db, logger })
+
+closeWithGrace({ delay: config.http.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
+  if (err) logger.error({ err }, 'shutting down after an error')
+  else logger.info({ signal }, 'shutting down')
+  await app.close()
+  await db.destroy()
+})
+
+await app.listen({ port: config.http.port, host: config.http.host })

@@ -1,0 +1,27 @@
+// The original product's vocabularies. The database enforces the same lists (see the initial migration).
+export const AGE_RANGES = ['0-3', '4-6', '7-9', '10-13'] as const
+export const SEXES = ['Male', 'Female'] as const
+export const EYE_COLORS = ['Blue', 'Brown', 'Green', 'Hazel', 'Amber', 'Gray'] as const
+export const HAIR_TYPES = ['Straight', 'Wavy', 'Curly', 'Kinky', 'Bald'] as const
+export const HAIR_COLORS = ['Blonde', 'Brown', 'Black', 'Red', 'Auburn', 'Gray', 'White', 'Bald'] as const
+export const IMAGE_STYLES = ['Cartoon', 'Realistic', 'Fantasy', 'Watercolor', 'Anime'] as const
+export const STORY_GENRES = ['Fantasy', 'Adventure', 'Educational'] as const
+
+export const JOB_KINDS = ['story', 'avatar', 'image'] as const
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const
+export const JOB_STAGES = ['queued', 'writing', 'illustrating', 'saving', 'done'] as const
+export const IMAGE_STATUSES = ['pending', 'ready', 'failed'] as const
+
+export type AgeRange = (typeof AGE_RANGES)[number]
+export type Sex = (typeof SEXES)[number]
+export type EyeColor = (typeof EYE_COLORS)[number]
+export type HairType = (typeof HAIR_TYPES)[number]
+export type HairColor = (typeof HAIR_COLORS)[number]
+export type ImageStyle = (typeof IMAGE_STYLES)[number]
+export type StoryGenre = (typeof STORY_GENRES)[number]
+export type JobKind = (typeof JOB_KINDS)[number]
+export type JobStatus = (typeof JOB_STATUSES)[number]
+export type JobStage = (typeof JOB_STAGES)[number]
+export type ImageStatus = (typeof IMAGE_STATUSES)[number]
+
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled']

@@ -1,0 +1,45 @@
+import pino, { type Logger, type LoggerOptions } from 'pino'
+
+// Secrets and children's data never reach the logs: these paths are replaced wherever they appear
+// in a logged object (request headers, job data, bodies logged at debug level).
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'headers.authorization',
+  '*.password',
+  '*.password_hash',
+  '*.access_token',
+  '*.token',
+  '*.apiKey',
+  '*.api_key',
+  '*.name',
+  '*.first_name',
+  '*.last_name',
+  '*.email',
+  '*.topic',
+  '*.prompt',
+  '*.ethnicity',
+  '*.fav_animals',
+  '*.fav_activities',
+  '*.fav_shows',
+  '*.content',
+]
+
+export function loggerOptions(level: string, name: string): LoggerOptions {
+  return {
+    name,
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Pretty output only for a person at a terminal; JSON everywhere else.
+    ...(process.stdout.isTTY && process.env.NODE_ENV !== 'production'
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }
+      : {}),
+  }
+}
+
+export function createLogger(level: string, name: string): Logger {
+  return pino(loggerOptions(level, name))
+}
+
+export type { Logger }

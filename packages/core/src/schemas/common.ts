@@ -1,0 +1,22 @@
+import Type from 'typebox'
+
+/** A string that must hold something besides white space. The error formatter names the rule. */
+export const NON_BLANK = '\\S'
+export const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NON_BLANK })
+export const OptionalText = (maxLength: number) => Type.Optional(Type.Union([Text(maxLength), Type.Null()]))
+
+export const Uuid = Type.String({ format: 'uuid' })
+// Typed as Date on the server (what Postgres gives us); the response serialiser writes ISO 8601 text.
+export const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' })
+
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String(),
+    error: Type.String(),
+    message: Type.String(),
+  },
+  { $id: 'ErrorResponse', description: 'The one error shape of every 4xx and 5xx answer.' },
+)
+
+export const GenerationError = Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()])

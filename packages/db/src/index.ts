@@ -1,0 +1,6 @@
+export * from './database.ts'
+export * from './schema.ts'
+export * from './migrate.ts'
+export * from './parents.ts'
+export * from './children.ts'
+export * from './errors.ts'

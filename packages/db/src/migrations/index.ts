@@ -1,0 +1,8 @@
+import type { Migration } from 'kysely/migration'
+import * as initial from './2026-11-24T00-00_initial.ts'
+
+// Every migration, by name, in order. Listed explicitly so that bundling or type stripping can never
+// lose one; names are dated so they sort.
+export const migrations: Record<string, Migration> = {
+  '2026-11-24T00-00_initial': initial,
+}

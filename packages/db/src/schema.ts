@@ -1,0 +1,120 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type {
+  AgeRange, EyeColor, HairColor, HairType, ImageStatus, ImageStyle, JobKind, JobStage, JobStatus, Sex, StoryGenre,
+} from '@dreamify/core'
+
+type CreatedAt = ColumnType<Date, never, never>
+type UpdatedAt = ColumnType<Date, never, Date>
+
+export interface ParentsTable {
+  id: Generated<string>
+  first_name: string
+  last_name: string
+  email: string
+  password_hash: string
+  created_at: CreatedAt
+}
+
+export interface ChildrenTable {
+  id: Generated<string>
+  parent_id: string
+  name: string
+  age_range: AgeRange
+  sex: Sex
+  eye_color: EyeColor
+  hair_type: HairType
+  hair_color: HairColor
+  ethnicity: string
+  fav_animals: string | null
+  fav_activities: string | null
+  fav_shows: string | null
+  avatar_image_id: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface StoriesTable {
+  id: Generated<string>
+  parent_id: string
+  child_id: string
+  topic: string
+  story_genre: StoryGenre
+  image_style: ImageStyle
+  chapters_total: number
+  title: string | null
+  job_id: string | null
+  created_at: CreatedAt
+  completed_at: Date | null
+}
+
+export interface ChaptersTable {
+  id: Generated<string>
+  story_id: string
+  number: number
+  title: string
+  content: string
+  image_status: Generated<ImageStatus>
+  image_id: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface ImagesTable {
+  id: Generated<string>
+  parent_id: string
+  child_id: string
+  story_id: string | null
+  content_type: string
+  bytes: Buffer
+  byte_size: number
+  created_at: CreatedAt
+}
+
+export interface JobsTable {
+  id: string
+  parent_id: string
+  kind: JobKind
+  status: Generated<JobStatus>
+  stage: Generated<JobStage>
+  percent: Generated<number>
+  chapters_total: Generated<number>
+  chapters_illustrated: Generated<number>
+  story_id: string | null
+  child_id: string | null
+  chapter_number: number | null
+  error_code: string | null
+  error_message: string | null
+  attempts: Generated<number>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  finished_at: Date | null
+}
+
+export interface IdempotencyKeysTable {
+  parent_id: string
+  key: string
+  route: string
+  request_hash: string
+  response_status: number | null
+  response_body: unknown
+  created_at: CreatedAt
+  expires_at: Date
+}
+
+export interface Database {
+  parents: ParentsTable
+  children: ChildrenTable
+  stories: StoriesTable
+  chapters: ChaptersTable
+  images: ImagesTable
+  jobs: JobsTable
+  idempotency_keys: IdempotencyKeysTable
+}
+
+export type ParentRow = Selectable<ParentsTable>
+export type ChildRow = Selectable<ChildrenTable>
+export type NewChild = Insertable<ChildrenTable>
+export type ChildUpdate = Updateable<ChildrenTable>
+export type StoryRow = Selectable<StoriesTable>
+export type ChapterRow = Selectable<ChaptersTable>
+export type JobRow = Selectable<JobsTable>
