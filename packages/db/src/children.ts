@@ -26,6 +26,10 @@ export const childRepository = {
       .executeTakeFirst()
   },
 
+  find(db: Db, childId: string) {
+    return db.selectFrom('children').selectAll().where('id', '=', childId).executeTakeFirst()
+  },
+
   updateOwned(db: Db, parentId: string, childId: string, changes: ChildUpdate) {
     return db
       .updateTable('children')

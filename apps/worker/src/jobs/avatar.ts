@@ -1,0 +1,36 @@
+import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
+import { childRepository, imageRepository, jobRepository } from '@dreamify/db'
+import { buildAvatarPrompt, describeCharacter } from '@dreamify/prompts'
+import type { JobDefinition } from './definition.ts'
+
+/** Draws a child's portrait. The old one stays until the new one is stored. */
+export const avatarJob: JobDefinition<typeof QUEUES.avatar> = {
+  queue: QUEUES.avatar,
+  concurrency: (config) => config.worker.imageConcurrency,
+  ratePerMinute: (config) => config.worker.imagesPerMinute,
+  ownerJobId: ({ jobId }) => jobId,
+
+  async run({ jobId }, { db, provider, signal }) {
+    const job = await jobRepository.find(db, jobId)
+    if (!job || FINISHED_JOB_STATUSES.includes(job.status) || !job.child_id) return
+    const child = await childRepository.find(db, job.child_id)
+    if (!child) return
+    if (!(await jobRepository.advance(db, jobId, { stage: 'illustrating', percent: 10, attempt: true }))) return
+
+    const image = await provider.drawImage(buildAvatarPrompt({ character: describeCharacter(child) }), signal, 'avatar')
+    await db.transaction().execute(async (tx) => {
+      const current = await jobRepository.lock(tx, jobId)
+      if (!current || FINISHED_JOB_STATUSES.includes(current.status)) return
+      const previous = await tx.selectFrom('children').select('avatar_image_id').where('id', '=', child.id).forUpdate().executeTakeFirst()
+      if (!previous) return
+      const imageId = await imageRepository.insert(tx, { parent_id: child.parent_id, child_id: child.id, content_type: image.contentType, bytes: image.bytes })
+      await tx.updateTable('children').set({ avatar_image_id: imageId }).where('id', '=', child.id).execute()
+      if (previous.avatar_image_id) await imageRepository.delete(tx, previous.avatar_image_id)
+      await jobRepository.complete(tx, jobId)
+    })
+  },
+
+  async fail({ jobId }, failure, { db }) {
+    await jobRepository.fail(db, jobId, failure)
+  },
+}

@@ -1,0 +1,33 @@
+import type { Config, GenerationErrorCode, Logger, PayloadOf, QueueName, Queues } from '@dreamify/core'
+import type { Db } from '@dreamify/db'
+import type { GenerationProvider } from '../providers/index.ts'
+
+export interface JobContext {
+  db: Db
+  provider: GenerationProvider
+  queues: Queues
+  config: Config
+  logger: Logger
+  /** aborted when the job is cancelled (from any API instance) or the worker shuts down */
+  signal: AbortSignal
+  /** 1 on the first try */
+  attempt: number
+}
+
+export interface JobFailure {
+  code: GenerationErrorCode
+  message: string
+}
+
+/** One job per file: what it consumes, how it runs, and what a failure that will not be retried records. */
+export interface JobDefinition<N extends QueueName> {
+  queue: N
+  /** how many of these one worker process runs at once */
+  concurrency: (config: Config) => number
+  /** provider calls per minute across every worker (0 = none) */
+  ratePerMinute: (config: Config) => number
+  /** the Postgres job whose cancellation stops this one */
+  ownerJobId: (payload: PayloadOf[N]) => string
+  run: (payload: PayloadOf[N], context: JobContext) => Promise<void>
+  fail: (payload: PayloadOf[N], failure: JobFailure, context: Omit<JobContext, 'signal' | 'attempt'>) => Promise<void>
+}

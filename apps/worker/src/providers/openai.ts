@@ -1,0 +1,125 @@
+import OpenAI from 'openai'
+import type { Config } from '@dreamify/core'
+import { storyResponseFormat } from '@dreamify/prompts'
+import { type GeneratedImage, type GenerationProvider, ProviderError, type StoryRequest, type Usage } from './provider.ts'
+
+type OpenAIConfig = Config['generation']['openai']
+
+const DOWNLOAD_TIMEOUT_MS = 30_000
+const MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+/**
+ * The official SDK against OpenAI or any OpenAI-compatible server. The SDK's own retries are off:
+ * retrying and pausing on 429 are the queue's job, shared by every worker.
+ */
+export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
+  const client = new OpenAI({ apiKey: config.apiKey ?? null, baseURL: config.baseURL ?? null, timeout: config.timeoutMs, maxRetries: 0 })
+  const provider: GenerationProvider = {
+    name: 'openai',
+    storyFormat: config.structuredOutput ? 'json' : 'tagged',
+
+    async *writeStory(request: StoryRequest, signal: AbortSignal) {
+      const body = {
+        model: config.textModel,
+        messages: [
+          { role: 'system' as const, content: request.messages.system },
+          { role: 'user' as const, content: request.messages.user },
+        ],
+        ...(request.format === 'json' ? { response_format: storyResponseFormat(request.chapters) as unknown as OpenAI.ResponseFormatJSONSchema } : {}),
+      }
+      try {
+        if (!request.stream) {
+          const completion = await client.chat.completions.create({ ...body, stream: false }, { signal })
+          report(provider, 'text', completion.usage?.total_tokens)
+          const message = completion.choices[0]?.message
+          if (message?.refusal) throw new ProviderError('permanent', 'PROVIDER_REFUSED', message.refusal)
+          yield message?.content ?? ''
+          return
+        }
+        const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal })
+        for await (const chunk of stream) {
+          if (chunk.usage) report(provider, 'text', chunk.usage.total_tokens)
+          const delta = chunk.choices[0]?.delta
+          if (delta?.refusal) throw new ProviderError('permanent', 'PROVIDER_REFUSED', delta.refusal)
+          if (delta?.content) yield delta.content
+        }
+      } catch (error) {
+        throw classify(error)
+      }
+    },
+
+    async drawImage(prompt: string, signal: AbortSignal): Promise<GeneratedImage> {
+      try {
+        const response = await client.images.generate(
+          { model: config.imageModel, prompt, n: 1, size: config.imageSize as OpenAI.ImageGenerateParams['size'], quality: config.imageQuality as OpenAI.ImageGenerateParams['quality'] },
+          { signal },
+        )
+        report(provider, 'image', response.usage?.total_tokens)
+        const image = response.data?.[0]
+        if (image?.b64_json) return { bytes: Buffer.from(image.b64_json, 'base64'), contentType: `image/${response.output_format ?? 'png'}` }
+        if (image?.url) return await download(image.url, signal)
+        throw new ProviderError('transient', 'IMAGE_UNAVAILABLE', 'the image answer held neither b64_json nor url')
+      } catch (error) {
+        throw classify(error)
+      }
+    },
+  }
+  return provider
+}
+
+function report(provider: GenerationProvider, kind: Usage['kind'], tokens: number | undefined) {
+  if (tokens) provider.onUsage?.({ kind, tokens })
+}
+
+/** Some servers answer with a URL instead of the bytes: fetched with a timeout, its status and type checked. */
+async function download(url: string, signal: AbortSignal): Promise<GeneratedImage> {
+  const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]) })
+  if (!response.ok) {
+    throw new ProviderError(response.status >= 500 ? 'transient' : 'permanent', 'IMAGE_UNAVAILABLE', `image download answered ${response.status}`, { status: response.status })
+  }
+  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() ?? ''
+  if (!contentType.startsWith('image/')) throw new ProviderError('permanent', 'IMAGE_UNAVAILABLE', `image download has content type ${JSON.stringify(contentType)}`)
+  const bytes = Buffer.from(await response.arrayBuffer())
+  if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) throw new ProviderError('permanent', 'IMAGE_UNAVAILABLE', `image download has ${bytes.length} bytes`)
+  return { bytes, contentType }
+}
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms'))
+  if (Number.isFinite(ms) && ms > 0) return ms
+  const seconds = headers?.get('retry-after')
+  if (!seconds) return undefined
+  const asNumber = Number(seconds)
+  if (Number.isFinite(asNumber)) return asNumber * 1000
+  const date = Date.parse(seconds)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+/** Maps the SDK's errors onto the queue's failure policy. */
+export function classify(error: unknown): unknown {
+  if (error instanceof ProviderError) return error
+  if (error instanceof OpenAI.APIUserAbortError) return error
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', `provider unreachable: ${error.message}`, { cause: error })
+  }
+  if (error instanceof OpenAI.APIError) {
+    const status = error.status ?? 0
+    const code = (error.code ?? '') as string
+    if (status === 429) {
+      return new ProviderError('rate_limited', 'PROVIDER_UNAVAILABLE', 'provider rate limit', { status, retryAfterMs: retryAfterMs(error.headers) ?? 10_000, cause: error })
+    }
+    if (status >= 500 || status === 408 || status === 409) {
+      return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', `provider answered ${status}`, { status, cause: error })
+    }
+    if (status === 401 || status === 403) return new ProviderError('permanent', 'PROVIDER_AUTH', `provider refused our credentials (${status})`, { status, cause: error })
+    if (code === 'content_policy_violation' || /content.?policy|safety/i.test(error.message)) {
+      return new ProviderError('permanent', 'PROVIDER_REFUSED', 'the provider refused the request under its content policy', { status, cause: error })
+    }
+    return new ProviderError('permanent', 'PROVIDER_REJECTED', `provider rejected the request (${status}): ${error.message}`, { status, cause: error })
+  }
+  // A stream that broke off mid-way surfaces as a plain error from the body reader.
+  if (error instanceof Error && /terminated|ECONNRESET|socket|aborted|premature/i.test(error.message)) {
+    return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', `provider connection broke: ${error.message}`, { cause: error })
+  }
+  return error
+}

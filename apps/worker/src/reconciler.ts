@@ -1,0 +1,76 @@
+import type { Queue } from 'bullmq'
+import { type Logger, QUEUES, queueJobId, type Queues } from '@dreamify/core'
+import { chapterRepository, jobRepository, type Db, type JobRow } from '@dreamify/db'
+
+// A job that has not moved for this long is checked against the queues.
+export const STALE_AFTER_MS = 20_000
+const INTERVAL_MS = 10_000
+const BATCH = 100
+/** A job driven again this many times without finishing fails instead of looping forever. */
+export const MAX_DRIVES = 12
+
+const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'])
+
+type QueueRef = { queue: Queue; id: string; name: string; data: object }
+
+/**
+ * Postgres is the record and Redis only the transport: an accepted story whose queue entry was
+ * never written (Redis down at the time) or was lost (a flush, a failover without persistence)
+ * is found here and driven again. Deterministic queue job ids make a double drive harmless.
+ */
+export function startReconciler({ db, queues, logger, staleAfterMs = STALE_AFTER_MS, intervalMs = INTERVAL_MS }: { db: Db; queues: Queues; logger: Logger; staleAfterMs?: number; intervalMs?: number }) {
+  let running = false
+  const tick = async () => {
+    if (running) return
+    running = true
+    try {
+      const stale = await jobRepository.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
+      for (const job of stale) await reconcile(db, queues, logger, job)
+    } catch (error) {
+      logger.warn({ err: error }, 'reconciler pass failed; trying again next interval')
+    } finally {
+      running = false
+    }
+  }
+  // Jitter keeps many workers from scanning in lockstep.
+  const timer = setInterval(tick, intervalMs + Math.floor(Math.random() * 1000))
+  timer.unref()
+  return { tick, stop: () => clearInterval(timer) }
+}
+
+async function queueRefs(db: Db, queues: Queues, job: JobRow): Promise<{ driver: QueueRef; others: QueueRef[] }> {
+  if (job.kind === 'avatar') {
+    return { driver: { queue: queues[QUEUES.avatar] as Queue, id: queueJobId.avatar(job.id), name: QUEUES.avatar, data: { jobId: job.id } }, others: [] }
+  }
+  if (job.kind === 'image') {
+    const data = { jobId: job.id, storyId: job.story_id!, chapterNumber: job.chapter_number! }
+    return { driver: { queue: queues[QUEUES.chapterImage] as Queue, id: queueJobId.chapterImage(job.id, job.chapter_number!), name: QUEUES.chapterImage, data }, others: [] }
+  }
+  // A story is driven by its text step, which resumes where Postgres says it is (it re-enqueues
+  // the pending illustrations and completes a fully settled story); its image jobs also count as alive.
+  const pending = (await chapterRepository.listByStory(db, job.story_id!)).filter((c) => c.image_status === 'pending')
+  return {
+    driver: { queue: queues[QUEUES.storyText] as Queue, id: queueJobId.storyText(job.id), name: QUEUES.storyText, data: { jobId: job.id } },
+    others: pending.map((c) => ({ queue: queues[QUEUES.chapterImage] as Queue, id: queueJobId.chapterImage(job.id, c.number), name: QUEUES.chapterImage, data: {} })),
+  }
+}
+
+async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
+  const { driver, others } = await queueRefs(db, queues, job)
+  for (const ref of [driver, ...others]) {
+    if (LIVE_STATES.has(await ref.queue.getJobState(ref.id))) {
+      await jobRepository.touch(db, job.id)
+      return
+    }
+  }
+  if (job.attempts >= MAX_DRIVES) {
+    logger.warn({ jobId: job.id }, 'job kept stalling; failing it')
+    await jobRepository.fail(db, job.id, { code: 'INTERNAL', message: 'the job was retried too many times without finishing' })
+    return
+  }
+  // A finished copy under the same id would make the add a no-op; drop it first.
+  await driver.queue.remove(driver.id).catch(() => 0)
+  await driver.queue.add(driver.name, driver.data, { jobId: driver.id })
+  await jobRepository.touch(db, job.id)
+  logger.info({ jobId: job.id, kind: job.kind }, 'job had no queue entry; driven again')
+}

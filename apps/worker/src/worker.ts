@@ -1,0 +1,125 @@
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { Value } from 'typebox/value'
+import { type Config, type Logger, PAYLOADS, QUEUES, type QueueName, type Queues } from '@dreamify/core'
+import type { Db } from '@dreamify/db'
+import { act, decide } from './failures.ts'
+import type { JobDefinition } from './jobs/definition.ts'
+import { JOBS } from './jobs/index.ts'
+import type { GenerationProvider } from './providers/index.ts'
+
+export interface WorkerDeps {
+  config: Config
+  db: Db
+  provider: GenerationProvider
+  queues: Queues
+  /** BullMQ's connection for workers (blocking commands; must allow an offline queue) */
+  connection: Redis
+  /** a connection of its own for the cancellation channel (a subscriber can do nothing else) */
+  subscriber: Redis
+  logger: Logger
+  jobs?: ReadonlyArray<JobDefinition<QueueName>>
+}
+
+// Tuned so a worker killed with SIGKILL has its jobs picked up again within about 15 s
+// (BullMQ's defaults take 30–60 s): locks expire after 10 s, checked every 5 s.
+export const STALLED = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 3 }
+
+export const cancellationChannel = (prefix: string) => `${prefix}:cancellations`
+
+/** Fails at start-up when a queue has no handler or two. */
+export function checkRegistry(jobs: ReadonlyArray<JobDefinition<QueueName>>): void {
+  for (const queue of Object.values(QUEUES)) {
+    const count = jobs.filter((job) => job.queue === queue).length
+    if (count !== 1) throw new Error(`queue ${queue} has ${count} handlers; it needs exactly one`)
+  }
+}
+
+export function buildWorker(deps: WorkerDeps) {
+  const { config, db, provider, queues, connection, subscriber, logger } = deps
+  const jobs = deps.jobs ?? JOBS
+  checkRegistry(jobs)
+  const prefix = config.redis.queuePrefix
+  const shutdown = new AbortController()
+  // In-flight steps by the Postgres job they belong to, so a cancellation can reach them.
+  const inFlight = new Map<string, Set<AbortController>>()
+
+  const workers = jobs.map((definition) => {
+    const queue: Queue = queues[definition.queue] as Queue
+    const rate = definition.ratePerMinute(config)
+    return new Worker(
+      definition.queue,
+      async (job: Job, _token?: string, bullSignal?: AbortSignal) => {
+        if (!Value.Check(PAYLOADS[definition.queue], job.data)) {
+          throw new UnrecoverableError(`invalid payload for ${definition.queue}: ${[...Value.Errors(PAYLOADS[definition.queue], job.data)][0]?.message}`)
+        }
+        const payload = job.data
+        const owner = definition.ownerJobId(payload)
+        const log = logger.child({ queue: definition.queue, jobId: owner, queueJobId: job.id, ...('storyId' in payload ? { storyId: payload.storyId } : {}) })
+        const abort = new AbortController()
+        const signals = [abort.signal, shutdown.signal, ...(bullSignal ? [bullSignal] : [])]
+        const context = { db, provider, queues, config, logger: log, signal: AbortSignal.any(signals), attempt: job.attemptsMade + 1 }
+        const set = inFlight.get(owner) ?? new Set()
+        set.add(abort).valueOf()
+        inFlight.set(owner, set)
+        const started = performance.now()
+        try {
+          log.debug({ attempt: context.attempt }, 'step started')
+          await definition.run(payload, context)
+          log.info({ ms: Math.round(performance.now() - started) }, 'step done')
+        } catch (error) {
+          // A shutdown hands the job back (BullMQ retries it elsewhere); a cancellation just stops.
+          if (abort.signal.aborted) return
+          if (shutdown.signal.aborted) throw error
+          const decision = decide(error, job, false)
+          log.warn({ err: error, decision: decision.action, attempt: context.attempt }, 'step failed')
+          await act(decision, error, queue, (failure) => definition.fail(payload, failure, { db, provider, queues, config, logger: log }))
+        } finally {
+          set.delete(abort)
+          if (set.size === 0) inFlight.delete(owner)
+        }
+      },
+      {
+        connection,
+        prefix,
+        concurrency: definition.concurrency(config),
+        ...(rate > 0 ? { limiter: { max: rate, duration: 60_000 } } : {}),
+        ...STALLED,
+        maxStartedAttempts: 25,
+        autorun: false,
+      },
+    )
+  })
+
+  for (const worker of workers) {
+    worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'queue worker error'))
+  }
+
+  async function onCancellation(channel: string, jobId: string) {
+    if (channel !== cancellationChannel(prefix)) return
+    for (const abort of inFlight.get(jobId) ?? []) abort.abort(new Error('cancelled'))
+  }
+
+  return {
+    workers,
+    async start() {
+      await subscriber.subscribe(cancellationChannel(prefix))
+      subscriber.on('message', onCancellation)
+      for (const worker of workers) void worker.run()
+      await Promise.all(workers.map((worker) => worker.waitUntilReady()))
+    },
+    /** Finishes active jobs within the timeout, then hands the rest back to the queue. */
+    async close(timeoutMs = config.http.shutdownTimeoutMs) {
+      const graceful = Promise.all(workers.map((worker) => worker.close()))
+      const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref())
+      if ((await Promise.race([graceful, timedOut])) === 'timeout') {
+        logger.warn('active jobs did not finish in time; handing them back')
+        shutdown.abort(new Error('shutting down'))
+        await Promise.all(workers.map((worker) => worker.close(true)))
+      }
+      subscriber.off('message', onCancellation)
+    },
+  }
+}
+
+export type DreamifyWorker = ReturnType<typeof buildWorker>

@@ -1,0 +1,89 @@
+import { sql } from 'kysely'
+import type { ImageStyle, StoryGenre } from '@dreamify/core'
+import type { Db, Tx } from './database.ts'
+
+export const storyRepository = {
+  create(
+    tx: Tx,
+    story: { parent_id: string; child_id: string; topic: string; story_genre: StoryGenre; image_style: ImageStyle; chapters_total: number; job_id: string; id?: string },
+  ) {
+    return tx.insertInto('stories').values(story).returningAll().executeTakeFirstOrThrow()
+  },
+
+  /** A story with its current job's state, scoped to the parent. */
+  findOwned(db: Db, parentId: string, storyId: string) {
+    return db
+      .selectFrom('stories')
+      .innerJoin('jobs', 'jobs.id', 'stories.job_id')
+      .select([
+        'stories.id', 'stories.child_id', 'stories.job_id', 'stories.title', 'stories.topic', 'stories.story_genre',
+        'stories.image_style', 'stories.chapters_total', 'stories.created_at', 'stories.completed_at',
+        'jobs.status', 'jobs.error_code', 'jobs.error_message',
+      ])
+      .where('stories.id', '=', storyId)
+      .where('stories.parent_id', '=', parentId)
+      .executeTakeFirst()
+  },
+
+  find(db: Db | Tx, storyId: string) {
+    return db.selectFrom('stories').selectAll().where('id', '=', storyId).executeTakeFirst()
+  },
+
+  /**
+   * A child's library, newest first, by keyset pagination on (created_at, id): stable while new
+   * stories arrive, and one index range scan per page.
+   */
+  listByChild(db: Db, parentId: string, childId: string, page: { limit: number; after?: { createdAt: Date; id: string } }) {
+    let query = db
+      .selectFrom('stories')
+      .innerJoin('jobs', 'jobs.id', 'stories.job_id')
+      .leftJoin('chapters as cover', (join) => join.onRef('cover.story_id', '=', 'stories.id').on('cover.number', '=', 1))
+      .select(['stories.id', 'stories.title', 'stories.created_at', 'jobs.status', 'cover.image_id as cover_image_id'])
+      .where('stories.child_id', '=', childId)
+      .where('stories.parent_id', '=', parentId)
+    if (page.after) {
+      const { createdAt, id } = page.after
+      query = query.where(sql<boolean>`(stories.created_at, stories.id) < (${createdAt}, ${id}::uuid)`)
+    }
+    return query.orderBy('stories.created_at', 'desc').orderBy('stories.id', 'desc').limit(page.limit + 1).execute()
+  },
+
+  setTitle(db: Db | Tx, storyId: string, title: string) {
+    return db.updateTable('stories').set({ title }).where('id', '=', storyId).where('title', 'is', null).execute()
+  },
+
+  markCompleted(db: Db | Tx, storyId: string) {
+    return db.updateTable('stories').set({ completed_at: new Date() }).where('id', '=', storyId).execute()
+  },
+
+  replaceJob(tx: Tx, storyId: string, jobId: string) {
+    return tx.updateTable('stories').set({ job_id: jobId, completed_at: null }).where('id', '=', storyId).execute()
+  },
+
+  async deleteOwned(db: Db | Tx, parentId: string, storyId: string): Promise<boolean> {
+    const result = await db.deleteFrom('stories').where('id', '=', storyId).where('parent_id', '=', parentId).executeTakeFirst()
+    return result.numDeletedRows > 0n
+  },
+
+  async countCreatedSince(db: Db | Tx, parentId: string, since: Date): Promise<number> {
+    const row = await db
+      .selectFrom('stories')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('parent_id', '=', parentId)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow()
+    return Number(row.count)
+  },
+
+  /** The oldest story in the window, to say when the daily limit frees up again. */
+  oldestCreatedSince(db: Db | Tx, parentId: string, since: Date) {
+    return db
+      .selectFrom('stories')
+      .select('created_at')
+      .where('parent_id', '=', parentId)
+      .where('created_at', '>=', since)
+      .orderBy('created_at', 'asc')
+      .limit(1)
+      .executeTakeFirst()
+  },
+}

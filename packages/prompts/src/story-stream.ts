@@ -1,0 +1,20 @@
+import { createJsonStoryParser } from './json-story.ts';
+import { createTaggedStoryParser } from './tagged-story.ts';
+import type { StoryOutputFormat, StoryStreamParser } from './types.ts';
+
+/**
+ * Parses a story while the model streams it.
+ *
+ *   const parser = createStoryStreamParser({ format, chapters });
+ *   for await (const delta of stream) handle(parser.push(delta));
+ *   const { draft, events } = parser.end(); // throws StoryFormatError if the story is invalid
+ *   handle(events);                         // the last chapter arrives here for the tagged format
+ *
+ * Events come in order — the title, then chapters 1..N — each exactly once, and each chapter's content equals
+ * the chapter in the final draft. They are provisional: if end() throws, discard work started from them.
+ */
+export function createStoryStreamParser(options: { format: StoryOutputFormat; chapters: number }): StoryStreamParser {
+  return options.format === 'json'
+    ? createJsonStoryParser(options.chapters)
+    : createTaggedStoryParser(options.chapters);
+}

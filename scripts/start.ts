@@ -1,0 +1,68 @@
+// ./dreamify start: create and migrate the database, then run the API and one worker in the foreground.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { Redis } from 'ioredis'
+import { ConfigError, explainUnreachable, loadConfig } from '@dreamify/core'
+import { ensureDatabase, migrateDatabase } from '@dreamify/db'
+
+function fail(message: string): never {
+  console.error(message)
+  process.exit(1)
+}
+
+let config
+try {
+  config = loadConfig()
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message)
+  throw error
+}
+
+try {
+  await ensureDatabase(config.database.url)
+} catch (error) {
+  fail(explainUnreachable('postgres', config.database.url, error))
+}
+
+const redis = new Redis(config.redis.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null })
+redis.on('error', () => {})
+try {
+  await redis.connect()
+  await redis.ping()
+} catch (error) {
+  fail(explainUnreachable('redis', config.redis.url, error))
+} finally {
+  redis.disconnect()
+}
+
+for (const step of await migrateDatabase(config.database.url)) console.log(`dreamify: ${step}`)
+console.log(`dreamify: API on http://localhost:${config.http.port} (docs at /docs), generation provider: ${config.generation.provider}`)
+
+const children: ChildProcess[] = [
+  spawn(process.execPath, ['apps/api/src/server.ts'], { stdio: 'inherit' }),
+  spawn(process.execPath, ['apps/worker/src/main.ts'], { stdio: 'inherit' }),
+]
+
+let stopping = false
+function stop(signal: NodeJS.Signals) {
+  if (stopping) return
+  stopping = true
+  for (const child of children) if (child.exitCode === null) child.kill(signal)
+}
+process.on('SIGINT', () => stop('SIGINT'))
+process.on('SIGTERM', () => stop('SIGTERM'))
+
+let exitCode = 0
+await Promise.all(
+  children.map(
+    (child) =>
+      new Promise<void>((resolve) =>
+        child.on('exit', (code) => {
+          // One process ending takes the other down too: a half-running stack helps no one.
+          if (code) exitCode = code
+          stop('SIGTERM')
+          resolve()
+        }),
+      ),
+  ),
+)
+process.exit(exitCode)
