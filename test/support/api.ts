@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import { buildApp, type App } from '../../apps/api/src/app.ts'
+import { createTestQueues } from './queues.ts'
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing'
 
@@ -8,8 +9,10 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...env })
 }
 
+/** The real app on the test file's database and a queue prefix of its own (Redis is real too). */
 export async function buildTestApp(db: Db, env: Record<string, string> = {}): Promise<App> {
-  const app = await buildApp({ config: testConfig(env), db })
+  const { redis, queues, prefix } = createTestQueues()
+  const app = await buildApp({ config: testConfig({ QUEUE_PREFIX: prefix, ...env }), db, queues, redis })
   await app.ready()
   return app
 }

@@ -3,8 +3,10 @@ import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { randomUUID } from 'node:crypto'
-import type { Config } from '@dreamify/core'
+import type { Redis } from 'ioredis'
+import type { Config, Queues } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import { createGeneration } from './lib/generation.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { docsPlugin } from './plugins/docs.ts'
@@ -13,15 +15,21 @@ import { installValidation } from './plugins/validation.ts'
 import { authRoutes } from './routes/auth.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { healthRoutes } from './routes/health.ts'
+import { imageRoutes } from './routes/images.ts'
+import { jobRoutes } from './routes/jobs.ts'
+import { storyRoutes } from './routes/stories.ts'
 
 export interface AppDeps {
   config: Config
   db: Db
+  queues: Queues
+  /** the producer connection (fails fast while Redis is away) */
+  redis: Redis
   logger?: FastifyServerOptions['loggerInstance']
 }
 
 /** Builds the whole API as a ready Fastify instance; it opens no connection and listens on nothing. */
-export async function buildApp({ config, db, logger }: AppDeps) {
+export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: config.http.bodyLimit,
@@ -49,12 +57,17 @@ export async function buildApp({ config, db, logger }: AppDeps) {
 
   const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
 
-  await app.register(healthRoutes, { db })
+  const generation = createGeneration({ db, queues, redis, config, logger: app.log })
+
+  await app.register(healthRoutes, { db, pingRedis: () => redis.ping() })
   await app.register(authRoutes, { prefix: '/api', db })
+  await app.register(imageRoutes, { prefix: '/api', db, images })
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)
-      await scope.register(childrenRoutes, { db, images, requestAvatar: async () => null })
+      await scope.register(childrenRoutes, { db, images, requestAvatar: generation.requestAvatar })
+      await scope.register(storyRoutes, { db, generation, images })
+      await scope.register(jobRoutes, { db })
     },
     { prefix: '/api' },
   )

@@ -1,6 +1,6 @@
 // The API process: read config, build, listen, and close cleanly on SIGTERM/SIGINT.
 import closeWithGrace from 'close-with-grace'
-import { ConfigError, createLogger, loadConfig } from '@dreamify/core'
+import { closeQueues, ConfigError, createLogger, createQueues, createRedis, loadConfig } from '@dreamify/core'
 import { createDatabase } from '@dreamify/db'
 import { buildApp } from './app.ts'
 
@@ -14,12 +14,16 @@ try {
 }
 const logger = createLogger(config.logLevel, 'api')
 const db = createDatabase({ url: config.database.url, poolSize: config.database.poolSize })
-const app = await buildApp({ config, db, logger })
+const redis = createRedis(config.redis.url, 'producer')
+const queues = createQueues(redis, config.redis.queuePrefix)
+const app = await buildApp({ config, db, queues, redis, logger })
 
 closeWithGrace({ delay: config.http.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'shutting down after an error')
   else logger.info({ signal }, 'shutting down')
   await app.close()
+  await closeQueues(queues)
+  redis.disconnect()
   await db.destroy()
 })
 

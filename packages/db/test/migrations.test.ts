@@ -139,7 +139,12 @@ describe('several processes starting at once', () => {
   it('creates the database once when ensureDatabase runs concurrently', async () => {
     const url = databaseUrl(`dreamify_test_${randomBytes(6).toString('hex')}`)
     cleanup.push(() => dropDatabase(url))
-    const outcomes = await Promise.all([ensureDatabase(url), ensureDatabase(url), ensureDatabase(url)])
+    // BUG (packages/db/src/migrate.ts, ensureDatabase): a racing CREATE DATABASE fails with 23505 on
+    // pg_database_datname_index, not only with 42P04, so all but one concurrent caller currently throw.
+    const settled = await Promise.allSettled([ensureDatabase(url), ensureDatabase(url), ensureDatabase(url)])
+    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : []))
+    expect(failures, 'concurrent ensureDatabase calls must not fail').toEqual([])
+    const outcomes = settled.map((s) => (s.status === 'fulfilled' ? s.value : 'failed'))
     expect(outcomes.filter((o) => o === 'created')).toHaveLength(1)
     expect(outcomes.filter((o) => o === 'exists')).toHaveLength(2)
   })

@@ -12,7 +12,7 @@ export interface ChildrenRouteDeps {
   db: Db
   images: ImageUrlSigner
   /** Enqueues a portrait of the child; returns the job id. */
-  requestAvatar: (parentId: string, childId: string) => Promise<string | null>
+  requestAvatar: (parentId: string, childId: string) => Promise<string>
 }
 
 const trimText = <T extends Record<string, unknown>>(body: T): T =>

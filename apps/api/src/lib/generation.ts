@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto'
+import type { Queue } from 'bullmq'
+import type { FastifyBaseLogger } from 'fastify'
+import { AppError, type Config, type CreateStoryBody, FINISHED_JOB_STATUSES, notFound, QUEUES, queueJobId, type Queues } from '@dreamify/core'
+import { chapterRepository, jobRepository, sql, storyRepository, type Db, type Tx } from '@dreamify/db'
+import type { Redis } from 'ioredis'
+
+const ENQUEUE_TIMEOUT_MS = 1000
+const DAY_MS = 24 * 3600 * 1000
+
+export interface GenerationDeps {
+  db: Db
+  queues: Queues
+  /** publishes cancellations to every worker */
+  redis: Redis
+  config: Config
+  logger: FastifyBaseLogger
+}
+
+/**
+ * What the API asks of the pipeline. A request is accepted once its rows commit in Postgres; the
+ * queue entry is written after, and when Redis cannot take it, the worker's reconciler will.
+ */
+export function createGeneration({ db, queues, redis, config, logger }: GenerationDeps) {
+  async function enqueue(queue: Queue, name: string, data: object, jobId: string) {
+    try {
+      await Promise.race([
+        queue.add(name, data, { jobId }),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS).unref()),
+      ])
+    } catch (error) {
+      logger.warn({ err: error, queueJobId: jobId }, 'enqueue failed; the reconciler will drive the job once Redis is back')
+    }
+  }
+
+  // One parent's requests are checked one at a time, so two at once cannot both slip under a limit.
+  async function enforceStoryLimits(tx: Tx, parentId: string) {
+    await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
+    const { storiesInFlightPerParent, storiesPerDayPerParent } = config.limits
+    if (storiesInFlightPerParent > 0 && (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent) {
+      throw new AppError('RATE_LIMITED', `at most ${storiesInFlightPerParent} stories can be in progress at once; wait for one to finish`, { 'retry-after': '30' })
+    }
+    if (storiesPerDayPerParent > 0) {
+      const since = new Date(Date.now() - DAY_MS)
+      if ((await storyRepository.countCreatedSince(tx, parentId, since)) >= storiesPerDayPerParent) {
+        const oldest = await storyRepository.oldestCreatedSince(tx, parentId, since)
+        const wait = oldest ? Math.max(1, Math.ceil((oldest.created_at.getTime() + DAY_MS - Date.now()) / 1000)) : 3600
+        throw new AppError('RATE_LIMITED', `at most ${storiesPerDayPerParent} stories a day`, { 'retry-after': String(wait) })
+      }
+    }
+  }
+
+  const enqueueStoryText = (jobId: string) => enqueue(queues[QUEUES.storyText] as Queue, QUEUES.storyText, { jobId }, queueJobId.storyText(jobId))
+
+  async function publishCancellation(jobId: string) {
+    try {
+      await redis.publish(`${config.redis.queuePrefix}:cancellations`, jobId)
+    } catch (error) {
+      // Workers also check the job's status in Postgres before every provider call.
+      logger.warn({ err: error, jobId }, 'could not broadcast a cancellation')
+    }
+  }
+
+  async function findStory(parentId: string, storyId: string) {
+    const story = await storyRepository.findOwned(db, parentId, storyId)
+    if (!story) throw notFound('story')
+    return story
+  }
+
+  return {
+    async requestStory(parentId: string, body: CreateStoryBody) {
+      const jobId = randomUUID()
+      const storyId = randomUUID()
+      const chaptersTotal = config.generation.chapters
+      await db.transaction().execute(async (tx) => {
+        const child = await tx.selectFrom('children').select('id').where('id', '=', body.child_id).where('parent_id', '=', parentId).executeTakeFirst()
+        if (!child) throw notFound('child')
+        await enforceStoryLimits(tx, parentId)
+        await storyRepository.create(tx, {
+          id: storyId, parent_id: parentId, child_id: body.child_id, topic: body.topic.trim(), story_genre: body.story_genre,
+          image_style: body.image_style, chapters_total: chaptersTotal, job_id: jobId,
+        })
+        await jobRepository.create(tx, { id: jobId, parent_id: parentId, kind: 'story', story_id: storyId, chapters_total: chaptersTotal })
+      })
+      await enqueueStoryText(jobId)
+      return { story_id: storyId, job_id: jobId, status: 'queued' as const }
+    },
+
+    async requestAvatar(parentId: string, childId: string): Promise<string> {
+      const jobId = randomUUID()
+      await jobRepository.create(db, { id: jobId, parent_id: parentId, kind: 'avatar', child_id: childId, chapters_total: 0 })
+      await enqueue(queues[QUEUES.avatar] as Queue, QUEUES.avatar, { jobId }, queueJobId.avatar(jobId))
+      return jobId
+    },
+
+    /** Starts a failed or cancelled story again under a new job; saved chapters and images are kept. */
+    async retryStory(parentId: string, storyId: string) {
+      const story = await findStory(parentId, storyId)
+      if (!['failed', 'cancelled'].includes(story.status)) {
+        throw new AppError('CONFLICT', `only a failed or cancelled story can be retried; this one is ${story.status}`)
+      }
+      const jobId = randomUUID()
+      await db.transaction().execute(async (tx) => {
+        await enforceStoryLimits(tx, parentId)
+        const { illustrated } = await chapterRepository.tally(tx, storyId)
+        await jobRepository.create(tx, { id: jobId, parent_id: parentId, kind: 'story', story_id: storyId, chapters_total: story.chapters_total, chapters_illustrated: illustrated })
+        // Chapters whose drawing failed get another chance under the new job.
+        await tx.updateTable('chapters').set({ image_status: 'pending' }).where('story_id', '=', storyId).where('image_status', '=', 'failed').execute()
+        await storyRepository.replaceJob(tx, storyId, jobId)
+      })
+      await enqueueStoryText(jobId)
+      return { job_id: jobId }
+    },
+
+    /** Draws one chapter again (a failed illustration, or one the parent dislikes). */
+    async redrawChapter(parentId: string, storyId: string, chapterNumber: number) {
+      const story = await findStory(parentId, storyId)
+      const chapter = await chapterRepository.find(db, storyId, chapterNumber)
+      if (!chapter) throw notFound('chapter')
+      if (story.status !== 'completed') throw new AppError('CONFLICT', `chapters can be drawn again once the story is completed; this one is ${story.status}`)
+      const jobId = randomUUID()
+      await jobRepository.create(db, { id: jobId, parent_id: parentId, kind: 'image', story_id: storyId, chapter_number: chapterNumber, chapters_total: 1 })
+      await enqueue(queues[QUEUES.chapterImage] as Queue, QUEUES.chapterImage, { jobId, storyId, chapterNumber }, queueJobId.chapterImage(jobId, chapterNumber))
+      return { job_id: jobId }
+    },
+
+    /** Stops every further provider call for the story, on whichever worker holds it. */
+    async cancelStory(parentId: string, storyId: string) {
+      const story = await findStory(parentId, storyId)
+      const cancelled = await jobRepository.cancel(db, story.job_id!)
+      if (!cancelled) throw new AppError('CONFLICT', `the story is already ${story.status}`)
+      await publishCancellation(cancelled.id)
+      return cancelled
+    },
+
+    async deleteStory(parentId: string, storyId: string) {
+      const story = await findStory(parentId, storyId)
+      if (!FINISHED_JOB_STATUSES.includes(story.status)) {
+        await jobRepository.cancel(db, story.job_id!)
+        await publishCancellation(story.job_id!)
+      }
+      await storyRepository.deleteOwned(db, parentId, storyId)
+    },
+
+    findStory,
+  }
+}
+
+export type Generation = ReturnType<typeof createGeneration>

@@ -1,0 +1,78 @@
+import Type, { type Static } from 'typebox'
+import { IMAGE_STATUSES, IMAGE_STYLES, JOB_KINDS, JOB_STAGES, JOB_STATUSES, STORY_GENRES } from '../enums.ts'
+import { GenerationError, Timestamp, Uuid } from './common.ts'
+
+export const JobId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
+
+export const CreateStoryBody = Type.Object({
+  child_id: Uuid,
+  topic: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
+  story_genre: Type.Enum([...STORY_GENRES]),
+  image_style: Type.Enum([...IMAGE_STYLES]),
+})
+export type CreateStoryBody = Static<typeof CreateStoryBody>
+
+export const StoryAccepted = Type.Object({ story_id: Uuid, job_id: Type.String(), status: Type.Literal('queued') })
+export const JobAccepted = Type.Object({ job_id: Type.String() })
+
+export const Job = Type.Object({
+  job_id: Type.String(),
+  kind: Type.Enum([...JOB_KINDS]),
+  status: Type.Enum([...JOB_STATUSES]),
+  progress: Type.Object({
+    percent: Type.Integer({ minimum: 0, maximum: 100 }),
+    stage: Type.Enum([...JOB_STAGES]),
+    chapters_total: Type.Integer(),
+    chapters_illustrated: Type.Integer(),
+  }),
+  story_id: Type.Optional(Uuid),
+  child_id: Type.Optional(Uuid),
+  chapter_number: Type.Optional(Type.Integer()),
+  error: GenerationError,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+})
+export type Job = Static<typeof Job>
+
+export const Chapter = Type.Object({
+  number: Type.Integer(),
+  title: Type.String(),
+  content: Type.String(),
+  image_url: Type.Union([Type.String(), Type.Null()]),
+  image_status: Type.Enum([...IMAGE_STATUSES]),
+})
+
+export const Story = Type.Object({
+  story_id: Uuid,
+  child_id: Uuid,
+  job_id: Type.String(),
+  status: Type.Enum([...JOB_STATUSES]),
+  error: GenerationError,
+  title: Type.Union([Type.String(), Type.Null()]),
+  topic: Type.String(),
+  story_genre: Type.Enum([...STORY_GENRES]),
+  image_style: Type.Enum([...IMAGE_STYLES]),
+  created_at: Timestamp,
+  completed_at: Type.Union([Timestamp, Type.Null()]),
+  chapters: Type.Array(Chapter),
+})
+
+export const StorySummary = Type.Object({
+  story_id: Uuid,
+  title: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Enum([...JOB_STATUSES]),
+  created_at: Timestamp,
+  cover_image_url: Type.Union([Type.String(), Type.Null()]),
+})
+
+export const StoryList = Type.Object({ stories: Type.Array(StorySummary), next_cursor: Type.Union([Type.String(), Type.Null()]) })
+export const StoryListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+})
+
+export const StoryParams = Type.Object({ story_id: Uuid })
+export const ChapterParams = Type.Object({ story_id: Uuid, number: Type.Integer({ minimum: 1, maximum: 50 }) })
+export const JobParams = Type.Object({ job_id: JobId })
+export const ImageParams = Type.Object({ image_id: Uuid })
+export const ImageQuery = Type.Object({ expires: Type.Integer({ minimum: 0 }), sig: Type.String({ minLength: 1, maxLength: 100 }) })

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll } from 'vitest'
+import { closeQueues, createQueues, createRedis } from '@dreamify/core'
+import { TEST_REDIS_URL } from './services.ts'
+
+/** A queue prefix of the test file's own; its keys are deleted after the file. */
+export function createTestQueues() {
+  const prefix = `dreamify-test-${randomBytes(5).toString('hex')}`
+  const redis = createRedis(TEST_REDIS_URL, 'producer')
+  const queues = createQueues(redis, prefix)
+  afterAll(async () => {
+    await closeQueues(queues)
+    await deleteKeys(prefix)
+    redis.disconnect()
+  })
+  return { prefix, redis, queues }
+}
+
+export async function deleteKeys(prefix: string, url = TEST_REDIS_URL) {
+  const redis = createRedis(url, 'producer')
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+      if (keys.length) await redis.unlink(...keys)
+      cursor = next
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}
