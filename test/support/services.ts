@@ -3,7 +3,6 @@ import { Redis } from 'ioredis'
 // The Postgres and Redis the suite runs against; each test file gets its own database and queue prefix.
 export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0'
-export const TEMPLATE_DATABASE = 'dreamify_test_template'
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_POSTGRES_URL)
