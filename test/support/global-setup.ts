@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { explainUnreachable } from '@dreamify/core'
 import { dropDatabase, migrateDatabase } from '@dreamify/db'
-import { databaseUrl, pingRedis, TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.ts'
+import { databaseUrl, pingRedis, TEST_POSTGRES_URL, TEST_REDIS_URL, testDatabaseName } from './services.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,9 +10,13 @@ declare module 'vitest' {
   }
 }
 
+// Test databases carry their creation time in their name, so a run only ever drops leftovers
+// old enough that no other run on this machine can still be using them.
+const LEFTOVER_AGE_MS = 2 * 3600 * 1000
+
 /**
- * Once per run: check the services, drop what earlier runs left behind (databases nobody is
- * connected to), and migrate a template database of this run's own, which each test file clones.
+ * Once per run: check the services, drop what earlier runs left behind, and migrate a template
+ * database of this run's own, which each test file clones.
  */
 export default async function setup(project: TestProject) {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 5000 })
@@ -28,14 +31,14 @@ export default async function setup(project: TestProject) {
     await client.end()
     throw new Error(explainUnreachable('redis', TEST_REDIS_URL, error))
   }
-  const { rows } = await client.query<{ datname: string }>(
-    `select datname from pg_database d where datname like 'dreamify_test%'
-       and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`,
-  )
+  const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like 'dreamify_test%'")
   await client.end()
-  for (const { datname } of rows) await dropDatabase(databaseUrl(datname)).catch(() => undefined)
+  for (const { datname } of rows) {
+    const createdAt = Number(/_t(\d+)_/.exec(datname)?.[1] ?? 0)
+    if (Date.now() - createdAt > LEFTOVER_AGE_MS) await dropDatabase(databaseUrl(datname)).catch(() => undefined)
+  }
 
-  const template = `dreamify_test_template_${randomBytes(4).toString('hex')}`
+  const template = testDatabaseName('template')
   await migrateDatabase(databaseUrl(template))
   project.provide('templateDatabase', template)
   return async () => {

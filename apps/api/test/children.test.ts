@@ -12,7 +12,7 @@ beforeAll(async () => {
   ;({ db } = await createTestDatabase())
   app = await buildTestApp(db)
 })
-afterAll(() => app.close())
+afterAll(() => app?.close())
 
 type Headers = Record<string, string>
 
@@ -33,12 +33,15 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
 
 describe('POST /api/children', () => {
   it('creates a child and answers 201 with the child and the avatar job id', async () => {
-    const { headers } = await signUp(app, 'Create')
+    const { headers, parentId } = await signUp(app, 'Create')
     const response = await create(headers, aChild)
     expect(response.statusCode).toBe(201)
     const body = response.json()
     expect(Object.keys(body).sort()).toEqual(['avatar_job_id', 'child'])
-    expect(body.avatar_job_id === null || typeof body.avatar_job_id === 'string').toBe(true)
+    // Creating a child starts drawing its avatar: the answer names the job, which the parent owns.
+    expect(body.avatar_job_id).toEqual(expect.any(String))
+    const job = await db.selectFrom('jobs').select(['kind', 'child_id', 'parent_id']).where('id', '=', body.avatar_job_id).executeTakeFirst()
+    expect(job).toEqual({ kind: 'avatar', child_id: body.child.id, parent_id: parentId })
     expect(body.child).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       ...aChild,
@@ -224,6 +227,8 @@ describe('PATCH /api/children/:child_id', () => {
     const response = await patch(headers, child.id, { name: '  Mila ', fav_shows: 'Bluey' })
     expect(response.statusCode).toBe(200)
     const body = response.json()
+    // Only appearance changes draw a new avatar.
+    expect(body).toHaveProperty('avatar_job_id', null)
     expect(Object.keys(body).sort()).toEqual(['avatar_job_id', 'child'])
     expect(body.child).toEqual({ ...child, name: 'Mila', fav_shows: 'Bluey', updated_at: expect.stringMatching(ISO) })
     expect(Date.parse(body.child.updated_at)).toBeGreaterThan(Date.parse(child.updated_at))
@@ -232,14 +237,18 @@ describe('PATCH /api/children/:child_id', () => {
     expect((await show(headers, child.id)).json()).toEqual({ child: body.child })
   })
 
-  it('changes an appearance field', async () => {
+  it('changes an appearance field and starts drawing a new avatar', async () => {
     const { headers } = await signUp(app, 'Appearance')
-    const child = await createChild(headers)
+    const created = await create(headers, aChild)
+    const { child, avatar_job_id: firstJob } = created.json()
     const response = await patch(headers, child.id, { hair_color: 'Black', eye_color: 'Brown' })
     expect(response.statusCode).toBe(200)
     const body = response.json()
     expect(body.child).toMatchObject({ hair_color: 'Black', eye_color: 'Brown', name: child.name, hair_type: child.hair_type })
-    expect(body.avatar_job_id === null || typeof body.avatar_job_id === 'string').toBe(true)
+    expect(body.avatar_job_id).toEqual(expect.any(String))
+    expect(body.avatar_job_id).not.toBe(firstJob)
+    const job = await db.selectFrom('jobs').select(['kind', 'child_id']).where('id', '=', body.avatar_job_id).executeTakeFirst()
+    expect(job).toEqual({ kind: 'avatar', child_id: child.id })
   })
 
   it('clears optional fields sent as null', async () => {
@@ -361,12 +370,15 @@ describe('DELETE /api/children/:child_id', () => {
         ),
       }
     }
-    const seeded = { children: 1, stories: 1, chapters: 2, images: 2, jobs: 2 }
+    // The jobs also hold the avatar job the API queued when the child was created.
+    const seeded = { children: 1, stories: 1, chapters: 2, images: 2, jobs: expect.toSatisfy((n: number) => n >= 2) }
     expect(await counts(child.id, storyId)).toEqual(seeded)
+    const siblingBefore = await counts(sibling.id, siblingStoryId)
+    expect(siblingBefore).toEqual(seeded)
 
     expect((await remove(headers, child.id)).statusCode).toBe(204)
     expect(await counts(child.id, storyId)).toEqual({ children: 0, stories: 0, chapters: 0, images: 0, jobs: 0 })
-    expect(await counts(sibling.id, siblingStoryId)).toEqual(seeded)
+    expect(await counts(sibling.id, siblingStoryId)).toEqual(siblingBefore)
     expect((await show(headers, sibling.id)).statusCode).toBe(200)
   })
 })

@@ -82,11 +82,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
     const value = source[key]
     if (value !== undefined && value.trim() !== '') raw[key] = value.trim()
   }
-  const env = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw)) as Env
-  const problems = [...Value.Errors(EnvSchema, env)].map((error) => {
+  // Value.Convert would turn "3.5" into 3 and "true" into 1 for an integer: check the text first.
+  const problems: string[] = []
+  for (const [name, schema] of Object.entries(EnvSchema.properties) as Array<[string, { type?: string }]>) {
+    const value = raw[name] as string | undefined
+    if (value === undefined) continue
+    if (schema.type === 'integer' && !/^-?\d+$/.test(value)) problems.push(`${name}: must be integer (got ${JSON.stringify(value)})`)
+    if (schema.type === 'boolean' && !/^(true|false)$/i.test(value)) problems.push(`${name}: must be boolean, true or false (got ${JSON.stringify(value)})`)
+  }
+  const env = Value.Convert(EnvSchema, Value.Default(EnvSchema, structuredClone(raw))) as Env
+  for (const error of Value.Errors(EnvSchema, env)) {
     const name = error.instancePath.replace(/^\//, '') || String((error.params as { requiredProperties?: string[] }).requiredProperties ?? '')
-    return `${name}: ${error.message} (got ${JSON.stringify(raw[name] ?? null)})`
-  })
+    if (!problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: ${error.message} (got ${JSON.stringify(raw[name] ?? null)})`)
+  }
   if (env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD === undefined) problems.push('ADMIN_PASSWORD: must be set when ADMIN_USER is set')
   if (env.JWT_SECRET !== undefined && env.JWT_SECRET.length < 32) problems.push('JWT_SECRET: must be at least 32 characters')
   if (env.JWT_SECRET === undefined && env.NODE_ENV === 'production') problems.push('JWT_SECRET: must be set when NODE_ENV=production')

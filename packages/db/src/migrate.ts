@@ -33,8 +33,9 @@ export async function ensureDatabase(url: string, options: { template?: string }
     await client.query(`create database ${pg.escapeIdentifier(name)}${template}`)
     return 'created'
   } catch (error) {
-    // Another process created it between our check and our create.
-    if ((error as { code?: string }).code === '42P04') return 'exists'
+    // Another process created it between our check and our create (Postgres says either).
+    const code = (error as { code?: string }).code
+    if (code === '42P04' || code === '23505') return 'exists'
     throw error
   } finally {
     await client.end()

@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabase, dropDatabase, ensureDatabase, migrateDownAll, migrateToLatest, sql, type Db } from '../src/index.ts'
 import { migrations } from '../src/migrations/index.ts'
-import { databaseUrl } from '../../../test/support/services.ts'
+import { databaseUrl, testDatabaseName } from '../../../test/support/services.ts'
 
 const APP_TABLES = ['chapters', 'children', 'idempotency_keys', 'images', 'jobs', 'parents', 'stories']
 const APP_TYPES = ['age_range', 'eye_color', 'hair_color', 'hair_type', 'image_status', 'image_style', 'job_kind', 'job_stage', 'job_status', 'sex', 'story_genre']
@@ -15,7 +15,7 @@ afterAll(async () => {
 
 /** A new, empty database of the test's own (no template), dropped after the file. */
 async function freshDatabase(): Promise<string> {
-  const url = databaseUrl(`dreamify_test_${randomBytes(6).toString('hex')}`)
+  const url = databaseUrl(testDatabaseName('migrations'))
   expect(await ensureDatabase(url)).toBe('created')
   cleanup.push(() => dropDatabase(url))
   return url
@@ -137,7 +137,7 @@ describe('several processes starting at once', () => {
   })
 
   it('creates the database once when ensureDatabase runs concurrently', async () => {
-    const url = databaseUrl(`dreamify_test_${randomBytes(6).toString('hex')}`)
+    const url = databaseUrl(testDatabaseName('migrations'))
     cleanup.push(() => dropDatabase(url))
     // BUG (packages/db/src/migrate.ts, ensureDatabase): a racing CREATE DATABASE fails with 23505 on
     // pg_database_datname_index, not only with 42P04, so all but one concurrent caller currently throw.
