@@ -17,7 +17,8 @@ export function createTestQueues() {
 }
 
 export async function deleteKeys(prefix: string, url = TEST_REDIS_URL) {
-  const redis = createRedis(url, 'producer')
+  // A one-off connection: it may queue commands until it is connected.
+  const redis = createRedis(url, 'producer', { enableOfflineQueue: true })
   try {
     let cursor = '0'
     do {

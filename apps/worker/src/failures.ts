@@ -13,8 +13,7 @@ export type Decision =
  * `attempts` bound them); a 429 pauses the whole queue for its Retry-After, for every worker;
  * permanent errors, and the last attempt of a transient one, fail with a clear code.
  */
-export function decide(error: unknown, job: Pick<Job, 'attemptsMade' | 'opts'>, cancelled: boolean): Decision {
-  if (cancelled) return { action: 'fail', failure: { code: 'INTERNAL', message: 'cancelled' } }
+export function decide(error: unknown, job: Pick<Job, 'attemptsMade' | 'opts'>): Decision {
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
   if (error instanceof ProviderError) {
     if (error.kind === 'permanent') return { action: 'fail', failure: { code: error.code, message: error.message } }

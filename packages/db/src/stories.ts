@@ -48,8 +48,13 @@ export const storyRepository = {
     return query.orderBy('stories.created_at', 'desc').orderBy('stories.id', 'desc').limit(page.limit + 1).execute()
   },
 
-  setTitle(db: Db | Tx, storyId: string, title: string) {
+  /** A streamed title shows at once; the one of the answer that parses in the end replaces it (see setTitle). */
+  setTitleIfMissing(db: Db | Tx, storyId: string, title: string) {
     return db.updateTable('stories').set({ title }).where('id', '=', storyId).where('title', 'is', null).execute()
+  },
+
+  setTitle(db: Db | Tx, storyId: string, title: string) {
+    return db.updateTable('stories').set({ title }).where('id', '=', storyId).execute()
   },
 
   markCompleted(db: Db | Tx, storyId: string) {

@@ -37,6 +37,8 @@ export interface FakeOpenAIOptions {
   apiKey?: string;
   /** Directory with stories/ and images/ (only at start); default the repository's fixtures/. */
   fixturesDir?: string;
+  /** How images answer when the request names no response_format (some servers send URLs). */
+  imageResponseFormat?: 'b64_json' | 'url';
 }
 
 export interface RecordedCall {
@@ -65,6 +67,7 @@ type Settings = Required<Pick<FakeOpenAIOptions, 'textLatencyMs' | 'tokensPerSec
   failNext: FaultKind[];
   seed: number | undefined;
   apiKey: string | undefined;
+  imageResponseFormat: 'b64_json' | 'url' | undefined;
 };
 
 const MAX_BODY = 20 * 1024 * 1024;
@@ -84,6 +87,7 @@ function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>): Settin
   }
   if ('seed' in patch) next.seed = patch.seed;
   if ('apiKey' in patch) next.apiKey = patch.apiKey;
+  if ('imageResponseFormat' in patch) next.imageResponseFormat = patch.imageResponseFormat;
   return next;
 }
 
@@ -113,7 +117,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const templates: StoryTemplate[] = loadStoryTemplates(join(dir, 'stories'));
   let images: FixtureImage[] = loadFixtureImages(join(dir, 'images'));
   const initial = settingsFrom(
-    { textLatencyMs: 0, tokensPerSecond: 0, imageLatencyMs: 0, scope: 'all', faults: {}, failNext: [], seed: undefined, apiKey: undefined },
+    { textLatencyMs: 0, tokensPerSecond: 0, imageLatencyMs: 0, scope: 'all', faults: {}, failNext: [], seed: undefined, apiKey: undefined, imageResponseFormat: undefined },
     options,
   );
   let settings = initial;
@@ -211,7 +215,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const n = Math.min(10, Math.max(1, Math.floor(Number(body.n ?? 1)) || 1));
     const pngs = fault === 'malformed' ? Array.from({ length: n }, () => Buffer.from('this is not a png')) : pickFixtureImages(fixtureImages(), prompt, n).map((i) => i.png);
     const data = pngs.map((png) => {
-      if (body.response_format !== 'url') return { b64_json: png.toString('base64') };
+      if ((body.response_format ?? settings.imageResponseFormat) !== 'url') return { b64_json: png.toString('base64') };
       const id = randomUUID();
       files.set(id, png);
       return { url: `${url}/files/${id}.png` };

@@ -21,11 +21,9 @@ export const avatarJob: JobDefinition<typeof QUEUES.avatar> = {
     await db.transaction().execute(async (tx) => {
       const current = await jobRepository.lock(tx, jobId)
       if (!current || FINISHED_JOB_STATUSES.includes(current.status)) return
-      const previous = await tx.selectFrom('children').select('avatar_image_id').where('id', '=', child.id).forUpdate().executeTakeFirst()
-      if (!previous) return
       const imageId = await imageRepository.insert(tx, { parent_id: child.parent_id, child_id: child.id, content_type: image.contentType, bytes: image.bytes })
-      await tx.updateTable('children').set({ avatar_image_id: imageId }).where('id', '=', child.id).execute()
-      if (previous.avatar_image_id) await imageRepository.delete(tx, previous.avatar_image_id)
+      const previous = await childRepository.replaceAvatar(tx, child.id, imageId)
+      if (previous) await imageRepository.delete(tx, previous)
       await jobRepository.complete(tx, jobId)
     })
   },

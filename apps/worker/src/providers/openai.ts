@@ -43,6 +43,8 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
           if (delta?.refusal) throw new ProviderError('permanent', 'PROVIDER_REFUSED', delta.refusal)
           if (delta?.content) yield delta.content
         }
+        // The SDK ends an aborted stream quietly; a cut-off story must not pass for a whole one.
+        signal.throwIfAborted()
       } catch (error) {
         throw classify(error)
       }
@@ -56,8 +58,8 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
         )
         report(provider, 'image', response.usage?.total_tokens)
         const image = response.data?.[0]
-        if (image?.b64_json) return { bytes: Buffer.from(image.b64_json, 'base64'), contentType: `image/${response.output_format ?? 'png'}` }
-        if (image?.url) return await download(image.url, signal)
+        if (image?.b64_json) return checkedImage(Buffer.from(image.b64_json, 'base64'))
+        if (image?.url) return checkedImage((await download(image.url, signal)).bytes)
         throw new ProviderError('transient', 'IMAGE_UNAVAILABLE', 'the image answer held neither b64_json nor url')
       } catch (error) {
         throw classify(error)
@@ -82,6 +84,19 @@ async function download(url: string, signal: AbortSignal): Promise<GeneratedImag
   const bytes = Buffer.from(await response.arrayBuffer())
   if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) throw new ProviderError('permanent', 'IMAGE_UNAVAILABLE', `image download has ${bytes.length} bytes`)
   return { bytes, contentType }
+}
+
+// The bytes decide the type: a server that says PNG and sends something else is caught here.
+const SIGNATURES: Array<[string, number[]]> = [
+  ['image/png', [0x89, 0x50, 0x4e, 0x47]],
+  ['image/jpeg', [0xff, 0xd8, 0xff]],
+  ['image/webp', [0x52, 0x49, 0x46, 0x46]],
+]
+
+function checkedImage(bytes: Buffer): GeneratedImage {
+  const match = SIGNATURES.find(([, magic]) => magic.every((byte, i) => bytes[i] === byte))
+  if (!match) throw new ProviderError('transient', 'IMAGE_UNAVAILABLE', 'the provider sent bytes that are not a PNG, JPEG or WebP image')
+  return { bytes, contentType: match[0] }
 }
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
