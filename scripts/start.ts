@@ -1,7 +1,7 @@
 // ./dreamify start: create and migrate the database, then run the API and one worker in the foreground.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { Redis } from 'ioredis'
-import { ConfigError, explainUnreachable, loadConfig } from '@dreamify/core'
+import { explainUnreachable, loadConfigOrExit } from '@dreamify/core'
 import { ensureDatabase, migrateDatabase } from '@dreamify/db'
 
 function fail(message: string): never {
@@ -9,13 +9,7 @@ function fail(message: string): never {
   process.exit(1)
 }
 
-let config
-try {
-  config = loadConfig()
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message)
-  throw error
-}
+const config = loadConfigOrExit()
 
 try {
   await ensureDatabase(config.database.url)

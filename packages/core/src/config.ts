@@ -158,6 +158,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
 
 export type Config = ReturnType<typeof loadConfig>
 
+/** For process entry points: a configuration problem is a message and exit code 1, not a stack trace. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
+}
+
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const
 
 function parseDuration(value: string): number {

@@ -1,11 +1,11 @@
 // ./dreamify migrate [up|down|down-all]: creates the database if missing and moves its schema.
-import { explainUnreachable, loadConfig } from '@dreamify/core'
+import { explainUnreachable, loadConfigOrExit } from '@dreamify/core'
 import { createDatabase } from './database.ts'
 import { ensureDatabase, migrateDown, migrateDownAll, migrateToLatest } from './migrate.ts'
 
 
 const direction = process.argv[2] ?? 'up'
-const config = loadConfig()
+const config = loadConfigOrExit()
 try {
   await ensureDatabase(config.database.url)
 } catch (error) {

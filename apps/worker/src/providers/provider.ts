@@ -1,17 +1,11 @@
-import type { AgeRange, EyeColor, GenerationErrorCode, HairColor, HairType, Sex, StoryGenre } from '@dreamify/core'
+import type { GenerationErrorCode, StoryGenre } from '@dreamify/core'
+import type { ChildRow } from '@dreamify/db'
 
-export interface ChildProfile {
-  name: string
-  age_range: AgeRange
-  sex: Sex
-  eye_color: EyeColor
-  hair_type: HairType
-  hair_color: HairColor
-  ethnicity: string
-  fav_animals: string | null
-  fav_activities: string | null
-  fav_shows: string | null
-}
+/** What a story is written from: the child's profile as stored. */
+export type ChildProfile = Pick<
+  ChildRow,
+  'name' | 'age_range' | 'sex' | 'eye_color' | 'hair_type' | 'hair_color' | 'ethnicity' | 'fav_animals' | 'fav_activities' | 'fav_shows'
+>
 
 export type StoryFormat = 'json' | 'tagged'
 
