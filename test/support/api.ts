@@ -6,7 +6,8 @@ import { createTestQueues } from './queues.ts'
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing'
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...env })
+  // Abuse limits are off unless a test is about them: test files register many parents from one address.
+  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', REGISTRATIONS_PER_HOUR_PER_IP: '0', LOGIN_ATTEMPTS_PER_15_MIN: '0', ...env })
 }
 
 /** The real app on the test file's database and a queue prefix of its own (Redis is real too). */

@@ -29,7 +29,10 @@ export interface Service {
 export function startProcess(entry: string, env: Record<string, string>): Service {
   const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'info',
+      REGISTRATIONS_PER_HOUR_PER_IP: '0', LOGIN_ATTEMPTS_PER_15_MIN: '0', ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

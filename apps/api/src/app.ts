@@ -8,12 +8,16 @@ import type { Config, Queues } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import { createGeneration } from './lib/generation.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
+import { createRateLimiter } from './lib/rate-limit.ts'
+import { adminPlugin } from './plugins/admin.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { docsPlugin } from './plugins/docs.ts'
 import { installErrorHandling } from './plugins/errors.ts'
+import { metricsPlugin } from './plugins/metrics.ts'
 import { installValidation } from './plugins/validation.ts'
 import { authRoutes } from './routes/auth.ts'
 import { childrenRoutes } from './routes/children.ts'
+import { eventRoutes } from './routes/events.ts'
 import { healthRoutes } from './routes/health.ts'
 import { imageRoutes } from './routes/images.ts'
 import { jobRoutes } from './routes/jobs.ts'
@@ -53,15 +57,20 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } })
   await app.register(cors, { origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: false })
   await app.register(docsPlugin)
+  await app.register(metricsPlugin, { queues })
+  if (config.admin) await app.register(adminPlugin, { queues, credentials: config.admin })
   await app.register(authPlugin, { config })
 
   const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
 
   const generation = createGeneration({ db, queues, redis, config, logger: app.log })
+  const rateLimiter = createRateLimiter({ redis, prefix: config.redis.queuePrefix, logger: app.log })
 
   await app.register(healthRoutes, { db, pingRedis: () => redis.ping() })
-  await app.register(authRoutes, { prefix: '/api', db })
+  await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits })
   await app.register(imageRoutes, { prefix: '/api', db, images })
+  // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
+  await app.register(eventRoutes, { prefix: '/api', db, redis, queuePrefix: config.redis.queuePrefix })
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)

@@ -1,17 +1,10 @@
 // The API process: read config, build, listen, and close cleanly on SIGTERM/SIGINT.
 import closeWithGrace from 'close-with-grace'
-import { closeQueues, ConfigError, createLogger, createQueues, createRedis, loadConfig } from '@dreamify/core'
+import { closeQueues, createLogger, createQueues, createRedis, loadConfigOrExit } from '@dreamify/core'
 import { createDatabase } from '@dreamify/db'
 import { buildApp } from './app.ts'
 
-let config
-try {
-  config = loadConfig()
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error
-  console.error(error.message)
-  process.exit(1)
-}
+const config = loadConfigOrExit()
 const logger = createLogger(config.logLevel, 'api')
 const db = createDatabase({ url: config.database.url, poolSize: config.database.poolSize })
 const redis = createRedis(config.redis.url, 'producer')

@@ -1,27 +1,26 @@
 // The worker process: read config, connect, run the queues' workers and the reconciler, and
 // stop cleanly on SIGTERM/SIGINT (finish active jobs, or hand them back, within SHUTDOWN_TIMEOUT_MS).
-import { ConfigError, closeQueues, createLogger, createQueues, createRedis, loadConfig } from '@dreamify/core'
+import { closeQueues, createLogger, createQueues, createRedis, loadConfigOrExit } from '@dreamify/core'
 import { createDatabase, sql } from '@dreamify/db'
+import { createJobEventPublisher } from './events.ts'
 import { startHealthServer, serverPort } from './health-server.ts'
+import { createWorkerMetrics, instrumentProvider } from './metrics.ts'
 import { createProvider } from './providers/index.ts'
 import { startReconciler } from './reconciler.ts'
 import { buildWorker } from './worker.ts'
 
-let config
-try {
-  config = loadConfig()
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error
-  console.error(error.message)
-  process.exit(1)
-}
+const config = loadConfigOrExit()
 const logger = createLogger(config.logLevel, 'worker')
 const db = createDatabase({ url: config.database.url, poolSize: config.database.poolSize })
 const connection = createRedis(config.redis.url, 'worker')
 const subscriber = createRedis(config.redis.url, 'worker')
+// Job events for the API's SSE streams: a connection that fails fast, so a step never waits on Redis for them.
+const eventsRedis = createRedis(config.redis.url, 'producer')
+const events = createJobEventPublisher({ redis: eventsRedis, prefix: config.redis.queuePrefix, db, logger })
 const queues = createQueues(connection, config.redis.queuePrefix)
-const provider = createProvider(config.generation)
-const worker = buildWorker({ config, db, provider, queues, connection, subscriber, logger })
+const metrics = createWorkerMetrics({ stories: { db, redis: eventsRedis, prefix: config.redis.queuePrefix } })
+const provider = instrumentProvider(createProvider(config.generation), metrics)
+const worker = buildWorker({ config, db, provider, queues, connection, subscriber, logger, events, metrics })
 const reconciler = startReconciler({ db, queues, logger })
 
 const health = await startHealthServer(
@@ -30,7 +29,7 @@ const health = await startHealthServer(
     postgres: await sql`select 1`.execute(db).then(() => ({ status: 'up' as const }), (e: Error) => ({ status: 'down' as const, error: e.message })),
     redis: await connection.ping().then(() => ({ status: 'up' as const }), (e: Error) => ({ status: 'down' as const, error: e.message })),
   }),
-  async () => ({ contentType: 'text/plain; version=0.0.4', body: '' }),
+  () => metrics.scrape(),
 )
 await worker.start()
 logger.info({ provider: provider.name, healthPort: serverPort(health) }, 'worker ready')
@@ -46,6 +45,7 @@ async function stop(signal: string) {
   await closeQueues(queues)
   connection.disconnect()
   subscriber.disconnect()
+  eventsRedis.disconnect()
   await db.destroy()
   logger.info('stopped')
   process.exit(0)

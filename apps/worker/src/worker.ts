@@ -3,9 +3,11 @@ import type { Redis } from 'ioredis'
 import { Value } from 'typebox/value'
 import { type Config, type Logger, PAYLOADS, QUEUES, type QueueName, type Queues } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import { silentJobEvents, type JobEventPublisher } from './events.ts'
 import { act, decide } from './failures.ts'
 import type { JobDefinition } from './jobs/definition.ts'
 import { JOBS } from './jobs/index.ts'
+import type { StepOutcome, WorkerMetrics } from './metrics.ts'
 import type { GenerationProvider } from './providers/index.ts'
 
 export interface WorkerDeps {
@@ -19,6 +21,10 @@ export interface WorkerDeps {
   subscriber: Redis
   logger: Logger
   jobs?: ReadonlyArray<JobDefinition<QueueName>>
+  /** publishes each job's progress for the API's event streams (none when unset) */
+  events?: JobEventPublisher
+  /** step durations and finished stories (none when unset) */
+  metrics?: WorkerMetrics
 }
 
 // Tuned so a worker killed with SIGKILL has its jobs picked up again within about 15 s
@@ -38,6 +44,8 @@ export function checkRegistry(jobs: ReadonlyArray<JobDefinition<QueueName>>): vo
 export function buildWorker(deps: WorkerDeps) {
   const { config, db, provider, queues, connection, subscriber, logger } = deps
   const jobs = deps.jobs ?? JOBS
+  const events = deps.events ?? silentJobEvents
+  const metrics = deps.metrics
   checkRegistry(jobs)
   const prefix = config.redis.queuePrefix
   const shutdown = new AbortController()
@@ -58,23 +66,38 @@ export function buildWorker(deps: WorkerDeps) {
         const log = logger.child({ queue: definition.queue, jobId: owner, queueJobId: job.id, ...('storyId' in payload ? { storyId: payload.storyId } : {}) })
         const abort = new AbortController()
         const signals = [abort.signal, shutdown.signal, ...(bullSignal ? [bullSignal] : [])]
-        const context = { db, provider, queues, config, logger: log, signal: AbortSignal.any(signals), attempt: job.attemptsMade + 1 }
+        const context = { db, provider, queues, config, logger: log, events, signal: AbortSignal.any(signals), attempt: job.attemptsMade + 1 }
         const set = inFlight.get(owner) ?? new Set()
-        set.add(abort).valueOf()
+        set.add(abort)
         inFlight.set(owner, set)
         const started = performance.now()
+        let outcome: StepOutcome = 'completed'
         try {
           log.debug({ attempt: context.attempt }, 'step started')
           await definition.run(payload, context)
           log.info({ ms: Math.round(performance.now() - started) }, 'step done')
+          await metrics?.recordStoryOutcome(definition.queue, owner)
         } catch (error) {
           // A shutdown hands the job back (BullMQ retries it elsewhere); a cancellation just stops.
-          if (abort.signal.aborted) return
-          if (shutdown.signal.aborted) throw error
-          const decision = decide(error, job, false)
+          if (abort.signal.aborted) {
+            outcome = 'cancelled'
+            return
+          }
+          if (shutdown.signal.aborted) {
+            outcome = 'interrupted'
+            throw error
+          }
+          const decision = decide(error, job)
+          outcome = decision.action === 'retry' ? 'retried' : decision.action === 'pause' ? 'rate_limited' : 'failed'
           log.warn({ err: error, decision: decision.action, attempt: context.attempt }, 'step failed')
-          await act(decision, error, queue, (failure) => definition.fail(payload, failure, { db, provider, queues, config, logger: log }))
+          await act(decision, error, queue, async (failure) => {
+            await definition.fail(payload, failure, { db, provider, queues, config, logger: log, events })
+            // failed, or (a chapter's drawing given up on) still running or now completed
+            await events.state(owner)
+            await metrics?.recordStoryOutcome(definition.queue, owner)
+          })
         } finally {
+          metrics?.observeStep(definition.queue, outcome, started)
           set.delete(abort)
           if (set.size === 0) inFlight.delete(owner)
         }

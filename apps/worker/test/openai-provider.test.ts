@@ -280,12 +280,15 @@ describe('drawImage', () => {
     expect(isPng(image.bytes)).toBe(true)
   })
 
-  it('a malformed image answer is not a PNG (the caller must not trust it blindly)', async () => {
+  it('refuses image bytes that are not an image, as a transient failure worth another try', async () => {
     fake.configure({ failNext: ['malformed'], scope: 'images' })
     const provider = createOpenAIProvider(openaiConfig())
+    const error = await provider.drawImage('a meadow', live()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ProviderError)
+    expect(error).toMatchObject({ kind: 'transient', code: 'IMAGE_UNAVAILABLE' })
     const image = await provider.drawImage('a meadow', live())
-    // The provider passes the bytes on as they came; nothing checks the signature.
-    expect(isPng(image.bytes)).toBe(false)
+    expect(isPng(image.bytes)).toBe(true)
+    expect(image.contentType).toBe('image/png')
   })
 
   // The fake answers with a URL only when the request says response_format 'url', and our provider

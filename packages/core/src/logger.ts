@@ -26,11 +26,21 @@ export const REDACTED_PATHS = [
   '*.content',
 ]
 
+// An event stream's short-lived token travels in the query string (EventSource cannot send headers).
+const withoutTokens = (url: string | undefined) => url?.replace(/([?&](?:token|sig)=)[^&]*/g, '$1[redacted]')
+
 export function loggerOptions(level: string, name: string): LoggerOptions {
   return {
     name,
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: { method?: string; url?: string; headers?: Record<string, unknown>; ip?: string }) => ({
+        method: req.method,
+        url: withoutTokens(req.url),
+        remoteAddress: req.ip,
+      }),
+    },
     // Pretty output only for a person at a terminal; JSON everywhere else.
     ...(process.stdout.isTTY && process.env.NODE_ENV !== 'production'
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }

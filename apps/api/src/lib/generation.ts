@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
-import { AppError, type Config, type CreateStoryBody, FINISHED_JOB_STATUSES, notFound, QUEUES, queueJobId, type Queues } from '@dreamify/core'
+import { AppError, appendJobEvent, type Config, type CreateStoryBody, FINISHED_JOB_STATUSES, jobSnapshot, notFound, QUEUES, queueJobId, type Queues } from '@dreamify/core'
 import { chapterRepository, jobRepository, sql, storyRepository, type Db, type Tx } from '@dreamify/db'
 import type { Redis } from 'ioredis'
 
@@ -130,6 +130,8 @@ export function createGeneration({ db, queues, redis, config, logger }: Generati
       const cancelled = await jobRepository.cancel(db, story.job_id!)
       if (!cancelled) throw new AppError('CONFLICT', `the story is already ${story.status}`)
       await publishCancellation(cancelled.id)
+      // Event streams hear it at once (their Postgres check would notice within seconds anyway).
+      await appendJobEvent(redis, config.redis.queuePrefix, cancelled.id, 'cancelled', jobSnapshot(cancelled)).catch(() => undefined)
       return cancelled
     },
 

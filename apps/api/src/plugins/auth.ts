@@ -5,8 +5,9 @@ import { AppError, type Config } from '@dreamify/core'
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string; scope?: string }
-    user: { sub: string; scope?: string }
+    // scope and job: an SSE stream's token (see routes/events.ts), good for that one job's stream only
+    payload: { sub: string; scope?: string; job?: string }
+    user: { sub: string; scope?: string; job?: string }
   }
 }
 

@@ -5,6 +5,7 @@ import {
 } from '@dreamify/core'
 import { childRepository, type Db } from '@dreamify/db'
 import { childView } from '../lib/child-view.ts'
+import { idempotency } from '../lib/idempotency.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 
@@ -19,14 +20,18 @@ const trimText = <T extends Record<string, unknown>>(body: T): T =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T
 
 export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = async (app, { db, images, requestAvatar }) => {
+  const idempotentCreate = idempotency(db, { route: 'POST /children' })
   app.post('/children', {
     schema: {
       tags: ['children'],
       summary: "Add a child's profile (and start drawing the child's avatar)",
       security: bearerAuth,
+      headers: idempotentCreate.headers,
       body: CreateChildBody,
       response: { 201: ChildCreatedResponse, ...errorResponses(400, 401, 409, 413, 415, 422, 429) },
     },
+    preHandler: idempotentCreate.preHandler,
+    onSend: idempotentCreate.onSend,
     handler: async (request, reply) => {
       const child = await childRepository.create(db, { ...trimText(request.body), parent_id: request.parentId })
       const avatar_job_id = await requestAvatar(request.parentId, child.id)

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Job, JobParams, notFound } from '@dreamify/core'
+import { Job, JobParams, jobSnapshot, notFound } from '@dreamify/core'
 import { jobRepository, type Db } from '@dreamify/db'
-import { jobView } from '../lib/job-view.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 
 export const jobRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
@@ -10,7 +9,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db
     handler: async (request) => {
       const job = await jobRepository.findOwned(db, request.parentId, request.params.job_id)
       if (!job) throw notFound('job')
-      return jobView(job)
+      return jobSnapshot(job)
     },
   })
 }

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  ChapterParams, ChildParams, CreateStoryBody, Job, JobAccepted, notFound, Story, StoryAccepted, StoryList, StoryListQuery, StoryParams,
+  ChapterParams, ChildParams, CreateStoryBody, Job, JobAccepted, jobSnapshot, notFound, Story, StoryAccepted, StoryList, StoryListQuery,
+  StoryParams,
 } from '@dreamify/core'
 import { chapterRepository, childRepository, storyRepository, type Db } from '@dreamify/db'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import type { Generation } from '../lib/generation.ts'
+import { idempotency } from '../lib/idempotency.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
-import { jobView } from '../lib/job-view.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 
 export interface StoryRouteDeps {
@@ -16,15 +17,22 @@ export interface StoryRouteDeps {
 }
 
 export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app, { db, generation, images }) => {
+  const idempotentRequest = idempotency(db, {
+    route: 'POST /stories',
+    replayHeaders: (accepted: { job_id: string }) => ({ location: `/api/jobs/${accepted.job_id}` }),
+  })
   app.post('/stories', {
     schema: {
       tags: ['stories'],
       summary: 'Request a story; it is written and illustrated in the background',
       description: 'Answers 202 at once with the job to poll (also in the Location header).',
       security: bearerAuth,
+      headers: idempotentRequest.headers,
       body: CreateStoryBody,
       response: { 202: StoryAccepted, ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429, 503) },
     },
+    preHandler: idempotentRequest.preHandler,
+    onSend: idempotentRequest.onSend,
     handler: async (request, reply) => {
       const accepted = await generation.requestStory(request.parentId, request.body)
       return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
@@ -106,7 +114,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
 
   app.post('/stories/:story_id/cancel', {
     schema: { tags: ['stories'], summary: 'Stop a queued or running story', security: bearerAuth, params: StoryParams, response: { 200: Job, ...errorResponses(400, 401, 404, 409) } },
-    handler: async (request) => jobView(await generation.cancelStory(request.parentId, request.params.story_id)),
+    handler: async (request) => jobSnapshot(await generation.cancelStory(request.parentId, request.params.story_id)),
   })
 
   app.post('/stories/:story_id/chapters/:number/image', {

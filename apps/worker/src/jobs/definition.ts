@@ -1,5 +1,6 @@
 import type { Config, GenerationErrorCode, Logger, PayloadOf, QueueName, Queues } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import type { JobEventPublisher } from '../events.ts'
 import type { GenerationProvider } from '../providers/index.ts'
 
 export interface JobContext {
@@ -8,6 +9,8 @@ export interface JobContext {
   queues: Queues
   config: Config
   logger: Logger
+  /** tells clients streaming the job's events what happened (never throws) */
+  events: JobEventPublisher
   /** aborted when the job is cancelled (from any API instance) or the worker shuts down */
   signal: AbortSignal
   /** 1 on the first try */

@@ -35,7 +35,9 @@ export const storyTextJob: JobDefinition<typeof QUEUES.storyText> = {
     const story = await storyRepository.find(db, job.story_id)
     const child = story && (await childRepository.find(db, story.child_id))
     if (!story || !child) return
-    if (!(await jobRepository.advance(db, jobId, { stage: 'writing', percent: PERCENT.started, attempt: true }))) return
+    const started = await jobRepository.advance(db, jobId, { stage: 'writing', percent: PERCENT.started, attempt: true })
+    if (!started) return
+    await context.events.state(started)
 
     const saved = await chapterRepository.listByStory(db, story.id)
     if (saved.length < story.chapters_total) {
@@ -48,8 +50,8 @@ export const storyTextJob: JobDefinition<typeof QUEUES.storyText> = {
     for (const chapter of await chapterRepository.listByStory(db, story.id)) {
       if (chapter.image_status === 'pending') await enqueueChapterImage(queues, jobId, story.id, chapter.number)
     }
-    await jobRepository.advance(db, jobId, { stage: 'illustrating', percent: PERCENT.written(story.chapters_total, story.chapters_total) })
-    await completeStoryIfSettled(db, jobId, story.id)
+    await context.events.state(await jobRepository.advance(db, jobId, { stage: 'illustrating', percent: PERCENT.written(story.chapters_total, story.chapters_total) }))
+    if (await completeStoryIfSettled(db, jobId, story.id)) await context.events.state(jobId)
   },
 
   async fail({ jobId }, failure, { db }) {
@@ -74,12 +76,15 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
     const handle = async (events: StoryStreamEvent[]) => {
       for (const event of events) {
         if (event.type === 'title') {
-          await storyRepository.setTitle(db, story.id, event.title)
+          await storyRepository.setTitleIfMissing(db, story.id, event.title)
           continue
         }
         const { number, title, content } = event
         const recorded = await recordChapterWritten(db, jobId, story, { number, title, content })
         alive &&= recorded.alive
+        // Published before its image is enqueued, so chapter_illustrated always comes after it.
+        if (recorded.inserted) await context.events.chapter(jobId, 'chapter_written', { number, title })
+        if (recorded.alive) await context.events.state(jobId)
         if (recorded.alive && eager) await enqueueChapterImage(queues, jobId, story.id, number)
       }
     }
@@ -92,7 +97,9 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
         else pending.push(...events)
         if (!alive) return false
       }
-      const { events } = parser.end()
+      const { draft, events } = parser.end()
+      // A malformed earlier answer may have streamed a title; the story keeps the one that parsed.
+      await storyRepository.setTitle(db, story.id, draft.title)
       await handle([...pending, ...events])
       return alive
     } catch (error) {

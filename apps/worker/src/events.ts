@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis'
+import { appendJobEvent, jobSnapshot, stateEvent, type JobEventName, type Logger } from '@dreamify/core'
+import { jobRepository, type Db, type JobRow } from '@dreamify/db'
+
+/** How long one publish may take before the step gives up on it and moves on. */
+const PUBLISH_TIMEOUT_MS = 1000
+
+/**
+ * What a job step tells clients watching its job (`GET /api/jobs/:id/events`). Publishing never
+ * fails a step: with Redis away the event is dropped (logged at debug), and clients still have
+ * polling and the API's own Postgres check for the final state.
+ */
+export interface JobEventPublisher {
+  /** a chapter's text was saved / its illustration was stored */
+  chapter(jobId: string, event: 'chapter_written' | 'chapter_illustrated', chapter: { number: number; title: string }): Promise<void>
+  /** the job's current state: `stage` while it runs, else its final event (given the row, or read from Postgres) */
+  state(job: string | JobRow | undefined): Promise<void>
+}
+
+export interface JobEventPublisherDeps {
+  /** a connection that fails fast while Redis is away (not BullMQ's, which queues commands) */
+  redis: Redis
+  prefix: string
+  db: Db
+  logger: Logger
+}
+
+export function createJobEventPublisher({ redis, prefix, db, logger }: JobEventPublisherDeps): JobEventPublisher {
+  async function publish(jobId: string, event: JobEventName, data: unknown) {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        appendJobEvent(redis, prefix, jobId, event, data),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('publishing timed out')), PUBLISH_TIMEOUT_MS)
+        }),
+      ])
+    } catch (error) {
+      logger.debug({ err: error, jobId, event }, 'could not publish a job event')
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  return {
+    chapter: (jobId, event, { number, title }) => publish(jobId, event, { number, title }),
+    async state(job) {
+      try {
+        const row = typeof job === 'string' ? await jobRepository.find(db, job) : job
+        if (row) await publish(row.id, stateEvent(row.status), jobSnapshot(row))
+      } catch (error) {
+        logger.debug({ err: error }, 'could not read the job to publish its state')
+      }
+    },
+  }
+}
+
+/** For workers built without a publisher (tools, tests): events go nowhere. */
+export const silentJobEvents: JobEventPublisher = {
+  chapter: async () => {},
+  state: async () => {},
+}

@@ -1,0 +1,200 @@
+import type { Redis } from 'ioredis'
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+import { QUEUES, type QueueName } from '@dreamify/core'
+import { jobRepository, type Db } from '@dreamify/db'
+import { ProviderError, type GenerationProvider } from './providers/index.ts'
+
+/**
+ * How a step ended: done, handed back for a retry, failed for good, the queue paused on a 429,
+ * stopped by a cancellation, or handed back because the worker was shutting down.
+ */
+export type StepOutcome = 'completed' | 'retried' | 'failed' | 'rate_limited' | 'cancelled' | 'interrupted'
+
+/** Where a finished story is recorded once across every worker, so a fan-in seen by two steps counts once. */
+const STORY_COUNTED_TTL_SECONDS = 7 * 24 * 3600
+const CLAIM_TIMEOUT_MS = 1000
+
+export interface StoryOutcomeDeps {
+  db: Db
+  /** a fail-fast connection: a claim that cannot be made in time is skipped, never waited for */
+  redis: Redis
+  prefix: string
+}
+
+/**
+ * One worker process's metrics, on a registry of its own (served by the health server's /metrics).
+ * Pass `stories` to have finished stories counted (dreamify_stories_total).
+ */
+export function createWorkerMetrics({ stories, defaultMetrics = true }: { stories?: StoryOutcomeDeps; defaultMetrics?: boolean } = {}) {
+  const registry = new Registry()
+  if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'dreamify_worker_' })
+  const registers = [registry]
+
+  const jobDuration = new Histogram({
+    name: 'dreamify_job_duration_seconds',
+    help: 'Duration of one queue step (one attempt) by queue and outcome',
+    labelNames: ['queue', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers,
+  })
+  const providerDuration = new Histogram({
+    name: 'dreamify_provider_request_duration_seconds',
+    help: 'Duration of one provider call (a story text until its stream ends, or one image) by kind and status',
+    labelNames: ['kind', 'status'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
+    registers,
+  })
+  const providerErrors = new Counter({
+    name: 'dreamify_provider_errors_total',
+    help: 'Failed provider calls by kind and error code',
+    labelNames: ['kind', 'code'] as const,
+    registers,
+  })
+  const storiesTotal = new Counter({
+    name: 'dreamify_stories_total',
+    help: 'Stories that reached completed or failed, by outcome and error code (code="none" when completed)',
+    labelNames: ['outcome', 'code'] as const,
+    registers,
+  })
+  const tokens = new Counter({
+    name: 'dreamify_tokens_total',
+    help: 'Tokens the provider reported as used, by kind',
+    labelNames: ['kind'] as const,
+    registers,
+  })
+  const images = new Counter({
+    name: 'dreamify_images_total',
+    help: 'Images the provider drew, by purpose',
+    labelNames: ['purpose'] as const,
+    registers,
+  })
+
+  const locallyCounted = new Set<string>()
+
+  /** Claims the right to count a story, once across every worker (once in this process without Redis). */
+  async function claim(jobId: string): Promise<boolean> {
+    if (locallyCounted.has(jobId)) return false
+    if (!stories) return true
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const answer = await Promise.race([
+        stories.redis.set(`${stories.prefix}:metrics:story-counted:${jobId}`, '1', 'EX', STORY_COUNTED_TTL_SECONDS, 'NX'),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timed out')), CLAIM_TIMEOUT_MS)
+        }),
+      ])
+      return answer === 'OK'
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  return {
+    registry,
+    jobDuration,
+    providerDuration,
+    providerErrors,
+    stories: storiesTotal,
+    tokens,
+    images,
+
+    observeStep(queue: QueueName, outcome: StepOutcome, startedAt: number) {
+      jobDuration.observe({ queue, outcome }, (performance.now() - startedAt) / 1000)
+    },
+
+    /**
+     * Called after a story-text or chapter-image step ran or recorded its failure: when the story's
+     * job is now completed or failed, counts it, once. Never throws (a metric never fails a step).
+     */
+    async recordStoryOutcome(queue: QueueName, jobId: string): Promise<void> {
+      if (!stories || queue === QUEUES.avatar) return
+      try {
+        const job = await jobRepository.find(stories.db, jobId)
+        if (!job || job.kind !== 'story' || (job.status !== 'completed' && job.status !== 'failed')) return
+        if (!(await claim(jobId))) return
+        locallyCounted.add(jobId)
+        if (locallyCounted.size > 10_000) locallyCounted.delete(locallyCounted.values().next().value!)
+        storiesTotal.inc({ outcome: job.status, code: job.status === 'failed' ? (job.error_code ?? 'INTERNAL') : 'none' })
+      } catch {
+        // Postgres or Redis away: this story goes uncounted rather than holding up the step.
+      }
+    },
+
+    async scrape() {
+      return { contentType: registry.contentType as string, body: await registry.metrics() }
+    },
+  }
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>
+
+function errorCode(error: unknown): string {
+  return error instanceof ProviderError ? error.code : 'INTERNAL'
+}
+
+/**
+ * A provider that measures every call: its latency (a story until its stream ends), its errors by
+ * code, the images drawn and the tokens the provider reports. Calls ended by a cancellation or a
+ * shutdown (or a caller that stops reading) count as `aborted`, not as errors.
+ */
+export function instrumentProvider(provider: GenerationProvider, metrics: WorkerMetrics): GenerationProvider {
+  // Providers report usage on themselves, so the counting hook goes on the one being measured;
+  // a hook set on the wrapper is called after it.
+  let downstream = provider.onUsage
+  provider.onUsage = (usage) => {
+    metrics.tokens.inc({ kind: usage.kind }, usage.tokens)
+    downstream?.(usage)
+  }
+
+  function settle(kind: 'text' | 'image', startedAt: number, signal: AbortSignal, outcome: { error: unknown } | 'ok' | 'stopped') {
+    const seconds = (performance.now() - startedAt) / 1000
+    if (outcome === 'ok') return metrics.providerDuration.observe({ kind, status: 'ok' }, seconds)
+    if (outcome === 'stopped' || signal.aborted) return metrics.providerDuration.observe({ kind, status: 'aborted' }, seconds)
+    metrics.providerDuration.observe({ kind, status: 'error' }, seconds)
+    metrics.providerErrors.inc({ kind, code: errorCode(outcome.error) })
+  }
+
+  return {
+    get name() {
+      return provider.name
+    },
+    get storyFormat() {
+      return provider.storyFormat
+    },
+
+    async *writeStory(request, signal) {
+      const startedAt = performance.now()
+      let outcome: { error: unknown } | 'ok' | 'stopped' = 'stopped'
+      try {
+        yield* provider.writeStory(request, signal)
+        outcome = 'ok'
+      } catch (error) {
+        outcome = { error }
+        throw error
+      } finally {
+        // Measured until the stream ends, or the caller stops reading (a cancelled story).
+        settle('text', startedAt, signal, outcome)
+      }
+    },
+
+    async drawImage(prompt, signal, purpose = 'chapter') {
+      const startedAt = performance.now()
+      try {
+        const image = await provider.drawImage(prompt, signal, purpose)
+        settle('image', startedAt, signal, 'ok')
+        metrics.images.inc({ purpose })
+        return image
+      } catch (error) {
+        settle('image', startedAt, signal, { error })
+        throw error
+      }
+    },
+
+    get onUsage() {
+      return downstream
+    },
+    set onUsage(hook) {
+      downstream = hook
+    },
+  }
+}

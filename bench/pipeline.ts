@@ -1,0 +1,160 @@
+// 3. pipeline: stories end to end (API → queue → workers → Postgres) with a zero-latency provider,
+// against a bare BullMQ flow of the same shape measured in the same run.
+import { FlowProducer } from 'bullmq'
+import { Redis } from 'ioredis'
+import { DEFAULT_JOB_OPTIONS } from '@dreamify/core'
+import type { Figure, Outcome } from './report.ts'
+import {
+  type BenchContext, cpuBreakdown, cpuCount, cpuSnapshot, databaseCounters, deleteKeys, describeCpu, diffProbe, parents, postStories, probe, REDIS_URL, round,
+  type Service, startApi, startProcess, startWorkers, stopAll, waitFor, waitForAvatars, waitForStories,
+} from './support.ts'
+
+const STORIES = Math.max(500, Number(process.env.BENCH_PIPELINE_STORIES ?? 500))
+const WORKERS = 2
+const TEXT_CONCURRENCY = Number(process.env.BENCH_PIPELINE_TEXT_CONCURRENCY ?? 20)
+const IMAGE_CONCURRENCY = Number(process.env.BENCH_PIPELINE_IMAGE_CONCURRENCY ?? 50)
+const POOL_SIZE = process.env.BENCH_PIPELINE_POOL_SIZE ?? '10'
+const POST_CONCURRENCY = 16
+const PARENTS = 10
+const WARM_UP_STORIES = 20
+const JOBS_PER_STORY = 6 // one text step, five image steps
+const BARE = { text: 'bare-text', image: 'bare-image' } // as in bench/bare-flow-worker.ts
+
+const perStory = (value: number) => round(value / STORIES, 1)
+
+export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Outcome> {
+  const workerEnv = {
+    QUEUE_PREFIX: prefix, FIXTURES_TEXT_MS: '0', FIXTURES_IMAGE_MS: '0', STREAMING: 'true',
+    TEXT_CONCURRENCY: String(TEXT_CONCURRENCY), IMAGE_CONCURRENCY: String(IMAGE_CONCURRENCY), DATABASE_POOL_SIZE: POOL_SIZE,
+  }
+  const api = await startApi({ QUEUE_PREFIX: prefix }, { probe: true })
+  const workers = await startWorkers(WORKERS, workerEnv, { probe: true })
+  const clients = await parents(api.url, PARENTS)
+  log(`warming up with ${WARM_UP_STORIES} stories`)
+  const warmIds = await postStories(clients, WARM_UP_STORIES, POST_CONCURRENCY)
+  await waitForStories(pool, WARM_UP_STORIES, { ids: warmIds, timeoutMs: 60_000 })
+  await waitForAvatars(pool)
+  for (const worker of workers) worker.steps.clear()
+
+  log(`${STORIES} stories through the API, ${WORKERS} workers (text ${TEXT_CONCURRENCY}, image ${IMAGE_CONCURRENCY}, pool ${POOL_SIZE})`)
+  const services: Service[] = [api, ...workers]
+  const probesBefore = await Promise.all(services.map((s) => probe(s)))
+  const pids = { api: [api.pid], workers: workers.map((w) => w.pid) }
+  const cpuBefore = cpuSnapshot(pids)
+  const dbBefore = await databaseCounters(pool)
+  const t0 = Date.now()
+  const ids = await postStories(clients, STORIES, POST_CONCURRENCY)
+  const postedMs = Date.now() - t0
+  const tally = await waitForStories(pool, STORIES, { ids, timeoutMs: 300_000 })
+  const cpu = cpuBreakdown(cpuBefore, cpuSnapshot(pids))
+  const probesAfter = await Promise.all(services.map((s) => probe(s)))
+  const steps = new Map<string, { count: number; totalMs: number; maxMs: number }>()
+  for (const worker of workers) {
+    for (const [queue, s] of worker.steps) {
+      const sum = steps.get(queue) ?? { count: 0, totalMs: 0, maxMs: 0 }
+      steps.set(queue, { count: sum.count + s.count, totalMs: sum.totalMs + s.totalMs, maxMs: Math.max(sum.maxMs, s.maxMs) })
+    }
+  }
+  // Stopping the processes ends their Postgres sessions, which flushes their statistics.
+  await stopAll(services)
+  const dbAfter = await databaseCounters(pool)
+  const windowMs = tally.lastFinished - tally.firstCreated
+  const storiesPerS = (tally.completed / windowMs) * 1000
+  log(`  ${tally.completed} completed, ${tally.failed} failed in ${round(windowMs / 1000, 2)} s: ${round(storiesPerS, 1)} stories/s`)
+
+  const apiUse = diffProbe(probesAfter[0]!, probesBefore[0]!)
+  const workerUse = workers.map((_, i) => diffProbe(probesAfter[i + 1]!, probesBefore[i + 1]!))
+  const wq = workerUse.reduce((s, u) => s + u.pgQueries, 0)
+  const wms = workerUse.reduce((s, u) => s + u.pgMs, 0)
+  const wredis = workerUse.reduce((s, u) => s + u.redisCommands, 0)
+  const byKind: Record<string, number> = {}
+  for (const use of workerUse) for (const [k, v] of Object.entries(use.byKind)) byKind[k] = (byKind[k] ?? 0) + v
+  const kinds = Object.entries(byKind).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${perStory(v)}`).join(', ')
+  const byCommand: Record<string, number> = {}
+  for (const use of workerUse) for (const [k, v] of Object.entries(use.byCommand)) byCommand[k] = (byCommand[k] ?? 0) + v
+  const commands = Object.entries(byCommand).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${perStory(v)}`).join(', ')
+  const db = Object.fromEntries(Object.keys(dbAfter).map((k) => [k, dbAfter[k as keyof typeof dbAfter] - dbBefore[k as keyof typeof dbBefore]])) as typeof dbAfter
+  const stepText = [...steps].map(([queue, s]) => `${queue} ${s.count} steps, mean ${round(s.totalMs / s.count, 1)} ms, max ${s.maxMs} ms`).join('; ')
+  // The machine's busy time less what no process of ours (nor Postgres, Redis) used.
+  const cpuPerStoryMs = ((cpu.busyCoreS - (cpu.parts.other ?? 0)) / tally.completed) * 1000
+  const msPerStory = (coreSeconds = 0) => round((coreSeconds / tally.completed) * 1000, 1)
+  const stepConcurrency = [...steps.values()].reduce((sum, s) => sum + s.totalMs, 0) / windowMs
+
+  // The baseline: BullMQ alone, the same shape of work, as many worker processes with the same concurrency.
+  log(`bare BullMQ flow: ${STORIES} flows of 1 parent + 5 children, ${WORKERS} worker processes`)
+  const bare = await bareFlow(`${prefix}-bare`)
+  const bareFlowsPerS = (STORIES / bare.windowMs) * 1000
+  log(`  ${round(bareFlowsPerS, 1)} flows/s`)
+  const ratio = storiesPerS / bareFlowsPerS
+
+  const figures: Figure[] = [
+    { label: `stories/s end to end (${STORIES} stories, ${WORKERS} workers)`, value: storiesPerS, unit: 'stories/s', digits: 1, target: '≥ 100 stories/s', pass: storiesPerS >= 100 },
+    { label: `jobs/s (${JOBS_PER_STORY} per story)`, value: storiesPerS * JOBS_PER_STORY, unit: 'jobs/s', digits: 0 },
+    { label: 'bare BullMQ flow, same shape', value: bareFlowsPerS, unit: 'flows/s', digits: 1 },
+    { label: 'pipeline ÷ bare BullMQ', value: ratio, unit: '', digits: 2 },
+    { label: 'CPU per story (API, workers, Postgres, Redis, bench)', value: cpuPerStoryMs, unit: 'ms', digits: 1 },
+    { label: 'Postgres round trips per story (workers + API)', value: (wq + apiUse.pgQueries) / STORIES, unit: '', digits: 1 },
+  ]
+  return {
+    setup: `${STORIES} stories posted through the API (${POST_CONCURRENCY} at a time, ${PARENTS} parents) to ${WORKERS} worker processes (TEXT_CONCURRENCY ${TEXT_CONCURRENCY}, IMAGE_CONCURRENCY ${IMAGE_CONCURRENCY}, DATABASE_POOL_SIZE ${POOL_SIZE}, STREAMING=true) with the fixtures provider at zero latency (FIXTURES_TEXT_MS=0, FIXTURES_IMAGE_MS=0), after ${WARM_UP_STORIES} warm-up stories. Throughput counts from Postgres: completed story jobs over (last finished_at − first created_at). The API and workers run with bench/probe.ts preloaded, which counts Postgres queries and Redis commands. Baseline: the same ${STORIES} units as BullMQ flows (FlowProducer, a parent on one queue with five children on another, the service's default job options) added ${POST_CONCURRENCY} at a time, run by ${WORKERS} processes (bench/bare-flow-worker.ts) with trivial processors and the same concurrency; a flow runs its children before its parent, a story its text step before its images, six jobs either way.`,
+    figures,
+    notes: [
+      `${tally.completed} completed, ${tally.failed} failed, ${tally.cancelled} cancelled; window ${round(windowMs / 1000, 2)} s; posting took ${round(postedMs / 1000, 2)} s (${Math.round((STORIES / postedMs) * 1000)} POST/s).`,
+      `Bare BullMQ: ${STORIES} flows in ${round(bare.windowMs / 1000, 2)} s (${Math.round(bareFlowsPerS * JOBS_PER_STORY)} jobs/s); ${describeCpu(bare.cpu, { workers: 'bare workers' })}.`,
+      `${describeCpu(cpu)}. Per story: ${round(cpuPerStoryMs, 1)} ms of CPU (workers ${msPerStory(cpu.parts.workers)}, Postgres ${msPerStory(cpu.parts.postgres)}, API ${msPerStory(cpu.parts.api)}, Redis ${msPerStory(cpu.parts['redis-server'])}, bench ${msPerStory(cpu.parts.bench)} ms; other processes on the machine ${msPerStory(cpu.parts.other)} ms more); at that cost ${cpuCount()} busy cores top out near ${Math.round((1000 * cpuCount()) / cpuPerStoryMs)} stories/s.`,
+      `Postgres round trips per story: workers ${perStory(wq)} (${kinds}), API ${perStory(apiUse.pgQueries)}; the workers spent ${round(wms / STORIES, 1)} ms per story waiting for Postgres answers (summed over concurrent steps).`,
+      `Postgres server, per story: ${perStory(db.commits)} commits, ${perStory(db.inserted)} rows inserted, ${perStory(db.updated)} rows updated, ${perStory(db.wal_syncs)} WAL fsyncs, ${Math.round(db.wal_bytes / STORIES / 1024)} KiB of WAL (WAL figures are for the whole server, other databases included).`,
+      `Redis commands per story: workers ${perStory(wredis)} (${commands}), API ${perStory(apiUse.redisCommands)}.`,
+      `Worker steps (from the workers' "step done" logs): ${stepText}; on average ${round(stepConcurrency, 1)} steps were in progress at once, of ${WORKERS * (TEXT_CONCURRENCY + IMAGE_CONCURRENCY)} slots.`,
+      `Worker CPU per process: ${workerUse.map((u) => `${Math.round(u.cpuMs)} ms`).join(', ')}; API ${Math.round(apiUse.cpuMs)} ms.`,
+    ],
+  }
+}
+
+async function bareFlow(prefix: string) {
+  const state = new Map<number, { completed: number; last: number }>()
+  const total = () => [...state.values()].reduce((s, v) => s + v.completed, 0)
+  const workers: Service[] = []
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null })
+  connection.on('error', () => {})
+  const producer = new FlowProducer({ connection, prefix })
+  try {
+    for (let i = 0; i < WORKERS; i++) {
+      let ready = false
+      const worker = startProcess('bare-worker', 'bench/bare-flow-worker.ts', {}, {
+        args: [prefix, String(TEXT_CONCURRENCY), String(IMAGE_CONCURRENCY)],
+        onJson: (entry) => {
+          if (entry.ready) ready = true
+          if (typeof entry.completed === 'number') state.set(worker.pid, { completed: entry.completed, last: Number(entry.last) })
+        },
+      })
+      workers.push(worker)
+      await waitFor('a bare worker', () => ready)
+    }
+    const flow = (i: number) => ({
+      name: 'text', queueName: BARE.text, data: { story: i }, opts: DEFAULT_JOB_OPTIONS,
+      children: Array.from({ length: 5 }, (_, n) => ({ name: 'image', queueName: BARE.image, data: { story: i, chapter: n + 1 }, opts: DEFAULT_JOB_OPTIONS })),
+    })
+    const run = async (count: number, offset: number) => {
+      let next = 0
+      await Promise.all(Array.from({ length: POST_CONCURRENCY }, async () => {
+        while (next < count) await producer.add(flow(offset + next++))
+      }))
+    }
+    await run(WARM_UP_STORIES, 0)
+    await waitFor('the warm-up flows', () => total() >= WARM_UP_STORIES, { timeoutMs: 60_000, intervalMs: 20 })
+    const pids = { workers: workers.map((w) => w.pid) }
+    const cpuBefore = cpuSnapshot(pids)
+    const t0 = Date.now()
+    await run(STORIES, WARM_UP_STORIES)
+    await waitFor('the bare flows', () => total() >= WARM_UP_STORIES + STORIES, { timeoutMs: 120_000, intervalMs: 20 })
+    const cpu = cpuBreakdown(cpuBefore, cpuSnapshot(pids))
+    const last = Math.max(...[...state.values()].map((v) => v.last))
+    return { windowMs: last - t0, cpu }
+  } finally {
+    await producer.close()
+    connection.disconnect()
+    await stopAll(workers)
+    await deleteKeys(prefix)
+  }
+}

@@ -1,0 +1,132 @@
+// ./dreamify bench [name…]: runs the benchmarks against real API and worker processes on the local
+// Postgres and Redis, prints a table, and writes docs/benchmarks.md. See docs/benchmarks.md.
+import { execFileSync } from 'node:child_process'
+import { cpus, release, totalmem, type } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { explainUnreachable } from '@dreamify/core'
+import { dropDatabase, migrateDatabase } from '@dreamify/db'
+import { enqueue } from './enqueue.ts'
+import { latency } from './latency.ts'
+import { memory } from './memory.ts'
+import { pipeline } from './pipeline.ts'
+import { poll } from './poll.ts'
+import { BENCH_NAMES, type BenchName, type BenchResult, type Machine, type Outcome, printTable, TITLES, writeDocument } from './report.ts'
+import { scaling } from './scaling.ts'
+import { streaming } from './streaming.ts'
+import {
+  ADMIN_URL, type BenchContext, lastServices, createPool, DATABASE_URL, deleteKeys, killAll, loadAverage, newPrefix, REDIS_URL, resetData, ROOT, stopLive,
+} from './support.ts'
+import { Redis } from 'ioredis'
+
+const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = { poll, enqueue, pipeline, latency, scaling, memory, streaming }
+
+const requested = process.argv.slice(2).filter((a) => a !== '--')
+const unknown = requested.filter((n) => !(BENCH_NAMES as readonly string[]).includes(n))
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${BENCH_NAMES.join(', ')}`)
+  process.exit(2)
+}
+const names: BenchName[] = requested.length ? BENCH_NAMES.filter((n) => requested.includes(n)) : [...BENCH_NAMES]
+
+process.on('SIGINT', () => {
+  killAll()
+  process.exit(130)
+})
+process.on('SIGTERM', () => {
+  killAll()
+  process.exit(143)
+})
+
+const log = (message: string) => console.log(`bench: ${message}`)
+
+async function checkServices() {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 })
+  try {
+    await client.connect()
+    await client.end()
+  } catch (error) {
+    throw new Error(explainUnreachable('postgres', ADMIN_URL, error))
+  }
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
+  redis.on('error', () => {})
+  try {
+    await redis.connect()
+    await redis.ping()
+  } catch (error) {
+    throw new Error(explainUnreachable('redis', REDIS_URL, error))
+  } finally {
+    redis.disconnect()
+  }
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim() || 'unknown'
+  } catch {
+    return 'unknown (no git)'
+  }
+}
+
+const machine: Machine = {
+  cores: cpus().length,
+  cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+  memoryGiB: totalmem() / 1024 ** 3,
+  node: process.version,
+  os: `${type()} ${release()}`,
+}
+const commit = gitCommit()
+const ranAt = new Date().toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ')
+const started = performance.now()
+const loadBefore = loadAverage()
+
+try {
+  await checkServices()
+} catch (error) {
+  console.error((error as Error).message)
+  process.exit(1)
+}
+log(`${names.join(', ')} on ${machine.cores} cores, Node ${machine.node}, commit ${commit}`)
+log(`recreating ${DATABASE_URL}`)
+await dropDatabase(DATABASE_URL)
+await migrateDatabase(DATABASE_URL)
+const pool = createPool()
+
+const results: BenchResult[] = []
+for (const name of names) {
+  const prefix = newPrefix(name)
+  log(`--- ${name}: ${TITLES[name]}`)
+  const t0 = performance.now()
+  const before = loadAverage()[0]!
+  let outcome: Outcome = { setup: '', figures: [], notes: [] }
+  let error: string | undefined
+  lastServices()
+  try {
+    await resetData(pool)
+    outcome = await BENCHES[name]({ pool, prefix, log })
+  } catch (caught) {
+    error = (caught as Error).stack ?? String(caught)
+    const exited = lastServices().filter((s) => s.process.exitCode !== null || s.process.signalCode !== null)
+    for (const s of exited) error += `\n${s.name} (pid ${s.pid}) had exited (${s.process.exitCode ?? s.process.signalCode}); its last output:\n${s.tail().slice(-3000)}`
+    console.error(`bench: ${name} failed: ${error}`)
+  } finally {
+    await stopLive()
+    await deleteKeys(prefix).catch(() => undefined)
+  }
+  const result: BenchResult = {
+    name, title: TITLES[name], ranAt, commit, machine, loadBefore: before, loadAfter: loadAverage()[0]!, durationS: (performance.now() - t0) / 1000, ...outcome, ...(error ? { error } : {}),
+  }
+  results.push(result)
+  log(`${name} took ${Math.round(result.durationS)} s`)
+}
+
+await pool.end()
+// The bench's rows (images included) are of no use once the figures are written.
+await dropDatabase(DATABASE_URL).catch(() => undefined)
+
+const totalS = (performance.now() - started) / 1000
+printTable(results)
+const docPath = join(ROOT, 'docs/benchmarks.md')
+writeDocument(docPath, { ranAt, commit, machine, names, results, totalS, loadBefore, loadAfter: loadAverage() })
+log(`wrote ${docPath} (${Math.round(totalS)} s in all)`)
+process.exit(0)
