@@ -1,11 +1,15 @@
 // 3. pipeline: stories end to end (API → queue → workers → Postgres) with a zero-latency provider,
 // against a bare BullMQ flow of the same shape measured in the same run.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { FlowProducer } from 'bullmq'
 import { Redis } from 'ioredis'
 import { DEFAULT_JOB_OPTIONS } from '@dreamify/core'
+import { describeProfile, summariseProfiles } from './profile.ts'
 import type { Figure, Outcome } from './report.ts'
 import {
-  type BenchContext, cpuBreakdown, cpuCount, cpuSnapshot, databaseCounters, deleteKeys, describeCpu, diffProbe, parents, postStories, probe, REDIS_URL, round,
+  backendCpu, backendCpuSeconds, type BenchContext, cpuBreakdown, cpuCount, cpuSnapshot, databaseCounters, deleteKeys, describeCpu, diffProbe, parents, postStories, probe, queueEventCounts, REDIS_URL, round, sampleDatabaseWaits,
   type Service, startApi, startProcess, startWorkers, stopAll, waitFor, waitForAvatars, waitForStories,
 } from './support.ts'
 
@@ -19,6 +23,8 @@ const PARENTS = 10
 const WARM_UP_STORIES = 20
 const JOBS_PER_STORY = 6 // one text step, five image steps
 const BARE = { text: 'bare-text', image: 'bare-image' } // as in bench/bare-flow-worker.ts
+/** BENCH_PROFILE=1 runs the workers under node --cpu-prof and summarises where their CPU goes. */
+const PROFILE = process.env.BENCH_PROFILE === '1'
 
 const perStory = (value: number) => round(value / STORIES, 1)
 
@@ -28,7 +34,8 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
     TEXT_CONCURRENCY: String(TEXT_CONCURRENCY), IMAGE_CONCURRENCY: String(IMAGE_CONCURRENCY), DATABASE_POOL_SIZE: POOL_SIZE,
   }
   const api = await startApi({ QUEUE_PREFIX: prefix }, { probe: true })
-  const workers = await startWorkers(WORKERS, workerEnv, { probe: true })
+  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'dreamify-bench-profile-')) : undefined
+  const workers = await startWorkers(WORKERS, workerEnv, { probe: true, ...(profileDir ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}) })
   const clients = await parents(api.url, PARENTS)
   log(`warming up with ${WARM_UP_STORIES} stories`)
   const warmIds = await postStories(clients, WARM_UP_STORIES, POST_CONCURRENCY)
@@ -41,12 +48,21 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   const probesBefore = await Promise.all(services.map((s) => probe(s)))
   const pids = { api: [api.pid], workers: workers.map((w) => w.pid) }
   const cpuBefore = cpuSnapshot(pids)
+  const backendsBefore = await backendCpu(pool)
   const dbBefore = await databaseCounters(pool)
+  const waits = sampleDatabaseWaits(pool)
   const t0 = Date.now()
   const ids = await postStories(clients, STORIES, POST_CONCURRENCY)
   const postedMs = Date.now() - t0
   const tally = await waitForStories(pool, STORIES, { ids, timeoutMs: 300_000 })
   const cpu = cpuBreakdown(cpuBefore, cpuSnapshot(pids))
+  // Postgres serves other databases too: split its CPU into this database's sessions and the rest.
+  const benchBackends = backendCpuSeconds(backendsBefore, await backendCpu(pool))
+  cpu.parts['postgres (rest of the server)'] = Math.max(0, (cpu.parts.postgres ?? 0) - benchBackends)
+  cpu.parts.postgres = benchBackends
+  const sessions = await waits.stop()
+  const textEvents = await queueEventCounts(prefix, 'story-text')
+  const imageEvents = await queueEventCounts(prefix, 'chapter-image')
   const probesAfter = await Promise.all(services.map((s) => probe(s)))
   const steps = new Map<string, { count: number; totalMs: number; maxMs: number }>()
   for (const worker of workers) {
@@ -58,6 +74,9 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   // Stopping the processes ends their Postgres sessions, which flushes their statistics.
   await stopAll(services)
   const dbAfter = await databaseCounters(pool)
+  const profileNotes = profileDir ? describeProfile(summariseProfiles(profileDir), STORIES + WARM_UP_STORIES, 'story') : []
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true })
+  const { rows: attempts } = await pool.query(`select attempts, count(*)::int as n from jobs where id = any($1::text[]) group by 1 order by 1`, [ids])
   const windowMs = tally.lastFinished - tally.firstCreated
   const storiesPerS = (tally.completed / windowMs) * 1000
   log(`  ${tally.completed} completed, ${tally.failed} failed in ${round(windowMs / 1000, 2)} s: ${round(storiesPerS, 1)} stories/s`)
@@ -75,8 +94,9 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   const commands = Object.entries(byCommand).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${perStory(v)}`).join(', ')
   const db = Object.fromEntries(Object.keys(dbAfter).map((k) => [k, dbAfter[k as keyof typeof dbAfter] - dbBefore[k as keyof typeof dbBefore]])) as typeof dbAfter
   const stepText = [...steps].map(([queue, s]) => `${queue} ${s.count} steps, mean ${round(s.totalMs / s.count, 1)} ms, max ${s.maxMs} ms`).join('; ')
-  // The machine's busy time less what no process of ours (nor Postgres, Redis) used.
-  const cpuPerStoryMs = ((cpu.busyCoreS - (cpu.parts.other ?? 0)) / tally.completed) * 1000
+  // Ours: the API, the workers, the bench database's Postgres sessions, Redis (shared, but mostly ours here) and the bench.
+  const ownCoreS = ['api', 'workers', 'postgres', 'redis-server', 'bench'].reduce((sum, k) => sum + (cpu.parts[k] ?? 0), 0)
+  const cpuPerStoryMs = (ownCoreS / tally.completed) * 1000
   const msPerStory = (coreSeconds = 0) => round((coreSeconds / tally.completed) * 1000, 1)
   const stepConcurrency = [...steps.values()].reduce((sum, s) => sum + s.totalMs, 0) / windowMs
 
@@ -92,7 +112,7 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
     { label: `jobs/s (${JOBS_PER_STORY} per story)`, value: storiesPerS * JOBS_PER_STORY, unit: 'jobs/s', digits: 0 },
     { label: 'bare BullMQ flow, same shape', value: bareFlowsPerS, unit: 'flows/s', digits: 1 },
     { label: 'pipeline ÷ bare BullMQ', value: ratio, unit: '', digits: 2 },
-    { label: 'CPU per story (API, workers, Postgres, Redis, bench)', value: cpuPerStoryMs, unit: 'ms', digits: 1 },
+    { label: 'CPU per story (API, workers, Postgres sessions, Redis, bench)', value: cpuPerStoryMs, unit: 'ms', digits: 1 },
     { label: 'Postgres round trips per story (workers + API)', value: (wq + apiUse.pgQueries) / STORIES, unit: '', digits: 1 },
   ]
   return {
@@ -101,12 +121,16 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
     notes: [
       `${tally.completed} completed, ${tally.failed} failed, ${tally.cancelled} cancelled; window ${round(windowMs / 1000, 2)} s; posting took ${round(postedMs / 1000, 2)} s (${Math.round((STORIES / postedMs) * 1000)} POST/s).`,
       `Bare BullMQ: ${STORIES} flows in ${round(bare.windowMs / 1000, 2)} s (${Math.round(bareFlowsPerS * JOBS_PER_STORY)} jobs/s); ${describeCpu(bare.cpu, { workers: 'bare workers' })}.`,
-      `${describeCpu(cpu)}. Per story: ${round(cpuPerStoryMs, 1)} ms of CPU (workers ${msPerStory(cpu.parts.workers)}, Postgres ${msPerStory(cpu.parts.postgres)}, API ${msPerStory(cpu.parts.api)}, Redis ${msPerStory(cpu.parts['redis-server'])}, bench ${msPerStory(cpu.parts.bench)} ms; other processes on the machine ${msPerStory(cpu.parts.other)} ms more); at that cost ${cpuCount()} busy cores top out near ${Math.round((1000 * cpuCount()) / cpuPerStoryMs)} stories/s.`,
+      `${describeCpu(cpu)}. Per story: ${round(cpuPerStoryMs, 1)} ms of CPU (workers ${msPerStory(cpu.parts.workers)}, Postgres sessions of the bench database ${msPerStory(cpu.parts.postgres)}, rest of the Postgres server ${msPerStory(cpu.parts['postgres (rest of the server)'])}, API ${msPerStory(cpu.parts.api)}, Redis ${msPerStory(cpu.parts['redis-server'])}, bench ${msPerStory(cpu.parts.bench)} ms; other processes on the machine ${msPerStory(cpu.parts.other)} ms more); at that cost ${cpuCount()} busy cores top out near ${Math.round((1000 * cpuCount()) / cpuPerStoryMs)} stories/s.`,
       `Postgres round trips per story: workers ${perStory(wq)} (${kinds}), API ${perStory(apiUse.pgQueries)}; the workers spent ${round(wms / STORIES, 1)} ms per story waiting for Postgres answers (summed over concurrent steps).`,
       `Postgres server, per story: ${perStory(db.commits)} commits, ${perStory(db.inserted)} rows inserted, ${perStory(db.updated)} rows updated, ${perStory(db.wal_syncs)} WAL fsyncs, ${Math.round(db.wal_bytes / STORIES / 1024)} KiB of WAL (WAL figures are for the whole server, other databases included).`,
       `Redis commands per story: workers ${perStory(wredis)} (${commands}), API ${perStory(apiUse.redisCommands)}.`,
+      `Postgres sessions of the bench database, sampled every 100 ms (${sessions.samples} samples), on average: ${sessions.average.map(([k, v]) => `${k} ${round(v, 1)}`).join(', ')}.`,
+      `BullMQ events (the queues' event streams, capped at about 10,000 entries each, warm-up included): story-text ${JSON.stringify(textEvents)}; chapter-image ${JSON.stringify(imageEvents)}.`,
+      `Text steps started per story (jobs.attempts): ${attempts.map((r) => `${r.attempts}× for ${r.n}`).join(', ')}; more than one means the step ran again (a stalled lock taken over, or a retry).`,
       `Worker steps (from the workers' "step done" logs): ${stepText}; on average ${round(stepConcurrency, 1)} steps were in progress at once, of ${WORKERS * (TEXT_CONCURRENCY + IMAGE_CONCURRENCY)} slots.`,
       `Worker CPU per process: ${workerUse.map((u) => `${Math.round(u.cpuMs)} ms`).join(', ')}; API ${Math.round(apiUse.cpuMs)} ms.`,
+      ...profileNotes,
     ],
   }
 }

@@ -111,7 +111,7 @@ function machineLine(m: Machine) {
 }
 
 /** Merges this run's results into docs/benchmarks.md and rewrites it. */
-export function writeDocument(path: string, run: { ranAt: string; commit: string; machine: Machine; names: BenchName[]; results: BenchResult[]; totalS: number; loadBefore: number[]; loadAfter: number[] }) {
+export function writeDocument(path: string, run: { ranAt: string; commit: string; machine: Machine; names: BenchName[]; results: BenchResult[]; totalS: number; loadBefore: number[]; loadAfter: number[]; background: string }) {
   const existing = readExisting(path)
   const all: Partial<Record<BenchName, BenchResult>> = { ...existing.results }
   for (const result of run.results) all[result.name] = result
@@ -124,7 +124,7 @@ export function writeDocument(path: string, run: { ranAt: string; commit: string
   out.push('')
   out.push(`- **Last run:** ${run.ranAt} (${run.names.join(', ')}; ${Math.round(run.totalS)} s), commit \`${run.commit}\``)
   out.push(`- **Machine:** ${machineLine(run.machine)}`)
-  out.push(`- **Load average (1, 5, 15 min):** ${run.loadBefore.join(', ')} before, ${run.loadAfter.join(', ')} after. The machine is shared with other engineers' test runs (Postgres and Redis too), so figures can be noisy; each section gives the 1-minute load average around it.`)
+  out.push(`- **Other work on the machine:** ${run.background}. Load average (1, 5, 15 min) ${run.loadBefore.join(', ')} before, ${run.loadAfter.join(', ')} after. The machine, its Postgres and its Redis are shared with other engineers' test runs, so figures can be low and noisy; each section gives the 1-minute load average around it and, where measured, the CPU other processes took ("other").`)
   out.push('')
   out.push('## Summary')
   out.push('')

@@ -15,7 +15,7 @@ import { BENCH_NAMES, type BenchName, type BenchResult, type Machine, type Outco
 import { scaling } from './scaling.ts'
 import { streaming } from './streaming.ts'
 import {
-  ADMIN_URL, type BenchContext, lastServices, createPool, DATABASE_URL, deleteKeys, killAll, loadAverage, newPrefix, REDIS_URL, resetData, ROOT, stopLive,
+  ADMIN_URL, backgroundLoad, type BenchContext, lastServices, createPool, DATABASE_URL, deleteKeys, killAll, loadAverage, newPrefix, REDIS_URL, resetData, ROOT, stopLive,
 } from './support.ts'
 import { Redis } from 'ioredis'
 
@@ -87,6 +87,10 @@ try {
   process.exit(1)
 }
 log(`${names.join(', ')} on ${machine.cores} cores, Node ${machine.node}, commit ${commit}`)
+const background = await backgroundLoad()
+const backgroundLine = `before the run, other work kept ${background.busyCores.toFixed(2)} of ${machine.cores} cores busy; ${background.foreign} Dreamify API/worker processes not started by the bench were running (${background.orphans} of them orphaned, i.e. left behind by test runs that ended)`
+log(backgroundLine)
+if (background.busyCores > 0.25 * machine.cores) log('warning: the machine is busy with other work; the figures will be low and noisy')
 log(`recreating ${DATABASE_URL}`)
 await dropDatabase(DATABASE_URL)
 await migrateDatabase(DATABASE_URL)
@@ -127,6 +131,6 @@ await dropDatabase(DATABASE_URL).catch(() => undefined)
 const totalS = (performance.now() - started) / 1000
 printTable(results)
 const docPath = join(ROOT, 'docs/benchmarks.md')
-writeDocument(docPath, { ranAt, commit, machine, names, results, totalS, loadBefore, loadAfter: loadAverage() })
+writeDocument(docPath, { ranAt, commit, machine, names, results, totalS, loadBefore, loadAfter: loadAverage(), background: backgroundLine })
 log(`wrote ${docPath} (${Math.round(totalS)} s in all)`)
 process.exit(0)

@@ -5,7 +5,7 @@
 // and prints that file's absolute path as the last line of stdout.
 //
 //   DREAMIFY_API_URL         the API (default http://localhost:3000)
-//   DREAMIFY_DEMO_OUT        the directory for the HTML file (default: the current directory)
+//   DREAMIFY_DEMO_OUT        the directory for the HTML file (default: where ./dreamify was run)
 //   DREAMIFY_DEMO_TIMEOUT_MS how long to wait for the story (default 15 minutes)
 //
 // Exit codes: 0 done, 1 an API call failed, 2 the API cannot be reached, 3 the story failed or was
@@ -75,7 +75,7 @@ function createDisplay(out: NodeJS.WriteStream) {
 
 async function main(): Promise<string> {
   const base = (process.env.DREAMIFY_API_URL || 'http://localhost:3000').replace(/\/+$/, '')
-  const outDir = resolve(process.env.DREAMIFY_DEMO_OUT || process.cwd())
+  const outDir = resolve(process.env.DREAMIFY_DEMO_OUT || process.env.DREAMIFY_CALLER_DIR || process.cwd())
   const timeoutMs = positiveNumber(process.env.DREAMIFY_DEMO_TIMEOUT_MS, 15 * 60_000)
   const api = new DemoClient(base)
   const log = (line: string) => process.stdout.write(`${line}\n`)

@@ -145,14 +145,14 @@ describe('./dreamify demo against real processes', () => {
     api = await startApi(env)
     await startWorker(env)
     out = mkdtempSync(join(tmpdir(), 'dreamify-demo-'))
-  }, 60_000)
+  }, 120_000)
 
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true })
   })
 
   it('writes the finished story to one self-contained HTML file and prints its path last', async () => {
-    const { code, stdout, stderr } = await runDemo({ DREAMIFY_API_URL: api.url, DREAMIFY_DEMO_OUT: out })
+    const { code, stdout, stderr } = await runDemo({ DREAMIFY_API_URL: api.url, DREAMIFY_DEMO_OUT: out, DREAMIFY_DEMO_TIMEOUT_MS: '60000' })
     expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(0)
     const lines = stdout.trimEnd().split('\n')
     const file = lines.at(-1)!

@@ -1,7 +1,7 @@
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Config, Queues } from '@dreamify/core'
@@ -42,8 +42,20 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
     },
     requestIdHeader: false,
-    trustProxy: true,
+    // Only the configured number of proxies may speak for the client's address (per-IP limits rely on it).
+    trustProxy: (_address: string, hop: number) => hop < config.http.trustProxyHops,
     routerOptions: { maxParamLength: 200 },
+    // Errors Fastify answers before routing (a malformed or over-long path) get the one error shape too.
+    frameworkErrors: (error, _request, typedReply) => {
+      const reply = typedReply as unknown as FastifyReply
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      return reply.status(400).send({
+        statusCode: 400,
+        code: 'INVALID_ID',
+        error: 'Bad Request',
+        message: tooLong ? 'a path id is longer than 200 characters' : 'the URL path is not validly percent-encoded',
+      })
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installValidation(app)

@@ -18,7 +18,7 @@ beforeAll(async () => {
   // Built by hand (not buildTestApp) to know its prefix and look at the counters in Redis.
   const { redis, queues, prefix } = createTestQueues()
   loginPrefix = prefix
-  loginApp = await buildApp({ config: testConfig({ QUEUE_PREFIX: prefix, LOGIN_ATTEMPTS_PER_15_MIN: '3', REGISTRATIONS_PER_HOUR_PER_IP: '0' }), db, queues, redis })
+  loginApp = await buildApp({ config: testConfig({ QUEUE_PREFIX: prefix, LOGIN_ATTEMPTS_PER_15_MIN: '3', REGISTRATIONS_PER_HOUR_PER_IP: '0', TRUST_PROXY_HOPS: '1' }), db, queues, redis })
   registerApp = await buildTestApp(db, { LOGIN_ATTEMPTS_PER_15_MIN: '0', REGISTRATIONS_PER_HOUR_PER_IP: '2' })
   unlimitedApp = await buildTestApp(db, { LOGIN_ATTEMPTS_PER_15_MIN: '0', REGISTRATIONS_PER_HOUR_PER_IP: '0' })
 })
@@ -61,7 +61,7 @@ describe('login attempts (LOGIN_ATTEMPTS_PER_15_MIN=3)', () => {
     expectRateLimited(await login(loginApp, email, 'wrong horse', newIp()), 900)
     // The account is locked for the window, whatever the address and even for the right password.
     expectRateLimited(await login(loginApp, email.toUpperCase(), 'correct horse', newIp()), 900)
-    // x-forwarded-for is honoured (trustProxy), and a forwarded address does not escape the account limit.
+    // A forwarded address (spoofable unless TRUST_PROXY_HOPS says otherwise) does not escape the account limit.
     expectRateLimited(await login(loginApp, email, 'correct horse', newIp(), { 'x-forwarded-for': '203.0.113.7' }), 900)
     // Another account is not affected.
     const other = await account(loginApp)
@@ -97,7 +97,17 @@ describe('login attempts (LOGIN_ATTEMPTS_PER_15_MIN=3)', () => {
     expect((await login(loginApp, accounts[3]!, 'correct horse', newIp())).statusCode).toBe(200)
   })
 
-  it('takes the client address from x-forwarded-for behind a proxy', async () => {
+  it('ignores x-forwarded-for unless TRUST_PROXY_HOPS says a proxy is in front, so clients cannot spoof their address', async () => {
+    const ip = newIp()
+    for (let i = 0; i < 2; i++) {
+      const response = await registerApp.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: ip, headers: { 'x-forwarded-for': newIp() }, payload: { first_name: 'Spo', last_name: 'Of', email: newEmail(), password: 'correct horse' } })
+      expect(response.statusCode).toBe(201)
+    }
+    const third = await registerApp.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: ip, headers: { 'x-forwarded-for': newIp() }, payload: { first_name: 'Spo', last_name: 'Of', email: newEmail(), password: 'correct horse' } })
+    expectErrorShape(third.json(), 429, 'RATE_LIMITED')
+  })
+
+  it('takes the client address from x-forwarded-for behind a trusted proxy (TRUST_PROXY_HOPS=1)', async () => {
     const proxy = newIp()
     const client = '198.51.100.23'
     for (let i = 0; i < 3; i++) {

@@ -1,7 +1,7 @@
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError, type Config } from '@dreamify/core'
+import { AppError, type Config, isUuid } from '@dreamify/core'
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -39,7 +39,7 @@ export const authPlugin = fp(
         throw new AppError('UNAUTHORIZED', 'a valid bearer token is required in the Authorization header')
       }
       // Scoped tokens (an SSE stream's) are good only where they are meant for.
-      if (typeof payload.sub !== 'string' || payload.scope !== undefined) {
+      if (typeof payload.sub !== 'string' || !isUuid(payload.sub) || payload.scope !== undefined) {
         throw new AppError('UNAUTHORIZED', 'a valid bearer token is required in the Authorization header')
       }
       request.parentId = payload.sub

@@ -59,6 +59,6 @@ export function installErrorHandling(app: FastifyInstance): void {
   })
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `route ${request.method} ${request.url.split('?')[0]} not found` }),
+    reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)} not found` }),
   )
 }

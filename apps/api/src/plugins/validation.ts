@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv'
 import formatsPlugin from 'ajv-formats'
 import type { FastifyInstance, FastifySchema } from 'fastify'
-import { NON_BLANK } from '@dreamify/core'
+import { AppError, NON_BLANK } from '@dreamify/core'
 
 const addFormats = formatsPlugin as unknown as (ajv: Ajv) => Ajv
 
@@ -17,6 +17,23 @@ export function installValidation(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema as FastifySchema & object),
   )
+  // Postgres cannot store a NUL character in text; refuse it up front, naming the field, rather
+  // than let the database turn it into a 500.
+  app.addHook('preValidation', async (request) => {
+    const where = findNul(request.body, 'body') ?? findNul(request.query, 'query')
+    if (where) throw new AppError('VALIDATION_FAILED', `${where} must not contain NUL characters`)
+  })
+}
+
+function findNul(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined
+  if (value === null || typeof value !== 'object' || depth > 32) return undefined
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\u0000')) return path
+    const found = findNul(inner, `${path}.${key}`, depth + 1)
+    if (found) return found
+  }
+  return undefined
 }
 
 /** "body.name must not be blank": the field, then the rule, from Ajv's first error. */

@@ -6,6 +6,8 @@ export const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength
 export const OptionalText = (maxLength: number) => Type.Optional(Type.Union([Text(maxLength), Type.Null()]))
 
 export const Uuid = Type.String({ format: 'uuid' })
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const isUuid = (value: string) => UUID.test(value)
 // Typed as Date on the server (what Postgres gives us); the response serialiser writes ISO 8601 text.
 export const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' })
 
