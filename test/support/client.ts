@@ -18,6 +18,8 @@ export class ApiClient {
         ...headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // A request never hangs a test: a probe that times out is simply tried again.
+      signal: AbortSignal.timeout(15_000),
     })
     const text = await response.text()
     let json: any

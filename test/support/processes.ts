@@ -25,20 +25,28 @@ export interface Service {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
+// Children die with the test process even when a test times out before its afterAll runs, so no
+// stray API or worker keeps connections to Postgres open after the suite.
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
 /** Starts a real process of ours (API or worker) with the test environment; stopped after the file. */
 export function startProcess(entry: string, env: Record<string, string>): Service {
   const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'info',
-      REGISTRATIONS_PER_HOUR_PER_IP: '0', LOGIN_ATTEMPTS_PER_15_MIN: '0', ...env,
+      REGISTRATIONS_PER_HOUR_PER_IP: '0', LOGIN_ATTEMPTS_PER_15_MIN: '0', DATABASE_POOL_SIZE: '4', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  running.add(child)
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => (running.delete(child), done(code))))
   const service: Service = {
     process: child,
     output: () => output,
