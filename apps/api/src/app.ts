@@ -8,6 +8,7 @@ import type { Config, Queues } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import { createGeneration } from './lib/generation.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
+import { createJobStatusCache } from './lib/job-status-cache.ts'
 import { createRateLimiter } from './lib/rate-limit.ts'
 import { adminPlugin } from './plugins/admin.ts'
 import { authPlugin } from './plugins/auth.ts'
@@ -75,7 +76,8 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
 
   const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
 
-  const generation = createGeneration({ db, queues, redis, config, logger: app.log })
+  const jobs = createJobStatusCache(db)
+  const generation = createGeneration({ db, queues, redis, config, logger: app.log, forgetJob: jobs.forget })
   const rateLimiter = createRateLimiter({ redis, prefix: config.redis.queuePrefix, logger: app.log })
 
   await app.register(healthRoutes, { db, pingRedis: () => redis.ping() })
@@ -88,7 +90,7 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
       scope.addHook('onRequest', scope.authenticate)
       await scope.register(childrenRoutes, { db, images, requestAvatar: generation.requestAvatar })
       await scope.register(storyRoutes, { db, generation, images })
-      await scope.register(jobRoutes, { db })
+      await scope.register(jobRoutes, { jobs })
     },
     { prefix: '/api' },
   )

@@ -15,13 +15,15 @@ export interface GenerationDeps {
   redis: Redis
   config: Config
   logger: FastifyBaseLogger
+  /** called when this process changes a job, so cached polls of it are dropped */
+  forgetJob?: (jobId: string) => void
 }
 
 /**
  * What the API asks of the pipeline. A request is accepted once its rows commit in Postgres; the
  * queue entry is written after, and when Redis cannot take it, the worker's reconciler will.
  */
-export function createGeneration({ db, queues, redis, config, logger }: GenerationDeps) {
+export function createGeneration({ db, queues, redis, config, logger, forgetJob = () => {} }: GenerationDeps) {
   async function enqueue(queue: Queue, name: string, data: object, jobId: string) {
     try {
       await Promise.race([
@@ -129,6 +131,7 @@ export function createGeneration({ db, queues, redis, config, logger }: Generati
       const story = await findStory(parentId, storyId)
       const cancelled = await jobRepository.cancel(db, story.job_id!)
       if (!cancelled) throw new AppError('CONFLICT', `the story is already ${story.status}`)
+      forgetJob(cancelled.id)
       await publishCancellation(cancelled.id)
       // Event streams hear it at once (their Postgres check would notice within seconds anyway).
       await appendJobEvent(redis, config.redis.queuePrefix, cancelled.id, 'cancelled', jobSnapshot(cancelled)).catch(() => undefined)
@@ -142,6 +145,7 @@ export function createGeneration({ db, queues, redis, config, logger }: Generati
         await publishCancellation(story.job_id!)
       }
       await storyRepository.deleteOwned(db, parentId, storyId)
+      forgetJob(story.job_id!)
     },
 
     findStory,

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { jobRepository, type Db } from '@dreamify/db'
+import { createTestDatabase } from '../../../test/support/database.ts'
+import { createJobStatusCache } from '../src/lib/job-status-cache.ts'
+
+let db: Db
+let parentId: string
+let otherParentId: string
+
+beforeAll(async () => {
+  ;({ db } = await createTestDatabase())
+  const parent = (email: string) =>
+    db.insertInto('parents').values({ first_name: 'A', last_name: 'B', email, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()
+  parentId = (await parent('cache@example.com')).id
+  otherParentId = (await parent('other@example.com')).id
+})
+
+async function newAvatarJob() {
+  const child = await db
+    .insertInto('children')
+    .values({ parent_id: parentId, name: 'Mia', age_range: '4-6', sex: 'Female', eye_color: 'Blue', hair_type: 'Curly', hair_color: 'Red', ethnicity: 'Irish', fav_animals: null, fav_activities: null, fav_shows: null, avatar_image_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return jobRepository.create(db, { id: randomUUID(), parent_id: parentId, kind: 'avatar', child_id: child.id })
+}
+
+describe('the job status cache', () => {
+  it('serves concurrent polls of one job from one query, and never shows a row older than its TTL', async () => {
+    const job = await newAvatarJob()
+    const cache = createJobStatusCache(db, 150)
+    const rows = await Promise.all(Array.from({ length: 20 }, () => cache.findOwned(parentId, job.id)))
+    expect(new Set(rows).size).toBe(1)
+    await jobRepository.advance(db, job.id, { stage: 'illustrating', percent: 50 })
+    expect((await cache.findOwned(parentId, job.id))?.percent).toBe(0)
+    await new Promise((r) => setTimeout(r, 200))
+    expect((await cache.findOwned(parentId, job.id))?.percent).toBe(50)
+  })
+
+  it("answers nothing for another parent's job, cached or not", async () => {
+    const job = await newAvatarJob()
+    const cache = createJobStatusCache(db)
+    expect(await cache.findOwned(otherParentId, job.id)).toBeUndefined()
+    expect(await cache.findOwned(parentId, job.id)).toBeDefined()
+    expect(await cache.findOwned(otherParentId, job.id)).toBeUndefined()
+  })
+
+  it('drops a job this process changed', async () => {
+    const job = await newAvatarJob()
+    const cache = createJobStatusCache(db, 60_000)
+    expect((await cache.findOwned(parentId, job.id))?.status).toBe('queued')
+    await jobRepository.cancel(db, job.id)
+    cache.forget(job.id)
+    expect((await cache.findOwned(parentId, job.id))?.status).toBe('cancelled')
+  })
+})
