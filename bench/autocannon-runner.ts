@@ -1,5 +1,5 @@
 // The load generator, in a process of its own so that it does not share the API's event loop
-// (nor the bench's). Usage: node bench/autocannon-runner.ts '<RunnerOptions as JSON>'
+// (nor the bench's). Usage: node bench/autocannon-runner.ts '<RunnerOptions as JSON>' | @<file with it>
 // Prints one line of JSON: a LoadResult.
 //
 // mode 'autocannon' (default) runs autocannon. Note: with overallRate, autocannon lets each
@@ -8,6 +8,7 @@
 // for a part of each second, not an even stream.
 // mode 'paced' is an open-loop generator: request i is due at start + i/rate, sent over a pool
 // of keep-alive connections, and its latency counts from when it was due (no coordinated omission).
+import { readFileSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
 import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
@@ -23,8 +24,8 @@ export interface RunnerOptions {
   overallRate?: number
   headers?: Record<string, string>
   body?: string
-  /** requests rotate over these (headers are merged over `headers`) */
-  variants?: Array<{ headers?: Record<string, string>; body?: string }>
+  /** requests rotate over these (headers are merged over `headers`; a path replaces the url's) */
+  variants?: Array<{ headers?: Record<string, string>; body?: string; path?: string }>
 }
 
 export interface LoadResult {
@@ -39,6 +40,8 @@ export interface LoadResult {
   statusCodes: Record<string, number>
   /** CPU the load generator itself used, in ms */
   generatorCpuMs?: number
+  /** paced mode: how late requests left the generator (its own hiccups, which count in the latency) */
+  sendLagMs?: { p99: number; max: number }
 }
 
 interface AutocannonResult {
@@ -75,7 +78,12 @@ function runAutocannon(options: RunnerOptions): Promise<LoadResult> {
                 {
                   setupRequest: (req: Record<string, unknown>) => {
                     const variant = variants[next++ % variants.length]!
-                    return { ...req, headers: { ...(req.headers as object), ...variant.headers }, ...(variant.body === undefined ? {} : { body: variant.body }) }
+                    return {
+                      ...req,
+                      headers: { ...(req.headers as object), ...variant.headers },
+                      ...(variant.body === undefined ? {} : { body: variant.body }),
+                      ...(variant.path === undefined ? {} : { path: variant.path }),
+                    }
                   },
                 },
               ],
@@ -114,6 +122,7 @@ async function runPaced(options: RunnerOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections })
   const variants = options.variants ?? []
   const latencies: number[] = []
+  const lags: number[] = []
   const statusCodes: Record<string, number> = {}
   let non2xx = 0
   let errors = 0
@@ -123,10 +132,11 @@ async function runPaced(options: RunnerOptions): Promise<LoadResult> {
   const start = performance.now() + 50
   await new Promise<void>((done) => {
     const send = (due: number, i: number) => {
-      const variant = variants.length ? variants[i % variants.length]! : {}
+      lags.push(performance.now() - due)
+      const variant: NonNullable<RunnerOptions['variants']>[number] = variants.length ? variants[i % variants.length]! : {}
       const body = variant.body ?? options.body
       const req = httpRequest(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? 'GET', agent, headers: { ...options.headers, ...variant.headers }, timeout: 10_000 },
+        { host: url.hostname, port: url.port, path: variant.path ?? url.pathname + url.search, method: options.method ?? 'GET', agent, headers: { ...options.headers, ...variant.headers }, timeout: 10_000 },
         (res) => {
           res.resume()
           res.on('end', () => {
@@ -160,9 +170,11 @@ async function runPaced(options: RunnerOptions): Promise<LoadResult> {
   const durationS = (performance.now() - start) / 1000
   agent.destroy()
   latencies.sort((a, b) => a - b)
+  lags.sort((a, b) => a - b)
   const mean = latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)
   return {
     mode: 'paced',
+    sendLagMs: { p99: percentile(lags, 99), max: lags.at(-1) ?? Number.NaN },
     requests: finished,
     durationS,
     rps: finished / durationS,
@@ -174,7 +186,8 @@ async function runPaced(options: RunnerOptions): Promise<LoadResult> {
   }
 }
 
-const options = JSON.parse(process.argv[2] ?? '{}') as RunnerOptions
+const argument = process.argv[2] ?? '{}'
+const options = JSON.parse(argument.startsWith('@') ? readFileSync(argument.slice(1), 'utf8') : argument) as RunnerOptions
 if (!options.url || !/^http:\/\/127\.0\.0\.1[:/]/.test(options.url)) {
   console.error('autocannon-runner: a url on http://127.0.0.1 is required')
   process.exit(2)

@@ -7,11 +7,13 @@ const TOTAL = 1000
 const SETTLE_MS = 2000
 const PARENTS = 10
 const MiB = 1024 * 1024
+/** BENCH_MEMORY_MALLOC_ARENA_MAX=n runs the worker with glibc's MALLOC_ARENA_MAX=n (an experiment, not the service's setting). */
+const ARENAS = process.env.BENCH_MEMORY_MALLOC_ARENA_MAX
 
 export async function memory({ pool, prefix, log }: BenchContext): Promise<Outcome> {
   const api = await startApi({ QUEUE_PREFIX: prefix })
   const worker = await startWorker(
-    { QUEUE_PREFIX: prefix, FIXTURES_TEXT_MS: '0', FIXTURES_IMAGE_MS: '0', STREAMING: 'true', TEXT_CONCURRENCY: '20', IMAGE_CONCURRENCY: '50' },
+    { QUEUE_PREFIX: prefix, FIXTURES_TEXT_MS: '0', FIXTURES_IMAGE_MS: '0', STREAMING: 'true', TEXT_CONCURRENCY: '20', IMAGE_CONCURRENCY: '50', ...(ARENAS ? { MALLOC_ARENA_MAX: ARENAS } : {}) },
     { probe: true },
   )
   const clients = await parents(api.url, PARENTS)
@@ -45,7 +47,7 @@ export async function memory({ pool, prefix, log }: BenchContext): Promise<Outco
 
   const growth = (rss1000 - rss100) / rss100
   return {
-    setup: `One worker (TEXT_CONCURRENCY 20, IMAGE_CONCURRENCY 50, STREAMING=true, fixtures at zero latency) and the API; ${FIRST} stories, then ${TOTAL - FIRST} more. RSS is VmRSS from /proc/<pid>/status, read ${SETTLE_MS / 1000} s after each batch finished (the worker's /metrics has no process figures).`,
+    setup: `One worker (TEXT_CONCURRENCY 20, IMAGE_CONCURRENCY 50, STREAMING=true, fixtures at zero latency) and the API; ${FIRST} stories, then ${TOTAL - FIRST} more. RSS is VmRSS from /proc/<pid>/status, read ${SETTLE_MS / 1000} s after each batch finished${ARENAS ? `; MALLOC_ARENA_MAX=${ARENAS} (experiment)` : ''}.`,
     figures: [
       { label: `RSS after ${FIRST} stories`, value: rss100 / MiB, unit: 'MiB', digits: 1 },
       { label: `RSS after ${TOTAL} stories`, value: rss1000 / MiB, unit: 'MiB', digits: 1 },
@@ -53,6 +55,7 @@ export async function memory({ pool, prefix, log }: BenchContext): Promise<Outco
     ],
     notes: [
       `RSS before any story ${round(rssStart / MiB, 1)} MiB; peak while running ${round(peak / MiB, 1)} MiB; ${tally.completed} of the ${TOTAL - FIRST} later stories completed, ${tally.failed} failed.`,
+      `Outside the V8 heap (RSS − heap total − external) after ${TOTAL} stories: ${round((heap.memory.rss - heap.memory.heapTotal - heap.memory.external) / MiB, 1)} MiB: native allocations (sockets, buffers, the allocator's retained arenas).`,
       `V8 heap used after a forced GC (taken after each RSS reading): ${round(heap100.memory.heapUsed / MiB, 1)} MiB after ${FIRST} stories, ${round(heap.memory.heapUsed / MiB, 1)} MiB after ${TOTAL}.`,
       `After ${TOTAL} stories and a forced GC (node --expose-gc, bench/probe.ts): V8 heap used ${round(heap.memory.heapUsed / MiB, 1)} MiB of ${round(heap.memory.heapTotal / MiB, 1)} MiB, external ${round(heap.memory.external / MiB, 1)} MiB, array buffers ${round(heap.memory.arrayBuffers / MiB, 1)} MiB, RSS ${round(heap.memory.rss / MiB, 1)} MiB.`,
     ],

@@ -9,7 +9,7 @@ import { DEFAULT_JOB_OPTIONS } from '@dreamify/core'
 import { describeProfile, summariseProfiles } from './profile.ts'
 import type { Figure, Outcome } from './report.ts'
 import {
-  backendCpu, backendCpuSeconds, type BenchContext, cpuBreakdown, cpuCount, cpuSnapshot, databaseCounters, deleteKeys, describeCpu, diffProbe, parents, postStories, probe, queueEventCounts, REDIS_URL, round, sampleDatabaseWaits,
+  backendCpu, backendCpuSeconds, type BenchContext, DATABASE_URL, cpuBreakdown, cpuCount, describeMessages, cpuSnapshot, databaseCounters, deleteKeys, describeCpu, diffProbe, parents, postStories, probe, queueEventCounts, REDIS_URL, round, sampleDatabaseWaits,
   type Service, startApi, startProcess, startWorkers, stopAll, waitFor, waitForAvatars, waitForStories,
 } from './support.ts'
 
@@ -18,6 +18,8 @@ const WORKERS = 2
 const TEXT_CONCURRENCY = Number(process.env.BENCH_PIPELINE_TEXT_CONCURRENCY ?? 20)
 const IMAGE_CONCURRENCY = Number(process.env.BENCH_PIPELINE_IMAGE_CONCURRENCY ?? 50)
 const POOL_SIZE = process.env.BENCH_PIPELINE_POOL_SIZE ?? '10'
+/** BENCH_PIPELINE_SYNC_COMMIT=off: the workers' sessions commit without waiting for the WAL flush (an experiment, not the service's setting). */
+const SYNC_COMMIT = process.env.BENCH_PIPELINE_SYNC_COMMIT
 const POST_CONCURRENCY = 16
 const PARENTS = 10
 const WARM_UP_STORIES = 20
@@ -32,6 +34,7 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   const workerEnv = {
     QUEUE_PREFIX: prefix, FIXTURES_TEXT_MS: '0', FIXTURES_IMAGE_MS: '0', STREAMING: 'true',
     TEXT_CONCURRENCY: String(TEXT_CONCURRENCY), IMAGE_CONCURRENCY: String(IMAGE_CONCURRENCY), DATABASE_POOL_SIZE: POOL_SIZE,
+    ...(SYNC_COMMIT ? { DATABASE_URL: `${DATABASE_URL}?options=${encodeURIComponent(`-c synchronous_commit=${SYNC_COMMIT}`)}` } : {}),
   }
   const api = await startApi({ QUEUE_PREFIX: prefix }, { probe: true })
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'dreamify-bench-profile-')) : undefined
@@ -41,7 +44,10 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   const warmIds = await postStories(clients, WARM_UP_STORIES, POST_CONCURRENCY)
   await waitForStories(pool, WARM_UP_STORIES, { ids: warmIds, timeoutMs: 60_000 })
   await waitForAvatars(pool)
-  for (const worker of workers) worker.steps.clear()
+  for (const worker of workers) {
+    worker.steps.clear()
+    worker.messages.clear()
+  }
 
   log(`${STORIES} stories through the API, ${WORKERS} workers (text ${TEXT_CONCURRENCY}, image ${IMAGE_CONCURRENCY}, pool ${POOL_SIZE})`)
   const services: Service[] = [api, ...workers]
@@ -88,6 +94,9 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   const wredis = workerUse.reduce((s, u) => s + u.redisCommands, 0)
   const byKind: Record<string, number> = {}
   for (const use of workerUse) for (const [k, v] of Object.entries(use.byKind)) byKind[k] = (byKind[k] ?? 0) + v
+  const msByKind: Record<string, number> = {}
+  for (const use of workerUse) for (const [k, v] of Object.entries(use.msByKind)) msByKind[k] = (msByKind[k] ?? 0) + v
+  const waitedFor = Object.entries(msByKind).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round(v / STORIES)} ms`).join(', ')
   const kinds = Object.entries(byKind).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${perStory(v)}`).join(', ')
   const byCommand: Record<string, number> = {}
   for (const use of workerUse) for (const [k, v] of Object.entries(use.byCommand)) byCommand[k] = (byCommand[k] ?? 0) + v
@@ -116,17 +125,18 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
     { label: 'Postgres round trips per story (workers + API)', value: (wq + apiUse.pgQueries) / STORIES, unit: '', digits: 1 },
   ]
   return {
-    setup: `${STORIES} stories posted through the API (${POST_CONCURRENCY} at a time, ${PARENTS} parents) to ${WORKERS} worker processes (TEXT_CONCURRENCY ${TEXT_CONCURRENCY}, IMAGE_CONCURRENCY ${IMAGE_CONCURRENCY}, DATABASE_POOL_SIZE ${POOL_SIZE}, STREAMING=true) with the fixtures provider at zero latency (FIXTURES_TEXT_MS=0, FIXTURES_IMAGE_MS=0), after ${WARM_UP_STORIES} warm-up stories. Throughput counts from Postgres: completed story jobs over (last finished_at − first created_at). The API and workers run with bench/probe.ts preloaded, which counts Postgres queries and Redis commands. Baseline: the same ${STORIES} units as BullMQ flows (FlowProducer, a parent on one queue with five children on another, the service's default job options) added ${POST_CONCURRENCY} at a time, run by ${WORKERS} processes (bench/bare-flow-worker.ts) with trivial processors and the same concurrency; a flow runs its children before its parent, a story its text step before its images, six jobs either way.`,
+    setup: `${STORIES} stories posted through the API (${POST_CONCURRENCY} at a time, ${PARENTS} parents) to ${WORKERS} worker processes (TEXT_CONCURRENCY ${TEXT_CONCURRENCY}, IMAGE_CONCURRENCY ${IMAGE_CONCURRENCY}, DATABASE_POOL_SIZE ${POOL_SIZE}${SYNC_COMMIT ? `, synchronous_commit=${SYNC_COMMIT} (experiment)` : ''}, STREAMING=true) with the fixtures provider at zero latency (FIXTURES_TEXT_MS=0, FIXTURES_IMAGE_MS=0), after ${WARM_UP_STORIES} warm-up stories. Throughput counts from Postgres: completed story jobs over (last finished_at − first created_at). The API and workers run with bench/probe.ts preloaded, which counts Postgres queries and Redis commands. Baseline: the same ${STORIES} units as BullMQ flows (FlowProducer, a parent on one queue with five children on another, the service's default job options) added ${POST_CONCURRENCY} at a time, run by ${WORKERS} processes (bench/bare-flow-worker.ts) with trivial processors and the same concurrency; a flow runs its children before its parent, a story its text step before its images, six jobs either way.`,
     figures,
     notes: [
       `${tally.completed} completed, ${tally.failed} failed, ${tally.cancelled} cancelled; window ${round(windowMs / 1000, 2)} s; posting took ${round(postedMs / 1000, 2)} s (${Math.round((STORIES / postedMs) * 1000)} POST/s).`,
       `Bare BullMQ: ${STORIES} flows in ${round(bare.windowMs / 1000, 2)} s (${Math.round(bareFlowsPerS * JOBS_PER_STORY)} jobs/s); ${describeCpu(bare.cpu, { workers: 'bare workers' })}.`,
       `${describeCpu(cpu)}. Per story: ${round(cpuPerStoryMs, 1)} ms of CPU (workers ${msPerStory(cpu.parts.workers)}, Postgres sessions of the bench database ${msPerStory(cpu.parts.postgres)}, rest of the Postgres server ${msPerStory(cpu.parts['postgres (rest of the server)'])}, API ${msPerStory(cpu.parts.api)}, Redis ${msPerStory(cpu.parts['redis-server'])}, bench ${msPerStory(cpu.parts.bench)} ms; other processes on the machine ${msPerStory(cpu.parts.other)} ms more); at that cost ${cpuCount()} busy cores top out near ${Math.round((1000 * cpuCount()) / cpuPerStoryMs)} stories/s.`,
-      `Postgres round trips per story: workers ${perStory(wq)} (${kinds}), API ${perStory(apiUse.pgQueries)}; the workers spent ${round(wms / STORIES, 1)} ms per story waiting for Postgres answers (summed over concurrent steps).`,
+      `Postgres round trips per story: workers ${perStory(wq)} (${kinds}), API ${perStory(apiUse.pgQueries)}; the workers spent ${round(wms / STORIES, 1)} ms per story waiting for Postgres answers, summed over concurrent steps (${waitedFor}).`,
       `Postgres server, per story: ${perStory(db.commits)} commits, ${perStory(db.inserted)} rows inserted, ${perStory(db.updated)} rows updated, ${perStory(db.wal_syncs)} WAL fsyncs, ${Math.round(db.wal_bytes / STORIES / 1024)} KiB of WAL (WAL figures are for the whole server, other databases included).`,
       `Redis commands per story: workers ${perStory(wredis)} (${commands}), API ${perStory(apiUse.redisCommands)}.`,
       `Postgres sessions of the bench database, sampled every 100 ms (${sessions.samples} samples), on average: ${sessions.average.map(([k, v]) => `${k} ${round(v, 1)}`).join(', ')}.`,
       `BullMQ events (the queues' event streams, capped at about 10,000 entries each, warm-up included): story-text ${JSON.stringify(textEvents)}; chapter-image ${JSON.stringify(imageEvents)}.`,
+      `Worker log messages other than "step done": ${describeMessages(workers)}.`,
       `Text steps started per story (jobs.attempts): ${attempts.map((r) => `${r.attempts}× for ${r.n}`).join(', ')}; more than one means the step ran again (a stalled lock taken over, or a retry).`,
       `Worker steps (from the workers' "step done" logs): ${stepText}; on average ${round(stepConcurrency, 1)} steps were in progress at once, of ${WORKERS * (TEXT_CONCURRENCY + IMAGE_CONCURRENCY)} slots.`,
       `Worker CPU per process: ${workerUse.map((u) => `${Math.round(u.cpuMs)} ms`).join(', ')}; API ${Math.round(apiUse.cpuMs)} ms.`,

@@ -4,13 +4,13 @@
 // BENCH_PROBE_FILE (after a forced GC when BENCH_PROBE_FILE.gc exists and --expose-gc is on).
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks'
 
 const require = createRequire(import.meta.url)
 const file = process.env.BENCH_PROBE_FILE
 
 const stats = {
-  pg: { queries: 0, totalMs: 0, byKind: {} as Record<string, number> },
+  pg: { queries: 0, totalMs: 0, byKind: {} as Record<string, number>, msByKind: {} as Record<string, number> },
   redis: { commands: 0, byCommand: {} as Record<string, number> },
 }
 
@@ -36,7 +36,9 @@ try {
     const started = performance.now()
     const result = original.apply(this, args) as { then?: (a: () => void, b: () => void) => unknown } | undefined
     const done = () => {
-      stats.pg.totalMs += performance.now() - started
+      const ms = performance.now() - started
+      stats.pg.totalMs += ms
+      stats.pg.msByKind[kind] = (stats.pg.msByKind[kind] ?? 0) + ms
     }
     if (result && typeof result.then === 'function') result.then(done, done)
     return result
@@ -58,6 +60,19 @@ try {
   console.error(`bench probe: cannot patch ioredis: ${(error as Error).message}`)
 }
 
+// Event-loop delay and GC pauses since the previous snapshot.
+const RESOLUTION_MS = 10
+const loopDelay = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+loopDelay.enable()
+const gcPauses = { count: 0, totalMs: 0, maxMs: 0 }
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcPauses.count++
+    gcPauses.totalMs += entry.duration
+    gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration)
+  }
+}).observe({ entryTypes: ['gc'] })
+
 if (file) {
   process.on('SIGWINCH', () => {
     const gc = (globalThis as { gc?: () => void }).gc
@@ -71,7 +86,18 @@ if (file) {
       memory: process.memoryUsage(),
       elu: performance.eventLoopUtilization().utilization,
       uptimeMs: performance.now(),
+      // The histogram holds whole timer intervals: what is beyond the resolution is the delay.
+      loopDelayMs: {
+        p50: Math.max(0, loopDelay.percentile(50) / 1e6 - RESOLUTION_MS),
+        p99: Math.max(0, loopDelay.percentile(99) / 1e6 - RESOLUTION_MS),
+        max: Math.max(0, loopDelay.max / 1e6 - RESOLUTION_MS),
+      },
+      gc: { ...gcPauses },
     }
+    loopDelay.reset()
+    gcPauses.count = 0
+    gcPauses.totalMs = 0
+    gcPauses.maxMs = 0
     writeFileSync(`${file}.tmp`, JSON.stringify(snapshot))
     renameSync(`${file}.tmp`, file)
   })

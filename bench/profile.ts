@@ -58,11 +58,11 @@ export function summariseProfiles(dir: string, top = 12): ProfileSummary {
   return { totalMs, byPackage: sorted(byPackage), byFunction: sorted(byFunction) }
 }
 
-export function describeProfile(summary: ProfileSummary, perUnit: number, unit: string): string[] {
+export function describeProfile(summary: ProfileSummary, perUnit: number, unit: string, what = 'the workers'): string[] {
   const share = (ms: number) => `${Math.round((ms / summary.totalMs) * 100)} %`
   const per = (ms: number) => `${(ms / perUnit).toFixed(2)} ms/${unit}`
   return [
-    `CPU profile of the workers (node --cpu-prof), ${Math.round(summary.totalMs)} ms sampled: by package ${summary.byPackage.map(([k, v]) => `${k} ${share(v)} (${per(v)})`).join(', ')}.`,
+    `CPU profile of ${what} (node --cpu-prof), ${Math.round(summary.totalMs)} ms sampled: by package ${summary.byPackage.map(([k, v]) => `${k} ${share(v)} (${per(v)})`).join(', ')}.`,
     `Hottest functions (self time): ${summary.byFunction.map(([k, v]) => `${k} ${share(v)}`).join('; ')}.`,
   ]
 }

@@ -10,7 +10,7 @@ const IMAGE_MS = 500
 const TEXT_CONCURRENCY = 2
 const IMAGE_CONCURRENCY = 4
 /** Stories per worker process, so that each run lasts about as long and fill and drain weigh the same. */
-const STORIES_PER_WORKER = Number(process.env.BENCH_SCALING_STORIES_PER_WORKER ?? 32)
+const STORIES_PER_WORKER = Number(process.env.BENCH_SCALING_STORIES_PER_WORKER ?? 24)
 const PARENTS = 8
 
 // One worker's ceiling: text 2 at a time × 1 s = 2 stories/s; images 4 at a time × 0.5 s = 8 images/s = 1.6 stories/s.

@@ -73,8 +73,10 @@ export interface Service {
   tail: () => string
   /** 'step done' log lines by queue (workers at LOG_LEVEL=info) */
   steps: Map<string, StepStats>
-  /** log lines at warn or above */
+  /** log messages at warn or above, with their error's message (the first 200) */
   warnings: string[]
+  /** how many times each log message was printed */
+  messages: Map<string, number>
   ready: boolean
   probeFile: string | undefined
   exited: Promise<number | null>
@@ -125,6 +127,7 @@ export function startProcess(name: string, entry: string, env: Record<string, st
     tail: () => tail.join('\n'),
     steps: new Map(),
     warnings: [],
+    messages: new Map(),
     ready: false,
     probeFile,
     exited: new Promise((done) => child.once('exit', (code) => (live.delete(child), done(code)))),
@@ -148,6 +151,7 @@ export function startProcess(name: string, entry: string, env: Record<string, st
       return
     }
     options.onJson?.(entry)
+    if (typeof entry.msg === 'string') service.messages.set(entry.msg, (service.messages.get(entry.msg) ?? 0) + 1)
     if (entry.msg === 'worker ready') service.ready = true
     if (entry.msg === 'step done' && entry.queue && typeof entry.ms === 'number') {
       const stats = service.steps.get(entry.queue) ?? { count: 0, totalMs: 0, maxMs: 0 }
@@ -156,7 +160,10 @@ export function startProcess(name: string, entry: string, env: Record<string, st
       stats.maxMs = Math.max(stats.maxMs, entry.ms)
       service.steps.set(entry.queue, stats)
     }
-    if ((entry.level ?? 0) >= 40 && service.warnings.length < 50) service.warnings.push(line.slice(0, 500))
+    if ((entry.level ?? 0) >= 40 && service.warnings.length < 200) {
+      const err = (entry.err as { message?: string } | undefined)?.message
+      service.warnings.push(`${entry.msg ?? ''}${err ? `: ${err.slice(0, 200)}` : ''}`)
+    }
   }
   started.push(service)
   for (const stream of [child.stdout!, child.stderr!]) {
@@ -216,12 +223,16 @@ export async function stopAll(services: Array<Service | undefined>) {
 // The probe (bench/probe.ts) and /proc
 
 export interface ProbeSnapshot {
-  pg: { queries: number; totalMs: number; byKind: Record<string, number> }
+  pg: { queries: number; totalMs: number; byKind: Record<string, number>; msByKind: Record<string, number> }
   redis: { commands: number; byCommand: Record<string, number> }
   cpu: { user: number; system: number }
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
   elu: number
   uptimeMs: number
+  /** since the previous snapshot */
+  loopDelayMs: { p50: number; p99: number; max: number }
+  /** GC pauses since the previous snapshot */
+  gc: { count: number; totalMs: number; maxMs: number }
 }
 
 /** Asks a probed process for its counters (SIGWINCH); it answers by writing its file. */
@@ -241,7 +252,10 @@ export function diffProbe(after: ProbeSnapshot, before: ProbeSnapshot) {
   for (const [k, v] of Object.entries(after.pg.byKind)) byKind[k] = v - (before.pg.byKind[k] ?? 0)
   const byCommand: Record<string, number> = {}
   for (const [k, v] of Object.entries(after.redis.byCommand)) byCommand[k] = v - (before.redis.byCommand[k] ?? 0)
+  const msByKind: Record<string, number> = {}
+  for (const [k, v] of Object.entries(after.pg.msByKind)) msByKind[k] = v - (before.pg.msByKind[k] ?? 0)
   return {
+    msByKind,
     pgQueries: after.pg.queries - before.pg.queries,
     pgMs: after.pg.totalMs - before.pg.totalMs,
     byKind,
@@ -517,7 +531,10 @@ export type { LoadResult, RunnerOptions } from './autocannon-runner.ts'
 import type { LoadResult, RunnerOptions } from './autocannon-runner.ts'
 
 export async function load(options: RunnerOptions): Promise<LoadResult> {
-  const child = spawn(process.execPath, [join(ROOT, 'bench/autocannon-runner.ts'), JSON.stringify(options)], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Options go through a file: thousands of variants do not fit in argv.
+  const optionsFile = join(tmpdir(), `dreamify-bench-load-${process.pid}-${serial++}.json`)
+  writeFileSync(optionsFile, JSON.stringify(options))
+  const child = spawn(process.execPath, [join(ROOT, 'bench/autocannon-runner.ts'), `@${optionsFile}`], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] })
   live.add(child)
   let stdout = ''
   let stderr = ''
@@ -527,6 +544,7 @@ export async function load(options: RunnerOptions): Promise<LoadResult> {
   const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)))
   clearTimeout(timer)
   live.delete(child)
+  rmSync(optionsFile, { force: true })
   if (code !== 0) throw new Error(`load generator exited with ${code}: ${stderr.slice(-2000)}`)
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult
 }
@@ -664,4 +682,16 @@ export async function queueEventCounts(prefix: string, queue: string): Promise<R
     redis.disconnect()
   }
   return counts
+}
+
+/** "msg ×n; …" over several services, most frequent first. */
+export function describeMessages(services: Service[], skip: string[] = ['step done']) {
+  const counts = new Map<string, number>()
+  for (const service of services) for (const [msg, n] of service.messages) if (!skip.includes(msg)) counts.set(msg, (counts.get(msg) ?? 0) + n)
+  const text = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([msg, n]) => `"${msg}" ×${n}`).join('; ') || 'none'
+  // The distinct warnings with their errors, e.g. a failed step's cause.
+  const errors = new Map<string, number>()
+  for (const service of services) for (const warning of service.warnings) errors.set(warning, (errors.get(warning) ?? 0) + 1)
+  const top = [...errors].sort((a, b) => b[1] - a[1]).slice(0, 4)
+  return top.length ? `${text}. Warnings (the first 200 per process): ${top.map(([m, n]) => `"${m}" ×${n}`).join('; ')}` : text
 }
