@@ -10,6 +10,7 @@ import type { App } from '../src/app.ts'
 import { authPlugin } from '../src/plugins/auth.ts'
 import { installErrorHandling } from '../src/plugins/errors.ts'
 import { EVENTS_TOKEN_TTL_SECONDS, eventRoutes } from '../src/routes/events.ts'
+import { JOB_STATUS_TTL_MS } from '../src/lib/job-status-cache.ts'
 
 let app: App
 let db: Db
@@ -187,6 +188,8 @@ describe('GET /api/jobs/:job_id/events', () => {
     expect(events.map((e) => [e.id, e.event])).toEqual([[0, 'stage'], [1, 'stage'], [2, 'chapter_written'], [3, 'chapter_illustrated'], [4, 'completed']])
     expect(events[1]!.data).toEqual(JSON.parse(JSON.stringify(jobSnapshot(running))))
     expect(events[2]!.data).toEqual({ number: 1, title: 'The Kite' })
+    // Polls may be up to JOB_STATUS_TTL_MS behind Postgres; past that they show the final state.
+    await new Promise((resolve) => setTimeout(resolve, JOB_STATUS_TTL_MS + 50))
     const final = (await app.inject({ method: 'GET', url: `/api/jobs/${job_id}`, headers: owner.headers })).json()
     expect(events[4]!.data).toEqual(final)
     expect(stream.events[0]).toEqual({}) // the `retry:` hint comes first
