@@ -18,9 +18,12 @@ RUN pnpm install --frozen-lockfile --prod=false
 
 FROM node:24-slim AS runtime
 WORKDIR /app
+# MALLOC_ARENA_MAX: glibc otherwise keeps per-thread arenas that grow a busy worker's RSS by a
+# third over 1,000 stories (measured in docs/benchmarks.md); two arenas keep it flat.
 ENV NODE_ENV=production \
     PORT=3000 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    MALLOC_ARENA_MAX=2
 # node_modules (the root one and each workspace package's links), then the sources over them.
 COPY --from=deps --chown=node:node /app /app
 COPY --chown=node:node . .

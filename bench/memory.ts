@@ -7,13 +7,13 @@ const TOTAL = 1000
 const SETTLE_MS = 2000
 const PARENTS = 10
 const MiB = 1024 * 1024
-/** BENCH_MEMORY_MALLOC_ARENA_MAX=n runs the worker with glibc's MALLOC_ARENA_MAX=n (an experiment, not the service's setting). */
-const ARENAS = process.env.BENCH_MEMORY_MALLOC_ARENA_MAX
+/** The worker runs as deployed (the Dockerfile and ./dreamify start set MALLOC_ARENA_MAX=2); BENCH_MEMORY_MALLOC_ARENA_MAX=n tries another value, 0 leaves glibc's default. */
+const ARENAS = process.env.BENCH_MEMORY_MALLOC_ARENA_MAX ?? '2'
 
 export async function memory({ pool, prefix, log }: BenchContext): Promise<Outcome> {
   const api = await startApi({ QUEUE_PREFIX: prefix })
   const worker = await startWorker(
-    { QUEUE_PREFIX: prefix, FIXTURES_TEXT_MS: '0', FIXTURES_IMAGE_MS: '0', STREAMING: 'true', TEXT_CONCURRENCY: '20', IMAGE_CONCURRENCY: '50', ...(ARENAS ? { MALLOC_ARENA_MAX: ARENAS } : {}) },
+    { QUEUE_PREFIX: prefix, FIXTURES_TEXT_MS: '0', FIXTURES_IMAGE_MS: '0', STREAMING: 'true', TEXT_CONCURRENCY: '20', IMAGE_CONCURRENCY: '50', ...(ARENAS !== '0' ? { MALLOC_ARENA_MAX: ARENAS } : {}) },
     { probe: true },
   )
   const clients = await parents(api.url, PARENTS)
@@ -47,7 +47,7 @@ export async function memory({ pool, prefix, log }: BenchContext): Promise<Outco
 
   const growth = (rss1000 - rss100) / rss100
   return {
-    setup: `One worker (TEXT_CONCURRENCY 20, IMAGE_CONCURRENCY 50, STREAMING=true, fixtures at zero latency) and the API; ${FIRST} stories, then ${TOTAL - FIRST} more. RSS is VmRSS from /proc/<pid>/status, read ${SETTLE_MS / 1000} s after each batch finished${ARENAS ? `; MALLOC_ARENA_MAX=${ARENAS} (experiment)` : ''}.`,
+    setup: `One worker (TEXT_CONCURRENCY 20, IMAGE_CONCURRENCY 50, STREAMING=true, fixtures at zero latency) and the API; ${FIRST} stories, then ${TOTAL - FIRST} more. RSS is VmRSS from /proc/<pid>/status, read ${SETTLE_MS / 1000} s after each batch finished${ARENAS !== '0' ? `; MALLOC_ARENA_MAX=${ARENAS}, as deployed` : '; glibc default arenas'}.`,
     figures: [
       { label: `RSS after ${FIRST} stories`, value: rss100 / MiB, unit: 'MiB', digits: 1 },
       { label: `RSS after ${TOTAL} stories`, value: rss1000 / MiB, unit: 'MiB', digits: 1 },

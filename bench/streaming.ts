@@ -86,7 +86,7 @@ export async function streaming({ pool, prefix, log }: BenchContext): Promise<Ou
         },
       ],
       notes: [
-        `The story text is ${tokens} tokens as the fake server splits it (words of up to 6 characters are one token, longer ones one per 4 characters), against the ~2,700 the brief assumes; at ${TOKENS_PER_SECOND} tokens/s that is ${round(generationMs / 1000, 1)} s of writing.`,
+        `The story text is ${tokens} tokens as the fake server splits it (words of up to 6 characters are one token, longer ones one per 4 characters), against the ~2,700 expected; at ${TOKENS_PER_SECOND} tokens/s that is ${round(generationMs / 1000, 1)} s of writing.`,
         `Whole story from Postgres (finished_at − created_at): ${round(streamed.dbMs / 1000, 2)} s streaming, ${round(whole.dbMs / 1000, 2)} s not streaming; by polling: ${round(streamed.completedMs / 1000, 2)} s and ${round(whole.completedMs / 1000, 2)} s.`,
         `Lower bounds: with streaming, the first chapter is illustrated no sooner than its text (about a fifth of the writing, ${round(generationMs / 5000, 1)} s) plus one image (${IMAGE_LATENCY_MS / 1000} s) ≈ ${round(generationMs / 5000 + IMAGE_LATENCY_MS / 1000, 1)} s; without it, nothing is illustrated before writing + one image ≈ ${round(generationMs / 1000 + IMAGE_LATENCY_MS / 1000, 1)} s.`,
       ],

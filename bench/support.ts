@@ -130,7 +130,13 @@ export function startProcess(name: string, entry: string, env: Record<string, st
     messages: new Map(),
     ready: false,
     probeFile,
-    exited: new Promise((done) => child.once('exit', (code) => (live.delete(child), done(code)))),
+    exited: new Promise((done) =>
+      child.once('exit', (code) => {
+        live.delete(child)
+        if (probeFile) for (const f of [probeFile, `${probeFile}.gc`, `${probeFile}.tmp`]) rmSync(f, { force: true })
+        done(code)
+      }),
+    ),
     async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
       child.kill(signal)

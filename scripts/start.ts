@@ -33,7 +33,8 @@ console.log(`dreamify: API on http://localhost:${config.http.port} (docs at /doc
 
 const children: ChildProcess[] = [
   spawn(process.execPath, ['apps/api/src/server.ts'], { stdio: 'inherit' }),
-  spawn(process.execPath, ['apps/worker/src/main.ts'], { stdio: 'inherit' }),
+  // Two malloc arenas keep a busy worker's RSS flat (see docs/benchmarks.md, memory).
+  spawn(process.execPath, ['apps/worker/src/main.ts'], { stdio: 'inherit', env: { MALLOC_ARENA_MAX: '2', ...process.env } }),
 ]
 
 let stopping = false

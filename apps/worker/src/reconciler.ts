@@ -68,6 +68,10 @@ async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
     await jobRepository.fail(db, job.id, { code: 'INTERNAL', message: 'the job was retried too many times without finishing' })
     return
   }
+  // The listing may be old by now (a busy queue takes time to check): drive only a job that is
+  // still unfinished and has still not moved.
+  const current = await jobRepository.find(db, job.id)
+  if (!current || (current.status !== 'queued' && current.status !== 'running') || current.updated_at > job.updated_at) return
   // A finished copy under the same id would make the add a no-op; drop it first.
   await driver.queue.remove(driver.id).catch(() => 0)
   await driver.queue.add(driver.name, driver.data, { jobId: driver.id })

@@ -37,8 +37,9 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
 
   // One parent's requests are checked one at a time, so two at once cannot both slip under a limit.
   async function enforceStoryLimits(tx: Tx, parentId: string) {
-    await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
     const { storiesInFlightPerParent, storiesPerDayPerParent } = config.limits
+    if (storiesInFlightPerParent === 0 && storiesPerDayPerParent === 0) return
+    await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
     if (storiesInFlightPerParent > 0 && (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent) {
       throw new AppError('RATE_LIMITED', `at most ${storiesInFlightPerParent} stories can be in progress at once; wait for one to finish`, { 'retry-after': '30' })
     }
