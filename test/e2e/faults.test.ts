@@ -113,7 +113,7 @@ describe('fault tolerance', () => {
     afterAll(() => db.destroy())
     const env = { DATABASE_URL: postgres.url, QUEUE_PREFIX: prefix, GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '1500', FIXTURES_IMAGE_MS: '300', ...NO_LIMITS }
     const api = await startApi(env)
-    await startWorker(env)
+    const worker = await startWorker(env)
     const client = await new ApiClient(api.url).signUp('Postgres')
     const storyIds = await requestBatch(client, 3)
     await postgres.stop()
@@ -125,7 +125,13 @@ describe('fault tolerance', () => {
     expect(Date.now() - started).toBeLessThan(10_000)
     await new Promise((r) => setTimeout(r, 2000))
     await postgres.start()
-    await waitUntilFinished(client, storyIds, 150_000)
+    try {
+      await waitUntilFinished(client, storyIds, 150_000)
+    } catch (error) {
+      for (const id of storyIds) console.log(JSON.stringify((await client.request('GET', `/api/stories/${id}`)).json).slice(0, 300))
+      console.log(worker.output().split('\n').filter((line) => !line.includes('"level":30')).slice(-15).join('\n').slice(-5000))
+      throw error
+    }
     const tally = await tallyStories(db, storyIds)
     printTally('postgres restart', tally)
     expect(tally).toMatchObject({ lost: 0, duplicated: 0, completed: 3 })
