@@ -21,8 +21,11 @@ export function createDatabase({ url, poolSize, connectionTimeoutMs = 5000 }: Da
     // A statement that runs this long is a bug or an outage; fail it instead of holding a connection.
     statement_timeout: 30_000,
   })
-  // An idle client losing its connection (Postgres restarted) must not crash the process; the pool replaces it.
+  // A client losing its connection (Postgres restarted) must not crash the process: idle clients
+  // report it to the pool, which replaces them; a checked-out client reports it on itself, and the
+  // query it was running fails (and is retried) on its own.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
