@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { appendJobEvent, jobSnapshot, stateEvent, type JobEventName, type Logger } from '@dreamify/core'
-import { jobRepository, type Db, type JobRow } from '@dreamify/db'
+import type { JobRow } from '@dreamify/db'
 
 /** How long one publish may take before the step gives up on it and moves on. */
 const PUBLISH_TIMEOUT_MS = 1000
@@ -13,19 +13,18 @@ const PUBLISH_TIMEOUT_MS = 1000
 export interface JobEventPublisher {
   /** a chapter's text was saved / its illustration was stored */
   chapter(jobId: string, event: 'chapter_written' | 'chapter_illustrated', chapter: { number: number; title: string }): Promise<void>
-  /** the job's current state: `stage` while it runs, else its final event (given the row, or read from Postgres) */
-  state(job: string | JobRow | undefined): Promise<void>
+  /** the job's current state: `stage` while it runs, else its final event (the row a step's update returned; nothing when undefined) */
+  state(job: JobRow | undefined): Promise<void>
 }
 
 export interface JobEventPublisherDeps {
   /** a connection that fails fast while Redis is away (not BullMQ's, which queues commands) */
   redis: Redis
   prefix: string
-  db: Db
   logger: Logger
 }
 
-export function createJobEventPublisher({ redis, prefix, db, logger }: JobEventPublisherDeps): JobEventPublisher {
+export function createJobEventPublisher({ redis, prefix, logger }: JobEventPublisherDeps): JobEventPublisher {
   async function publish(jobId: string, event: JobEventName, data: unknown) {
     let timer: NodeJS.Timeout | undefined
     try {
@@ -45,12 +44,7 @@ export function createJobEventPublisher({ redis, prefix, db, logger }: JobEventP
   return {
     chapter: (jobId, event, { number, title }) => publish(jobId, event, { number, title }),
     async state(job) {
-      try {
-        const row = typeof job === 'string' ? await jobRepository.find(db, job) : job
-        if (row) await publish(row.id, stateEvent(row.status), jobSnapshot(row))
-      } catch (error) {
-        logger.debug({ err: error }, 'could not read the job to publish its state')
-      }
+      if (job) await publish(job.id, stateEvent(job.status), jobSnapshot(job))
     },
   }
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
-import { QUEUES, type QueueName } from '@dreamify/core'
-import { jobRepository, type Db } from '@dreamify/db'
+import type { QueueName } from '@dreamify/core'
+import type { JobRow } from '@dreamify/db'
 import { ProviderError, type GenerationProvider } from './providers/index.ts'
 
 /**
@@ -15,7 +15,6 @@ const STORY_COUNTED_TTL_SECONDS = 7 * 24 * 3600
 const CLAIM_TIMEOUT_MS = 1000
 
 export interface StoryOutcomeDeps {
-  db: Db
   /** a fail-fast connection: a claim that cannot be made in time is skipped, never waited for */
   redis: Redis
   prefix: string
@@ -29,21 +28,21 @@ export function createWorkerMetrics({ stories, defaultMetrics = true }: { storie
   const registry = new Registry()
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'dreamify_worker_' })
   const registers = [registry]
+  const durations = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers })
 
-  const jobDuration = new Histogram({
-    name: 'dreamify_job_duration_seconds',
-    help: 'Duration of one queue step (one attempt) by queue and outcome',
-    labelNames: ['queue', 'outcome'] as const,
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-    registers,
-  })
-  const providerDuration = new Histogram({
-    name: 'dreamify_provider_request_duration_seconds',
-    help: 'Duration of one provider call (a story text until its stream ends, or one image) by kind and status',
-    labelNames: ['kind', 'status'] as const,
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
-    registers,
-  })
+  const jobDuration = durations(
+    'dreamify_job_duration_seconds',
+    'Duration of one queue step (one attempt) by queue and outcome',
+    ['queue', 'outcome'],
+    [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+  )
+  const providerDuration = durations(
+    'dreamify_provider_request_duration_seconds',
+    'Duration of one provider call (a story text until its stream ends, or one image) by kind and status',
+    ['kind', 'status'],
+    [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
+  )
   const providerErrors = new Counter({
     name: 'dreamify_provider_errors_total',
     help: 'Failed provider calls by kind and error code',
@@ -103,20 +102,19 @@ export function createWorkerMetrics({ stories, defaultMetrics = true }: { storie
     },
 
     /**
-     * Called after a story-text or chapter-image step ran or recorded its failure: when the story's
-     * job is now completed or failed, counts it, once. Never throws (a metric never fails a step).
+     * Called with every job state a step publishes: a story job that is now completed or failed is
+     * counted, once. Never throws (a metric never fails a step).
      */
-    async recordStoryOutcome(queue: QueueName, jobId: string): Promise<void> {
-      if (!stories || queue === QUEUES.avatar) return
+    async recordStoryOutcome(job: JobRow): Promise<void> {
+      if (!stories || job.kind !== 'story' || (job.status !== 'completed' && job.status !== 'failed')) return
+      const jobId = job.id
       try {
-        const job = await jobRepository.find(stories.db, jobId)
-        if (!job || job.kind !== 'story' || (job.status !== 'completed' && job.status !== 'failed')) return
         if (!(await claim(jobId))) return
         locallyCounted.add(jobId)
         if (locallyCounted.size > 10_000) locallyCounted.delete(locallyCounted.values().next().value!)
         storiesTotal.inc({ outcome: job.status, code: job.status === 'failed' ? (job.error_code ?? 'INTERNAL') : 'none' })
       } catch {
-        // Postgres or Redis away: this story goes uncounted rather than holding up the step.
+        // Redis away: this story goes uncounted rather than holding up the step.
       }
     },
 

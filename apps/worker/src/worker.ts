@@ -31,6 +31,9 @@ export interface WorkerDeps {
 // (BullMQ's defaults take 30–60 s): locks expire after 10 s, checked every 5 s.
 export const STALLED = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 3 }
 
+/** A limiter ceiling that never binds (see the worker's `limiter`). */
+const UNLIMITED_PER_MINUTE = 1_000_000_000
+
 export const cancellationChannel = (prefix: string) => `${prefix}:cancellations`
 
 /** Fails at start-up when a queue has no handler or two. */
@@ -44,8 +47,16 @@ export function checkRegistry(jobs: ReadonlyArray<JobDefinition<QueueName>>): vo
 export function buildWorker(deps: WorkerDeps) {
   const { config, db, provider, queues, connection, subscriber, logger } = deps
   const jobs = deps.jobs ?? JOBS
-  const events = deps.events ?? silentJobEvents
   const metrics = deps.metrics
+  const publisher = deps.events ?? silentJobEvents
+  // Every state a step publishes also counts a story that has just finished, with no read of its own.
+  const events: JobEventPublisher = {
+    chapter: publisher.chapter,
+    async state(job) {
+      await publisher.state(job)
+      if (job) await metrics?.recordStoryOutcome(job)
+    },
+  }
   checkRegistry(jobs)
   const prefix = config.redis.queuePrefix
   const shutdown = new AbortController()
@@ -76,7 +87,6 @@ export function buildWorker(deps: WorkerDeps) {
           log.debug({ attempt: context.attempt }, 'step started')
           await definition.run(payload, context)
           log.info({ ms: Math.round(performance.now() - started) }, 'step done')
-          await metrics?.recordStoryOutcome(definition.queue, owner)
         } catch (error) {
           // A shutdown hands the job back (BullMQ retries it elsewhere); a cancellation just stops.
           if (abort.signal.aborted) {
@@ -91,10 +101,8 @@ export function buildWorker(deps: WorkerDeps) {
           outcome = decision.action === 'retry' ? 'retried' : decision.action === 'pause' ? 'rate_limited' : 'failed'
           log.warn({ err: error, decision: decision.action, attempt: context.attempt }, 'step failed')
           await act(decision, error, queue, async (failure) => {
-            await definition.fail(payload, failure, { db, provider, queues, config, logger: log, events })
             // failed, or (a chapter's drawing given up on) still running or now completed
-            await events.state(owner)
-            await metrics?.recordStoryOutcome(definition.queue, owner)
+            await events.state(await definition.fail(payload, failure, { db, provider, queues, config, logger: log, events }))
           })
         } finally {
           metrics?.observeStep(definition.queue, outcome, started)
@@ -106,7 +114,9 @@ export function buildWorker(deps: WorkerDeps) {
         connection,
         prefix,
         concurrency: definition.concurrency(config),
-        ...(rate > 0 ? { limiter: { max: rate, duration: 60_000 } } : {}),
+        // BullMQ honours a 429's queue.rateLimit only on workers that have a limiter, so every worker
+        // has one: the configured rate, or one too high to ever bind.
+        limiter: { max: rate > 0 ? rate : UNLIMITED_PER_MINUTE, duration: 60_000 },
         ...STALLED,
         maxStartedAttempts: 25,
         autorun: false,

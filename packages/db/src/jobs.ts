@@ -7,7 +7,7 @@ const UNFINISHED = ['queued', 'running'] as const
 export const jobRepository = {
   create(
     db: Db | Tx,
-    job: { id: string; parent_id: string; kind: JobKind; story_id?: string; child_id?: string; chapter_number?: number; chapters_total?: number; chapters_illustrated?: number },
+    job: { id: string; parent_id: string; kind: JobKind; story_id?: string; child_id?: string; chapter_number?: number; chapters_total?: number; chapters_illustrated?: number; chapters_settled?: number },
   ) {
     return db.insertInto('jobs').values(job).returningAll().executeTakeFirstOrThrow()
   },

@@ -79,6 +79,8 @@ export interface JobsTable {
   percent: Generated<number>
   chapters_total: Generated<number>
   chapters_illustrated: Generated<number>
+  /** chapters whose drawing is settled (drawn or failed for good): the fan-in counter */
+  chapters_settled: Generated<number>
   story_id: string | null
   child_id: string | null
   chapter_number: number | null

@@ -3,11 +3,30 @@ import type { ImageStyle, StoryGenre } from '@dreamify/core'
 import type { Db, Tx } from './database.ts'
 
 export const storyRepository = {
-  create(
-    tx: Tx,
-    story: { parent_id: string; child_id: string; topic: string; story_genre: StoryGenre; image_style: ImageStyle; chapters_total: number; job_id: string; id?: string },
-  ) {
-    return tx.insertInto('stories').values(story).returningAll().executeTakeFirstOrThrow()
+  /**
+   * Creates a story and the job that drives it, in one statement (one round trip and one commit on
+   * the hot path of POST /api/stories), provided the child is the parent's own. Returns false, with
+   * nothing written, when it is not.
+   */
+  async createWithJob(
+    db: Db | Tx,
+    story: { id: string; job_id: string; parent_id: string; child_id: string; topic: string; story_genre: StoryGenre; image_style: ImageStyle; chapters_total: number },
+  ): Promise<boolean> {
+    const { rows } = await sql<{ id: string }>`
+      with child as (
+        select id from children where id = ${story.child_id} and parent_id = ${story.parent_id}
+      ), story as (
+        insert into stories (id, parent_id, child_id, topic, story_genre, image_style, chapters_total, job_id)
+        select ${story.id}::uuid, ${story.parent_id}::uuid, child.id, ${story.topic}::text, ${story.story_genre}::story_genre,
+          ${story.image_style}::image_style, ${story.chapters_total}::integer, ${story.job_id}::text
+        from child
+        returning id
+      )
+      insert into jobs (id, parent_id, kind, story_id, chapters_total)
+      select ${story.job_id}::text, ${story.parent_id}::uuid, 'story', story.id, ${story.chapters_total}::integer from story
+      returning id
+    `.execute(db)
+    return rows.length > 0
   },
 
   /** A story with its current job's state, scoped to the parent. */

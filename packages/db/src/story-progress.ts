@@ -1,92 +1,138 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import type { Db } from './database.ts'
 import { chapterRepository } from './chapters.ts'
 import { imageRepository } from './images.ts'
 import { jobRepository } from './jobs.ts'
-import { storyRepository } from './stories.ts'
+import type { JobRow } from './schema.ts'
 
-// How a story job's percent moves: writing fills the first 40 %, illustrating the next 55 %,
-// the last 5 % is the final save. Each figure only ever grows (see jobRepository.advance).
+// How a story job's percent moves: writing fills the first 40 %, illustrating the next 55 %
+// (40 + 55 × settled ÷ total, computed in settleChapterImage), the last 5 % is the final save.
+// Each figure only ever grows (greatest(percent, …)).
 export const PERCENT = {
   started: 2,
   written: (written: number, total: number) => 5 + (35 * written) / total,
-  illustrated: (settled: number, total: number) => 40 + (55 * settled) / total,
 }
 
 /**
- * Saves a chapter's text (once) and moves the story job's progress. Returns false when the job
- * is finished or gone (cancelled, deleted), which tells the text step to stop.
+ * Saves a chapter's text (once) and moves the story job's progress, in one statement. Chapters
+ * arrive in order, so chapter n being saved means n are written. Returns the job as it now is
+ * (undefined when it is finished or gone: cancelled or deleted, which tells the text step to stop)
+ * and whether this call saved the chapter (false when a retried step meets a saved one).
  */
 export async function recordChapterWritten(
   db: Db,
   jobId: string,
   story: { id: string; chapters_total: number },
   chapter: { number: number; title: string; content: string },
-): Promise<{ alive: boolean; inserted: boolean }> {
-  const inserted = await chapterRepository.insertIfAbsent(db, { story_id: story.id, ...chapter })
-  const { written } = await chapterRepository.tally(db, story.id)
-  const job = await jobRepository.advance(db, jobId, {
-    stage: written < story.chapters_total ? 'writing' : 'illustrating',
-    percent: PERCENT.written(written, story.chapters_total),
-  })
-  return { alive: job !== undefined, inserted }
+): Promise<{ job: JobRow | undefined; inserted: boolean }> {
+  const row = await db
+    .with('inserted', (db) =>
+      db.insertInto('chapters').values({ story_id: story.id, ...chapter }).onConflict((oc) => oc.columns(['story_id', 'number']).doNothing()).returning('number'),
+    )
+    .updateTable('jobs')
+    .set({
+      status: 'running',
+      stage: chapter.number < story.chapters_total ? 'writing' : 'illustrating',
+      percent: sql<number>`greatest(percent, ${Math.round(PERCENT.written(chapter.number, story.chapters_total))})`,
+      updated_at: new Date(),
+    })
+    .where('id', '=', jobId)
+    .where('status', 'in', ['queued', 'running'])
+    .returningAll()
+    .returning((eb) => eb.exists(eb.selectFrom('inserted').select('number')).as('inserted'))
+    .executeTakeFirst()
+  if (!row) return { job: undefined, inserted: false }
+  const { inserted, ...job } = row
+  return { job, inserted: Boolean(inserted) }
 }
 
 export type ChapterImageOutcome = { image: { content_type: string; bytes: Buffer } } | { failed: true }
 
 /**
- * Settles one chapter's illustration (drawn, or failed for good) and, when every chapter of a
- * fully written story is settled, completes the story job: the fan-in. The job row is locked so
- * concurrent image steps of one story settle one at a time and exactly one of them completes it.
- * `jobId` is the job being reported to: the story's own, or an `image` job for a redraw.
+ * Settles one chapter's first drawing (drawn, or failed for good) and counts it on the story job,
+ * in one statement: the chapter moves from pending once, its image is stored only then, and the
+ * job's counters grow only then, so a retried step never counts twice. Concurrent steps of one
+ * story queue on the job row's lock for the few microseconds of the update, not for a transaction.
+ * Returns the job as it now is, or undefined when nothing was settled (the chapter was settled
+ * already, or the job is finished or gone). When `chapters_settled` reaches `chapters_total`,
+ * the caller completes the story (completeStoryIfSettled).
  */
-export async function settleChapterImage(db: Db, jobId: string, storyId: string, chapterNumber: number, outcome: ChapterImageOutcome) {
-  return db.transaction().execute(async (tx) => {
-    const job = await jobRepository.lock(tx, jobId)
-    const story = await storyRepository.find(tx, storyId)
-    const chapter = await chapterRepository.lock(tx, storyId, chapterNumber)
-    if (!job || !story || !chapter || (job.status !== 'queued' && job.status !== 'running')) return { settled: false, completed: false }
-
-    const isRedraw = job.kind === 'image'
-    if ('image' in outcome) {
-      const imageId = await imageRepository.insert(tx, { parent_id: story.parent_id, child_id: story.child_id, story_id: storyId, ...outcome.image })
-      await chapterRepository.attachImage(tx, storyId, chapterNumber, imageId)
-      if (chapter.image_id) await imageRepository.delete(tx, chapter.image_id)
-    } else if (!isRedraw || chapter.image_status !== 'ready') {
-      // A failed redraw keeps the picture the chapter already had.
-      await chapterRepository.setImageStatus(tx, storyId, chapterNumber, 'failed')
-    }
-
-    if (isRedraw) {
-      if ('image' in outcome) await jobRepository.complete(tx, jobId)
-      else await jobRepository.fail(tx, jobId, { code: 'IMAGE_UNAVAILABLE', message: `chapter ${chapterNumber} could not be drawn again` })
-      return { settled: true, completed: true }
-    }
-
-    const tally = await chapterRepository.tally(tx, storyId)
-    await jobRepository.advance(tx, jobId, {
-      chapters_illustrated: tally.illustrated,
-      percent: PERCENT.illustrated(tally.settled, story.chapters_total),
-      ...(tally.written === story.chapters_total && tally.settled === story.chapters_total ? { stage: 'saving' as const } : {}),
-    })
-    const completed = tally.written === story.chapters_total && tally.settled === story.chapters_total
-    if (completed) {
-      await jobRepository.complete(tx, jobId)
-      await storyRepository.markCompleted(tx, storyId)
-    }
-    return { settled: true, completed }
-  })
+export async function settleChapterImage(
+  db: Db,
+  jobId: string,
+  chapter: { story_id: string; number: number; parent_id: string; child_id: string },
+  outcome: ChapterImageOutcome,
+): Promise<JobRow | undefined> {
+  const image = 'image' in outcome ? { id: randomUUID(), ...outcome.image } : undefined
+  const { rows } = await sql<JobRow>`
+    with chapter as (
+      update chapters
+      set image_status = ${image ? 'ready' : 'failed'}::image_status, image_id = coalesce(${image?.id ?? null}::uuid, image_id), updated_at = now()
+      where story_id = ${chapter.story_id} and number = ${chapter.number} and image_status = 'pending'
+        and exists (select from jobs where id = ${jobId} and status in ('queued', 'running'))
+      returning story_id
+    ), image as (
+      insert into images (id, parent_id, child_id, story_id, content_type, bytes, byte_size)
+      select ${image?.id ?? null}::uuid, ${chapter.parent_id}::uuid, ${chapter.child_id}::uuid, story_id, ${image?.content_type ?? null}::text,
+        ${image?.bytes ?? null}::bytea, ${image?.bytes.length ?? 0}::integer
+      from chapter
+      where ${image !== undefined}::boolean
+    )
+    update jobs
+    set chapters_settled = chapters_settled + 1,
+      chapters_illustrated = chapters_illustrated + ${image ? 1 : 0}::integer,
+      percent = greatest(percent, least(95, round(40 + 55.0 * (chapters_settled + 1) / greatest(chapters_total, 1))::integer)),
+      stage = case when chapters_settled + 1 >= chapters_total then 'saving'::job_stage else stage end,
+      status = 'running',
+      updated_at = now()
+    where id = ${jobId} and status in ('queued', 'running') and exists (select from chapter)
+    returning *
+  `.execute(db)
+  return rows[0]
 }
 
-/** The fan-in check on its own, for when the text step finds every chapter already settled (a resumed job). */
-export async function completeStoryIfSettled(db: Db, jobId: string, storyId: string): Promise<boolean> {
+/**
+ * Completes a story job whose every chapter is settled (the fan-in's last step), with the story's
+ * completed_at, in one statement. Returns the completed job, or undefined when the job is not
+ * settled yet, already finished or gone (so of two callers exactly one completes it).
+ */
+export async function completeStoryIfSettled(db: Db, jobId: string): Promise<JobRow | undefined> {
+  const { rows } = await sql<JobRow>`
+    with job as (
+      update jobs
+      set status = 'completed', stage = 'done', percent = 100, error_code = null, error_message = null, updated_at = now(), finished_at = now()
+      where id = ${jobId} and kind = 'story' and status in ('queued', 'running') and chapters_settled >= chapters_total
+      returning *
+    ), story as (
+      update stories set completed_at = now() from job where stories.id = job.story_id
+    )
+    select * from job
+  `.execute(db)
+  return rows[0]
+}
+
+/**
+ * Settles a redraw (an `image` job): a new picture replaces the chapter's old one; a failed redraw
+ * keeps the picture the chapter already had. Returns the finished job, or undefined when the job
+ * was finished or gone.
+ */
+export async function settleRedraw(
+  db: Db,
+  jobId: string,
+  chapter: { story_id: string; number: number; parent_id: string; child_id: string },
+  outcome: ChapterImageOutcome,
+): Promise<JobRow | undefined> {
   return db.transaction().execute(async (tx) => {
     const job = await jobRepository.lock(tx, jobId)
-    const story = await storyRepository.find(tx, storyId)
-    if (!job || !story || (job.status !== 'queued' && job.status !== 'running')) return false
-    const tally = await chapterRepository.tally(tx, storyId)
-    if (tally.written !== story.chapters_total || tally.settled !== story.chapters_total) return false
-    await jobRepository.complete(tx, jobId)
-    await storyRepository.markCompleted(tx, storyId)
-    return true
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return undefined
+    const current = 'image' in outcome ? await chapterRepository.lock(tx, chapter.story_id, chapter.number) : undefined
+    if (!current || !('image' in outcome)) {
+      return jobRepository.fail(tx, jobId, { code: 'IMAGE_UNAVAILABLE', message: `chapter ${chapter.number} could not be drawn again` })
+    }
+    const imageId = await imageRepository.insert(tx, { parent_id: chapter.parent_id, child_id: chapter.child_id, story_id: chapter.story_id, ...outcome.image })
+    await chapterRepository.attachImage(tx, chapter.story_id, chapter.number, imageId)
+    if (current.image_id) await imageRepository.delete(tx, current.image_id)
+    return jobRepository.complete(tx, jobId)
   })
 }

@@ -35,10 +35,12 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
     }
   }
 
+  const limitsApply = () => config.limits.storiesInFlightPerParent > 0 || config.limits.storiesPerDayPerParent > 0
+
   // One parent's requests are checked one at a time, so two at once cannot both slip under a limit.
   async function enforceStoryLimits(tx: Tx, parentId: string) {
     const { storiesInFlightPerParent, storiesPerDayPerParent } = config.limits
-    if (storiesInFlightPerParent === 0 && storiesPerDayPerParent === 0) return
+    if (!limitsApply()) return
     await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
     if (storiesInFlightPerParent > 0 && (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent) {
       throw new AppError('RATE_LIMITED', `at most ${storiesInFlightPerParent} stories can be in progress at once; wait for one to finish`, { 'retry-after': '30' })
@@ -72,21 +74,20 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
 
   return {
     async requestStory(parentId: string, body: CreateStoryBody) {
-      const jobId = randomUUID()
-      const storyId = randomUUID()
-      const chaptersTotal = config.generation.chapters
-      await db.transaction().execute(async (tx) => {
-        const child = await tx.selectFrom('children').select('id').where('id', '=', body.child_id).where('parent_id', '=', parentId).executeTakeFirst()
-        if (!child) throw notFound('child')
-        await enforceStoryLimits(tx, parentId)
-        await storyRepository.create(tx, {
-          id: storyId, parent_id: parentId, child_id: body.child_id, topic: body.topic.trim(), story_genre: body.story_genre,
-          image_style: body.image_style, chapters_total: chaptersTotal, job_id: jobId,
-        })
-        await jobRepository.create(tx, { id: jobId, parent_id: parentId, kind: 'story', story_id: storyId, chapters_total: chaptersTotal })
-      })
-      await enqueueStoryText(jobId)
-      return { story_id: storyId, job_id: jobId, status: 'queued' as const }
+      const story = {
+        id: randomUUID(), job_id: randomUUID(), parent_id: parentId, child_id: body.child_id, topic: body.topic.trim(),
+        story_genre: body.story_genre, image_style: body.image_style, chapters_total: config.generation.chapters,
+      }
+      const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story)
+      const created = limitsApply()
+        ? await db.transaction().execute(async (tx) => {
+            await enforceStoryLimits(tx, parentId)
+            return create(tx)
+          })
+        : await create(db)
+      if (!created) throw notFound('child')
+      await enqueueStoryText(story.job_id)
+      return { story_id: story.id, job_id: story.job_id, status: 'queued' as const }
     },
 
     async requestAvatar(parentId: string, childId: string): Promise<string> {
@@ -105,10 +106,12 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
       const jobId = randomUUID()
       await db.transaction().execute(async (tx) => {
         await enforceStoryLimits(tx, parentId)
+        // Chapters whose drawing failed get another chance under the new job, which counts the drawn ones as settled.
+        await chapterRepository.resetFailedImages(tx, storyId)
         const { illustrated } = await chapterRepository.tally(tx, storyId)
-        await jobRepository.create(tx, { id: jobId, parent_id: parentId, kind: 'story', story_id: storyId, chapters_total: story.chapters_total, chapters_illustrated: illustrated })
-        // Chapters whose drawing failed get another chance under the new job.
-        await tx.updateTable('chapters').set({ image_status: 'pending' }).where('story_id', '=', storyId).where('image_status', '=', 'failed').execute()
+        await jobRepository.create(tx, {
+          id: jobId, parent_id: parentId, kind: 'story', story_id: storyId, chapters_total: story.chapters_total, chapters_illustrated: illustrated, chapters_settled: illustrated,
+        })
         await storyRepository.replaceJob(tx, storyId, jobId)
       })
       await enqueueStoryText(jobId)

@@ -31,7 +31,5 @@ export const avatarJob: JobDefinition<typeof QUEUES.avatar> = {
     await events.state(completed)
   },
 
-  async fail({ jobId }, failure, { db }) {
-    await jobRepository.fail(db, jobId, failure)
-  },
+  fail: ({ jobId }, failure, { db }) => jobRepository.fail(db, jobId, failure),
 }

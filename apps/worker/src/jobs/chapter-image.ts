@@ -1,12 +1,12 @@
 import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
-import { chapterRepository, childRepository, completeStoryIfSettled, jobRepository, settleChapterImage, storyRepository } from '@dreamify/db'
+import { completeStoryIfSettled, jobRepository, settleChapterImage, settleRedraw, stepContextRepository, type ChapterImageOutcome, type Db, type JobRow } from '@dreamify/db'
 import { buildImagePrompt, describeCharacter } from '@dreamify/prompts'
 import type { JobDefinition } from './definition.ts'
 
 /**
  * Draws one chapter's illustration and settles it: the story job completes when its last chapter
- * settles (see settleChapterImage). A chapter already drawn is never drawn (or paid for) again,
- * except by an explicit redraw, which has a job of its own.
+ * settles. A chapter already drawn is never drawn (or paid for) again, except by an explicit
+ * redraw, which has a job of its own (kind `image`).
  */
 export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
   queue: QUEUES.chapterImage,
@@ -15,34 +15,42 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
   ownerJobId: ({ jobId }) => jobId,
 
   async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events }) {
-    const job = await jobRepository.find(db, jobId)
-    const chapter = await chapterRepository.find(db, storyId, chapterNumber)
-    if (!job || !chapter || FINISHED_JOB_STATUSES.includes(job.status)) return
+    const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
+    if (!found || FINISHED_JOB_STATUSES.includes(found.job.status)) return
+    const { job, chapter, child, style } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
-      if (await completeStoryIfSettled(db, jobId, storyId)) await events.state(jobId)
+      // Settled by an earlier try, which may have stopped before completing the story.
+      if (job.chapters_settled >= job.chapters_total) await events.state(await completeStoryIfSettled(db, jobId))
       return
     }
-    const story = await storyRepository.find(db, storyId)
-    const child = story && (await childRepository.find(db, story.child_id))
-    if (!story || !child) return
     if (isRedraw) {
       const started = await jobRepository.advance(db, jobId, { stage: 'illustrating', percent: 10, attempt: true })
       if (!started) return
       await events.state(started)
     }
 
-    const prompt = buildImagePrompt({ character: describeCharacter(child), chapter, style: story.image_style })
-    const image = await provider.drawImage(prompt, signal, 'chapter')
-    const settled = await settleChapterImage(db, jobId, storyId, chapterNumber, { image: { content_type: image.contentType, bytes: image.bytes } })
-    if (!settled.settled) return
+    const image = await provider.drawImage(buildImagePrompt({ character: describeCharacter(child), chapter, style }), signal, 'chapter')
+    const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
+    const settled = isRedraw ? await settleRedraw(db, jobId, chapter, outcome) : await settleStoryChapter(db, jobId, chapter, outcome)
+    if (!settled) return
     await events.chapter(jobId, 'chapter_illustrated', { number: chapterNumber, title: chapter.title })
     // a stage event, or `completed` when this chapter was the last to settle
-    await events.state(jobId)
+    await events.state(settled)
   },
 
   // An illustration that fails for good leaves its story complete with that chapter marked failed.
   async fail({ jobId, storyId, chapterNumber }, _failure, { db }) {
-    await settleChapterImage(db, jobId, storyId, chapterNumber, { failed: true })
+    const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
+    if (!found) return undefined
+    const outcome = { failed: true } as const
+    return found.job.kind === 'image' ? settleRedraw(db, jobId, found.chapter, outcome) : settleStoryChapter(db, jobId, found.chapter, outcome)
   },
+}
+
+/** Settles a chapter of a story job and, when it was the last one, completes the story. */
+async function settleStoryChapter(db: Db, jobId: string, chapter: Parameters<typeof settleChapterImage>[2], outcome: ChapterImageOutcome): Promise<JobRow | undefined> {
+  const settled = await settleChapterImage(db, jobId, chapter, outcome)
+  if (!settled || settled.chapters_settled < settled.chapters_total) return settled
+  return (await completeStoryIfSettled(db, jobId)) ?? settled
 }

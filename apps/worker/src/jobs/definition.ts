@@ -1,5 +1,5 @@
 import type { Config, GenerationErrorCode, Logger, PayloadOf, QueueName, Queues } from '@dreamify/core'
-import type { Db } from '@dreamify/db'
+import type { Db, JobRow } from '@dreamify/db'
 import type { JobEventPublisher } from '../events.ts'
 import type { GenerationProvider } from '../providers/index.ts'
 
@@ -32,5 +32,6 @@ export interface JobDefinition<N extends QueueName> {
   /** the Postgres job whose cancellation stops this one */
   ownerJobId: (payload: PayloadOf[N]) => string
   run: (payload: PayloadOf[N], context: JobContext) => Promise<void>
-  fail: (payload: PayloadOf[N], failure: JobFailure, context: Omit<JobContext, 'signal' | 'attempt'>) => Promise<void>
+  /** records the failure; resolves to the job as it now is (undefined when it was finished or gone) */
+  fail: (payload: PayloadOf[N], failure: JobFailure, context: Omit<JobContext, 'signal' | 'attempt'>) => Promise<JobRow | undefined>
 }

@@ -1,7 +1,5 @@
 import { FINISHED_JOB_STATUSES, QUEUES, queueJobId, type Queues } from '@dreamify/core'
-import {
-  chapterRepository, childRepository, completeStoryIfSettled, jobRepository, PERCENT, recordChapterWritten, storyRepository,
-} from '@dreamify/db'
+import { chapterRepository, completeStoryIfSettled, jobRepository, PERCENT, recordChapterWritten, stepContextRepository, storyRepository, type ChildProfile } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import type { JobContext, JobDefinition } from './definition.ts'
@@ -9,11 +7,15 @@ import type { JobContext, JobDefinition } from './definition.ts'
 /** How many times an answer that is not a story in the requested shape is asked for again. */
 export const MAX_PARSE_ATTEMPTS = 3
 
-export function enqueueChapterImage(queues: Queues, jobId: string, storyId: string, chapterNumber: number) {
-  return queues[QUEUES.chapterImage].add(
-    QUEUES.chapterImage,
-    { jobId, storyId, chapterNumber },
-    { jobId: queueJobId.chapterImage(jobId, chapterNumber) },
+/** Enqueues the illustrations of these chapters in one round trip (the queue job ids make a repeat harmless). */
+export async function enqueueChapterImages(queues: Queues, jobId: string, storyId: string, chapterNumbers: readonly number[]) {
+  if (chapterNumbers.length === 0) return
+  await queues[QUEUES.chapterImage].addBulk(
+    chapterNumbers.map((chapterNumber) => ({
+      name: QUEUES.chapterImage,
+      data: { jobId, storyId, chapterNumber },
+      opts: { jobId: queueJobId.chapterImage(jobId, chapterNumber) },
+    })),
   )
 }
 
@@ -29,42 +31,38 @@ export const storyTextJob: JobDefinition<typeof QUEUES.storyText> = {
   ownerJobId: ({ jobId }) => jobId,
 
   async run({ jobId }, context) {
-    const { db, queues, logger } = context
-    const job = await jobRepository.find(db, jobId)
-    if (!job || FINISHED_JOB_STATUSES.includes(job.status) || !job.story_id) return
-    const story = await storyRepository.find(db, job.story_id)
-    const child = story && (await childRepository.find(db, story.child_id))
-    if (!story || !child) return
-    const started = await jobRepository.advance(db, jobId, { stage: 'writing', percent: PERCENT.started, attempt: true })
-    if (!started) return
-    await context.events.state(started)
-
+    const { db, queues, logger, events } = context
+    const found = await stepContextRepository.forStoryText(db, jobId)
+    if (!found || FINISHED_JOB_STATUSES.includes(found.job.status)) return
+    const { story, child } = found
     const saved = await chapterRepository.listByStory(db, story.id)
-    if (saved.length < story.chapters_total) {
-      const alive = await writeMissingChapters(context, jobId, story, child)
-      if (!alive) return
+    const textDone = saved.length >= story.chapters_total
+    const started = await jobRepository.advance(db, jobId, {
+      stage: textDone ? 'illustrating' : 'writing',
+      percent: saved.length === 0 ? PERCENT.started : PERCENT.written(saved.length, story.chapters_total),
+      attempt: true,
+    })
+    if (!started) return
+    await events.state(started)
+    // Chapters saved by an earlier try whose illustrations may never have been enqueued (or were lost).
+    await enqueueChapterImages(queues, jobId, story.id, saved.filter((c) => c.image_status === 'pending').map((c) => c.number))
+
+    if (!textDone) {
+      await writeMissingChapters(context, jobId, story, child)
     } else {
       logger.debug('text already saved; resuming at the illustrations')
+      if (started.chapters_settled >= started.chapters_total) await events.state(await completeStoryIfSettled(db, jobId))
     }
-
-    for (const chapter of await chapterRepository.listByStory(db, story.id)) {
-      if (chapter.image_status === 'pending') await enqueueChapterImage(queues, jobId, story.id, chapter.number)
-    }
-    await context.events.state(await jobRepository.advance(db, jobId, { stage: 'illustrating', percent: PERCENT.written(story.chapters_total, story.chapters_total) }))
-    if (await completeStoryIfSettled(db, jobId, story.id)) await context.events.state(jobId)
   },
 
-  async fail({ jobId }, failure, { db }) {
-    await jobRepository.fail(db, jobId, failure)
-  },
+  fail: ({ jobId }, failure, { db }) => jobRepository.fail(db, jobId, failure),
 }
 
-type Story = NonNullable<Awaited<ReturnType<typeof storyRepository.find>>>
-type Child = NonNullable<Awaited<ReturnType<typeof childRepository.find>>>
+type Story = NonNullable<Awaited<ReturnType<typeof stepContextRepository.forStoryText>>>['story']
 
-/** Returns false when the job was cancelled or deleted meanwhile. */
-async function writeMissingChapters(context: JobContext, jobId: string, story: Story, child: Child): Promise<boolean> {
-  const { db, provider, queues, config, logger, signal } = context
+/** Stops early (without error) when the job was cancelled or deleted meanwhile. */
+async function writeMissingChapters(context: JobContext, jobId: string, story: Story, child: ChildProfile): Promise<void> {
+  const { db, provider, queues, config, logger, signal, events } = context
   const format = provider.storyFormat
   const input = { child, topic: story.topic, genre: story.story_genre, chapters: story.chapters_total, format }
   const messages = buildStoryMessages(input)
@@ -73,35 +71,41 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
   for (let attempt = 1; attempt <= MAX_PARSE_ATTEMPTS; attempt++) {
     const parser = createStoryStreamParser({ format, chapters: story.chapters_total })
     let alive = true
-    const handle = async (events: StoryStreamEvent[]) => {
-      for (const event of events) {
+    // Saves what the parser found, then enqueues the new chapters' illustrations in one go.
+    const handle = async (found: StoryStreamEvent[]) => {
+      const drawable: number[] = []
+      for (const event of found) {
         if (event.type === 'title') {
           await storyRepository.setTitleIfMissing(db, story.id, event.title)
           continue
         }
         const { number, title, content } = event
         const recorded = await recordChapterWritten(db, jobId, story, { number, title, content })
-        alive &&= recorded.alive
+        alive &&= recorded.job !== undefined
+        if (!recorded.job) continue
         // Published before its image is enqueued, so chapter_illustrated always comes after it.
-        if (recorded.inserted) await context.events.chapter(jobId, 'chapter_written', { number, title })
-        if (recorded.alive) await context.events.state(jobId)
-        if (recorded.alive && eager) await enqueueChapterImage(queues, jobId, story.id, number)
+        if (recorded.inserted) {
+          await events.chapter(jobId, 'chapter_written', { number, title })
+          drawable.push(number)
+        }
+        await events.state(recorded.job)
       }
+      await enqueueChapterImages(queues, jobId, story.id, drawable)
     }
     try {
       const pending: StoryStreamEvent[] = []
       for await (const delta of provider.writeStory({ ...input, messages, stream: eager }, signal)) {
-        const events = parser.push(delta)
+        const found = parser.push(delta)
         // Saving as we go is the point of streaming; without it, nothing is saved until the whole story checks out.
-        if (eager) await handle(events)
-        else pending.push(...events)
-        if (!alive) return false
+        if (eager) await handle(found)
+        else pending.push(...found)
+        if (!alive) return
       }
-      const { draft, events } = parser.end()
+      const { draft, events: rest } = parser.end()
       // A malformed earlier answer may have streamed a title; the story keeps the one that parsed.
       await storyRepository.setTitle(db, story.id, draft.title)
-      await handle([...pending, ...events])
-      return alive
+      await handle([...pending, ...rest])
+      return
     } catch (error) {
       if (!(error instanceof StoryFormatError)) throw error
       logger.warn({ reason: error.reason, attempt }, 'the provider answered something that is not a story in the requested shape')

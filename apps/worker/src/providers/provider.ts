@@ -1,11 +1,7 @@
 import type { GenerationErrorCode, StoryGenre } from '@dreamify/core'
-import type { ChildRow } from '@dreamify/db'
+import type { ChildProfile } from '@dreamify/db'
 
-/** What a story is written from: the child's profile as stored. */
-export type ChildProfile = Pick<
-  ChildRow,
-  'name' | 'age_range' | 'sex' | 'eye_color' | 'hair_type' | 'hair_color' | 'ethnicity' | 'fav_animals' | 'fav_activities' | 'fav_shows'
->
+export type { ChildProfile }
 
 export type StoryFormat = 'json' | 'tagged'
 
