@@ -15,7 +15,8 @@ const db = createDatabase({ url: config.database.url, poolSize: config.database.
 const connection = createRedis(config.redis.url, 'worker')
 const subscriber = createRedis(config.redis.url, 'worker')
 // Job events for the API's SSE streams: a connection that fails fast, so a step never waits on Redis for them.
-const eventsRedis = createRedis(config.redis.url, 'producer')
+// Auto-pipelining sends the events of concurrent steps in one write.
+const eventsRedis = createRedis(config.redis.url, 'producer', { enableAutoPipelining: true })
 const events = createJobEventPublisher({ redis: eventsRedis, prefix: config.redis.queuePrefix, logger })
 const queues = createQueues(connection, config.redis.queuePrefix)
 const metrics = createWorkerMetrics({ stories: { redis: eventsRedis, prefix: config.redis.queuePrefix } })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { JobKind, JobStage, JobStatus } from './enums.ts'
 
@@ -100,6 +101,19 @@ redis.call('EXPIRE', meta, ARGV[4])
 return seq
 `
 
+const PUBLISH_SCRIPT_SHA = createHash('sha1').update(PUBLISH_SCRIPT).digest('hex')
+
+// By hash, so the script's text (a kilobyte) goes over the wire only when this Redis has not seen
+// it yet (first use, a restart, SCRIPT FLUSH), not with each of the many events a step publishes.
+async function runPublishScript(redis: Redis, ...keysAndArgs: Array<string | number>): Promise<unknown> {
+  try {
+    return await redis.evalsha(PUBLISH_SCRIPT_SHA, 2, ...keysAndArgs)
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+    return redis.eval(PUBLISH_SCRIPT, 2, ...keysAndArgs)
+  }
+}
+
 /**
  * Appends one event to a job's stream; resolves to its id, or 0 when it was dropped (see above).
  * Throws when Redis does: callers that must not fail (a job step) catch.
@@ -107,9 +121,8 @@ return seq
 export async function appendJobEvent(redis: Redis, prefix: string, jobId: string, event: JobEventName, data: unknown): Promise<number> {
   const keys = jobEventKeys(prefix, jobId)
   const progress = event === 'stage' ? (data as { progress?: { percent?: number; chapters_illustrated?: number; stage?: string } }).progress : undefined
-  const result = await redis.eval(
-    PUBLISH_SCRIPT,
-    2,
+  const result = await runPublishScript(
+    redis,
     keys.stream,
     keys.meta,
     event,

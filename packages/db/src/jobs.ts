@@ -78,7 +78,11 @@ export const jobRepository = {
       .executeTakeFirst()
   },
 
-  /** Jobs Postgres says are unfinished and that have not moved for a while: the reconciler's work list. */
+  /**
+   * Jobs Postgres says are unfinished and that have not moved for a while: the reconciler's work
+   * list. It reads every unfinished job (a partial index); updated_at is deliberately not indexed,
+   * so progress updates stay in place (see the 2026-11-28 migration).
+   */
   listStale(db: Db, olderThan: Date, limit: number) {
     return db
       .selectFrom('jobs')

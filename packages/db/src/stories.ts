@@ -68,8 +68,9 @@ export const storyRepository = {
   },
 
   /** A streamed title shows at once; the one of the answer that parses in the end replaces it (see setTitle). */
-  setTitleIfMissing(db: Db | Tx, storyId: string, title: string) {
-    return db.updateTable('stories').set({ title }).where('id', '=', storyId).where('title', 'is', null).execute()
+  async setTitleIfMissing(db: Db | Tx, storyId: string, title: string): Promise<boolean> {
+    const result = await db.updateTable('stories').set({ title }).where('id', '=', storyId).where('title', 'is', null).executeTakeFirst()
+    return result.numUpdatedRows > 0n
   },
 
   setTitle(db: Db | Tx, storyId: string, title: string) {

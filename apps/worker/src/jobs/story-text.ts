@@ -71,12 +71,13 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
   for (let attempt = 1; attempt <= MAX_PARSE_ATTEMPTS; attempt++) {
     const parser = createStoryStreamParser({ format, chapters: story.chapters_total })
     let alive = true
+    let shownTitle: string | undefined
     // Saves what the parser found, then enqueues the new chapters' illustrations in one go.
     const handle = async (found: StoryStreamEvent[]) => {
       const drawable: number[] = []
       for (const event of found) {
         if (event.type === 'title') {
-          await storyRepository.setTitleIfMissing(db, story.id, event.title)
+          if (eager && (await storyRepository.setTitleIfMissing(db, story.id, event.title))) shownTitle = event.title
           continue
         }
         const { number, title, content } = event
@@ -103,7 +104,7 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
       }
       const { draft, events: rest } = parser.end()
       // A malformed earlier answer may have streamed a title; the story keeps the one that parsed.
-      await storyRepository.setTitle(db, story.id, draft.title)
+      if (draft.title !== shownTitle) await storyRepository.setTitle(db, story.id, draft.title)
       await handle([...pending, ...rest])
       return
     } catch (error) {
