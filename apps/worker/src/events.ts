@@ -11,8 +11,12 @@ const PUBLISH_TIMEOUT_MS = 1000
  * polling and the API's own Postgres check for the final state.
  */
 export interface JobEventPublisher {
-  /** a chapter's text was saved / its illustration was stored */
-  chapter(jobId: string, event: 'chapter_written' | 'chapter_illustrated', chapter: { number: number; title: string }): Promise<void>
+  /**
+   * A chapter's text was saved / its illustration was stored; then, when given, the job's state as
+   * the same write left it. Both are issued at once (one round trip on an auto-pipelined connection)
+   * and land in that order.
+   */
+  chapter(jobId: string, event: 'chapter_written' | 'chapter_illustrated', chapter: { number: number; title: string }, job?: JobRow): Promise<void>
   /** the job's current state: `stage` while it runs, else its final event (the row a step's update returned; nothing when undefined) */
   state(job: JobRow | undefined): Promise<void>
 }
@@ -41,10 +45,14 @@ export function createJobEventPublisher({ redis, prefix, logger }: JobEventPubli
     }
   }
 
+  const publishState = (job: JobRow) => publish(job.id, stateEvent(job.status), jobSnapshot(job))
+
   return {
-    chapter: (jobId, event, { number, title }) => publish(jobId, event, { number, title }),
+    async chapter(jobId, event, { number, title }, job) {
+      await Promise.all([publish(jobId, event, { number, title }), job && publishState(job)])
+    },
     async state(job) {
-      if (job) await publish(job.id, stateEvent(job.status), jobSnapshot(job))
+      if (job) await publishState(job)
     },
   }
 }

@@ -51,7 +51,10 @@ export function buildWorker(deps: WorkerDeps) {
   const publisher = deps.events ?? silentJobEvents
   // Every state a step publishes also counts a story that has just finished, with no read of its own.
   const events: JobEventPublisher = {
-    chapter: publisher.chapter,
+    async chapter(jobId, event, chapter, job) {
+      await publisher.chapter(jobId, event, chapter, job)
+      if (job) await metrics?.recordStoryOutcome(job)
+    },
     async state(job) {
       await publisher.state(job)
       if (job) await metrics?.recordStoryOutcome(job)

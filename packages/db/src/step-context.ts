@@ -1,5 +1,7 @@
+import { sql } from 'kysely'
+import type { StoryGenre } from '@dreamify/core'
 import type { Db } from './database.ts'
-import type { ChildRow } from './schema.ts'
+import type { ChildRow, JobRow } from './schema.ts'
 
 // The child's profile as prompts use it (the name, appearance and favourites; nothing else).
 const CHILD_PROFILE = [
@@ -20,19 +22,33 @@ function pickChildProfile({ name, age_range, sex, eye_color, hair_type, hair_col
  * the story and the child's profile (and for an illustration, its chapter).
  */
 export const stepContextRepository = {
-  async forStoryText(db: Db, jobId: string) {
-    const row = await db
-      .selectFrom('jobs')
-      .innerJoin('stories', 'stories.id', 'jobs.story_id')
-      .innerJoin('children', 'children.id', 'stories.child_id')
-      .select(['jobs.status', 'jobs.chapters_settled', 'stories.id as story_id', 'stories.topic', 'stories.story_genre', 'stories.chapters_total', ...CHILD_PROFILE])
-      .where('jobs.id', '=', jobId)
-      .executeTakeFirst()
+  /**
+   * Starts (or resumes) a story's text step: marks the job running, counts the attempt, and
+   * returns the job, its story, the child's profile and what earlier tries saved, all in one
+   * statement. Undefined when the job is finished or gone.
+   */
+  async startStoryText(db: Db, jobId: string, startedPercent: number) {
+    const { rows } = await sql<JobRow & ChildProfile & { chapters_saved: number; chapters_pending: number[]; topic: string; story_genre: StoryGenre }>`
+      with saved as (
+        select count(*)::integer as count, coalesce(array_agg(number order by number) filter (where image_status = 'pending'), '{}') as pending
+        from chapters where story_id = (select story_id from jobs where id = ${jobId})
+      )
+      update jobs
+      set status = 'running', attempts = attempts + 1, updated_at = now(), percent = greatest(percent, ${startedPercent}::integer),
+        stage = case when saved.count >= jobs.chapters_total then 'illustrating'::job_stage else 'writing'::job_stage end
+      from saved, stories, children
+      where jobs.id = ${jobId} and jobs.status in ('queued', 'running') and stories.id = jobs.story_id and children.id = stories.child_id
+      returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre,
+        ${sql.join(CHILD_PROFILE.map((column) => sql.ref(column)))}
+    `.execute(db)
+    const row = rows[0]
     if (!row) return undefined
+    const { chapters_saved, chapters_pending, topic, story_genre, name, age_range, sex, eye_color, hair_type, hair_color, ethnicity, fav_animals, fav_activities, fav_shows, ...job } = row
     return {
-      job: { status: row.status, chapters_settled: row.chapters_settled },
-      story: { id: row.story_id, topic: row.topic, story_genre: row.story_genre, chapters_total: row.chapters_total },
-      child: pickChildProfile(row),
+      job,
+      story: { id: job.story_id!, topic, story_genre, chapters_total: job.chapters_total },
+      child: { name, age_range, sex, eye_color, hair_type, hair_color, ethnicity, fav_animals, fav_activities, fav_shows },
+      saved: { count: chapters_saved, pending: chapters_pending },
     }
   },
 

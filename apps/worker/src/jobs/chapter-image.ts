@@ -34,9 +34,8 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
     const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
     const settled = isRedraw ? await settleRedraw(db, jobId, chapter, outcome) : await settleStoryChapter(db, jobId, chapter, outcome)
     if (!settled) return
-    await events.chapter(jobId, 'chapter_illustrated', { number: chapterNumber, title: chapter.title })
-    // a stage event, or `completed` when this chapter was the last to settle
-    await events.state(settled)
+    // then a stage event, or `completed` when this chapter was the last to settle
+    await events.chapter(jobId, 'chapter_illustrated', { number: chapterNumber, title: chapter.title }, settled)
   },
 
   // An illustration that fails for good leaves its story complete with that chapter marked failed.

@@ -1,5 +1,5 @@
-import { FINISHED_JOB_STATUSES, QUEUES, queueJobId, type Queues } from '@dreamify/core'
-import { chapterRepository, completeStoryIfSettled, jobRepository, PERCENT, recordChapterWritten, stepContextRepository, storyRepository, type ChildProfile } from '@dreamify/db'
+import { QUEUES, queueJobId, type Queues } from '@dreamify/core'
+import { completeStoryIfSettled, jobRepository, PERCENT, recordChapterWritten, stepContextRepository, storyRepository, type ChildProfile } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import type { JobContext, JobDefinition } from './definition.ts'
@@ -32,33 +32,25 @@ export const storyTextJob: JobDefinition<typeof QUEUES.storyText> = {
 
   async run({ jobId }, context) {
     const { db, queues, logger, events } = context
-    const found = await stepContextRepository.forStoryText(db, jobId)
-    if (!found || FINISHED_JOB_STATUSES.includes(found.job.status)) return
-    const { story, child } = found
-    const saved = await chapterRepository.listByStory(db, story.id)
-    const textDone = saved.length >= story.chapters_total
-    const started = await jobRepository.advance(db, jobId, {
-      stage: textDone ? 'illustrating' : 'writing',
-      percent: saved.length === 0 ? PERCENT.started : PERCENT.written(saved.length, story.chapters_total),
-      attempt: true,
-    })
+    const started = await stepContextRepository.startStoryText(db, jobId, PERCENT.started)
     if (!started) return
-    await events.state(started)
+    const { job, story, child, saved } = started
+    await events.state(job)
     // Chapters saved by an earlier try whose illustrations may never have been enqueued (or were lost).
-    await enqueueChapterImages(queues, jobId, story.id, saved.filter((c) => c.image_status === 'pending').map((c) => c.number))
+    await enqueueChapterImages(queues, jobId, story.id, saved.pending)
 
-    if (!textDone) {
+    if (saved.count < story.chapters_total) {
       await writeMissingChapters(context, jobId, story, child)
     } else {
       logger.debug('text already saved; resuming at the illustrations')
-      if (started.chapters_settled >= started.chapters_total) await events.state(await completeStoryIfSettled(db, jobId))
+      if (job.chapters_settled >= job.chapters_total) await events.state(await completeStoryIfSettled(db, jobId))
     }
   },
 
   fail: ({ jobId }, failure, { db }) => jobRepository.fail(db, jobId, failure),
 }
 
-type Story = NonNullable<Awaited<ReturnType<typeof stepContextRepository.forStoryText>>>['story']
+type Story = NonNullable<Awaited<ReturnType<typeof stepContextRepository.startStoryText>>>['story']
 
 /** Stops early (without error) when the job was cancelled or deleted meanwhile. */
 async function writeMissingChapters(context: JobContext, jobId: string, story: Story, child: ChildProfile): Promise<void> {
@@ -86,10 +78,11 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
         if (!recorded.job) continue
         // Published before its image is enqueued, so chapter_illustrated always comes after it.
         if (recorded.inserted) {
-          await events.chapter(jobId, 'chapter_written', { number, title })
+          await events.chapter(jobId, 'chapter_written', { number, title }, recorded.job)
           drawable.push(number)
+        } else {
+          await events.state(recorded.job)
         }
-        await events.state(recorded.job)
       }
       await enqueueChapterImages(queues, jobId, story.id, drawable)
     }
