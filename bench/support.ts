@@ -1,15 +1,19 @@
 // Helpers for the benchmarks: real API and worker processes, an HTTP client, Postgres and Redis
-// housekeeping, and /proc readings. The bench-local equivalents of test/support/*, without vitest.
-import { spawn, type ChildProcess } from 'node:child_process'
+// housekeeping, and /proc readings. What they share with the tests (spawning our processes, the
+// HTTP client, waitFor, deleting keys) is in @dreamify/testkit; this adds the bench's side.
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { Redis } from 'ioredis'
+import {
+  ApiClient as ParentClient, aStory, deleteKeysUnder, runningChildren, startApiProcess, startNodeProcess, startWorkerProcess, trackChild, waitFor,
+  type NodeProcess,
+} from '@dreamify/testkit'
 
-export { sleep }
+export { aStory, sleep, waitFor }
 
 export const ROOT = resolve(import.meta.dirname, '..')
 // Everything the bench talks to is on this machine.
@@ -21,7 +25,6 @@ export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing'
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-const live = new Set<ChildProcess>()
 const started: Service[] = []
 /** The services started since the last call (for failure reports). */
 export function lastServices(): Service[] {
@@ -29,34 +32,7 @@ export function lastServices(): Service[] {
 }
 /** Kills every process the bench started (only those, by their own handles). */
 export function killAll(signal: NodeJS.Signals = 'SIGKILL') {
-  for (const child of live) if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-}
-process.on('exit', () => killAll())
-
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => done(port))
-    })
-  })
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, { timeoutMs = 30_000, intervalMs = 100 } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let lastError: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe()
-      if (value) return value
-    } catch (error) {
-      lastError = error
-    }
-    await sleep(intervalMs)
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`)
+  for (const child of runningChildren()) if (child.exitCode === null && child.signalCode === null) child.kill(signal)
 }
 
 export interface StepStats {
@@ -65,10 +41,8 @@ export interface StepStats {
   maxMs: number
 }
 
-export interface Service {
+export interface Service extends NodeProcess {
   name: string
-  process: ChildProcess
-  pid: number
   /** the last lines the process printed, for failure reports */
   tail: () => string
   /** 'step done' log lines by queue (workers at LOG_LEVEL=info) */
@@ -77,10 +51,7 @@ export interface Service {
   warnings: string[]
   /** how many times each log message was printed */
   messages: Map<string, number>
-  ready: boolean
   probeFile: string | undefined
-  exited: Promise<number | null>
-  stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<number | null>
 }
 
 export interface StartOptions {
@@ -113,42 +84,19 @@ let serial = 0
 export function startProcess(name: string, entry: string, env: Record<string, string>, options: StartOptions = {}): Service {
   const probeFile = options.probe ? join(tmpdir(), `dreamify-bench-probe-${process.pid}-${serial++}.json`) : undefined
   const execArgv = [...(options.probe ? ['--expose-gc', '--import', join(ROOT, 'bench/probe.ts')] : []), ...(options.execArgv ?? [])]
-  const child = spawn(process.execPath, [...execArgv, entry, ...(options.args ?? [])], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...BASE_ENV, ...(probeFile ? { BENCH_PROBE_FILE: probeFile } : {}), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const spawned = startNodeProcess(entry, {
+    env: { ...BASE_ENV, ...(probeFile ? { BENCH_PROBE_FILE: probeFile } : {}), ...env },
+    execArgv,
+    args: options.args,
+    keepLines: 60,
   })
-  live.add(child)
-  const tail: string[] = []
-  const service: Service = {
-    name,
-    process: child,
-    pid: child.pid ?? -1,
-    tail: () => tail.join('\n'),
-    steps: new Map(),
-    warnings: [],
-    messages: new Map(),
-    ready: false,
-    probeFile,
-    exited: new Promise((done) =>
-      child.once('exit', (code) => {
-        live.delete(child)
-        if (probeFile) for (const f of [probeFile, `${probeFile}.gc`, `${probeFile}.tmp`]) rmSync(f, { force: true })
-        done(code)
-      }),
-    ),
-    async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
-      child.kill(signal)
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-      const code = await service.exited
-      clearTimeout(timer)
-      return code
-    },
+  if (probeFile) {
+    void spawned.exited.then(() => {
+      for (const f of [probeFile, `${probeFile}.gc`, `${probeFile}.tmp`]) rmSync(f, { force: true })
+    })
   }
-  const onLine = (line: string) => {
-    tail.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line)
-    if (tail.length > 60) tail.shift()
+  const service: Service = Object.assign(spawned, { name, tail: spawned.output, steps: new Map(), warnings: [], messages: new Map(), probeFile })
+  service.onLine((line) => {
     if (!line.startsWith('{')) return
     let entry: { level?: number; msg?: string; queue?: string; ms?: number; [key: string]: unknown }
     try {
@@ -158,7 +106,6 @@ export function startProcess(name: string, entry: string, env: Record<string, st
     }
     options.onJson?.(entry)
     if (typeof entry.msg === 'string') service.messages.set(entry.msg, (service.messages.get(entry.msg) ?? 0) + 1)
-    if (entry.msg === 'worker ready') service.ready = true
     if (entry.msg === 'step done' && entry.queue && typeof entry.ms === 'number') {
       const stats = service.steps.get(entry.queue) ?? { count: 0, totalMs: 0, maxMs: 0 }
       stats.count++
@@ -170,51 +117,20 @@ export function startProcess(name: string, entry: string, env: Record<string, st
       const err = (entry.err as { message?: string } | undefined)?.message
       service.warnings.push(`${entry.msg ?? ''}${err ? `: ${err.slice(0, 200)}` : ''}`)
     }
-  }
+  })
   started.push(service)
-  for (const stream of [child.stdout!, child.stderr!]) {
-    let buffered = ''
-    stream.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString()
-      let newline: number
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        onLine(buffered.slice(0, newline))
-        buffered = buffered.slice(newline + 1)
-      }
-    })
-  }
   return service
 }
 
 export type Api = Service & { url: string }
 
 export async function startApi(env: Record<string, string>, options: StartOptions = {}): Promise<Api> {
-  const port = await freePort()
-  const service = startProcess('api', 'apps/api/src/server.ts', { PORT: String(port), HOST: '127.0.0.1', ...env }, options)
-  const url = `http://127.0.0.1:${port}`
-  let exited = false
-  void service.exited.then(() => (exited = true))
-  await waitFor(`the API on ${url}`, async () => {
-    if (exited) throw new Error(`the API exited:\n${service.tail()}`)
-    return (await fetch(`${url}/health/live`)).ok
-  }).catch((error) => {
-    throw new Error(`${(error as Error).message}\n${service.tail()}`)
-  })
-  return Object.assign(service, { url })
+  return startApiProcess((entry, apiEnv) => startProcess('api', entry, apiEnv, options), env)
 }
 
 /** A worker process; it logs at info so the bench sees 'worker ready' and each 'step done'. */
 export async function startWorker(env: Record<string, string>, options: StartOptions = {}): Promise<Service> {
-  const service = startProcess('worker', 'apps/worker/src/main.ts', { WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info', ...env }, options)
-  let exited = false
-  void service.exited.then(() => (exited = true))
-  await waitFor('the worker to be ready', () => {
-    if (exited) throw new Error(`the worker exited:\n${service.tail()}`)
-    return service.ready
-  }).catch((error) => {
-    throw new Error(`${(error as Error).message}\n${service.tail()}`)
-  })
-  return service
+  return startWorkerProcess((entry, workerEnv) => startProcess('worker', entry, { WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info', ...workerEnv }, options), env)
 }
 
 export async function startWorkers(count: number, env: Record<string, string>, options: StartOptions = {}): Promise<Service[]> {
@@ -338,66 +254,32 @@ export function loadAverage(): number[] {
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
-export const aChild = {
-  name: 'Mia',
-  age_range: '4-6',
-  sex: 'Female',
-  eye_color: 'Green',
-  hair_type: 'Curly',
-  hair_color: 'Red',
-  ethnicity: 'Irish',
-  fav_animals: 'otters',
-  fav_activities: 'building sandcastles',
-  fav_shows: null,
-}
-
-export const aStory = (childId: string, topic = 'a lost red balloon') => ({ child_id: childId, topic, story_genre: 'Adventure', image_style: 'Watercolor' })
-
-/** A parent using the API over HTTP, as a frontend would. */
+/** A parent with one child, posting stories for it (over the testkit's client, with more patience). */
 export class ApiClient {
-  readonly base: string
-  token = ''
+  readonly parent: ParentClient
   childId = ''
 
   constructor(base: string) {
-    this.base = base
+    this.parent = new ParentClient(base, { timeoutMs: 30_000 })
   }
 
-  async request(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    }).catch((error: Error & { cause?: Error }) => {
-      throw new Error(`${method} ${path}: ${error.message}${error.cause ? ` (${error.cause.message})` : ''}`)
-    })
-    const text = await response.text()
-    let json: any
-    try {
-      json = text ? JSON.parse(text) : undefined
-    } catch {
-      json = undefined
-    }
-    return { status: response.status, json, text }
+  get token() {
+    return this.parent.token
+  }
+
+  request(method: string, path: string, body?: unknown) {
+    return this.parent.request(method, path, body)
   }
 
   /** Registers, logs in and adds one child. */
   async setUp(name = 'Bench') {
-    const email = `${name.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`
-    const registered = await this.request('POST', '/api/auth/register', { first_name: name, last_name: 'Parent', email, password: 'correct horse battery' })
-    if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`)
-    const login = await this.request('POST', '/api/auth/login', { email, password: 'correct horse battery' })
-    if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`)
-    this.token = login.json.access_token
-    const child = await this.request('POST', '/api/children', aChild)
-    if (child.status !== 201) throw new Error(`add child: ${child.status} ${child.text}`)
-    this.childId = child.json.child.id
+    await this.parent.signUp(name)
+    this.childId = (await this.parent.addChild()).child.id
     return this
   }
 
   async requestStory(topic?: string): Promise<{ jobId: string; storyId: string }> {
-    const response = await this.request('POST', '/api/stories', aStory(this.childId, topic))
+    const response = await this.parent.requestStory(this.childId, topic)
     if (response.status !== 202) throw new Error(`POST /api/stories: ${response.status} ${response.text}`)
     return { jobId: response.json.job_id, storyId: response.json.story_id }
   }
@@ -507,12 +389,7 @@ export async function deleteKeys(prefix: string) {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
   redis.on('error', () => {})
   try {
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-      if (keys.length) await redis.unlink(...keys)
-      cursor = next
-    } while (cursor !== '0')
+    await deleteKeysUnder(redis, prefix)
   } finally {
     redis.disconnect()
   }
@@ -541,15 +418,14 @@ export async function load(options: RunnerOptions): Promise<LoadResult> {
   const optionsFile = join(tmpdir(), `dreamify-bench-load-${process.pid}-${serial++}.json`)
   writeFileSync(optionsFile, JSON.stringify(options))
   const child = spawn(process.execPath, [join(ROOT, 'bench/autocannon-runner.ts'), `@${optionsFile}`], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] })
-  live.add(child)
+  const exited = trackChild(child)
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const timer = setTimeout(() => child.kill('SIGKILL'), (options.duration + 60) * 1000)
-  const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)))
+  const code = await exited
   clearTimeout(timer)
-  live.delete(child)
   rmSync(optionsFile, { force: true })
   if (code !== 0) throw new Error(`load generator exited with ${code}: ${stderr.slice(-2000)}`)
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult
@@ -557,7 +433,7 @@ export async function load(options: RunnerOptions): Promise<LoadResult> {
 
 /** Stops every process the bench started that is still running: SIGTERM, then SIGKILL after a while. */
 export async function stopLive(timeoutMs = 15_000) {
-  const running = [...live].filter((c) => c.exitCode === null && c.signalCode === null)
+  const running = runningChildren().filter((c) => c.exitCode === null && c.signalCode === null)
   await Promise.all(
     running.map(
       (child) =>
@@ -639,7 +515,7 @@ export async function backgroundLoad(windowMs = 3000) {
   const before = cpuSnapshot({})
   await sleep(windowMs)
   const after = cpuSnapshot({})
-  const ours = new Set([...live].map((c) => c.pid))
+  const ours = new Set(runningChildren().map((c) => c.pid))
   let foreign = 0
   let orphans = 0
   for (const entry of readdirSync('/proc')) {

@@ -1,4 +1,6 @@
-// A minimal client of the Dreamify API for the demo: fetch only, no dependencies.
+// A minimal client of the Dreamify API for the demo: fetch only, sending requests and reading
+// answers as the tests' and the benchmarks' client does (@dreamify/testkit).
+import { readAnswer, sendRequest, type Answer } from '@dreamify/testkit/api-client'
 
 /** A failure the demo explains to the user and exits with. */
 export class DemoError extends Error {
@@ -13,13 +15,6 @@ export class DemoError extends Error {
 export const EXIT = { failed: 1, unreachable: 2, storyFailed: 3, timedOut: 4 } as const
 
 const REQUEST_TIMEOUT_MS = 15_000
-
-export interface Answer {
-  status: number
-  json: any
-  text: string
-  headers: Headers
-}
 
 /** Whether an error thrown by fetch means nothing answered at that address. */
 export function isNetworkError(error: unknown): boolean {
@@ -63,28 +58,12 @@ export class DemoClient {
   async request(method: string, path: string, body?: unknown): Promise<Answer> {
     let response: Response
     try {
-      response = await fetch(this.resolve(path), {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      })
+      response = await sendRequest(this.resolve(path), { method, body, token: this.token, headers: { accept: 'application/json' }, timeoutMs: REQUEST_TIMEOUT_MS })
     } catch (error) {
       if (isNetworkError(error)) throw unreachable(this.base, error)
       throw error
     }
-    const text = await response.text()
-    let json: any
-    try {
-      json = text ? JSON.parse(text) : undefined
-    } catch {
-      json = undefined
-    }
-    return { status: response.status, json, text, headers: response.headers }
+    return readAnswer(response)
   }
 
   /** The request, which must answer `expected`; anything else is a DemoError naming the step. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeOpenAI } from '@dreamify/testkit'
+import { openEventStream, startFakeOpenAI, type StreamEvent } from '@dreamify/testkit'
 import { sql } from '@dreamify/db'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
@@ -11,75 +11,6 @@ import { tallyStories } from '../support/tally.ts'
 // process) streams. The fixtures provider writes slowly enough for chapters to be drawn while
 // later ones are still being written.
 const NO_LIMITS = { STORIES_IN_FLIGHT_PER_PARENT: '0', STORIES_PER_DAY_PER_PARENT: '0' }
-
-interface StreamEvent {
-  id: number
-  event: string
-  data: any
-}
-
-/** A plain fetch-based SSE reader (no EventSource): parses `id:`, `event:` and `data:` lines. */
-async function openStream(url: string, headers: Record<string, string> = {}) {
-  const abort = new AbortController()
-  const response = await fetch(url, { headers, signal: abort.signal })
-  const events: StreamEvent[] = []
-  let comments = 0
-  let ended = false
-  let notify = () => {}
-  const done = (async () => {
-    if (!response.body) return
-    const decoder = new TextDecoder()
-    let buffer = ''
-    try {
-      for await (const chunk of response.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true })
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const fields: Record<string, string> = {}
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) comments++
-            const match = /^(id|event|data): ?(.*)$/.exec(line)
-            if (match) fields[match[1]!] = match[2]!
-          }
-          if (fields.event) events.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data ?? 'null') })
-          notify()
-        }
-      }
-    } catch {
-      // aborted: the client left
-    } finally {
-      ended = true
-      notify()
-    }
-  })()
-  return {
-    response,
-    events,
-    comments: () => comments,
-    async until(predicate: (events: StreamEvent[]) => boolean, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs
-      while (!predicate(events)) {
-        if (ended) throw new Error(`the stream ended first: ${JSON.stringify(events.map((e) => [e.id, e.event]))}`)
-        if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(events.map((e) => [e.id, e.event]))}`)
-        await new Promise<void>((resolve) => {
-          notify = resolve
-          setTimeout(resolve, 200)
-        })
-      }
-    },
-    async end(timeoutMs = 60_000) {
-      const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref())
-      if ((await Promise.race([done, timedOut])) === 'timeout') throw new Error(`the stream did not end: ${JSON.stringify(events.map((e) => [e.id, e.event]))}`)
-      return events
-    },
-    close() {
-      abort.abort()
-      return done
-    },
-  }
-}
 
 const chapterNumbers = (events: StreamEvent[], name: string) => events.filter((e) => e.event === name).map((e) => e.data.number as number)
 const strictlyIncreasing = (ids: number[]) => ids.every((id, i) => i === 0 || id > ids[i - 1]!)
@@ -105,7 +36,7 @@ describe('job events over SSE, worker and API in separate processes', () => {
 
   it('streams a story from its request to `completed`, illustrating early chapters while later ones are written', async () => {
     const { json: accepted } = await parent.requestStory(childId, 'a whale who sang')
-    const stream = await openStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${parent.token}` })
+    const stream = await openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${parent.token}` })
     expect(stream.response.status).toBe(200)
     const events = await stream.end()
 
@@ -144,19 +75,19 @@ describe('job events over SSE, worker and API in separate processes', () => {
     const url = `${api.url}/api/jobs/${accepted.job_id}/events?token=${issued.token}`
 
     // An EventSource-like client, by the token in the URL: reads until the first chapter, then drops.
-    const first = await openStream(url)
-    await first.until((events) => events.some((e) => e.event === 'chapter_written'))
+    const first = await openEventStream(url)
+    await first.until((events) => events.some((e) => e.event === 'chapter_written'), 60_000)
     await first.close()
     const seen = [...first.events]
     const lastSeen = seen.at(-1)!.id
     await new Promise((r) => setTimeout(r, 800)) // events go by meanwhile
 
-    const resumed = await openStream(url, { 'last-event-id': String(lastSeen) })
+    const resumed = await openEventStream(url, { 'last-event-id': String(lastSeen) })
     const missed = await resumed.end()
     expect(missed.at(-1)!.event).toBe('completed')
 
     // Everything the job published, replayed from the start.
-    const everything = await openStream(url, { 'last-event-id': '0' })
+    const everything = await openEventStream(url, { 'last-event-id': '0' })
     const all = await everything.end()
     expect(all[0]!.id).toBe(1)
     expect(all.map((e) => e.id)).toEqual(all.map((_, i) => i + 1)) // ids are 1, 2, 3, … within the job
@@ -185,8 +116,8 @@ describe('job events over SSE, worker and API in separate processes', () => {
 
   it('never holds up a graceful shutdown: SIGTERM ends open streams and the API exits', async () => {
     const { json: accepted } = await parent.requestStory(childId, 'a stream left open')
-    const streams = await Promise.all([1, 2].map(() => openStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${parent.token}` })))
-    for (const stream of streams) await stream.until((events) => events.length > 0)
+    const streams = await Promise.all([1, 2].map(() => openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${parent.token}` })))
+    for (const stream of streams) await stream.until((events) => events.length > 0, 60_000)
     const started = Date.now()
     expect(await api.stop('SIGTERM')).toBe(0)
     expect(Date.now() - started).toBeLessThan(5000)
@@ -206,7 +137,7 @@ describe('a text stream that breaks midway (OpenAI-compatible provider)', () => 
     const client = await new ApiClient(api.url).signUp('Broken')
     const { child } = await client.addChild()
     const { json: accepted } = await client.requestStory(child.id, 'a robot who learned to paint')
-    const stream = await openStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${client.token}` })
+    const stream = await openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${client.token}` })
     const events = await stream.end(90_000)
 
     expect(events.at(-1)).toMatchObject({ event: 'completed', data: { status: 'completed', progress: { chapters_illustrated: 5 } } })

@@ -3,6 +3,8 @@ import type { Db } from '@dreamify/db'
 import { buildApp, type App } from '../../apps/api/src/app.ts'
 import { createTestQueues } from './queues.ts'
 
+export { aChild } from '@dreamify/testkit'
+
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing'
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -28,19 +30,6 @@ export async function signUp(app: App, name = 'Parent') {
   const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'correct horse' } })
   const { access_token } = login.json() as { access_token: string }
   return { email, parentId: registered.json().parent.id as string, headers: { authorization: `Bearer ${access_token}` }, token: access_token }
-}
-
-export const aChild = {
-  name: 'Mia',
-  age_range: '4-6',
-  sex: 'Female',
-  eye_color: 'Green',
-  hair_type: 'Curly',
-  hair_color: 'Red',
-  ethnicity: 'Irish',
-  fav_animals: 'otters',
-  fav_activities: 'building sandcastles',
-  fav_shows: null,
 }
 
 /** Every error answer has exactly the one shape. */

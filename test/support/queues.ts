@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll } from 'vitest'
 import { closeQueues, createQueues, createRedis } from '@dreamify/core'
+import { deleteKeysUnder } from '@dreamify/testkit'
 import { TEST_REDIS_URL } from './services.ts'
 
 /** A queue prefix of the test file's own; its keys are deleted after the file. */
@@ -20,12 +21,7 @@ export async function deleteKeys(prefix: string, url = TEST_REDIS_URL) {
   // A one-off connection: it may queue commands until it is connected.
   const redis = createRedis(url, 'producer', { enableOfflineQueue: true })
   try {
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-      if (keys.length) await redis.unlink(...keys)
-      cursor = next
-    } while (cursor !== '0')
+    await deleteKeysUnder(redis, prefix)
   } finally {
     redis.disconnect()
   }

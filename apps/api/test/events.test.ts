@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appendJobEvent, jobEventKeys, jobSnapshot } from '@dreamify/core'
 import { jobRepository, sql, type Db } from '@dreamify/db'
+import { openEventStream } from '@dreamify/testkit'
 import { aChild, buildTestApp, expectErrorShape, signUp, testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
@@ -41,72 +42,6 @@ async function aStoryJob(headers: Headers) {
 }
 
 const eventsToken = (headers: Headers, jobId: string) => app.inject({ method: 'POST', url: `/api/jobs/${jobId}/events-token`, headers })
-
-interface ServerSentEvent {
-  id?: string
-  event?: string
-  data?: string
-  comment?: string
-}
-
-/** A plain fetch-based SSE reader: id, event, data and comment lines, one block per event. */
-async function openStream(url: string, headers: Headers = {}) {
-  const abort = new AbortController()
-  const response = await fetch(url, { headers, signal: abort.signal })
-  const events: ServerSentEvent[] = []
-  let ended = false
-  let wakeUp: () => void = () => {}
-  const done = (async () => {
-    if (!response.body) return
-    const decoder = new TextDecoder()
-    let buffer = ''
-    try {
-      for await (const chunk of response.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true })
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const event: ServerSentEvent = {}
-          for (const line of block.split('\n')) {
-            const colon = line.indexOf(':')
-            const field = colon < 0 ? line : line.slice(0, colon)
-            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '')
-            if (field === '') event.comment = value
-            else if (field === 'id' || field === 'event' || field === 'data') event[field] = value
-          }
-          events.push(event)
-          wakeUp()
-        }
-      }
-    } catch {
-      // aborted by the test
-    } finally {
-      ended = true
-      wakeUp()
-    }
-  })()
-  const withData = () => events.filter((e) => e.event)
-  return {
-    response,
-    events,
-    /** the events with data, parsed */
-    parsed: () => withData().map((e) => ({ id: Number(e.id), event: e.event!, data: JSON.parse(e.data!) })),
-    isEnded: () => ended,
-    async waitFor(predicate: () => boolean, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs
-      while (!predicate()) {
-        if (ended || Date.now() > deadline) throw new Error(`stream: condition not met (ended=${ended}); got ${JSON.stringify(events)}`)
-        await new Promise<void>((resolve) => {
-          wakeUp = resolve
-          setTimeout(resolve, 100)
-        })
-      }
-    },
-    ended: () => done,
-    close: () => abort.abort(),
-  }
-}
 
 describe('POST /api/jobs/:job_id/events-token', () => {
   it("gives the owner a short-lived token for that job's stream only", async () => {
@@ -162,14 +97,14 @@ describe('GET /api/jobs/:job_id/events', () => {
   it('starts with the current state from Postgres, then relays what the worker publishes, and ends after the final event', async () => {
     const { job_id } = await aStoryJob(owner.headers)
     const { token } = (await eventsToken(owner.headers, job_id)).json()
-    const stream = await openStream(`${base}/api/jobs/${job_id}/events?token=${token}`)
+    const stream = await openEventStream(`${base}/api/jobs/${job_id}/events?token=${token}`)
     expect(stream.response.status).toBe(200)
     expect(stream.response.headers.get('content-type')).toMatch(/^text\/event-stream/)
     expect(stream.response.headers.get('cache-control')).toMatch(/no-cache/)
     expect(stream.response.headers.get('x-request-id')).toBeTruthy()
-    await stream.waitFor(() => stream.parsed().length === 1)
+    await stream.until((events) => events.length === 1)
     const polled = (await app.inject({ method: 'GET', url: `/api/jobs/${job_id}`, headers: owner.headers })).json()
-    expect(stream.parsed()[0]).toEqual({ id: 0, event: 'stage', data: polled })
+    expect(stream.events[0]).toEqual({ id: 0, event: 'stage', data: polled })
 
     // What a worker does, from another process: append to the job's Redis Stream.
     const running = (await jobRepository.advance(db, job_id, { stage: 'writing', percent: 2 }))!
@@ -182,9 +117,8 @@ describe('GET /api/jobs/:job_id/events', () => {
     const completed = (await jobRepository.complete(db, job_id))!
     expect(await appendJobEvent(redis, prefix, job_id, 'completed', jobSnapshot(completed))).toBe(4)
     expect(await appendJobEvent(redis, prefix, job_id, 'chapter_written', { number: 2, title: 'late' })).toBe(0) // nothing after the final event
-    await stream.ended()
+    const events = await stream.end()
 
-    const events = stream.parsed()
     expect(events.map((e) => [e.id, e.event])).toEqual([[0, 'stage'], [1, 'stage'], [2, 'chapter_written'], [3, 'chapter_illustrated'], [4, 'completed']])
     expect(events[1]!.data).toEqual(JSON.parse(JSON.stringify(jobSnapshot(running))))
     expect(events[2]!.data).toEqual({ number: 1, title: 'The Kite' })
@@ -192,12 +126,11 @@ describe('GET /api/jobs/:job_id/events', () => {
     await new Promise((resolve) => setTimeout(resolve, JOB_STATUS_TTL_MS + 50))
     const final = (await app.inject({ method: 'GET', url: `/api/jobs/${job_id}`, headers: owner.headers })).json()
     expect(events[4]!.data).toEqual(final)
-    expect(stream.events[0]).toEqual({}) // the `retry:` hint comes first
+    expect(stream.blocks[0]).toEqual({}) // the `retry:` hint comes first
 
     // Resuming replays exactly what came after Last-Event-ID, up to the end.
-    const resumed = await openStream(`${base}/api/jobs/${job_id}/events`, { ...owner.headers, 'last-event-id': '2' })
-    await resumed.ended()
-    expect(resumed.parsed()).toEqual(events.slice(3))
+    const resumed = await openEventStream(`${base}/api/jobs/${job_id}/events`, { ...owner.headers, 'last-event-id': '2' })
+    expect(await resumed.end()).toEqual(events.slice(3))
     // The stream is kept for a day after its last event.
     expect(await redis.ttl(jobEventKeys(prefix, job_id).stream)).toBeGreaterThan(23 * 3600)
     // Once the client has the final event, 204 tells an EventSource to stop reconnecting.
@@ -223,11 +156,10 @@ describe('GET /api/jobs/:job_id/events', () => {
 
   it('notices in Postgres a job that finished without a final event in Redis (a lost publish)', async () => {
     const { job_id } = await aStoryJob(owner.headers)
-    const stream = await openStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
-    await stream.waitFor(() => stream.parsed().length === 1)
+    const stream = await openEventStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
+    await stream.until((events) => events.length === 1)
     await jobRepository.fail(db, job_id, { code: 'PROVIDER_UNAVAILABLE', message: 'gone' })
-    await stream.ended() // the watcher gives the worker one check to publish, then publishes itself
-    const events = stream.parsed()
+    const events = await stream.end() // the watcher gives the worker one check to publish, then publishes itself
     expect(events.map((e) => e.event)).toEqual(['stage', 'failed'])
     expect(events[1]!.id).toBe(1)
     expect(events[1]!.data).toMatchObject({ job_id, status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE', message: 'gone' } })
@@ -245,10 +177,10 @@ describe('GET /api/jobs/:job_id/events', () => {
 
   it('ends the stream when the story is deleted', async () => {
     const { story_id, job_id } = await aStoryJob(owner.headers)
-    const stream = await openStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
-    await stream.waitFor(() => stream.parsed().length === 1)
+    const stream = await openEventStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
+    await stream.until((events) => events.length === 1)
     expect((await app.inject({ method: 'DELETE', url: `/api/stories/${story_id}`, headers: owner.headers })).statusCode).toBe(204)
-    await stream.ended()
+    await stream.end()
     expect(stream.isEnded()).toBe(true)
   }, 15_000)
 
@@ -256,11 +188,10 @@ describe('GET /api/jobs/:job_id/events', () => {
     const { job_id } = await aStoryJob(owner.headers)
     const connections = () => new Promise<number>((resolve, reject) => app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))))
     const before = await connections()
-    const stream = await openStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
-    await stream.waitFor(() => stream.parsed().length === 1)
+    const stream = await openEventStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
+    await stream.until((events) => events.length === 1)
     expect(await connections()).toBeGreaterThan(0)
-    stream.close()
-    await stream.ended()
+    await stream.close()
     const deadline = Date.now() + 5000
     while ((await connections()) > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
     expect(await connections()).toBeLessThanOrEqual(before)
@@ -276,13 +207,13 @@ describe('a server with streams open', () => {
     await server.register(eventRoutes, { prefix: '/api', db, redis, queuePrefix: prefix, heartbeatMs: 50 })
     const url = await server.listen({ port: 0, host: '127.0.0.1' })
     const { job_id } = await aStoryJob(owner.headers)
-    const streams = await Promise.all([1, 2].map(() => openStream(`${url}/api/jobs/${job_id}/events`, owner.headers)))
-    for (const stream of streams) await stream.waitFor(() => stream.events.filter((e) => e.comment === 'ping').length >= 2)
+    const streams = await Promise.all([1, 2].map(() => openEventStream(`${url}/api/jobs/${job_id}/events`, owner.headers)))
+    for (const stream of streams) await stream.until(() => stream.blocks.filter((b) => b.comment === 'ping').length >= 2)
     const started = Date.now()
     await server.close()
     expect(Date.now() - started).toBeLessThan(2000)
     for (const stream of streams) {
-      await stream.ended()
+      await stream.end()
       expect(stream.isEnded()).toBe(true)
     }
   })

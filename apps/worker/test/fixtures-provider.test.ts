@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig, STORY_GENRES, type StoryGenre } from '@dreamify/core'
 import { buildStoryMessages, parseStructuredStory, parseTaggedStory } from '@dreamify/prompts'
-import { isPng } from '@dreamify/testkit'
+import { aChild, isPng } from '@dreamify/testkit'
 import { createFixturesProvider, formatStory, renderFixtureStory } from '../src/providers/fixtures.ts'
 import type { ChildProfile, StoryFormat, StoryRequest } from '../src/providers/provider.ts'
 
@@ -18,18 +18,8 @@ const pngs = (prefix: (name: string) => boolean) =>
 const portraits = pngs((f) => f.startsWith('avatar'))
 const illustrations = pngs((f) => !f.startsWith('avatar'))
 
-const mia: ChildProfile = {
-  name: 'Mia',
-  age_range: '4-6',
-  sex: 'Female',
-  eye_color: 'Green',
-  hair_type: 'Curly',
-  hair_color: 'Red',
-  ethnicity: 'Irish',
-  fav_animals: 'otters and owls',
-  fav_activities: 'building sandcastles',
-  fav_shows: null,
-}
+// Two favourite animals: a story uses only the first.
+const mia: ChildProfile = { ...aChild, fav_animals: 'otters and owls' }
 
 function request(overrides: Partial<Omit<StoryRequest, 'messages'>> = {}): StoryRequest {
   const input = { child: mia, topic: 'a lost red balloon', genre: 'Adventure' as StoryGenre, chapters: 5, format: 'tagged' as StoryFormat, stream: false, ...overrides }

@@ -4,7 +4,7 @@ import OpenAI from 'openai'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '@dreamify/core'
 import { buildStoryMessages, parseStructuredStory, parseTaggedStory, StoryFormatError } from '@dreamify/prompts'
-import { estimateTokens, isPng, promptText, readPngInfo, splitIntoTokens, startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from '@dreamify/testkit'
+import { aChild, estimateTokens, isPng, promptText, readPngInfo, splitIntoTokens, startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from '@dreamify/testkit'
 import { createOpenAIProvider } from '../src/providers/openai.ts'
 import { ProviderError, type ChildProfile, type GenerationProvider, type StoryFormat, type StoryRequest, type Usage } from '../src/providers/provider.ts'
 
@@ -28,18 +28,7 @@ function openaiConfig(env: Record<string, string> = {}) {
   }).generation.openai
 }
 
-const child: ChildProfile = {
-  name: 'Mia',
-  age_range: '4-6',
-  sex: 'Female',
-  eye_color: 'Green',
-  hair_type: 'Curly',
-  hair_color: 'Red',
-  ethnicity: 'Irish',
-  fav_animals: 'otters',
-  fav_activities: 'building sandcastles',
-  fav_shows: null,
-}
+const child: ChildProfile = aChild
 
 function storyRequest(format: StoryFormat, stream: boolean, chapters = 5): StoryRequest {
   const input = { child, topic: 'a lost red balloon', genre: 'Adventure' as const, chapters, format }

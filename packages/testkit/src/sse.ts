@@ -23,16 +23,34 @@ export function sseEvent(data: unknown): string {
   return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 }
 
+/** One event's fields; a line starting with `:` is a comment (the heartbeat), unknown fields are left out. */
+export interface ServerSentEvent {
+  id?: string;
+  event?: string;
+  data?: string;
+  comment?: string;
+}
+
+/** Parses one event block (the text between blank lines); several `data:` lines join with newlines. */
+export function parseSseEvent(block: string): ServerSentEvent {
+  const event: ServerSentEvent = {};
+  for (const line of block.split('\n')) {
+    if (line === '') continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === '') event.comment = value;
+    else if (field === 'data') event.data = event.data === undefined ? value : `${event.data}\n${value}`;
+    else if (field === 'id' || field === 'event') event[field] = value;
+  }
+  return event;
+}
+
 /** The `data:` payloads of an SSE body, in order (a trailing partial event is ignored). */
 export function parseSseData(body: string): string[] {
-  const out: string[] = [];
-  const events = body.replace(/\r\n/g, '\n').split('\n\n');
-  events.pop();
-  for (const event of events) {
-    const lines = event.split('\n').filter((l) => l.startsWith('data:'));
-    if (lines.length) out.push(lines.map((l) => l.slice(5).replace(/^ /, '')).join('\n'));
-  }
-  return out;
+  const blocks = body.replace(/\r\n/g, '\n').split('\n\n');
+  blocks.pop();
+  return blocks.map((block) => parseSseEvent(block)).flatMap((event) => (event.data === undefined ? [] : [event.data]));
 }
 
 export interface ChatUsage {
