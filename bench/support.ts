@@ -76,6 +76,9 @@ const BASE_ENV = {
   LOGIN_ATTEMPTS_PER_15_MIN: '0',
   REGISTRATIONS_PER_HOUR_PER_IP: '0',
   GENERATION_PROVIDER: 'fixtures',
+  // As deployed (the Dockerfile's runtime settings): two malloc arenas, an 8 MiB young generation.
+  MALLOC_ARENA_MAX: '2',
+  NODE_OPTIONS: '--max-semi-space-size=8',
 }
 
 let serial = 0

@@ -31,10 +31,11 @@ try {
 for (const step of await migrateDatabase(config.database.url)) console.log(`dreamify: ${step}`)
 console.log(`dreamify: API on http://localhost:${config.http.port} (docs at /docs), generation provider: ${config.generation.provider}`)
 
+// The runtime settings of the Dockerfile (see there, and docs/benchmarks.md): two malloc arenas, an 8 MiB young generation.
+const runtimeEnv = { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-semi-space-size=8', ...process.env }
 const children: ChildProcess[] = [
-  spawn(process.execPath, ['apps/api/src/server.ts'], { stdio: 'inherit' }),
-  // Two malloc arenas keep a busy worker's RSS flat (see docs/benchmarks.md, memory).
-  spawn(process.execPath, ['apps/worker/src/main.ts'], { stdio: 'inherit', env: { MALLOC_ARENA_MAX: '2', ...process.env } }),
+  spawn(process.execPath, ['apps/api/src/server.ts'], { stdio: 'inherit', env: runtimeEnv }),
+  spawn(process.execPath, ['apps/worker/src/main.ts'], { stdio: 'inherit', env: runtimeEnv }),
 ]
 
 let stopping = false

@@ -7,7 +7,7 @@ import { jobRepository } from './jobs.ts'
 import type { JobRow } from './schema.ts'
 
 // How a story job's percent moves: writing fills the first 40 %, illustrating the next 55 %
-// (40 + 55 × settled ÷ total, computed in settleChapterImage), the last 5 % is the final save.
+// (40 + 55 × settled ÷ total, computed in settleChapterImage), and the last settle makes it 100.
 // Each figure only ever grows (greatest(percent, …)).
 export const PERCENT = {
   started: 2,
@@ -52,11 +52,11 @@ export type ChapterImageOutcome = { image: { content_type: string; bytes: Buffer
 /**
  * Settles one chapter's first drawing (drawn, or failed for good) and counts it on the story job,
  * in one statement: the chapter moves from pending once, its image is stored only then, and the
- * job's counters grow only then, so a retried step never counts twice. Concurrent steps of one
- * story queue on the job row's lock for the few microseconds of the update, not for a transaction.
+ * job's counters grow only then, so a retried step never counts twice. The step that settles the
+ * last chapter completes the story in the same statement (the fan-in). Concurrent steps of one
+ * story queue on the job row's lock for the moment of the update, not for a transaction.
  * Returns the job as it now is, or undefined when nothing was settled (the chapter was settled
- * already, or the job is finished or gone). When `chapters_settled` reaches `chapters_total`,
- * the caller completes the story (completeStoryIfSettled).
+ * already, or the job is finished or gone).
  */
 export async function settleChapterImage(
   db: Db,
@@ -78,24 +78,31 @@ export async function settleChapterImage(
         ${image?.bytes ?? null}::bytea, ${image?.bytes.length ?? 0}::integer
       from chapter
       where ${image !== undefined}::boolean
+    ), job as (
+      update jobs
+      set chapters_settled = chapters_settled + 1,
+        chapters_illustrated = chapters_illustrated + ${image ? 1 : 0}::integer,
+        status = case when chapters_settled + 1 >= chapters_total then 'completed'::job_status else 'running'::job_status end,
+        stage = case when chapters_settled + 1 >= chapters_total then 'done'::job_stage else stage end,
+        percent = case when chapters_settled + 1 >= chapters_total then 100
+          else greatest(percent, least(95, round(40 + 55.0 * (chapters_settled + 1) / chapters_total)::integer)) end,
+        finished_at = case when chapters_settled + 1 >= chapters_total then now() else finished_at end,
+        updated_at = now()
+      where id = ${jobId} and status in ('queued', 'running') and exists (select from chapter)
+      returning *
+    ), story as (
+      update stories set completed_at = now() from job where stories.id = job.story_id and job.status = 'completed'
     )
-    update jobs
-    set chapters_settled = chapters_settled + 1,
-      chapters_illustrated = chapters_illustrated + ${image ? 1 : 0}::integer,
-      percent = greatest(percent, least(95, round(40 + 55.0 * (chapters_settled + 1) / greatest(chapters_total, 1))::integer)),
-      stage = case when chapters_settled + 1 >= chapters_total then 'saving'::job_stage else stage end,
-      status = 'running',
-      updated_at = now()
-    where id = ${jobId} and status in ('queued', 'running') and exists (select from chapter)
-    returning *
+    select * from job
   `.execute(db)
   return rows[0]
 }
 
 /**
- * Completes a story job whose every chapter is settled (the fan-in's last step), with the story's
- * completed_at, in one statement. Returns the completed job, or undefined when the job is not
- * settled yet, already finished or gone (so of two callers exactly one completes it).
+ * Completes a story job whose every chapter is settled but that is not completed yet, with the
+ * story's completed_at, in one statement: for a text step resuming a job whose last settle
+ * happened under an earlier version. Returns the completed job, or undefined when the job is not
+ * settled yet, already finished or gone.
  */
 export async function completeStoryIfSettled(db: Db, jobId: string): Promise<JobRow | undefined> {
   const { rows } = await sql<JobRow>`

@@ -1,5 +1,5 @@
 import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
-import { completeStoryIfSettled, jobRepository, settleChapterImage, settleRedraw, stepContextRepository, type ChapterImageOutcome, type Db, type JobRow } from '@dreamify/db'
+import { completeStoryIfSettled, jobRepository, settleChapterImage, settleRedraw, stepContextRepository } from '@dreamify/db'
 import { buildImagePrompt, describeCharacter } from '@dreamify/prompts'
 import type { JobDefinition } from './definition.ts'
 
@@ -20,7 +20,8 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
     const { job, chapter, child, style } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
-      // Settled by an earlier try, which may have stopped before completing the story.
+      // Settled by an earlier try (which completed the story if it was the last): only a job settled
+      // under an older version can still be waiting for its completion.
       if (job.chapters_settled >= job.chapters_total) await events.state(await completeStoryIfSettled(db, jobId))
       return
     }
@@ -32,7 +33,7 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
 
     const image = await provider.drawImage(buildImagePrompt({ character: describeCharacter(child), chapter, style }), signal, 'chapter')
     const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
-    const settled = isRedraw ? await settleRedraw(db, jobId, chapter, outcome) : await settleStoryChapter(db, jobId, chapter, outcome)
+    const settled = isRedraw ? await settleRedraw(db, jobId, chapter, outcome) : await settleChapterImage(db, jobId, chapter, outcome)
     if (!settled) return
     // then a stage event, or `completed` when this chapter was the last to settle
     await events.chapter(jobId, 'chapter_illustrated', { number: chapterNumber, title: chapter.title }, settled)
@@ -43,13 +44,7 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found) return undefined
     const outcome = { failed: true } as const
-    return found.job.kind === 'image' ? settleRedraw(db, jobId, found.chapter, outcome) : settleStoryChapter(db, jobId, found.chapter, outcome)
+    return found.job.kind === 'image' ? settleRedraw(db, jobId, found.chapter, outcome) : settleChapterImage(db, jobId, found.chapter, outcome)
   },
 }
 
-/** Settles a chapter of a story job and, when it was the last one, completes the story. */
-async function settleStoryChapter(db: Db, jobId: string, chapter: Parameters<typeof settleChapterImage>[2], outcome: ChapterImageOutcome): Promise<JobRow | undefined> {
-  const settled = await settleChapterImage(db, jobId, chapter, outcome)
-  if (!settled || settled.chapters_settled < settled.chapters_total) return settled
-  return (await completeStoryIfSettled(db, jobId)) ?? settled
-}
