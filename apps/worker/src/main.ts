@@ -4,6 +4,7 @@ import { closeQueues, createLogger, createQueues, createRedis, loadConfigOrExit 
 import { createDatabase, sql } from '@dreamify/db'
 import { createJobEventPublisher } from './events.ts'
 import { startHealthServer, serverPort } from './health-server.ts'
+import { startHousekeeping } from './housekeeping.ts'
 import { createWorkerMetrics, instrumentProvider } from './metrics.ts'
 import { createProvider } from './providers/index.ts'
 import { startReconciler } from './reconciler.ts'
@@ -23,6 +24,7 @@ const metrics = createWorkerMetrics({ stories: { redis: eventsRedis, prefix: con
 const provider = instrumentProvider(createProvider(config.generation), metrics)
 const worker = buildWorker({ config, db, provider, queues, connection, subscriber, logger, events, metrics })
 const reconciler = startReconciler({ db, queues, logger })
+const housekeeping = startHousekeeping({ db, logger })
 
 const health = await startHealthServer(
   config.worker.metricsPort,
@@ -42,6 +44,7 @@ async function stop(signal: string) {
   stopping = true
   logger.info({ signal }, 'shutting down')
   reconciler.stop()
+  housekeeping.stop()
   await worker.close()
   health.close()
   await closeQueues(queues)

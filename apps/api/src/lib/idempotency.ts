@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import { AppError } from '@dreamify/core'
-import { sql, type Db } from '@dreamify/db'
+import { idempotencyRepository, type Db } from '@dreamify/db'
 
 /** 1 to 255 printable ASCII characters (a UUID is the usual choice). */
 export const IDEMPOTENCY_KEY_PATTERN = '^[ -~]{1,255}$'
@@ -20,66 +20,6 @@ export const IdempotencyHeaders = Type.Object({
     }),
   ),
 })
-
-const TTL = sql`interval '24 hours'`
-// A reservation still without a response after this long belongs to a process that died mid-request
-// (a request takes seconds: statements time out after 30 s). It is cleared so the key is not stuck
-// for 24 h; the price is that a request that committed but could not record its answer may run twice.
-const ABANDONED_AFTER = sql`interval '2 minutes'`
-
-/**
- * The idempotency_keys queries. They live here rather than in @dreamify/db only because that
- * package is owned elsewhere; they are written in its style (a repository taking the Kysely handle).
- */
-export const idempotencyRepository = {
-  /** Claims the key with an empty response; false when a live row already holds it. */
-  async reserve(db: Db, row: { parent_id: string; key: string; route: string; request_hash: string }): Promise<boolean> {
-    // Opportunistic cleanup of this parent's dead rows (the primary key starts with parent_id).
-    await db
-      .deleteFrom('idempotency_keys')
-      .where('parent_id', '=', row.parent_id)
-      .where((eb) =>
-        eb.or([
-          eb('expires_at', '<=', sql<Date>`now()`),
-          eb.and([eb('response_status', 'is', null), eb('created_at', '<', sql<Date>`now() - ${ABANDONED_AFTER}`)]),
-        ]),
-      )
-      .execute()
-    const inserted = await db
-      .insertInto('idempotency_keys')
-      .values({ ...row, response_status: null, response_body: null, expires_at: sql<Date>`now() + ${TTL}` })
-      .onConflict((oc) => oc.columns(['parent_id', 'key']).doNothing())
-      .returning('key')
-      .executeTakeFirst()
-    return inserted !== undefined
-  },
-
-  find(db: Db, parentId: string, key: string) {
-    return db
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'response_status', 'response_body'])
-      .where('parent_id', '=', parentId)
-      .where('key', '=', key)
-      .where('expires_at', '>', sql<Date>`now()`)
-      .executeTakeFirst()
-  },
-
-  /** Records the answer to replay; `body` is the JSON text that was sent. */
-  async complete(db: Db, parentId: string, key: string, status: number, body: string | null) {
-    await db
-      .updateTable('idempotency_keys')
-      .set({ response_status: status, response_body: body })
-      .where('parent_id', '=', parentId)
-      .where('key', '=', key)
-      .where('response_status', 'is', null)
-      .execute()
-  },
-
-  /** Gives the key back (the first request failed), so a corrected retry can use it. */
-  async release(db: Db, parentId: string, key: string) {
-    await db.deleteFrom('idempotency_keys').where('parent_id', '=', parentId).where('key', '=', key).where('response_status', 'is', null).execute()
-  },
-}
 
 /** JSON with object keys sorted at every level, so the same body always hashes the same. */
 export function canonicalJson(value: unknown): string {

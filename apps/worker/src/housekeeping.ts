@@ -1,0 +1,37 @@
+import type { Logger } from '@dreamify/core'
+import { idempotencyRepository, type Db } from '@dreamify/db'
+
+const INTERVAL_MS = 10 * 60_000
+const BATCH = 1000
+/** A pass stops after this many batches, so one pass never holds a connection for long; the next pass goes on. */
+const MAX_BATCHES = 20
+
+/**
+ * Deletes what has outlived its use: expired idempotency keys (the API only clears a parent's own
+ * dead keys when that parent sends another). Every worker runs it; passes that overlap just find
+ * less to do.
+ */
+export function startHousekeeping({ db, logger, intervalMs = INTERVAL_MS }: { db: Db; logger: Logger; intervalMs?: number }) {
+  let running = false
+  const tick = async () => {
+    if (running) return
+    running = true
+    try {
+      let deleted = 0
+      for (let batch = 0; batch < MAX_BATCHES; batch++) {
+        const count = await idempotencyRepository.deleteExpired(db, BATCH)
+        deleted += count
+        if (count < BATCH) break
+      }
+      if (deleted > 0) logger.debug({ deleted }, 'expired idempotency keys deleted')
+    } catch (error) {
+      logger.warn({ err: error }, 'housekeeping pass failed; trying again next interval')
+    } finally {
+      running = false
+    }
+  }
+  // Jitter keeps many workers from running it in lockstep.
+  const timer = setInterval(tick, intervalMs + Math.floor(Math.random() * 10_000))
+  timer.unref()
+  return { tick, stop: () => clearInterval(timer) }
+}
