@@ -12,11 +12,11 @@ const PUBLISH_TIMEOUT_MS = 1000
  */
 export interface JobEventPublisher {
   /**
-   * A chapter's text was saved / its illustration was stored; then, when given, the job's state as
-   * the same write left it. Both are issued at once (one round trip on an auto-pipelined connection)
-   * and land in that order.
+   * Chapters' text was saved / a chapter's illustration was stored; then, when given, the job's
+   * state as the same write left it. All are issued at once (one round trip on an auto-pipelined
+   * connection) and land in that order.
    */
-  chapter(jobId: string, event: 'chapter_written' | 'chapter_illustrated', chapter: { number: number; title: string }, job?: JobRow): Promise<void>
+  chapters(jobId: string, event: 'chapter_written' | 'chapter_illustrated', chapters: ReadonlyArray<{ number: number; title: string }>, job?: JobRow): Promise<void>
   /** the job's current state: `stage` while it runs, else its final event (the row a step's update returned; nothing when undefined) */
   state(job: JobRow | undefined): Promise<void>
 }
@@ -48,8 +48,8 @@ export function createJobEventPublisher({ redis, prefix, logger }: JobEventPubli
   const publishState = (job: JobRow) => publish(job.id, stateEvent(job.status), jobSnapshot(job))
 
   return {
-    async chapter(jobId, event, { number, title }, job) {
-      await Promise.all([publish(jobId, event, { number, title }), job && publishState(job)])
+    async chapters(jobId, event, chapters, job) {
+      await Promise.all([...chapters.map(({ number, title }) => publish(jobId, event, { number, title })), job && publishState(job)])
     },
     async state(job) {
       if (job) await publishState(job)
@@ -59,6 +59,6 @@ export function createJobEventPublisher({ redis, prefix, logger }: JobEventPubli
 
 /** For workers built without a publisher (tools, tests): events go nowhere. */
 export const silentJobEvents: JobEventPublisher = {
-  chapter: async () => {},
+  chapters: async () => {},
   state: async () => {},
 }

@@ -51,8 +51,8 @@ export function buildWorker(deps: WorkerDeps) {
   const publisher = deps.events ?? silentJobEvents
   // Every state a step publishes also counts a story that has just finished, with no read of its own.
   const events: JobEventPublisher = {
-    async chapter(jobId, event, chapter, job) {
-      await publisher.chapter(jobId, event, chapter, job)
+    async chapters(jobId, event, chapters, job) {
+      await publisher.chapters(jobId, event, chapters, job)
       if (job) await metrics?.recordStoryOutcome(job)
     },
     async state(job) {

@@ -15,36 +15,42 @@ export const PERCENT = {
 }
 
 /**
- * Saves a chapter's text (once) and moves the story job's progress, in one statement. Chapters
+ * Saves chapters' text (each once) and moves the story job's progress, in one statement, however
+ * many chapters the parser found at once (one while streaming, all of them without). Chapters
  * arrive in order, so chapter n being saved means n are written. Returns the job as it now is
  * (undefined when it is finished or gone: cancelled or deleted, which tells the text step to stop)
- * and whether this call saved the chapter (false when a retried step meets a saved one).
+ * and the numbers of the chapters this call saved (a retried step meeting saved ones saves none).
  */
-export async function recordChapterWritten(
+export async function recordChaptersWritten(
   db: Db,
   jobId: string,
   story: { id: string; chapters_total: number },
-  chapter: { number: number; title: string; content: string },
-): Promise<{ job: JobRow | undefined; inserted: boolean }> {
+  chapters: ReadonlyArray<{ number: number; title: string; content: string }>,
+): Promise<{ job: JobRow | undefined; inserted: number[] }> {
+  const written = Math.max(...chapters.map((c) => c.number))
   const row = await db
     .with('inserted', (db) =>
-      db.insertInto('chapters').values({ story_id: story.id, ...chapter }).onConflict((oc) => oc.columns(['story_id', 'number']).doNothing()).returning('number'),
+      db
+        .insertInto('chapters')
+        .values(chapters.map((chapter) => ({ story_id: story.id, ...chapter })))
+        .onConflict((oc) => oc.columns(['story_id', 'number']).doNothing())
+        .returning('number'),
     )
     .updateTable('jobs')
     .set({
       status: 'running',
-      stage: chapter.number < story.chapters_total ? 'writing' : 'illustrating',
-      percent: sql<number>`greatest(percent, ${Math.round(PERCENT.written(chapter.number, story.chapters_total))})`,
+      stage: written < story.chapters_total ? 'writing' : 'illustrating',
+      percent: sql<number>`greatest(percent, ${Math.round(PERCENT.written(written, story.chapters_total))})`,
       updated_at: new Date(),
     })
     .where('id', '=', jobId)
     .where('status', 'in', ['queued', 'running'])
     .returningAll()
-    .returning((eb) => eb.exists(eb.selectFrom('inserted').select('number')).as('inserted'))
+    .returning(sql<number[]>`(select coalesce(array_agg(number order by number), '{}') from inserted)`.as('inserted'))
     .executeTakeFirst()
-  if (!row) return { job: undefined, inserted: false }
+  if (!row) return { job: undefined, inserted: [] }
   const { inserted, ...job } = row
-  return { job, inserted: Boolean(inserted) }
+  return { job, inserted }
 }
 
 export type ChapterImageOutcome = { image: { content_type: string; bytes: Buffer } } | { failed: true }

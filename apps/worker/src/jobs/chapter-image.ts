@@ -36,7 +36,7 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
     const settled = isRedraw ? await settleRedraw(db, jobId, chapter, outcome) : await settleChapterImage(db, jobId, chapter, outcome)
     if (!settled) return
     // then a stage event, or `completed` when this chapter was the last to settle
-    await events.chapter(jobId, 'chapter_illustrated', { number: chapterNumber, title: chapter.title }, settled)
+    await events.chapters(jobId, 'chapter_illustrated', [{ number: chapterNumber, title: chapter.title }], settled)
   },
 
   // An illustration that fails for good leaves its story complete with that chapter marked failed.

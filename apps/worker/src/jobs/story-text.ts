@@ -1,5 +1,5 @@
 import { QUEUES, queueJobId, type Queues } from '@dreamify/core'
-import { completeStoryIfSettled, jobRepository, PERCENT, recordChapterWritten, stepContextRepository, storyRepository, type ChildProfile } from '@dreamify/db'
+import { completeStoryIfSettled, jobRepository, PERCENT, recordChaptersWritten, stepContextRepository, storyRepository, type ChildProfile } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import type { JobContext, JobDefinition } from './definition.ts'
@@ -64,27 +64,23 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
     const parser = createStoryStreamParser({ format, chapters: story.chapters_total })
     let alive = true
     let shownTitle: string | undefined
-    // Saves what the parser found, then enqueues the new chapters' illustrations in one go.
+    // Saves what the parser found in one statement, then enqueues the new chapters' illustrations in one go.
     const handle = async (found: StoryStreamEvent[]) => {
-      const drawable: number[] = []
+      const chapters: Array<{ number: number; title: string; content: string }> = []
       for (const event of found) {
-        if (event.type === 'title') {
-          if (eager && (await storyRepository.setTitleIfMissing(db, story.id, event.title))) shownTitle = event.title
-          continue
-        }
-        const { number, title, content } = event
-        const recorded = await recordChapterWritten(db, jobId, story, { number, title, content })
-        alive &&= recorded.job !== undefined
-        if (!recorded.job) continue
-        // Published before its image is enqueued, so chapter_illustrated always comes after it.
-        if (recorded.inserted) {
-          await events.chapter(jobId, 'chapter_written', { number, title }, recorded.job)
-          drawable.push(number)
-        } else {
-          await events.state(recorded.job)
-        }
+        if (event.type === 'chapter') chapters.push({ number: event.number, title: event.title, content: event.content })
+        else if (eager && (await storyRepository.setTitleIfMissing(db, story.id, event.title))) shownTitle = event.title
       }
-      await enqueueChapterImages(queues, jobId, story.id, drawable)
+      if (chapters.length === 0) return
+      const recorded = await recordChaptersWritten(db, jobId, story, chapters)
+      if (!recorded.job) {
+        alive = false
+        return
+      }
+      // Published before their images are enqueued, so chapter_illustrated always comes after chapter_written.
+      const saved = chapters.filter((c) => recorded.inserted.includes(c.number))
+      await events.chapters(jobId, 'chapter_written', saved, recorded.job)
+      await enqueueChapterImages(queues, jobId, story.id, recorded.inserted)
     }
     try {
       const pending: StoryStreamEvent[] = []
