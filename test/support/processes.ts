@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest'
-import { freePort, startApiProcess, startNodeProcess, startWorkerProcess, type NodeProcess } from '@dreamify/testkit'
+import { freePort, killRunningChildren, startApiProcess, startNodeProcess, startWorkerProcess, type NodeProcess } from '@dreamify/testkit'
 import { TEST_SECRET } from './api.ts'
 import { TEST_REDIS_URL } from './services.ts'
 
@@ -12,11 +12,14 @@ const TEST_ENV = {
   REGISTRATIONS_PER_HOUR_PER_IP: '0', LOGIN_ATTEMPTS_PER_15_MIN: '0', DATABASE_POOL_SIZE: '4',
 }
 
+// Every process a test file started is killed when the file ends. The hook is registered when the
+// file imports this module: one registered where a process starts (inside beforeAll or a test)
+// never runs, and vitest ends its forks without the 'exit' event that testkit also listens to.
+afterAll(() => killRunningChildren())
+
 /** Starts a real process of ours (API or worker) with the test environment; killed after the file. */
 export function startProcess(entry: string, env: Record<string, string>): Service {
-  const service = startNodeProcess(entry, { env: { ...TEST_ENV, ...env } })
-  afterAll(() => service.stop('SIGKILL'))
-  return service
+  return startNodeProcess(entry, { env: { ...TEST_ENV, ...env } })
 }
 
 export async function startApi(env: Record<string, string>): Promise<Service & { url: string }> {

@@ -35,7 +35,7 @@ export { startFakeOpenAI } from './fake-openai.ts';
 export type { FakeOpenAI, FakeOpenAIOptions, RecordedCall } from './fake-openai.ts';
 export { waitFor } from './wait-for.ts';
 export { freePort } from './free-port.ts';
-export { repoRoot, API_ENTRY, WORKER_ENTRY, trackChild, runningChildren, startNodeProcess, startApiProcess, startWorkerProcess } from './processes.ts';
+export { repoRoot, API_ENTRY, WORKER_ENTRY, trackChild, runningChildren, killRunningChildren, startNodeProcess, startApiProcess, startWorkerProcess } from './processes.ts';
 export type { NodeProcess, NodeProcessOptions, StartProcess } from './processes.ts';
 export { aChild, aStory } from './api-payloads.ts';
 export { ApiClient, sendRequest, readAnswer } from './api-client.ts';

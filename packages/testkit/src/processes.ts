@@ -39,6 +39,17 @@ export function runningChildren(): ChildProcess[] {
   return [...running];
 }
 
+/** Kills every child started here that is still running, and waits until they have exited. */
+export async function killRunningChildren(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill(signal);
+    })),
+  );
+}
+
 export interface NodeProcess {
   readonly process: ChildProcess;
   readonly pid: number;
