@@ -1,5 +1,6 @@
 import type { Logger } from '@dreamify/core'
 import { idempotencyRepository, type Db } from '@dreamify/db'
+import { runPeriodically } from './periodic.ts'
 
 const INTERVAL_MS = 10 * 60_000
 const BATCH = 1000
@@ -12,26 +13,13 @@ const MAX_BATCHES = 20
  * less to do.
  */
 export function startHousekeeping({ db, logger, intervalMs = INTERVAL_MS }: { db: Db; logger: Logger; intervalMs?: number }) {
-  let running = false
-  const tick = async () => {
-    if (running) return
-    running = true
-    try {
-      let deleted = 0
-      for (let batch = 0; batch < MAX_BATCHES; batch++) {
-        const count = await idempotencyRepository.deleteExpired(db, BATCH)
-        deleted += count
-        if (count < BATCH) break
-      }
-      if (deleted > 0) logger.debug({ deleted }, 'expired idempotency keys deleted')
-    } catch (error) {
-      logger.warn({ err: error }, 'housekeeping pass failed; trying again next interval')
-    } finally {
-      running = false
+  return runPeriodically('housekeeping', { intervalMs, jitterMs: 10_000, logger }, async () => {
+    let deleted = 0
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const count = await idempotencyRepository.deleteExpired(db, BATCH)
+      deleted += count
+      if (count < BATCH) break
     }
-  }
-  // Jitter keeps many workers from running it in lockstep.
-  const timer = setInterval(tick, intervalMs + Math.floor(Math.random() * 10_000))
-  timer.unref()
-  return { tick, stop: () => clearInterval(timer) }
+    if (deleted > 0) logger.debug({ deleted }, 'expired idempotency keys deleted')
+  })
 }

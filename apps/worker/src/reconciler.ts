@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq'
 import { type Logger, QUEUES, queueJobId, type Queues } from '@dreamify/core'
 import { chapterRepository, jobRepository, type Db, type JobRow } from '@dreamify/db'
+import { runPeriodically } from './periodic.ts'
 
 // A job that has not moved for this long is checked against the queues.
 export const STALE_AFTER_MS = 20_000
@@ -19,23 +20,10 @@ type QueueRef = { queue: Queue; id: string; name: string; data: object }
  * is found here and driven again. Deterministic queue job ids make a double drive harmless.
  */
 export function startReconciler({ db, queues, logger, staleAfterMs = STALE_AFTER_MS, intervalMs = INTERVAL_MS }: { db: Db; queues: Queues; logger: Logger; staleAfterMs?: number; intervalMs?: number }) {
-  let running = false
-  const tick = async () => {
-    if (running) return
-    running = true
-    try {
-      const stale = await jobRepository.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
-      for (const job of stale) await reconcile(db, queues, logger, job)
-    } catch (error) {
-      logger.warn({ err: error }, 'reconciler pass failed; trying again next interval')
-    } finally {
-      running = false
-    }
-  }
-  // Jitter keeps many workers from scanning in lockstep.
-  const timer = setInterval(tick, intervalMs + Math.floor(Math.random() * 1000))
-  timer.unref()
-  return { tick, stop: () => clearInterval(timer) }
+  return runPeriodically('reconciler', { intervalMs, jitterMs: 1000, logger }, async () => {
+    const stale = await jobRepository.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
+    for (const job of stale) await reconcile(db, queues, logger, job)
+  })
 }
 
 async function queueRefs(db: Db, queues: Queues, job: JobRow): Promise<{ driver: QueueRef; others: QueueRef[] }> {
