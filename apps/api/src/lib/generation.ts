@@ -25,13 +25,18 @@ export interface GenerationDeps {
  */
 export function createGeneration({ db, queues, redis, config, logger, forgetJob = () => {} }: GenerationDeps) {
   async function enqueue(queue: Queue, name: string, data: object, jobId: string) {
+    let timer: NodeJS.Timeout | undefined
     try {
       await Promise.race([
         queue.add(name, data, { jobId }),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS).unref()),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS)
+        }),
       ])
     } catch (error) {
       logger.warn({ err: error, queueJobId: jobId }, 'enqueue failed; the reconciler will drive the job once Redis is back')
+    } finally {
+      clearTimeout(timer)
     }
   }
 
