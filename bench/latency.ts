@@ -111,7 +111,7 @@ export async function latency({ pool, prefix, log }: BenchContext): Promise<Outc
     figures,
     notes: [
       ...phases.map((p, i) => `${describe(p)}; overhead over T + I: p50 ${round(percentile(p.durations, 50) - budget, 0)} ms, p99 ${round(percentile(p.durations, 99) - budget, 0)} ms. Where it goes: ${breakdowns[i]}.`),
-      `The three parts: POST → last chapter saved, less T, is the POST's commit and enqueue, the queue hand-off and the text step's reads and writes (saving five chapters); last chapter saved → last image stored, less I, is enqueuing five image jobs, their hand-off and each image step's reads; last image stored → completed is the fan-in transactions, serialised on the story's job row.`,
+      `The three parts: POST → last chapter saved, less T, is the POST's commit and enqueue, the queue hand-off and the text step's reads and writes (saving five chapters); last chapter saved → last image stored, less I, is enqueuing five image jobs, their hand-off and each image step's reads; last image stored → completed is 0 since the last image's settle completes the story in the same statement.`,
       `Worker steps while evenly arriving (from its logs): ${pacedSteps}.`,
     ],
   }
