@@ -20,6 +20,21 @@ export async function enqueueChapterImages(queues: Queues, jobId: string, storyI
 }
 
 /**
+ * Enqueues again the illustrations of chapters still pending in Postgres. A finished queue job
+ * under the same id (its settle lost with a Postgres failover, say) would make the add a no-op, so
+ * it is removed first; a waiting or running one is left alone and the add changes nothing.
+ */
+async function enqueueUnsettledChapterImages(queues: Queues, jobId: string, storyId: string, chapterNumbers: readonly number[]) {
+  const queue = queues[QUEUES.chapterImage]
+  for (const chapterNumber of chapterNumbers) {
+    const id = queueJobId.chapterImage(jobId, chapterNumber)
+    const state = await queue.getJobState(id)
+    if (state === 'completed' || state === 'failed') await queue.remove(id)
+  }
+  await enqueueChapterImages(queues, jobId, storyId, chapterNumbers)
+}
+
+/**
  * Writes the story's text. With streaming on, each chapter is saved and its illustration enqueued
  * the moment its text is complete, while later chapters are still being written. Saved chapters
  * are never written again: a retried or resumed step only adds the ones that are missing.
@@ -36,8 +51,8 @@ export const storyTextJob: JobDefinition<typeof QUEUES.storyText> = {
     if (!started) return
     const { job, story, child, saved } = started
     await events.state(job)
-    // Chapters saved by an earlier try whose illustrations may never have been enqueued (or were lost).
-    await enqueueChapterImages(queues, jobId, story.id, saved.pending)
+    // Chapters saved by an earlier try whose illustrations may never have been enqueued, or were lost.
+    await enqueueUnsettledChapterImages(queues, jobId, story.id, saved.pending)
 
     if (saved.count < story.chapters_total) {
       await writeMissingChapters(context, jobId, story, child)
