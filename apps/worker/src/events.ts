@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { appendJobEvent, jobSnapshot, stateEvent, type JobEventName, type Logger } from '@dreamify/core'
+import { appendJobEvent, jobSnapshot, stateEvent, withTimeout, type JobEventName, type Logger } from '@dreamify/core'
 import type { JobRow } from '@dreamify/db'
 
 /** How long one publish may take before the step gives up on it and moves on. */
@@ -30,18 +30,10 @@ export interface JobEventPublisherDeps {
 
 export function createJobEventPublisher({ redis, prefix, logger }: JobEventPublisherDeps): JobEventPublisher {
   async function publish(jobId: string, event: JobEventName, data: unknown) {
-    let timer: NodeJS.Timeout | undefined
     try {
-      await Promise.race([
-        appendJobEvent(redis, prefix, jobId, event, data),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('publishing timed out')), PUBLISH_TIMEOUT_MS)
-        }),
-      ])
+      await withTimeout(appendJobEvent(redis, prefix, jobId, event, data), PUBLISH_TIMEOUT_MS, 'publishing timed out')
     } catch (error) {
       logger.debug({ err: error, jobId, event }, 'could not publish a job event')
-    } finally {
-      clearTimeout(timer)
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
-import type { QueueName } from '@dreamify/core'
+import { withTimeout, type QueueName } from '@dreamify/core'
 import type { JobRow } from '@dreamify/db'
 import { ProviderError, type GenerationProvider } from './providers/index.ts'
 
@@ -74,18 +74,8 @@ export function createWorkerMetrics({ stories, defaultMetrics = true }: { storie
   async function claim(jobId: string): Promise<boolean> {
     if (locallyCounted.has(jobId)) return false
     if (!stories) return true
-    let timer: NodeJS.Timeout | undefined
-    try {
-      const answer = await Promise.race([
-        stories.redis.set(`${stories.prefix}:metrics:story-counted:${jobId}`, '1', 'EX', STORY_COUNTED_TTL_SECONDS, 'NX'),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('timed out')), CLAIM_TIMEOUT_MS)
-        }),
-      ])
-      return answer === 'OK'
-    } finally {
-      clearTimeout(timer)
-    }
+    const claimed = stories.redis.set(`${stories.prefix}:metrics:story-counted:${jobId}`, '1', 'EX', STORY_COUNTED_TTL_SECONDS, 'NX')
+    return (await withTimeout(claimed, CLAIM_TIMEOUT_MS)) === 'OK'
   }
 
   return {

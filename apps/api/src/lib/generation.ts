@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
-import { AppError, appendJobEvent, type Config, type CreateStoryBody, FINISHED_JOB_STATUSES, jobSnapshot, notFound, QUEUES, queueJobId, type Queues } from '@dreamify/core'
+import { AppError, appendJobEvent, type Config, type CreateStoryBody, FINISHED_JOB_STATUSES, jobSnapshot, notFound, QUEUES, queueJobId, type Queues, withTimeout } from '@dreamify/core'
 import { chapterRepository, jobRepository, sql, storyRepository, type Db, type Tx } from '@dreamify/db'
 import type { Redis } from 'ioredis'
 
@@ -25,18 +25,10 @@ export interface GenerationDeps {
  */
 export function createGeneration({ db, queues, redis, config, logger, forgetJob = () => {} }: GenerationDeps) {
   async function enqueue(queue: Queue, name: string, data: object, jobId: string) {
-    let timer: NodeJS.Timeout | undefined
     try {
-      await Promise.race([
-        queue.add(name, data, { jobId }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS)
-        }),
-      ])
+      await withTimeout(queue.add(name, data, { jobId }), ENQUEUE_TIMEOUT_MS, 'enqueue timed out')
     } catch (error) {
       logger.warn({ err: error, queueJobId: jobId }, 'enqueue failed; the reconciler will drive the job once Redis is back')
-    } finally {
-      clearTimeout(timer)
     }
   }
 

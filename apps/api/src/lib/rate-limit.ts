@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
-import { AppError } from '@dreamify/core'
+import { AppError, withTimeout } from '@dreamify/core'
 
 // A Redis command that takes longer than this counts as Redis being unavailable.
 const REDIS_TIMEOUT_MS = 500
@@ -37,19 +37,11 @@ export function createRateLimiter({ redis, prefix, logger }: RateLimiterDeps) {
     `${prefix}:ratelimit:${name}:${createHash('sha256').update(id).digest('base64url').slice(0, 32)}`
 
   async function guarded<T>(what: string, window: Pick<Window, 'name'>, command: () => Promise<T>): Promise<T | undefined> {
-    let timer: NodeJS.Timeout | undefined
     try {
-      return await Promise.race([
-        command(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('redis timed out')), REDIS_TIMEOUT_MS)
-        }),
-      ])
+      return await withTimeout(command(), REDIS_TIMEOUT_MS, 'redis timed out')
     } catch (error) {
       logger.warn({ err: error, limit: window.name }, `rate limit ${what} skipped: Redis is unavailable (failing open)`)
       return undefined
-    } finally {
-      clearTimeout(timer)
     }
   }
 

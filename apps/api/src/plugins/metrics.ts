@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
-import type { Queues } from '@dreamify/core'
+import { type Queues, withTimeout } from '@dreamify/core'
 
 /** The BullMQ states reported by `dreamify_queue_jobs`. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const
@@ -12,16 +12,6 @@ const QUEUE_COUNT_TIMEOUT_MS = 1000
 
 /** Requests that matched no route share one label value, so unknown URLs cannot blow up the series count. */
 export const UNMATCHED_ROUTE = '(unmatched)'
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), ms)
-    }),
-  ]).finally(() => clearTimeout(timer))
-}
 
 /**
  * Prometheus metrics at GET /metrics (open, hidden from the docs): the process's default metrics,
