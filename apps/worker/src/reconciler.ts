@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq'
-import { type Logger, QUEUES, queueJobId, type Queues } from '@dreamify/core'
+import { addAgain, type Logger, QUEUES, queueJobId, type Queues } from '@dreamify/core'
 import { chapterRepository, jobRepository, type Db, type JobRow } from '@dreamify/db'
 import { runPeriodically } from './periodic.ts'
 
@@ -60,9 +60,7 @@ async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
   // still unfinished and has still not moved.
   const current = await jobRepository.find(db, job.id)
   if (!current || (current.status !== 'queued' && current.status !== 'running') || current.updated_at > job.updated_at) return
-  // A finished copy under the same id would make the add a no-op; drop it first.
-  await driver.queue.remove(driver.id).catch(() => 0)
-  await driver.queue.add(driver.name, driver.data, { jobId: driver.id })
+  await addAgain(driver.queue, [{ name: driver.name, data: driver.data, opts: { jobId: driver.id } }])
   await jobRepository.touch(db, job.id)
   logger.info({ jobId: job.id, kind: job.kind }, 'job had no queue entry; driven again')
 }

@@ -41,6 +41,21 @@ export function createQueues(connection: Redis, prefix: string): Queues {
   } as Queues
 }
 
+/**
+ * Adds jobs again under their deterministic ids. A finished (completed or failed) copy under the
+ * same id would make the add a no-op, so it is dropped first; a waiting, delayed or running copy is
+ * kept, and adding over it changes nothing. For driving work again that Postgres says is unfinished.
+ */
+export async function addAgain(queue: Queue, jobs: Array<{ name: string; data: object; opts: { jobId: string } }>): Promise<void> {
+  await Promise.all(
+    jobs.map(async ({ opts: { jobId } }) => {
+      const state = await queue.getJobState(jobId)
+      if (state === 'completed' || state === 'failed') await queue.remove(jobId)
+    }),
+  )
+  await queue.addBulk(jobs)
+}
+
 export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(Object.values(queues).map((queue) => queue.close()))
 }

@@ -1,4 +1,4 @@
-import { QUEUES, queueJobId, type Queues } from '@dreamify/core'
+import { addAgain, QUEUES, queueJobId } from '@dreamify/core'
 import { completeStoryIfSettled, jobRepository, PERCENT, recordChaptersWritten, stepContextRepository, storyRepository, type ChildProfile } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
@@ -7,32 +7,13 @@ import type { JobContext, JobDefinition } from './definition.ts'
 /** How many times an answer that is not a story in the requested shape is asked for again. */
 export const MAX_PARSE_ATTEMPTS = 3
 
-/** Enqueues the illustrations of these chapters in one round trip (the queue job ids make a repeat harmless). */
-export async function enqueueChapterImages(queues: Queues, jobId: string, storyId: string, chapterNumbers: readonly number[]) {
-  if (chapterNumbers.length === 0) return
-  await queues[QUEUES.chapterImage].addBulk(
-    chapterNumbers.map((chapterNumber) => ({
-      name: QUEUES.chapterImage,
-      data: { jobId, storyId, chapterNumber },
-      opts: { jobId: queueJobId.chapterImage(jobId, chapterNumber) },
-    })),
-  )
-}
-
-/**
- * Enqueues again the illustrations of chapters still pending in Postgres. A finished queue job
- * under the same id (its settle lost with a Postgres failover, say) would make the add a no-op, so
- * it is removed first; a waiting or running one is left alone and the add changes nothing.
- */
-async function enqueueUnsettledChapterImages(queues: Queues, jobId: string, storyId: string, chapterNumbers: readonly number[]) {
-  const queue = queues[QUEUES.chapterImage]
-  for (const chapterNumber of chapterNumbers) {
-    const id = queueJobId.chapterImage(jobId, chapterNumber)
-    const state = await queue.getJobState(id)
-    if (state === 'completed' || state === 'failed') await queue.remove(id)
-  }
-  await enqueueChapterImages(queues, jobId, storyId, chapterNumbers)
-}
+/** The illustration jobs of these chapters, under their deterministic ids. */
+const chapterImageJobs = (jobId: string, storyId: string, chapterNumbers: readonly number[]) =>
+  chapterNumbers.map((chapterNumber) => ({
+    name: QUEUES.chapterImage,
+    data: { jobId, storyId, chapterNumber },
+    opts: { jobId: queueJobId.chapterImage(jobId, chapterNumber) },
+  }))
 
 /**
  * Writes the story's text. With streaming on, each chapter is saved and its illustration enqueued
@@ -51,8 +32,9 @@ export const storyTextJob: JobDefinition<typeof QUEUES.storyText> = {
     if (!started) return
     const { job, story, child, saved } = started
     await events.state(job)
-    // Chapters saved by an earlier try whose illustrations may never have been enqueued, or were lost.
-    await enqueueUnsettledChapterImages(queues, jobId, story.id, saved.pending)
+    // Chapters saved by an earlier try whose illustrations may never have been enqueued, or whose
+    // settle was lost (a Postgres failover) after their queue job finished.
+    if (saved.pending.length > 0) await addAgain(queues[QUEUES.chapterImage], chapterImageJobs(jobId, story.id, saved.pending))
 
     if (saved.count < story.chapters_total) {
       await writeMissingChapters(context, jobId, story, child)
@@ -95,7 +77,7 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
       // Published before their images are enqueued, so chapter_illustrated always comes after chapter_written.
       const saved = chapters.filter((c) => recorded.inserted.includes(c.number))
       await events.chapters(jobId, 'chapter_written', saved, recorded.job)
-      await enqueueChapterImages(queues, jobId, story.id, recorded.inserted)
+      if (recorded.inserted.length > 0) await queues[QUEUES.chapterImage].addBulk(chapterImageJobs(jobId, story.id, recorded.inserted))
     }
     try {
       const pending: StoryStreamEvent[] = []
