@@ -2,7 +2,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { Value } from 'typebox/value'
 import { type Config, type Logger, PAYLOADS, QUEUES, type QueueName, type Queues } from '@dreamify/core'
-import type { Db } from '@dreamify/db'
+import type { Db, JobRow } from '@dreamify/db'
 import { silentJobEvents, type JobEventPublisher } from './events.ts'
 import { act, decide } from './failures.ts'
 import type { JobDefinition } from './jobs/definition.ts'
@@ -50,15 +50,12 @@ export function buildWorker(deps: WorkerDeps) {
   const metrics = deps.metrics
   const publisher = deps.events ?? silentJobEvents
   // Every state a step publishes also counts a story that has just finished, with no read of its own.
+  const count = async (job: JobRow | undefined) => {
+    if (job) await metrics?.recordStoryOutcome(job)
+  }
   const events: JobEventPublisher = {
-    async chapters(jobId, event, chapters, job) {
-      await publisher.chapters(jobId, event, chapters, job)
-      if (job) await metrics?.recordStoryOutcome(job)
-    },
-    async state(job) {
-      await publisher.state(job)
-      if (job) await metrics?.recordStoryOutcome(job)
-    },
+    chapters: (jobId, event, chapters, job) => publisher.chapters(jobId, event, chapters, job).then(() => count(job)),
+    state: (job) => publisher.state(job).then(() => count(job)),
   }
   checkRegistry(jobs)
   const prefix = config.redis.queuePrefix

@@ -46,15 +46,14 @@ export const chapterRepository = {
       .execute()
   },
 
-  /** Gives every chapter whose drawing failed another chance (a retried story); returns how many. */
-  async resetFailedImages(tx: Tx, storyId: string): Promise<number> {
-    const result = await tx
+  /** Gives every chapter whose drawing failed another chance (a retried story). */
+  resetFailedImages(tx: Tx, storyId: string) {
+    return tx
       .updateTable('chapters')
       .set({ image_status: 'pending', updated_at: new Date() })
       .where('story_id', '=', storyId)
       .where('image_status', '=', 'failed')
-      .executeTakeFirst()
-    return Number(result.numUpdatedRows)
+      .execute()
   },
 
   /** How far the story's illustration has come: chapters saved, illustrated, and settled (illustrated or failed for good). */

@@ -55,6 +55,14 @@ export async function recordChaptersWritten(
 
 export type ChapterImageOutcome = { image: { content_type: string; bytes: Buffer } } | { failed: true }
 
+/** The chapter being settled, with the owners its image is stored under. */
+export interface SettlingChapter {
+  story_id: string
+  number: number
+  parent_id: string
+  child_id: string
+}
+
 /**
  * Settles one chapter's first drawing (drawn, or failed for good) and counts it on the story job,
  * in one statement: the chapter moves from pending once, its image is stored only then, and the
@@ -67,7 +75,7 @@ export type ChapterImageOutcome = { image: { content_type: string; bytes: Buffer
 export async function settleChapterImage(
   db: Db,
   jobId: string,
-  chapter: { story_id: string; number: number; parent_id: string; child_id: string },
+  chapter: SettlingChapter,
   outcome: ChapterImageOutcome,
 ): Promise<JobRow | undefined> {
   const image = 'image' in outcome ? { id: randomUUID(), ...outcome.image } : undefined
@@ -105,10 +113,11 @@ export async function settleChapterImage(
 }
 
 /**
- * Completes a story job whose every chapter is settled but that is not completed yet, with the
- * story's completed_at, in one statement: for a text step resuming a job whose last settle
- * happened under an earlier version. Returns the completed job, or undefined when the job is not
- * settled yet, already finished or gone.
+ * Completes a story job whose every chapter is settled although no settle completed it, with the
+ * story's completed_at, in one statement: a retried story whose chapters were all drawn already
+ * (a cancellation can land between the last chapter's drawing and its job's count), which its text
+ * step finds on starting. Returns the completed job, or undefined when the job is not settled yet,
+ * already finished or gone.
  */
 export async function completeStoryIfSettled(db: Db, jobId: string): Promise<JobRow | undefined> {
   const { rows } = await sql<JobRow>`
@@ -133,7 +142,7 @@ export async function completeStoryIfSettled(db: Db, jobId: string): Promise<Job
 export async function settleRedraw(
   db: Db,
   jobId: string,
-  chapter: { story_id: string; number: number; parent_id: string; child_id: string },
+  chapter: SettlingChapter,
   outcome: ChapterImageOutcome,
 ): Promise<JobRow | undefined> {
   return db.transaction().execute(async (tx) => {

@@ -32,12 +32,12 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
     }
   }
 
-  const limitsApply = () => config.limits.storiesInFlightPerParent > 0 || config.limits.storiesPerDayPerParent > 0
+  const limitsApply = config.limits.storiesInFlightPerParent > 0 || config.limits.storiesPerDayPerParent > 0
 
   // One parent's requests are checked one at a time, so two at once cannot both slip under a limit.
   async function enforceStoryLimits(tx: Tx, parentId: string) {
     const { storiesInFlightPerParent, storiesPerDayPerParent } = config.limits
-    if (!limitsApply()) return
+    if (!limitsApply) return
     await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
     if (storiesInFlightPerParent > 0 && (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent) {
       throw new AppError('RATE_LIMITED', `at most ${storiesInFlightPerParent} stories can be in progress at once; wait for one to finish`, { 'retry-after': '30' })
@@ -76,7 +76,8 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
         story_genre: body.story_genre, image_style: body.image_style, chapters_total: config.generation.chapters,
       }
       const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story)
-      const created = limitsApply()
+      // With limits, a transaction holds the parent's lock while they are checked; without, one statement.
+      const created = limitsApply
         ? await db.transaction().execute(async (tx) => {
             await enforceStoryLimits(tx, parentId)
             return create(tx)

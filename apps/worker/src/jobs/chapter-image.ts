@@ -1,5 +1,5 @@
 import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
-import { completeStoryIfSettled, jobRepository, settleChapterImage, settleRedraw, stepContextRepository } from '@dreamify/db'
+import { jobRepository, settleChapterImage, settleRedraw, stepContextRepository } from '@dreamify/db'
 import { buildImagePrompt, describeCharacter } from '@dreamify/prompts'
 import type { JobDefinition } from './definition.ts'
 
@@ -19,12 +19,8 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
     if (!found || FINISHED_JOB_STATUSES.includes(found.job.status)) return
     const { job, chapter, child, style } = found
     const isRedraw = job.kind === 'image'
-    if (!isRedraw && chapter.image_status !== 'pending') {
-      // Settled by an earlier try (which completed the story if it was the last): only a job settled
-      // under an older version can still be waiting for its completion.
-      if (job.chapters_settled >= job.chapters_total) await events.state(await completeStoryIfSettled(db, jobId))
-      return
-    }
+    // Settled by an earlier try, whose settle also completed the story if it was the last.
+    if (!isRedraw && chapter.image_status !== 'pending') return
     if (isRedraw) {
       const started = await jobRepository.advance(db, jobId, { stage: 'illustrating', percent: 10, attempt: true })
       if (!started) return
@@ -47,4 +43,3 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
     return found.job.kind === 'image' ? settleRedraw(db, jobId, found.chapter, outcome) : settleChapterImage(db, jobId, found.chapter, outcome)
   },
 }
-
