@@ -18,10 +18,7 @@ RUN pnpm install --frozen-lockfile --prod=false
 
 FROM node:24-slim AS runtime
 WORKDIR /app
-# The runtime settings ./dreamify start and the benchmarks use too (docs/benchmarks.md measures them):
-# - MALLOC_ARENA_MAX: glibc otherwise keeps per-thread arenas that grow a busy worker's RSS.
-# - --max-semi-space-size=8 (MiB): a smaller young generation makes each scavenge a few ms instead
-#   of 15-25 ms under load, which was most of the API's p99, and keeps a worker's heap smaller.
+# MALLOC_ARENA_MAX and NODE_OPTIONS: the runtime settings, as in packages/core/src/runtime.ts (why they are what they are).
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \

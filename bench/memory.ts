@@ -1,5 +1,6 @@
 // 6. memory: one worker's resident memory after 100 stories and after 1,000 (the target), then
 // after 2,000, which tells growth that levels off (a heap and allocator warming up) from a leak.
+import { RUNTIME_ENV } from '@dreamify/core'
 import type { Outcome } from './report.ts'
 import { type BenchContext, parents, postStories, probe, round, rssOf, sleep, startApi, startWorker, waitForAvatars, waitForStories } from './support.ts'
 
@@ -52,7 +53,7 @@ export async function memory({ pool, prefix, log }: BenchContext): Promise<Outco
 
   const growth = (rss1000 - rss100) / rss100
   return {
-    setup: `One worker (TEXT_CONCURRENCY 20, IMAGE_CONCURRENCY 50, STREAMING=true, fixtures at zero latency) and the API; ${FIRST} stories, then ${TOTAL - FIRST} more. RSS is VmRSS from /proc/<pid>/status, read ${SETTLE_MS / 1000} s after each batch finished; then ${PLATEAU - TOTAL} more, to see whether the growth levels off. The worker runs as deployed (MALLOC_ARENA_MAX=2, NODE_OPTIONS=--max-semi-space-size=8).`,
+    setup: `One worker (TEXT_CONCURRENCY 20, IMAGE_CONCURRENCY 50, STREAMING=true, fixtures at zero latency) and the API; ${FIRST} stories, then ${TOTAL - FIRST} more. RSS is VmRSS from /proc/<pid>/status, read ${SETTLE_MS / 1000} s after each batch finished; then ${PLATEAU - TOTAL} more, to see whether the growth levels off. The worker runs as deployed (${Object.entries(RUNTIME_ENV).map(([name, value]) => `${name}=${value}`).join(', ')}).`,
     figures: [
       { label: `RSS after ${FIRST} stories`, value: rss100 / MiB, unit: 'MiB', digits: 1 },
       { label: `RSS after ${TOTAL} stories`, value: rss1000 / MiB, unit: 'MiB', digits: 1 },

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { Redis } from 'ioredis'
+import { RUNTIME_ENV } from '@dreamify/core'
 import {
   ApiClient as ParentClient, aStory, deleteKeysUnder, runningChildren, startApiProcess, startNodeProcess, startWorkerProcess, trackChild, waitFor,
   type NodeProcess,
@@ -76,9 +77,8 @@ const BASE_ENV = {
   LOGIN_ATTEMPTS_PER_15_MIN: '0',
   REGISTRATIONS_PER_HOUR_PER_IP: '0',
   GENERATION_PROVIDER: 'fixtures',
-  // As deployed (the Dockerfile's runtime settings): two malloc arenas, an 8 MiB young generation.
-  MALLOC_ARENA_MAX: '2',
-  NODE_OPTIONS: '--max-semi-space-size=8',
+  // As deployed: two malloc arenas, an 8 MiB young generation.
+  ...RUNTIME_ENV,
 }
 
 let serial = 0

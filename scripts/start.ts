@@ -1,7 +1,7 @@
 // ./dreamify start: create and migrate the database, then run the API and one worker in the foreground.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { Redis } from 'ioredis'
-import { explainUnreachable, loadConfigOrExit } from '@dreamify/core'
+import { explainUnreachable, loadConfigOrExit, RUNTIME_ENV } from '@dreamify/core'
 import { ensureDatabase, migrateDatabase } from '@dreamify/db'
 
 function fail(message: string): never {
@@ -31,8 +31,8 @@ try {
 for (const step of await migrateDatabase(config.database.url)) console.log(`dreamify: ${step}`)
 console.log(`dreamify: API on http://localhost:${config.http.port} (docs at /docs), generation provider: ${config.generation.provider}`)
 
-// The runtime settings of the Dockerfile (see there, and docs/benchmarks.md): two malloc arenas, an 8 MiB young generation.
-const runtimeEnv = { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-semi-space-size=8', ...process.env }
+// As deployed (RUNTIME_ENV), unless the caller's environment says otherwise.
+const runtimeEnv = { ...RUNTIME_ENV, ...process.env }
 const children: ChildProcess[] = [
   spawn(process.execPath, ['apps/api/src/server.ts'], { stdio: 'inherit', env: runtimeEnv }),
   spawn(process.execPath, ['apps/worker/src/main.ts'], { stdio: 'inherit', env: runtimeEnv }),
