@@ -6,13 +6,21 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import pg from 'pg'
-import { Redis } from 'ioredis'
 import { RUNTIME_ENV } from '@dreamify/core'
 import {
-  ApiClient as ParentClient, aStory, deleteKeysUnder, runningChildren, startApiProcess, startNodeProcess, startWorkerProcess, trackChild, waitFor,
+  aStory,
+  deleteKeysUnder,
   type NodeProcess,
+  ApiClient as ParentClient,
+  runningChildren,
+  startApiProcess,
+  startNodeProcess,
+  startWorkerProcess,
+  trackChild,
+  waitFor,
 } from '@dreamify/testkit'
+import { Redis } from 'ioredis'
+import pg from 'pg'
 
 export { aStory, sleep, waitFor }
 
@@ -84,9 +92,17 @@ const BASE_ENV = {
 let serial = 0
 
 /** Starts one of our processes (node <entry>) with the bench environment; nothing is inherited but PATH. */
-export function startProcess(name: string, entry: string, env: Record<string, string>, options: StartOptions = {}): Service {
+export function startProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  options: StartOptions = {},
+): Service {
   const probeFile = options.probe ? join(tmpdir(), `dreamify-bench-probe-${process.pid}-${serial++}.json`) : undefined
-  const execArgv = [...(options.probe ? ['--expose-gc', '--import', join(ROOT, 'bench/probe.ts')] : []), ...(options.execArgv ?? [])]
+  const execArgv = [
+    ...(options.probe ? ['--expose-gc', '--import', join(ROOT, 'bench/probe.ts')] : []),
+    ...(options.execArgv ?? []),
+  ]
   const spawned = startNodeProcess(entry, {
     env: { ...BASE_ENV, ...(probeFile ? { BENCH_PROBE_FILE: probeFile } : {}), ...env },
     execArgv,
@@ -98,7 +114,14 @@ export function startProcess(name: string, entry: string, env: Record<string, st
       for (const f of [probeFile, `${probeFile}.gc`, `${probeFile}.tmp`]) rmSync(f, { force: true })
     })
   }
-  const service: Service = Object.assign(spawned, { name, tail: spawned.output, steps: new Map(), warnings: [], messages: new Map(), probeFile })
+  const service: Service = Object.assign(spawned, {
+    name,
+    tail: spawned.output,
+    steps: new Map(),
+    warnings: [],
+    messages: new Map(),
+    probeFile,
+  })
   service.onLine((line) => {
     if (!line.startsWith('{')) return
     let entry: { level?: number; msg?: string; queue?: string; ms?: number; [key: string]: unknown }
@@ -133,10 +156,18 @@ export async function startApi(env: Record<string, string>, options: StartOption
 
 /** A worker process; it logs at info so the bench sees 'worker ready' and each 'step done'. */
 export async function startWorker(env: Record<string, string>, options: StartOptions = {}): Promise<Service> {
-  return startWorkerProcess((entry, workerEnv) => startProcess('worker', entry, { WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info', ...workerEnv }, options), env)
+  return startWorkerProcess(
+    (entry, workerEnv) =>
+      startProcess('worker', entry, { WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info', ...workerEnv }, options),
+    env,
+  )
 }
 
-export async function startWorkers(count: number, env: Record<string, string>, options: StartOptions = {}): Promise<Service[]> {
+export async function startWorkers(
+  count: number,
+  env: Record<string, string>,
+  options: StartOptions = {},
+): Promise<Service[]> {
   return Promise.all(Array.from({ length: count }, () => startWorker(env, options)))
 }
 
@@ -224,7 +255,8 @@ export function cpuSnapshot(pids: Record<string, number[]>, names: string[] = ['
     if (comm in byName) byName[comm]! += cpuTicksOf(entry) * TICK_MS
   }
   const byGroup: Record<string, number> = {}
-  for (const [group, list] of Object.entries(pids)) byGroup[group] = list.reduce((sum, pid) => sum + cpuTicksOf(pid) * TICK_MS, 0)
+  for (const [group, list] of Object.entries(pids))
+    byGroup[group] = list.reduce((sum, pid) => sum + cpuTicksOf(pid) * TICK_MS, 0)
   byGroup.bench = cpuTicksOf(process.pid) * TICK_MS
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
   const total = line.slice(0, 8).reduce((a, b) => a + b, 0) * TICK_MS
@@ -242,8 +274,10 @@ export type CpuSnapshot = ReturnType<typeof cpuSnapshot>
 export function cpuBreakdown(before: CpuSnapshot, after: CpuSnapshot) {
   const wallS = (after.at - before.at) / 1000
   const parts: Record<string, number> = {}
-  for (const key of Object.keys(after.byGroup)) parts[key] = ((after.byGroup[key] ?? 0) - (before.byGroup[key] ?? 0)) / 1000
-  for (const key of Object.keys(after.byName)) parts[key] = Math.max(0, ((after.byName[key] ?? 0) - (before.byName[key] ?? 0)) / 1000)
+  for (const key of Object.keys(after.byGroup))
+    parts[key] = ((after.byGroup[key] ?? 0) - (before.byGroup[key] ?? 0)) / 1000
+  for (const key of Object.keys(after.byName))
+    parts[key] = Math.max(0, ((after.byName[key] ?? 0) - (before.byName[key] ?? 0)) / 1000)
   const busy = (after.busy - before.busy) / 1000
   const known = Object.values(parts).reduce((a, b) => a + b, 0)
   parts.other = Math.max(0, busy - known)
@@ -295,7 +329,12 @@ export async function parents(base: string, count: number): Promise<ApiClient[]>
 }
 
 /** Posts `count` stories round-robin over the parents, `concurrency` at a time. */
-export async function postStories(clients: ApiClient[], count: number, concurrency = 16, topic?: (i: number) => string) {
+export async function postStories(
+  clients: ApiClient[],
+  count: number,
+  concurrency = 16,
+  topic?: (i: number) => string,
+) {
   const jobs: string[] = new Array(count)
   let next = 0
   await Promise.all(
@@ -345,11 +384,22 @@ export async function tallyStoryJobs(pool: pg.Pool, ids?: string[]): Promise<Sto
     ids ? [ids] : [],
   )
   const row = rows[0]
-  return { total: row.total, completed: row.completed, failed: row.failed, cancelled: row.cancelled, firstCreated: Number(row.first_created), lastFinished: Number(row.last_finished) }
+  return {
+    total: row.total,
+    completed: row.completed,
+    failed: row.failed,
+    cancelled: row.cancelled,
+    firstCreated: Number(row.first_created),
+    lastFinished: Number(row.last_finished),
+  }
 }
 
 /** Waits until every given story job (or every story job) is finished; returns the tally. */
-export async function waitForStories(pool: pg.Pool, expected: number, { timeoutMs, ids, intervalMs = 100 }: { timeoutMs: number; ids?: string[]; intervalMs?: number }) {
+export async function waitForStories(
+  pool: pg.Pool,
+  expected: number,
+  { timeoutMs, ids, intervalMs = 100 }: { timeoutMs: number; ids?: string[]; intervalMs?: number },
+) {
   let last: StoryJobTally | undefined
   try {
     return await waitFor(
@@ -381,7 +431,10 @@ export async function databaseCounters(pool: pg.Pool) {
        from pg_stat_database d, pg_stat_wal w where d.datname = current_database()`,
   )
   const row = rows[0]
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as Record<'commits' | 'inserted' | 'updated' | 'fetched' | 'wal_records' | 'wal_bytes' | 'wal_syncs', number>
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as Record<
+    'commits' | 'inserted' | 'updated' | 'fetched' | 'wal_records' | 'wal_bytes' | 'wal_syncs',
+    number
+  >
 }
 
 export function newPrefix(name: string) {
@@ -414,13 +467,18 @@ export const round = (value: number, digits = 1) => Math.round(value * 10 ** dig
 // Load generation in a separate process (bench/autocannon-runner.ts)
 
 export type { LoadResult, RunnerOptions } from './autocannon-runner.ts'
+
 import type { LoadResult, RunnerOptions } from './autocannon-runner.ts'
 
 export async function load(options: RunnerOptions): Promise<LoadResult> {
   // Options go through a file: thousands of variants do not fit in argv.
   const optionsFile = join(tmpdir(), `dreamify-bench-load-${process.pid}-${serial++}.json`)
   writeFileSync(optionsFile, JSON.stringify(options))
-  const child = spawn(process.execPath, [join(ROOT, 'bench/autocannon-runner.ts'), `@${optionsFile}`], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(ROOT, 'bench/autocannon-runner.ts'), `@${optionsFile}`], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const exited = trackChild(child)
   let stdout = ''
   let stderr = ''
@@ -442,7 +500,10 @@ export async function stopLive(timeoutMs = 15_000) {
       (child) =>
         new Promise<void>((done) => {
           const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-          child.once('exit', () => (clearTimeout(timer), done()))
+          child.once('exit', () => {
+            clearTimeout(timer)
+            done()
+          })
           child.kill('SIGTERM')
         }),
     ),
@@ -471,7 +532,16 @@ export const cpuCount = () => availableParallelism()
 
 /** Waits until no avatar job is queued or running (a child's avatar is drawn when it is added). */
 export async function waitForAvatars(pool: pg.Pool, timeoutMs = 60_000) {
-  await waitFor('the avatars to be drawn', async () => (await pool.query(`select count(*)::int as n from jobs where kind = 'avatar' and status in ('queued', 'running')`)).rows[0].n === 0, { timeoutMs })
+  await waitFor(
+    'the avatars to be drawn',
+    async () =>
+      (
+        await pool.query(
+          `select count(*)::int as n from jobs where kind = 'avatar' and status in ('queued', 'running')`,
+        )
+      ).rows[0].n === 0,
+    { timeoutMs },
+  )
 }
 
 /**
@@ -493,7 +563,14 @@ export function sampleDatabaseWaits(pool: pg.Pool, intervalMs = 100) {
         )
         samples++
         for (const row of rows) {
-          const key = row.state === 'active' ? (row.wait_event_type ? `waiting on ${row.wait_event_type}:${row.wait_event}` : 'running') : row.state === 'idle in transaction' ? 'idle in transaction (waiting for the client)' : row.state
+          const key =
+            row.state === 'active'
+              ? row.wait_event_type
+                ? `waiting on ${row.wait_event_type}:${row.wait_event}`
+                : 'running'
+              : row.state === 'idle in transaction'
+                ? 'idle in transaction (waiting for the client)'
+                : row.state
           counts.set(key, (counts.get(key) ?? 0) + row.n)
         }
       } catch {}
@@ -504,7 +581,9 @@ export function sampleDatabaseWaits(pool: pg.Pool, intervalMs = 100) {
     async stop() {
       stopped = true
       await loop
-      const average = [...counts].map(([k, v]) => [k, v / Math.max(1, samples)] as [string, number]).sort((a, b) => b[1] - a[1])
+      const average = [...counts]
+        .map(([k, v]) => [k, v / Math.max(1, samples)] as [string, number])
+        .sort((a, b) => b[1] - a[1])
       return { samples, average }
     },
   }
@@ -531,7 +610,11 @@ export async function backgroundLoad(windowMs = 3000) {
       if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === '1') orphans++
     } catch {}
   }
-  return { busyCores: (after.busy - before.busy - (after.byGroup.bench! - before.byGroup.bench!)) / (after.at - before.at), foreign, orphans }
+  return {
+    busyCores: (after.busy - before.busy - (after.byGroup.bench! - before.byGroup.bench!)) / (after.at - before.at),
+    foreign,
+    orphans,
+  }
 }
 
 /** CPU ms used so far by each Postgres backend serving the bench database. */
@@ -555,7 +638,9 @@ export async function queueEventCounts(prefix: string, queue: string): Promise<R
   try {
     let start = '-'
     for (let page = 0; page < 100; page++) {
-      const entries = (await redis.xrange(`${prefix}:${queue}:events`, start, '+', 'COUNT', 1000)) as Array<[string, string[]]>
+      const entries = (await redis.xrange(`${prefix}:${queue}:events`, start, '+', 'COUNT', 1000)) as Array<
+        [string, string[]]
+      >
       for (const [, fields] of entries) {
         const event = fields[fields.indexOf('event') + 1] ?? 'unknown'
         counts[event] = (counts[event] ?? 0) + 1
@@ -572,11 +657,20 @@ export async function queueEventCounts(prefix: string, queue: string): Promise<R
 /** "msg ×n; …" over several services, most frequent first. */
 export function describeMessages(services: Service[], skip: string[] = ['step done']) {
   const counts = new Map<string, number>()
-  for (const service of services) for (const [msg, n] of service.messages) if (!skip.includes(msg)) counts.set(msg, (counts.get(msg) ?? 0) + n)
-  const text = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([msg, n]) => `"${msg}" ×${n}`).join('; ') || 'none'
+  for (const service of services)
+    for (const [msg, n] of service.messages) if (!skip.includes(msg)) counts.set(msg, (counts.get(msg) ?? 0) + n)
+  const text =
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([msg, n]) => `"${msg}" ×${n}`)
+      .join('; ') || 'none'
   // The distinct warnings with their errors, e.g. a failed step's cause.
   const errors = new Map<string, number>()
-  for (const service of services) for (const warning of service.warnings) errors.set(warning, (errors.get(warning) ?? 0) + 1)
+  for (const service of services)
+    for (const warning of service.warnings) errors.set(warning, (errors.get(warning) ?? 0) + 1)
   const top = [...errors].sort((a, b) => b[1] - a[1]).slice(0, 4)
-  return top.length ? `${text}. Warnings (the first 200 per process): ${top.map(([m, n]) => `"${m}" ×${n}`).join('; ')}` : text
+  return top.length
+    ? `${text}. Warnings (the first 200 per process): ${top.map(([m, n]) => `"${m}" ×${n}`).join('; ')}`
+    : text
 }

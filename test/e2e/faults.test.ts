@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest'
-import { startFakeOpenAI } from '@dreamify/testkit'
 import { createDatabase } from '@dreamify/db'
+import { startFakeOpenAI } from '@dreamify/testkit'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
@@ -41,7 +41,14 @@ describe('fault tolerance', () => {
   it('loses and duplicates nothing when a worker is killed with SIGKILL mid-batch', async () => {
     const { url, db } = await createTestDatabase()
     const { prefix } = createTestQueues()
-    const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '2500', FIXTURES_IMAGE_MS: '600', ...NO_LIMITS }
+    const env = {
+      DATABASE_URL: url,
+      QUEUE_PREFIX: prefix,
+      GENERATION_PROVIDER: 'fixtures',
+      FIXTURES_TEXT_MS: '2500',
+      FIXTURES_IMAGE_MS: '600',
+      ...NO_LIMITS,
+    }
     const api = await startApi(env)
     const victim = await startWorker(env)
     const survivor = await startWorker(env)
@@ -57,11 +64,22 @@ describe('fault tolerance', () => {
   }, 180_000)
 
   it('finishes every story, or fails it with a code, when the provider fails a fraction of calls', async () => {
-    const fake = await startFakeOpenAI({ tokensPerSecond: 0, seed: 7, faults: { rate429: 0.1, retryAfterSeconds: 1, rate500: 0.1, rateHang: 0.05, rateMalformed: 0.1 } })
-    afterAll(() => fake.close())
+    const fake = await startFakeOpenAI({
+      tokensPerSecond: 0,
+      seed: 7,
+      faults: { rate429: 0.1, retryAfterSeconds: 1, rate500: 0.1, rateHang: 0.05, rateMalformed: 0.1 },
+    })
+    onTestFinished(() => fake.close())
     const { url, db } = await createTestDatabase()
     const { prefix } = createTestQueues()
-    const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'test', OPENAI_TIMEOUT_MS: '2000', ...NO_LIMITS }
+    const env = {
+      DATABASE_URL: url,
+      QUEUE_PREFIX: prefix,
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: 'test',
+      OPENAI_TIMEOUT_MS: '2000',
+      ...NO_LIMITS,
+    }
     const api = await startApi(env)
     await startWorker(env)
     const client = await new ApiClient(api.url).signUp('Faults')
@@ -81,8 +99,16 @@ describe('fault tolerance', () => {
     const redis = await startSpareRedis()
     const { url, db } = await createTestDatabase()
     const prefix = 'faults'
-    afterAll(() => deleteKeys(prefix, redis.url))
-    const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, REDIS_URL: redis.url, GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '2000', FIXTURES_IMAGE_MS: '300', ...NO_LIMITS }
+    onTestFinished(() => deleteKeys(prefix, redis.url))
+    const env = {
+      DATABASE_URL: url,
+      QUEUE_PREFIX: prefix,
+      REDIS_URL: redis.url,
+      GENERATION_PROVIDER: 'fixtures',
+      FIXTURES_TEXT_MS: '2000',
+      FIXTURES_IMAGE_MS: '300',
+      ...NO_LIMITS,
+    }
     const api = await startApi(env)
     await startWorker(env)
     const client = await new ApiClient(api.url).signUp('Redis')
@@ -110,8 +136,15 @@ describe('fault tolerance', () => {
     const { migrateDatabase } = await import('@dreamify/db')
     await migrateDatabase(postgres.url)
     const db = createDatabase({ url: postgres.url, poolSize: 2 })
-    afterAll(() => db.destroy())
-    const env = { DATABASE_URL: postgres.url, QUEUE_PREFIX: prefix, GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '1500', FIXTURES_IMAGE_MS: '300', ...NO_LIMITS }
+    onTestFinished(() => db.destroy())
+    const env = {
+      DATABASE_URL: postgres.url,
+      QUEUE_PREFIX: prefix,
+      GENERATION_PROVIDER: 'fixtures',
+      FIXTURES_TEXT_MS: '1500',
+      FIXTURES_IMAGE_MS: '300',
+      ...NO_LIMITS,
+    }
     const api = await startApi(env)
     const worker = await startWorker(env)
     const client = await new ApiClient(api.url).signUp('Postgres')
@@ -128,8 +161,17 @@ describe('fault tolerance', () => {
     try {
       await waitUntilFinished(client, storyIds, 150_000)
     } catch (error) {
-      for (const id of storyIds) console.log(JSON.stringify((await client.request('GET', `/api/stories/${id}`)).json).slice(0, 300))
-      console.log(worker.output().split('\n').filter((line) => !line.includes('"level":30')).slice(-15).join('\n').slice(-5000))
+      for (const id of storyIds)
+        console.log(JSON.stringify((await client.request('GET', `/api/stories/${id}`)).json).slice(0, 300))
+      console.log(
+        worker
+          .output()
+          .split('\n')
+          .filter((line) => !line.includes('"level":30'))
+          .slice(-15)
+          .join('\n')
+          .slice(-5000),
+      )
       throw error
     }
     const tally = await tallyStories(db, storyIds)

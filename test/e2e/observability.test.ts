@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { type FakeOpenAI, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeOpenAI, type FakeOpenAI } from '@dreamify/testkit'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
@@ -8,7 +8,11 @@ import { deleteKeys } from '../support/queues.ts'
 
 // Real API and worker processes; the worker's own port serves /health/* and /metrics, the API
 // serves /metrics. Each stack has its own database and queue prefix.
-type Stack = { api: Awaited<ReturnType<typeof startApi>>; worker: Awaited<ReturnType<typeof startWorker>>; prefix: string }
+type Stack = {
+  api: Awaited<ReturnType<typeof startApi>>
+  worker: Awaited<ReturnType<typeof startWorker>>
+  prefix: string
+}
 
 async function startStack(env: Record<string, string>): Promise<Stack> {
   const { url } = await createTestDatabase()
@@ -31,7 +35,9 @@ function samples(text: string, name: string, labels: Record<string, string> = {}
   for (const line of text.split('\n')) {
     const match = /^([^{ ]+)(?:\{(.*)\})? (\S+)$/.exec(line)
     if (!match || match[1] !== name) continue
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]))
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    )
     if (Object.entries(labels).every(([k, v]) => found[k] === v)) values.push(Number(match[3]))
   }
   return values
@@ -49,9 +55,21 @@ async function scrape(url: string) {
 async function scrapeUntil(url: string, check: (text: string) => boolean) {
   let last = ''
   try {
-    return await waitFor('the metrics', async () => check((last = await scrape(url))) && last, { timeoutMs: 10_000 })
+    return await waitFor(
+      'the metrics',
+      async () => {
+        last = await scrape(url)
+        return check(last) && last
+      },
+      { timeoutMs: 10_000 },
+    )
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n${last.split('\n').filter((l) => l.startsWith('dreamify_') && !l.startsWith('dreamify_worker_')).join('\n')}`)
+    throw new Error(
+      `${(error as Error).message}\n${last
+        .split('\n')
+        .filter((l) => l.startsWith('dreamify_') && !l.startsWith('dreamify_worker_'))
+        .join('\n')}`,
+    )
   }
 }
 
@@ -60,7 +78,12 @@ describe('with the fixtures provider', () => {
   let parent: ApiClient
 
   beforeAll(async () => {
-    stack = await startStack({ GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '100', FIXTURES_IMAGE_MS: '20', STORY_CHAPTERS: '3' })
+    stack = await startStack({
+      GENERATION_PROVIDER: 'fixtures',
+      FIXTURES_TEXT_MS: '100',
+      FIXTURES_IMAGE_MS: '20',
+      STORY_CHAPTERS: '3',
+    })
     parent = await new ApiClient(stack.api.url).signUp('Observer')
   }, 60_000)
   afterAll(() => stopStack(stack), 30_000)
@@ -71,7 +94,10 @@ describe('with the fixtures provider', () => {
     expect(await live.json()).toEqual({ status: 'ok' })
     const ready = await fetch(`${stack.worker.healthUrl}/health/ready`)
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } })
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { postgres: { status: 'up' }, redis: { status: 'up' } },
+    })
   })
 
   it('measures the steps, the provider calls, the images and the finished story', async () => {
@@ -81,22 +107,36 @@ describe('with the fixtures provider', () => {
     expect((await parent.pollJob(requested.json.job_id)).final.status).toBe('completed')
     expect((await parent.pollJob(avatar_job_id)).final.status).toBe('completed')
 
-    const text = await scrapeUntil(stack.worker.healthUrl, (t) => sample(t, 'dreamify_stories_total', { outcome: 'completed' }) === 1)
+    const text = await scrapeUntil(
+      stack.worker.healthUrl,
+      (t) => sample(t, 'dreamify_stories_total', { outcome: 'completed' }) === 1,
+    )
     expect(text).toMatch(/^# HELP dreamify_worker_process_cpu_user_seconds_total /m)
     expect(samples(text, 'dreamify_stories_total')).toEqual([1])
     expect(sample(text, 'dreamify_stories_total', { outcome: 'completed', code: 'none' })).toBe(1)
 
-    const steps = (queue: string, outcome: string) => sample(text, 'dreamify_job_duration_seconds_count', { queue, outcome })
+    const steps = (queue: string, outcome: string) =>
+      sample(text, 'dreamify_job_duration_seconds_count', { queue, outcome })
     expect(steps('story-text', 'completed')).toBe(1)
     expect(steps('chapter-image', 'completed')).toBe(3)
     expect(steps('avatar', 'completed')).toBe(1)
-    expect(sample(text, 'dreamify_job_duration_seconds_sum', { queue: 'story-text', outcome: 'completed' })).toBeGreaterThan(0.05)
-    expect(sample(text, 'dreamify_job_duration_seconds_bucket', { queue: 'chapter-image', outcome: 'completed', le: '+Inf' })).toBe(3)
+    expect(
+      sample(text, 'dreamify_job_duration_seconds_sum', { queue: 'story-text', outcome: 'completed' }),
+    ).toBeGreaterThan(0.05)
+    expect(
+      sample(text, 'dreamify_job_duration_seconds_bucket', {
+        queue: 'chapter-image',
+        outcome: 'completed',
+        le: '+Inf',
+      }),
+    ).toBe(3)
     expect(samples(text, 'dreamify_job_duration_seconds_count').reduce((a, b) => a + b, 0)).toBe(5)
 
     // The text is measured until its stream ends (about FIXTURES_TEXT_MS), each image on its own.
     expect(sample(text, 'dreamify_provider_request_duration_seconds_count', { kind: 'text', status: 'ok' })).toBe(1)
-    expect(sample(text, 'dreamify_provider_request_duration_seconds_sum', { kind: 'text', status: 'ok' })).toBeGreaterThanOrEqual(0.09)
+    expect(
+      sample(text, 'dreamify_provider_request_duration_seconds_sum', { kind: 'text', status: 'ok' }),
+    ).toBeGreaterThanOrEqual(0.09)
     expect(sample(text, 'dreamify_provider_request_duration_seconds_count', { kind: 'image', status: 'ok' })).toBe(4)
     expect(samples(text, 'dreamify_provider_errors_total')).toEqual([])
 
@@ -115,7 +155,13 @@ describe('with the fixtures provider', () => {
     }
     expect(sample(text, 'dreamify_queue_jobs', { queue: 'story-text', state: 'completed' })).toBe(1)
     expect(sample(text, 'dreamify_queue_jobs', { queue: 'chapter-image', state: 'completed' })).toBe(3)
-    expect(sample(text, 'dreamify_http_request_duration_seconds_count', { method: 'GET', route: '/api/jobs/:job_id', status_code: '200' })).toBeGreaterThan(1)
+    expect(
+      sample(text, 'dreamify_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/api/jobs/:job_id',
+        status_code: '200',
+      }),
+    ).toBeGreaterThan(1)
   })
 })
 
@@ -142,7 +188,10 @@ describe('with an OpenAI-compatible provider', () => {
     const requested = await parent.requestStory(childId)
     expect((await parent.pollJob(requested.json.job_id)).final.status).toBe('completed')
 
-    const text = await scrapeUntil(stack.worker.healthUrl, (t) => sample(t, 'dreamify_stories_total', { outcome: 'completed' }) === 1)
+    const text = await scrapeUntil(
+      stack.worker.healthUrl,
+      (t) => sample(t, 'dreamify_stories_total', { outcome: 'completed' }) === 1,
+    )
     expect(sample(text, 'dreamify_tokens_total', { kind: 'text' })).toBeGreaterThan(0)
     expect(sample(text, 'dreamify_tokens_total', { kind: 'image' })).toBeGreaterThan(0)
     expect(sample(text, 'dreamify_provider_errors_total', { kind: 'text', code: 'PROVIDER_UNAVAILABLE' })).toBe(1)
@@ -158,7 +207,10 @@ describe('with an OpenAI-compatible provider', () => {
     const { final } = await parent.pollJob(requested.json.job_id)
     expect(final).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_AUTH' } })
 
-    const text = await scrapeUntil(stack.worker.healthUrl, (t) => sample(t, 'dreamify_stories_total', { outcome: 'failed' }) === 1)
+    const text = await scrapeUntil(
+      stack.worker.healthUrl,
+      (t) => sample(t, 'dreamify_stories_total', { outcome: 'failed' }) === 1,
+    )
     expect(sample(text, 'dreamify_stories_total', { outcome: 'failed', code: 'PROVIDER_AUTH' })).toBe(1)
     expect(sample(text, 'dreamify_stories_total', { outcome: 'completed', code: 'none' })).toBe(1)
     expect(sample(text, 'dreamify_provider_errors_total', { kind: 'text', code: 'PROVIDER_AUTH' })).toBe(1)

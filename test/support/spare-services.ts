@@ -1,9 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll } from 'vitest'
+import { onTestFinished } from 'vitest'
 import { freePort, waitFor } from './processes.ts'
 import { pingRedis } from './services.ts'
 
@@ -16,8 +16,15 @@ export async function startSpareRedis() {
   const url = `redis://127.0.0.1:${port}`
   let server: ChildProcess | undefined
   const start = async () => {
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-    await waitFor(`redis on ${port}`, async () => (await pingRedis(url), true))
+    server = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    )
+    await waitFor(`redis on ${port}`, async () => {
+      await pingRedis(url)
+      return true
+    })
   }
   const stop = async () => {
     if (!server || server.exitCode !== null) return
@@ -26,8 +33,17 @@ export async function startSpareRedis() {
     await exited
   }
   await start()
-  afterAll(stop)
-  return { url, port, start, stop, restart: async () => (await stop(), await start()) }
+  onTestFinished(stop)
+  return {
+    url,
+    port,
+    start,
+    stop,
+    restart: async () => {
+      await stop()
+      await start()
+    },
+  }
 }
 
 /**
@@ -39,14 +55,28 @@ export async function startSparePostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'dreamify-pg-'))
   chmodSync(dir, 0o755)
   const data = join(dir, 'data')
-  const { uid, gid } = await run('id', ['-u', 'postgres']).then(async ({ stdout }) => ({ uid: Number(stdout), gid: Number((await run('id', ['-g', 'postgres'])).stdout) }))
+  const { uid, gid } = await run('id', ['-u', 'postgres']).then(async ({ stdout }) => ({
+    uid: Number(stdout),
+    gid: Number((await run('id', ['-g', 'postgres'])).stdout),
+  }))
   chownSync(dir, uid, gid)
-  const asPostgres = (bin: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args], { cwd: dir })
+  const asPostgres = (bin: string, args: string[]) =>
+    run('runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args], { cwd: dir })
   await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'])
-  const start = () => asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start'])
+  const start = () =>
+    asPostgres('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ])
   const stop = () => asPostgres('pg_ctl', ['-D', data, '-w', '-m', 'fast', 'stop']).catch(() => undefined)
   await start()
-  afterAll(async () => {
+  onTestFinished(async () => {
     await stop()
     rmSync(dir, { recursive: true, force: true })
   })

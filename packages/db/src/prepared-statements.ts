@@ -7,7 +7,10 @@ const statementNames = new Map<string, string>()
 
 function statementName(text: string): string {
   let name = statementNames.get(text)
-  if (!name) statementNames.set(text, (name = `dreamify_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`))
+  if (!name) {
+    name = `dreamify_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`
+    statementNames.set(text, name)
+  }
   return name
 }
 
@@ -37,10 +40,12 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
       function query(statement: string | PostgresCursor<unknown>, parameters?: ReadonlyArray<unknown>): unknown {
         if (typeof statement !== 'string') return client.query(statement as unknown as pg.Submittable)
         if (!parameters || parameters.length === 0) return client.query(statement)
-        return client.query({ name: statementName(statement), text: statement, values: [...parameters] }).catch((error: unknown) => {
-          stale ||= isStalePreparedStatement(error)
-          throw error
-        })
+        return client
+          .query({ name: statementName(statement), text: statement, values: [...parameters] })
+          .catch((error: unknown) => {
+            stale ||= isStalePreparedStatement(error)
+            throw error
+          })
       }
       return {
         get processID() {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
+import { AppError } from '@dreamify/core'
+import { type Db, idempotencyRepository } from '@dreamify/db'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
-import { AppError } from '@dreamify/core'
-import { idempotencyRepository, type Db } from '@dreamify/db'
 
 /** 1 to 255 printable ASCII characters (a UUID is the usual choice). */
 export const IDEMPOTENCY_KEY_PATTERN = '^[ -~]{1,255}$'
@@ -25,20 +25,24 @@ export const IdempotencyHeaders = Type.Object({
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'
 }
 
 export const requestHash = (route: string, body: unknown) =>
-  createHash('sha256').update(`${route}\n${canonicalJson(body ?? null)}`).digest('hex')
+  createHash('sha256')
+    .update(`${route}\n${canonicalJson(body ?? null)}`)
+    .digest('hex')
 
 export interface IdempotencyOptions {
   /** names the operation in the stored row and the hash, e.g. `POST /stories` */
   route: string
   /** headers to send again with a replayed answer, derived from its body (e.g. Location) */
-  replayHeaders?: (body: any) => Record<string, string>
+  replayHeaders?: (body: unknown) => Record<string, string>
 }
 
 /**
@@ -71,7 +75,10 @@ export function idempotency(db: Db, { route, replayHeaders }: IdempotencyOptions
         const existing = await idempotencyRepository.find(db, parentId, key)
         if (!existing) continue
         if (existing.request_hash !== hash) {
-          throw new AppError('IDEMPOTENCY_KEY_REUSED', 'headers.idempotency-key was already used with a different request; use a new key')
+          throw new AppError(
+            'IDEMPOTENCY_KEY_REUSED',
+            'headers.idempotency-key was already used with a different request; use a new key',
+          )
         }
         if (existing.response_status === null) break
         const body = existing.response_body
@@ -79,7 +86,11 @@ export function idempotency(db: Db, { route, replayHeaders }: IdempotencyOptions
         for (const [name, value] of Object.entries(replayHeaders?.(body) ?? {})) reply.header(name, value)
         return reply.status(existing.response_status).send(body)
       }
-      throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'a request with this idempotency-key is still being processed; retry shortly', { 'retry-after': '1' })
+      throw new AppError(
+        'IDEMPOTENCY_IN_FLIGHT',
+        'a request with this idempotency-key is still being processed; retry shortly',
+        { 'retry-after': '1' },
+      )
     },
 
     async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
@@ -88,7 +99,14 @@ export function idempotency(db: Db, { route, replayHeaders }: IdempotencyOptions
       reserved.delete(request)
       try {
         if (reply.statusCode >= 400) await idempotencyRepository.release(db, request.parentId, key)
-        else await idempotencyRepository.complete(db, request.parentId, key, reply.statusCode, typeof payload === 'string' && payload !== '' ? payload : null)
+        else
+          await idempotencyRepository.complete(
+            db,
+            request.parentId,
+            key,
+            reply.statusCode,
+            typeof payload === 'string' && payload !== '' ? payload : null,
+          )
       } catch (error) {
         // The answer still goes out; the reservation is cleared as abandoned after a while.
         request.log.error({ err: error }, 'could not record the idempotent response')

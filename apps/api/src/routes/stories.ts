@@ -1,9 +1,19 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  ChapterParams, ChildParams, CreateStoryBody, Job, JobAccepted, jobSnapshot, notFound, Story, StoryAccepted, StoryList, StoryListQuery,
+  ChapterParams,
+  ChildParams,
+  CreateStoryBody,
+  Job,
+  JobAccepted,
+  jobSnapshot,
+  notFound,
+  Story,
+  StoryAccepted,
+  StoryList,
+  StoryListQuery,
   StoryParams,
 } from '@dreamify/core'
-import { chapterRepository, childRepository, storyRepository, type Db } from '@dreamify/db'
+import { chapterRepository, childRepository, type Db, storyRepository } from '@dreamify/db'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import type { Generation } from '../lib/generation.ts'
 import { idempotency } from '../lib/idempotency.ts'
@@ -19,7 +29,7 @@ export interface StoryRouteDeps {
 export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app, { db, generation, images }) => {
   const idempotentRequest = idempotency(db, {
     route: 'POST /stories',
-    replayHeaders: (accepted: { job_id: string }) => ({ location: `/api/jobs/${accepted.job_id}` }),
+    replayHeaders: (accepted) => ({ location: `/api/jobs/${(accepted as { job_id: string }).job_id}` }),
   })
   app.post('/stories', {
     schema: {
@@ -40,7 +50,13 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
   })
 
   app.get('/stories/:story_id', {
-    schema: { tags: ['stories'], summary: 'A story with its chapters so far', security: bearerAuth, params: StoryParams, response: { 200: Story, ...errorResponses(400, 401, 404) } },
+    schema: {
+      tags: ['stories'],
+      summary: 'A story with its chapters so far',
+      security: bearerAuth,
+      params: StoryParams,
+      response: { 200: Story, ...errorResponses(400, 401, 404) },
+    },
     handler: async (request) => {
       const story = await generation.findStory(request.parentId, request.params.story_id)
       const chapters = await chapterRepository.listByStory(db, story.id)
@@ -81,7 +97,10 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
       const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
       if (!child) throw notFound('child')
-      const rows = await storyRepository.listByChild(db, request.parentId, child.id, { limit, ...(after ? { after } : {}) })
+      const rows = await storyRepository.listByChild(db, request.parentId, child.id, {
+        limit,
+        ...(after ? { after } : {}),
+      })
       const page = rows.slice(0, limit)
       return {
         stories: page.map((row) => ({
@@ -97,7 +116,13 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
   })
 
   app.delete('/stories/:story_id', {
-    schema: { tags: ['stories'], summary: 'Delete a story with its chapters and images (cancelling it first if running)', security: bearerAuth, params: StoryParams, response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) } },
+    schema: {
+      tags: ['stories'],
+      summary: 'Delete a story with its chapters and images (cancelling it first if running)',
+      security: bearerAuth,
+      params: StoryParams,
+      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
+    },
     handler: async (request, reply) => {
       await generation.deleteStory(request.parentId, request.params.story_id)
       return reply.status(204).send(null)
@@ -105,7 +130,13 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
   })
 
   app.post('/stories/:story_id/retry', {
-    schema: { tags: ['stories'], summary: 'Retry a failed or cancelled story from what is saved', security: bearerAuth, params: StoryParams, response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 429) } },
+    schema: {
+      tags: ['stories'],
+      summary: 'Retry a failed or cancelled story from what is saved',
+      security: bearerAuth,
+      params: StoryParams,
+      response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 429) },
+    },
     handler: async (request, reply) => {
       const accepted = await generation.retryStory(request.parentId, request.params.story_id)
       return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
@@ -113,16 +144,27 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
   })
 
   app.post('/stories/:story_id/cancel', {
-    schema: { tags: ['stories'], summary: 'Stop a queued or running story', security: bearerAuth, params: StoryParams, response: { 200: Job, ...errorResponses(400, 401, 404, 409) } },
+    schema: {
+      tags: ['stories'],
+      summary: 'Stop a queued or running story',
+      security: bearerAuth,
+      params: StoryParams,
+      response: { 200: Job, ...errorResponses(400, 401, 404, 409) },
+    },
     handler: async (request) => jobSnapshot(await generation.cancelStory(request.parentId, request.params.story_id)),
   })
 
   app.post('/stories/:story_id/chapters/:number/image', {
-    schema: { tags: ['stories'], summary: "Draw one chapter's illustration again", security: bearerAuth, params: ChapterParams, response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409) } },
+    schema: {
+      tags: ['stories'],
+      summary: "Draw one chapter's illustration again",
+      security: bearerAuth,
+      params: ChapterParams,
+      response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409) },
+    },
     handler: async (request, reply) => {
       const accepted = await generation.redrawChapter(request.parentId, request.params.story_id, request.params.number)
       return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
     },
   })
-
 }
