@@ -54,7 +54,10 @@ interface AutocannonResult {
   requests: { total: number; average: number }
 }
 
-type Autocannon = (opts: Record<string, unknown>, done: (error: Error | null, result: AutocannonResult) => void) => unknown
+type Autocannon = (
+  opts: Record<string, unknown>,
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => unknown
 
 const require = createRequire(import.meta.url)
 
@@ -99,7 +102,13 @@ function runAutocannon(options: RunnerOptions): Promise<LoadResult> {
           requests: result.requests.total,
           durationS: result.duration,
           rps: result.requests.total / result.duration,
-          latency: { mean: result.latency.mean, p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+          latency: {
+            mean: result.latency.mean,
+            p50: result.latency.p50,
+            p90: result.latency.p90,
+            p99: result.latency.p99,
+            max: result.latency.max,
+          },
           non2xx: result.non2xx,
           errors: result.errors,
           timeouts: result.timeouts,
@@ -133,10 +142,20 @@ async function runPaced(options: RunnerOptions): Promise<LoadResult> {
   await new Promise<void>((done) => {
     const send = (due: number, i: number) => {
       lags.push(performance.now() - due)
-      const variant: NonNullable<RunnerOptions['variants']>[number] = variants.length ? variants[i % variants.length]! : {}
+      const variant: NonNullable<RunnerOptions['variants']>[number] = variants.length
+        ? variants[i % variants.length]!
+        : {}
       const body = variant.body ?? options.body
       const req = httpRequest(
-        { host: url.hostname, port: url.port, path: variant.path ?? url.pathname + url.search, method: options.method ?? 'GET', agent, headers: { ...options.headers, ...variant.headers }, timeout: 10_000 },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: variant.path ?? url.pathname + url.search,
+          method: options.method ?? 'GET',
+          agent,
+          headers: { ...options.headers, ...variant.headers },
+          timeout: 10_000,
+        },
         (res) => {
           res.resume()
           res.on('end', () => {
@@ -178,7 +197,13 @@ async function runPaced(options: RunnerOptions): Promise<LoadResult> {
     requests: finished,
     durationS,
     rps: finished / durationS,
-    latency: { mean, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) ?? Number.NaN },
+    latency: {
+      mean,
+      p50: percentile(latencies, 50),
+      p90: percentile(latencies, 90),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? Number.NaN,
+    },
     non2xx,
     errors,
     timeouts,
@@ -187,7 +212,9 @@ async function runPaced(options: RunnerOptions): Promise<LoadResult> {
 }
 
 const argument = process.argv[2] ?? '{}'
-const options = JSON.parse(argument.startsWith('@') ? readFileSync(argument.slice(1), 'utf8') : argument) as RunnerOptions
+const options = JSON.parse(
+  argument.startsWith('@') ? readFileSync(argument.slice(1), 'utf8') : argument,
+) as RunnerOptions
 if (!options.url || !/^http:\/\/127\.0\.0\.1[:/]/.test(options.url)) {
   console.error('autocannon-runner: a url on http://127.0.0.1 is required')
   process.exit(2)

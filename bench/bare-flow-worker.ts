@@ -18,8 +18,16 @@ connection.on('error', () => {})
 let completed = 0
 let last = 0
 let reported = 0
-const text = new Worker(BARE_QUEUES.text, async () => ({ ok: true }), { connection, prefix, concurrency: Number(textConcurrency) })
-const image = new Worker(BARE_QUEUES.image, async () => ({ ok: true }), { connection, prefix, concurrency: Number(imageConcurrency) })
+const text = new Worker(BARE_QUEUES.text, async () => ({ ok: true }), {
+  connection,
+  prefix,
+  concurrency: Number(textConcurrency),
+})
+const image = new Worker(BARE_QUEUES.image, async () => ({ ok: true }), {
+  connection,
+  prefix,
+  concurrency: Number(imageConcurrency),
+})
 text.on('completed', () => {
   completed++
   last = Date.now()

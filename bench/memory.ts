@@ -2,7 +2,19 @@
 // after 2,000, which tells growth that levels off (a heap and allocator warming up) from a leak.
 import { RUNTIME_ENV } from '@dreamify/core'
 import type { Outcome } from './report.ts'
-import { type BenchContext, parents, postStories, probe, round, rssOf, sleep, startApi, startWorker, waitForAvatars, waitForStories } from './support.ts'
+import {
+  type BenchContext,
+  parents,
+  postStories,
+  probe,
+  round,
+  rssOf,
+  sleep,
+  startApi,
+  startWorker,
+  waitForAvatars,
+  waitForStories,
+} from './support.ts'
 
 const FIRST = 100
 const TOTAL = 1000
@@ -14,7 +26,14 @@ const MiB = 1024 * 1024
 export async function memory({ pool, prefix, log }: BenchContext): Promise<Outcome> {
   const api = await startApi({ QUEUE_PREFIX: prefix })
   const worker = await startWorker(
-    { QUEUE_PREFIX: prefix, FIXTURES_TEXT_MS: '0', FIXTURES_IMAGE_MS: '0', STREAMING: 'true', TEXT_CONCURRENCY: '20', IMAGE_CONCURRENCY: '50' },
+    {
+      QUEUE_PREFIX: prefix,
+      FIXTURES_TEXT_MS: '0',
+      FIXTURES_IMAGE_MS: '0',
+      STREAMING: 'true',
+      TEXT_CONCURRENCY: '20',
+      IMAGE_CONCURRENCY: '50',
+    },
     { probe: true },
   )
   const clients = await parents(api.url, PARENTS)
@@ -53,13 +72,29 @@ export async function memory({ pool, prefix, log }: BenchContext): Promise<Outco
 
   const growth = (rss1000 - rss100) / rss100
   return {
-    setup: `One worker (TEXT_CONCURRENCY 20, IMAGE_CONCURRENCY 50, STREAMING=true, fixtures at zero latency) and the API; ${FIRST} stories, then ${TOTAL - FIRST} more. RSS is VmRSS from /proc/<pid>/status, read ${SETTLE_MS / 1000} s after each batch finished; then ${PLATEAU - TOTAL} more, to see whether the growth levels off. The worker runs as deployed (${Object.entries(RUNTIME_ENV).map(([name, value]) => `${name}=${value}`).join(', ')}).`,
+    setup: `One worker (TEXT_CONCURRENCY 20, IMAGE_CONCURRENCY 50, STREAMING=true, fixtures at zero latency) and the API; ${FIRST} stories, then ${TOTAL - FIRST} more. RSS is VmRSS from /proc/<pid>/status, read ${SETTLE_MS / 1000} s after each batch finished; then ${PLATEAU - TOTAL} more, to see whether the growth levels off. The worker runs as deployed (${Object.entries(
+      RUNTIME_ENV,
+    )
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ')}).`,
     figures: [
       { label: `RSS after ${FIRST} stories`, value: rss100 / MiB, unit: 'MiB', digits: 1 },
       { label: `RSS after ${TOTAL} stories`, value: rss1000 / MiB, unit: 'MiB', digits: 1 },
-      { label: `RSS growth, ${FIRST} → ${TOTAL} stories`, value: growth * 100, unit: '%', digits: 1, target: '≤ 10 %', pass: growth <= 0.1 },
+      {
+        label: `RSS growth, ${FIRST} → ${TOTAL} stories`,
+        value: growth * 100,
+        unit: '%',
+        digits: 1,
+        target: '≤ 10 %',
+        pass: growth <= 0.1,
+      },
       { label: `RSS after ${PLATEAU} stories`, value: rss2000 / MiB, unit: 'MiB', digits: 1 },
-      { label: `RSS growth, ${TOTAL} → ${PLATEAU} stories`, value: ((rss2000 - rss1000) / rss1000) * 100, unit: '%', digits: 1 },
+      {
+        label: `RSS growth, ${TOTAL} → ${PLATEAU} stories`,
+        value: ((rss2000 - rss1000) / rss1000) * 100,
+        unit: '%',
+        digits: 1,
+      },
     ],
     notes: [
       `RSS before any story ${round(rssStart / MiB, 1)} MiB; peak while running the first ${TOTAL} ${round(peak / MiB, 1)} MiB; ${tally.completed} of stories ${FIRST + 1}–${TOTAL} completed, ${tally.failed} failed.`,

@@ -3,14 +3,39 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DEFAULT_JOB_OPTIONS } from '@dreamify/core'
 import { FlowProducer } from 'bullmq'
 import { Redis } from 'ioredis'
-import { DEFAULT_JOB_OPTIONS } from '@dreamify/core'
 import { describeProfile, summariseProfiles } from './profile.ts'
 import type { Figure, Outcome } from './report.ts'
 import {
-  backendCpu, backendCpuSeconds, type BenchContext, DATABASE_URL, cpuBreakdown, cpuCount, describeMessages, cpuSnapshot, databaseCounters, deleteKeys, describeCpu, diffProbe, parents, postStories, probe, queueEventCounts, REDIS_URL, round, sampleDatabaseWaits,
-  type Service, startApi, startProcess, startWorkers, stopAll, waitFor, waitForAvatars, waitForStories,
+  type BenchContext,
+  backendCpu,
+  backendCpuSeconds,
+  cpuBreakdown,
+  cpuCount,
+  cpuSnapshot,
+  DATABASE_URL,
+  databaseCounters,
+  deleteKeys,
+  describeCpu,
+  describeMessages,
+  diffProbe,
+  parents,
+  postStories,
+  probe,
+  queueEventCounts,
+  REDIS_URL,
+  round,
+  type Service,
+  sampleDatabaseWaits,
+  startApi,
+  startProcess,
+  startWorkers,
+  stopAll,
+  waitFor,
+  waitForAvatars,
+  waitForStories,
 } from './support.ts'
 
 const STORIES = Math.max(500, Number(process.env.BENCH_PIPELINE_STORIES ?? 500))
@@ -32,13 +57,23 @@ const perStory = (value: number) => round(value / STORIES, 1)
 
 export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Outcome> {
   const workerEnv = {
-    QUEUE_PREFIX: prefix, FIXTURES_TEXT_MS: '0', FIXTURES_IMAGE_MS: '0', STREAMING: 'true',
-    TEXT_CONCURRENCY: String(TEXT_CONCURRENCY), IMAGE_CONCURRENCY: String(IMAGE_CONCURRENCY), DATABASE_POOL_SIZE: POOL_SIZE,
-    ...(SYNC_COMMIT ? { DATABASE_URL: `${DATABASE_URL}?options=${encodeURIComponent(`-c synchronous_commit=${SYNC_COMMIT}`)}` } : {}),
+    QUEUE_PREFIX: prefix,
+    FIXTURES_TEXT_MS: '0',
+    FIXTURES_IMAGE_MS: '0',
+    STREAMING: 'true',
+    TEXT_CONCURRENCY: String(TEXT_CONCURRENCY),
+    IMAGE_CONCURRENCY: String(IMAGE_CONCURRENCY),
+    DATABASE_POOL_SIZE: POOL_SIZE,
+    ...(SYNC_COMMIT
+      ? { DATABASE_URL: `${DATABASE_URL}?options=${encodeURIComponent(`-c synchronous_commit=${SYNC_COMMIT}`)}` }
+      : {}),
   }
   const api = await startApi({ QUEUE_PREFIX: prefix }, { probe: true })
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'dreamify-bench-profile-')) : undefined
-  const workers = await startWorkers(WORKERS, workerEnv, { probe: true, ...(profileDir ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}) })
+  const workers = await startWorkers(WORKERS, workerEnv, {
+    probe: true,
+    ...(profileDir ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
+  })
   const clients = await parents(api.url, PARENTS)
   log(`warming up with ${WARM_UP_STORIES} stories`)
   const warmIds = await postStories(clients, WARM_UP_STORIES, POST_CONCURRENCY)
@@ -49,7 +84,9 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
     worker.messages.clear()
   }
 
-  log(`${STORIES} stories through the API, ${WORKERS} workers (text ${TEXT_CONCURRENCY}, image ${IMAGE_CONCURRENCY}, pool ${POOL_SIZE})`)
+  log(
+    `${STORIES} stories through the API, ${WORKERS} workers (text ${TEXT_CONCURRENCY}, image ${IMAGE_CONCURRENCY}, pool ${POOL_SIZE})`,
+  )
   const services: Service[] = [api, ...workers]
   const probesBefore = await Promise.all(services.map((s) => probe(s)))
   const pids = { api: [api.pid], workers: workers.map((w) => w.pid) }
@@ -74,18 +111,29 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   for (const worker of workers) {
     for (const [queue, s] of worker.steps) {
       const sum = steps.get(queue) ?? { count: 0, totalMs: 0, maxMs: 0 }
-      steps.set(queue, { count: sum.count + s.count, totalMs: sum.totalMs + s.totalMs, maxMs: Math.max(sum.maxMs, s.maxMs) })
+      steps.set(queue, {
+        count: sum.count + s.count,
+        totalMs: sum.totalMs + s.totalMs,
+        maxMs: Math.max(sum.maxMs, s.maxMs),
+      })
     }
   }
   // Stopping the processes ends their Postgres sessions, which flushes their statistics.
   await stopAll(services)
   const dbAfter = await databaseCounters(pool)
-  const profileNotes = profileDir ? describeProfile(summariseProfiles(profileDir), STORIES + WARM_UP_STORIES, 'story') : []
+  const profileNotes = profileDir
+    ? describeProfile(summariseProfiles(profileDir), STORIES + WARM_UP_STORIES, 'story')
+    : []
   if (profileDir) rmSync(profileDir, { recursive: true, force: true })
-  const { rows: attempts } = await pool.query(`select attempts, count(*)::int as n from jobs where id = any($1::text[]) group by 1 order by 1`, [ids])
+  const { rows: attempts } = await pool.query(
+    `select attempts, count(*)::int as n from jobs where id = any($1::text[]) group by 1 order by 1`,
+    [ids],
+  )
   const windowMs = tally.lastFinished - tally.firstCreated
   const storiesPerS = (tally.completed / windowMs) * 1000
-  log(`  ${tally.completed} completed, ${tally.failed} failed in ${round(windowMs / 1000, 2)} s: ${round(storiesPerS, 1)} stories/s`)
+  log(
+    `  ${tally.completed} completed, ${tally.failed} failed in ${round(windowMs / 1000, 2)} s: ${round(storiesPerS, 1)} stories/s`,
+  )
 
   const apiUse = diffProbe(probesAfter[0]!, probesBefore[0]!)
   const workerUse = workers.map((_, i) => diffProbe(probesAfter[i + 1]!, probesBefore[i + 1]!))
@@ -96,15 +144,36 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   for (const use of workerUse) for (const [k, v] of Object.entries(use.byKind)) byKind[k] = (byKind[k] ?? 0) + v
   const msByKind: Record<string, number> = {}
   for (const use of workerUse) for (const [k, v] of Object.entries(use.msByKind)) msByKind[k] = (msByKind[k] ?? 0) + v
-  const waitedFor = Object.entries(msByKind).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round(v / STORIES)} ms`).join(', ')
-  const kinds = Object.entries(byKind).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${perStory(v)}`).join(', ')
+  const waitedFor = Object.entries(msByKind)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${Math.round(v / STORIES)} ms`)
+    .join(', ')
+  const kinds = Object.entries(byKind)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${perStory(v)}`)
+    .join(', ')
   const byCommand: Record<string, number> = {}
-  for (const use of workerUse) for (const [k, v] of Object.entries(use.byCommand)) byCommand[k] = (byCommand[k] ?? 0) + v
-  const commands = Object.entries(byCommand).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${perStory(v)}`).join(', ')
-  const db = Object.fromEntries(Object.keys(dbAfter).map((k) => [k, dbAfter[k as keyof typeof dbAfter] - dbBefore[k as keyof typeof dbBefore]])) as typeof dbAfter
-  const stepText = [...steps].map(([queue, s]) => `${queue} ${s.count} steps, mean ${round(s.totalMs / s.count, 1)} ms, max ${s.maxMs} ms`).join('; ')
+  for (const use of workerUse)
+    for (const [k, v] of Object.entries(use.byCommand)) byCommand[k] = (byCommand[k] ?? 0) + v
+  const commands = Object.entries(byCommand)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([k, v]) => `${k} ${perStory(v)}`)
+    .join(', ')
+  const db = Object.fromEntries(
+    Object.keys(dbAfter).map((k) => [k, dbAfter[k as keyof typeof dbAfter] - dbBefore[k as keyof typeof dbBefore]]),
+  ) as typeof dbAfter
+  const stepText = [...steps]
+    .map(([queue, s]) => `${queue} ${s.count} steps, mean ${round(s.totalMs / s.count, 1)} ms, max ${s.maxMs} ms`)
+    .join('; ')
   // Ours: the API, the workers, the bench database's Postgres sessions, Redis (shared, but mostly ours here) and the bench.
-  const ownCoreS = ['api', 'workers', 'postgres', 'redis-server', 'bench'].reduce((sum, k) => sum + (cpu.parts[k] ?? 0), 0)
+  const ownCoreS = ['api', 'workers', 'postgres', 'redis-server', 'bench'].reduce(
+    (sum, k) => sum + (cpu.parts[k] ?? 0),
+    0,
+  )
   const cpuPerStoryMs = (ownCoreS / tally.completed) * 1000
   const msPerStory = (coreSeconds = 0) => round((coreSeconds / tally.completed) * 1000, 1)
   const stepConcurrency = [...steps.values()].reduce((sum, s) => sum + s.totalMs, 0) / windowMs
@@ -117,12 +186,29 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   const ratio = storiesPerS / bareFlowsPerS
 
   const figures: Figure[] = [
-    { label: `stories/s end to end (${STORIES} stories, ${WORKERS} workers)`, value: storiesPerS, unit: 'stories/s', digits: 1, target: '≥ 100 stories/s', pass: storiesPerS >= 100 },
+    {
+      label: `stories/s end to end (${STORIES} stories, ${WORKERS} workers)`,
+      value: storiesPerS,
+      unit: 'stories/s',
+      digits: 1,
+      target: '≥ 100 stories/s',
+      pass: storiesPerS >= 100,
+    },
     { label: `jobs/s (${JOBS_PER_STORY} per story)`, value: storiesPerS * JOBS_PER_STORY, unit: 'jobs/s', digits: 0 },
     { label: 'bare BullMQ flow, same shape', value: bareFlowsPerS, unit: 'flows/s', digits: 1 },
     { label: 'pipeline ÷ bare BullMQ', value: ratio, unit: '', digits: 2 },
-    { label: 'CPU per story (API, workers, Postgres sessions, Redis, bench)', value: cpuPerStoryMs, unit: 'ms', digits: 1 },
-    { label: 'Postgres round trips per story (workers + API)', value: (wq + apiUse.pgQueries) / STORIES, unit: '', digits: 1 },
+    {
+      label: 'CPU per story (API, workers, Postgres sessions, Redis, bench)',
+      value: cpuPerStoryMs,
+      unit: 'ms',
+      digits: 1,
+    },
+    {
+      label: 'Postgres round trips per story (workers + API)',
+      value: (wq + apiUse.pgQueries) / STORIES,
+      unit: '',
+      digits: 1,
+    },
   ]
   return {
     setup: `${STORIES} stories posted through the API (${POST_CONCURRENCY} at a time, ${PARENTS} parents) to ${WORKERS} worker processes (TEXT_CONCURRENCY ${TEXT_CONCURRENCY}, IMAGE_CONCURRENCY ${IMAGE_CONCURRENCY}, DATABASE_POOL_SIZE ${POOL_SIZE}${SYNC_COMMIT ? `, synchronous_commit=${SYNC_COMMIT} (experiment)` : ''}, STREAMING=true) with the fixtures provider at zero latency (FIXTURES_TEXT_MS=0, FIXTURES_IMAGE_MS=0), after ${WARM_UP_STORIES} warm-up stories. Throughput counts from Postgres: completed story jobs over (last finished_at − first created_at). The API and workers run with bench/probe.ts preloaded, which counts Postgres queries and Redis commands. Baseline: the same ${STORIES} units as BullMQ flows (FlowProducer, a parent on one queue with five children on another, the service's default job options) added ${POST_CONCURRENCY} at a time, run by ${WORKERS} processes (bench/bare-flow-worker.ts) with trivial processors and the same concurrency; a flow runs its children before its parent, a story its text step before its images, six jobs either way.`,
@@ -155,25 +241,41 @@ async function bareFlow(prefix: string) {
   try {
     for (let i = 0; i < WORKERS; i++) {
       let ready = false
-      const worker = startProcess('bare-worker', 'bench/bare-flow-worker.ts', {}, {
-        args: [prefix, String(TEXT_CONCURRENCY), String(IMAGE_CONCURRENCY)],
-        onJson: (entry) => {
-          if (entry.ready) ready = true
-          if (typeof entry.completed === 'number') state.set(worker.pid, { completed: entry.completed, last: Number(entry.last) })
+      const worker = startProcess(
+        'bare-worker',
+        'bench/bare-flow-worker.ts',
+        {},
+        {
+          args: [prefix, String(TEXT_CONCURRENCY), String(IMAGE_CONCURRENCY)],
+          onJson: (entry) => {
+            if (entry.ready) ready = true
+            if (typeof entry.completed === 'number')
+              state.set(worker.pid, { completed: entry.completed, last: Number(entry.last) })
+          },
         },
-      })
+      )
       workers.push(worker)
       await waitFor('a bare worker', () => ready)
     }
     const flow = (i: number) => ({
-      name: 'text', queueName: BARE.text, data: { story: i }, opts: DEFAULT_JOB_OPTIONS,
-      children: Array.from({ length: 5 }, (_, n) => ({ name: 'image', queueName: BARE.image, data: { story: i, chapter: n + 1 }, opts: DEFAULT_JOB_OPTIONS })),
+      name: 'text',
+      queueName: BARE.text,
+      data: { story: i },
+      opts: DEFAULT_JOB_OPTIONS,
+      children: Array.from({ length: 5 }, (_, n) => ({
+        name: 'image',
+        queueName: BARE.image,
+        data: { story: i, chapter: n + 1 },
+        opts: DEFAULT_JOB_OPTIONS,
+      })),
     })
     const run = async (count: number, offset: number) => {
       let next = 0
-      await Promise.all(Array.from({ length: POST_CONCURRENCY }, async () => {
-        while (next < count) await producer.add(flow(offset + next++))
-      }))
+      await Promise.all(
+        Array.from({ length: POST_CONCURRENCY }, async () => {
+          while (next < count) await producer.add(flow(offset + next++))
+        }),
+      )
     }
     await run(WARM_UP_STORIES, 0)
     await waitFor('the warm-up flows', () => total() >= WARM_UP_STORIES, { timeoutMs: 60_000, intervalMs: 20 })

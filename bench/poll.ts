@@ -5,7 +5,20 @@ import { join } from 'node:path'
 import { describeProfile, summariseProfiles } from './profile.ts'
 import type { Outcome } from './report.ts'
 import {
-  ApiClient, type BenchContext, cpuBreakdown, cpuSnapshot, describeCpu, load, type LoadResult, parents, probe, type ProbeSnapshot, round, startApi, startWorker, waitFor,
+  ApiClient,
+  type BenchContext,
+  cpuBreakdown,
+  cpuSnapshot,
+  describeCpu,
+  type LoadResult,
+  load,
+  type ProbeSnapshot,
+  parents,
+  probe,
+  round,
+  startApi,
+  startWorker,
+  waitFor,
 } from './support.ts'
 
 const CONNECTIONS = 50
@@ -19,7 +32,8 @@ const PROFILE = process.env.BENCH_PROFILE === '1'
 const MANY_JOBS = 2000
 const MANY_PARENTS = 20
 
-const describeGc = (p: ProbeSnapshot) => `${p.gc.count} GC pauses, ${round(p.gc.totalMs, 0)} ms in all, the longest ${round(p.gc.maxMs, 1)} ms`
+const describeGc = (p: ProbeSnapshot) =>
+  `${p.gc.count} GC pauses, ${round(p.gc.totalMs, 0)} ms in all, the longest ${round(p.gc.maxMs, 1)} ms`
 
 const summary = (r: LoadResult) =>
   `${Math.round(r.rps).toLocaleString('en-US')} req/s, p50 ${round(r.latency.p50, 1)} ms, p99 ${round(r.latency.p99, 1)} ms, max ${round(r.latency.max, 1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`
@@ -31,13 +45,20 @@ export async function poll({ prefix, log }: BenchContext): Promise<Outcome> {
   const client = await new ApiClient(api.url).setUp('Poll')
   const { jobId } = await client.requestStory()
   let last: unknown
-  await waitFor('the story to complete', async () => {
-    const { json } = await client.request('GET', `/api/jobs/${jobId}`)
-    last = json
-    if (json?.status === 'failed' || json?.status === 'cancelled') throw new Error(`the story ${json.status}: ${JSON.stringify(json.error)}`)
-    return json?.status === 'completed'
-  }, { timeoutMs: 60_000 }).catch((error: Error) => {
-    throw new Error(`${error.message}; last poll: ${JSON.stringify(last)}; worker output:\n${worker.tail().slice(-3000)}`)
+  await waitFor(
+    'the story to complete',
+    async () => {
+      const { json } = await client.request('GET', `/api/jobs/${jobId}`)
+      last = json
+      if (json?.status === 'failed' || json?.status === 'cancelled')
+        throw new Error(`the story ${json.status}: ${JSON.stringify(json.error)}`)
+      return json?.status === 'completed'
+    },
+    { timeoutMs: 60_000 },
+  ).catch((error: Error) => {
+    throw new Error(
+      `${error.message}; last poll: ${JSON.stringify(last)}; worker output:\n${worker.tail().slice(-3000)}`,
+    )
   })
   // Only the API is measured: the worker has nothing left to do.
   await worker.stop()
@@ -64,25 +85,44 @@ export async function poll({ prefix, log }: BenchContext): Promise<Outcome> {
   liveCpu.parts.other = Math.max(0, liveCpu.parts.other! - liveCpu.parts['load generator']!)
   log(`  live: ${summary(live)}`)
 
-  log(`GET /api/jobs/:id at a fixed ${FIXED_RATE} req/s: autocannon (${FIXED_RATE_CONNECTIONS} connections), then evenly paced`)
+  log(
+    `GET /api/jobs/:id at a fixed ${FIXED_RATE} req/s: autocannon (${FIXED_RATE_CONNECTIONS} connections), then evenly paced`,
+  )
   await probe(api)
-  const fixed = await load({ url: jobUrl, headers, connections: FIXED_RATE_CONNECTIONS, duration: SECONDS, overallRate: FIXED_RATE })
+  const fixed = await load({
+    url: jobUrl,
+    headers,
+    connections: FIXED_RATE_CONNECTIONS,
+    duration: SECONDS,
+    overallRate: FIXED_RATE,
+  })
   const fixedLoop = await probe(api)
   log(`  autocannon: ${summary(fixed)}`)
-  const paced = await load({ mode: 'paced', url: jobUrl, headers, connections: CONNECTIONS, duration: SECONDS, overallRate: FIXED_RATE })
+  const paced = await load({
+    mode: 'paced',
+    url: jobUrl,
+    headers,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    overallRate: FIXED_RATE,
+  })
   const pacedLoop = await probe(api)
   log(`  paced: ${summary(paced)}`)
 
   // What many frontends polling their own stories look like: a different job (and parent) every request.
-  log(`many jobs: ${MANY_JOBS} queued stories of ${MANY_PARENTS} parents, polled in turn for ${SECONDS} s with ${CONNECTIONS} connections`)
+  log(
+    `many jobs: ${MANY_JOBS} queued stories of ${MANY_PARENTS} parents, polled in turn for ${SECONDS} s with ${CONNECTIONS} connections`,
+  )
   const others = await parents(api.url, MANY_PARENTS)
   const manyVariants: Array<{ path: string; headers: Record<string, string> }> = []
-  await Promise.all(others.map(async (other) => {
-    for (let i = 0; i < MANY_JOBS / MANY_PARENTS; i++) {
-      const { jobId: id } = await other.requestStory()
-      manyVariants.push({ path: `/api/jobs/${id}`, headers: { authorization: `Bearer ${other.token}` } })
-    }
-  }))
+  await Promise.all(
+    others.map(async (other) => {
+      for (let i = 0; i < MANY_JOBS / MANY_PARENTS; i++) {
+        const { jobId: id } = await other.requestStory()
+        manyVariants.push({ path: `/api/jobs/${id}`, headers: { authorization: `Bearer ${other.token}` } })
+      }
+    }),
+  )
   manyVariants.sort(() => Math.random() - 0.5)
   await load({ url: jobUrl, variants: manyVariants, connections: CONNECTIONS, duration: WARM_UP_SECONDS })
   const manyCpuBefore = cpuSnapshot({ api: [api.pid] })
@@ -101,7 +141,14 @@ export async function poll({ prefix, log }: BenchContext): Promise<Outcome> {
     await load({ url: profiledUrl, headers, connections: CONNECTIONS, duration: WARM_UP_SECONDS })
     const run = await load({ url: profiledUrl, headers, connections: CONNECTIONS, duration: SECONDS })
     await profiled.stop()
-    profileNotes.push(...describeProfile(summariseProfiles(dir), run.requests, 'request', `a second API process polled for ${WARM_UP_SECONDS + SECONDS} s (${Math.round(run.rps)} req/s under the profiler)`))
+    profileNotes.push(
+      ...describeProfile(
+        summariseProfiles(dir),
+        run.requests,
+        'request',
+        `a second API process polled for ${WARM_UP_SECONDS + SECONDS} s (${Math.round(run.rps)} req/s under the profiler)`,
+      ),
+    )
     rmSync(dir, { recursive: true, force: true })
   }
 
@@ -110,13 +157,53 @@ export async function poll({ prefix, log }: BenchContext): Promise<Outcome> {
   return {
     setup: `One parent, one completed story; the worker is stopped before the load (the targets are for polling one job; see the many-jobs cross-check below for what many frontends look like). Load from a separate process (bench/autocannon-runner.ts): autocannon, ${CONNECTIONS} connections for ${SECONDS} s on each route after a ${WARM_UP_SECONDS} s warm-up; then GET /api/jobs/:id at a fixed ${FIXED_RATE} req/s for ${SECONDS} s, with autocannon (overallRate ${FIXED_RATE}, ${FIXED_RATE_CONNECTIONS} connections) and with the runner's evenly paced open-loop mode (${CONNECTIONS} keep-alive connections, latency counted from when each request was due). API: DATABASE_POOL_SIZE 10, LOG_LEVEL warn, NODE_ENV production, with bench/probe.ts preloaded (it counts queries and watches the event loop; its cost per request is a few microseconds).`,
     figures: [
-      { label: `GET /api/jobs/:id throughput (${CONNECTIONS} connections)`, value: jobs.rps, unit: 'req/s', digits: 0, target: '≥ 5,000 req/s', pass: jobs.rps >= 5000 },
+      {
+        label: `GET /api/jobs/:id throughput (${CONNECTIONS} connections)`,
+        value: jobs.rps,
+        unit: 'req/s',
+        digits: 0,
+        target: '≥ 5,000 req/s',
+        pass: jobs.rps >= 5000,
+      },
       { label: `GET /health/live throughput (${CONNECTIONS} connections)`, value: live.rps, unit: 'req/s', digits: 0 },
-      { label: 'poll rate ÷ trivial-route rate', value: ratio, unit: '', digits: 2, target: '≥ 0.35', pass: ratio >= 0.35 },
-      { label: `p99 at ${FIXED_RATE} req/s (autocannon overallRate, ${FIXED_RATE_CONNECTIONS} connections)`, value: fixed.latency.p99, unit: 'ms', digits: 1, target: '≤ 10 ms', pass: fixed.latency.p99 <= 10 },
-      { label: `p99 at ${FIXED_RATE} req/s, evenly paced (open loop)`, value: paced.latency.p99, unit: 'ms', digits: 1, target: '≤ 10 ms', pass: paced.latency.p99 <= 10 },
-      { label: `GET /api/jobs/:id over ${MANY_JOBS.toLocaleString('en-US')} different jobs (${CONNECTIONS} connections)`, value: many.rps, unit: 'req/s', digits: 0 },
-      { label: 'non-2xx answers and errors, all poll runs', value: failures, unit: '', digits: 0, target: '0', pass: failures === 0 },
+      {
+        label: 'poll rate ÷ trivial-route rate',
+        value: ratio,
+        unit: '',
+        digits: 2,
+        target: '≥ 0.35',
+        pass: ratio >= 0.35,
+      },
+      {
+        label: `p99 at ${FIXED_RATE} req/s (autocannon overallRate, ${FIXED_RATE_CONNECTIONS} connections)`,
+        value: fixed.latency.p99,
+        unit: 'ms',
+        digits: 1,
+        target: '≤ 10 ms',
+        pass: fixed.latency.p99 <= 10,
+      },
+      {
+        label: `p99 at ${FIXED_RATE} req/s, evenly paced (open loop)`,
+        value: paced.latency.p99,
+        unit: 'ms',
+        digits: 1,
+        target: '≤ 10 ms',
+        pass: paced.latency.p99 <= 10,
+      },
+      {
+        label: `GET /api/jobs/:id over ${MANY_JOBS.toLocaleString('en-US')} different jobs (${CONNECTIONS} connections)`,
+        value: many.rps,
+        unit: 'req/s',
+        digits: 0,
+      },
+      {
+        label: 'non-2xx answers and errors, all poll runs',
+        value: failures,
+        unit: '',
+        digits: 0,
+        target: '0',
+        pass: failures === 0,
+      },
     ],
     notes: [
       `GET /api/jobs/:id, ${CONNECTIONS} connections: ${summary(jobs)}.`,

@@ -49,7 +49,9 @@ export function summariseProfiles(dir: string, top = 12): ProfileSummary {
       totalMs += ms
       const pkg = name === '(garbage collector)' ? '(garbage collector)' : owner(node.callFrame.url)
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms)
-      const where = node.callFrame.url ? `${owner(node.callFrame.url)}:${node.callFrame.url.split('/').at(-1)}:${node.callFrame.lineNumber + 1}` : ''
+      const where = node.callFrame.url
+        ? `${owner(node.callFrame.url)}:${node.callFrame.url.split('/').at(-1)}:${node.callFrame.lineNumber + 1}`
+        : ''
       const key = where ? `${name} (${where})` : name
       byFunction.set(key, (byFunction.get(key) ?? 0) + ms)
     }
@@ -58,7 +60,12 @@ export function summariseProfiles(dir: string, top = 12): ProfileSummary {
   return { totalMs, byPackage: sorted(byPackage), byFunction: sorted(byFunction) }
 }
 
-export function describeProfile(summary: ProfileSummary, perUnit: number, unit: string, what = 'the workers'): string[] {
+export function describeProfile(
+  summary: ProfileSummary,
+  perUnit: number,
+  unit: string,
+  what = 'the workers',
+): string[] {
   const share = (ms: number) => `${Math.round((ms / summary.totalMs) * 100)} %`
   const per = (ms: number) => `${(ms / perUnit).toFixed(2)} ms/${unit}`
   return [

@@ -70,7 +70,8 @@ export function printTable(results: BenchResult[]) {
   const rows: string[][] = [['benchmark', 'figure', 'measured', 'target', 'result']]
   for (const result of results) {
     if (result.error) rows.push([result.name, 'ERROR', result.error.split('\n')[0]!.slice(0, 80), '', 'MISS'])
-    for (const figure of result.figures) rows.push([result.name, figure.label, formatValue(figure), figure.target ?? '', verdict(figure)])
+    for (const figure of result.figures)
+      rows.push([result.name, figure.label, formatValue(figure), figure.target ?? '', verdict(figure)])
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
   const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')
@@ -90,7 +91,8 @@ function readExisting(path: string): { notes: string; results: Partial<Record<Be
   const text = readFileSync(path, 'utf8')
   const notesAt = text.indexOf(NOTES_START)
   const notesEnd = text.indexOf(NOTES_END)
-  const notes = notesAt >= 0 && notesEnd > notesAt ? text.slice(notesAt + NOTES_START.length, notesEnd).trim() : PLACEHOLDER_NOTES
+  const notes =
+    notesAt >= 0 && notesEnd > notesAt ? text.slice(notesAt + NOTES_START.length, notesEnd).trim() : PLACEHOLDER_NOTES
   let results: Partial<Record<BenchName, BenchResult>> = {}
   const resultsAt = text.indexOf(RESULTS_START)
   if (resultsAt >= 0) {
@@ -111,7 +113,20 @@ function machineLine(m: Machine) {
 }
 
 /** Merges this run's results into docs/benchmarks.md and rewrites it. */
-export function writeDocument(path: string, run: { ranAt: string; commit: string; machine: Machine; names: BenchName[]; results: BenchResult[]; totalS: number; loadBefore: number[]; loadAfter: number[]; background: string }) {
+export function writeDocument(
+  path: string,
+  run: {
+    ranAt: string
+    commit: string
+    machine: Machine
+    names: BenchName[]
+    results: BenchResult[]
+    totalS: number
+    loadBefore: number[]
+    loadAfter: number[]
+    background: string
+  },
+) {
   const existing = readExisting(path)
   const all: Partial<Record<BenchName, BenchResult>> = { ...existing.results }
   for (const result of run.results) all[result.name] = result
@@ -120,11 +135,19 @@ export function writeDocument(path: string, run: { ranAt: string; commit: string
   const out: string[] = []
   out.push('# Benchmarks')
   out.push('')
-  out.push('Written by `./dreamify bench` (`bench/run.ts`): it creates the `dreamify_bench` database, starts real API and worker processes (`node apps/api/src/server.ts`, `node apps/worker/src/main.ts`) against the local Postgres and Redis, and loads them from separate processes. These are benchmarks, not tests: a MISS fails nothing. `./dreamify bench <name…>` runs a subset (' + BENCH_NAMES.map((n) => `\`${n}\``).join(', ') + '); the other sections then keep the figures of their last run, with its date.')
+  out.push(
+    'Written by `./dreamify bench` (`bench/run.ts`): it creates the `dreamify_bench` database, starts real API and worker processes (`node apps/api/src/server.ts`, `node apps/worker/src/main.ts`) against the local Postgres and Redis, and loads them from separate processes. These are benchmarks, not tests: a MISS fails nothing. `./dreamify bench <name…>` runs a subset (' +
+      BENCH_NAMES.map((n) => `\`${n}\``).join(', ') +
+      '); the other sections then keep the figures of their last run, with its date.',
+  )
   out.push('')
-  out.push(`- **Last run:** ${run.ranAt} (${run.names.join(', ')}; ${Math.round(run.totalS)} s), commit \`${run.commit}\``)
+  out.push(
+    `- **Last run:** ${run.ranAt} (${run.names.join(', ')}; ${Math.round(run.totalS)} s), commit \`${run.commit}\``,
+  )
   out.push(`- **Machine:** ${machineLine(run.machine)}`)
-  out.push(`- **Other work on the machine:** ${run.background}. Load average (1, 5, 15 min) ${run.loadBefore.join(', ')} before, ${run.loadAfter.join(', ')} after. The machine, its Postgres and its Redis are shared with other engineers' test runs, so figures can be low and noisy; each section gives the 1-minute load average around it and, where measured, the CPU other processes took ("other").`)
+  out.push(
+    `- **Other work on the machine:** ${run.background}. Load average (1, 5, 15 min) ${run.loadBefore.join(', ')} before, ${run.loadAfter.join(', ')} after. The machine, its Postgres and its Redis are shared with other engineers' test runs, so figures can be low and noisy; each section gives the 1-minute load average around it and, where measured, the CPU other processes took ("other").`,
+  )
   out.push('')
   out.push('## Summary')
   out.push('')
@@ -132,11 +155,19 @@ export function writeDocument(path: string, run: { ranAt: string; commit: string
   out.push('|---|---|---|---|---|')
   for (const result of ordered) {
     const stale = result.ranAt !== run.ranAt ? ` (${result.ranAt.slice(0, 10)})` : ''
-    if (result.error) out.push(`| ${result.name}${stale} | did not complete | ${cell(result.error.split('\n')[0]!.slice(0, 160))} | | MISS |`)
-    for (const figure of result.figures) out.push(`| ${result.name}${stale} | ${cell(figure.label)} | ${formatValue(figure)} | ${figure.target ?? ''} | ${verdict(figure)} |`)
+    if (result.error)
+      out.push(
+        `| ${result.name}${stale} | did not complete | ${cell(result.error.split('\n')[0]!.slice(0, 160))} | | MISS |`,
+      )
+    for (const figure of result.figures)
+      out.push(
+        `| ${result.name}${stale} | ${cell(figure.label)} | ${formatValue(figure)} | ${figure.target ?? ''} | ${verdict(figure)} |`,
+      )
   }
   out.push('')
-  const missed = ordered.flatMap((r) => r.figures.filter((f) => f.target !== undefined && !f.pass).map((f) => `${r.name}: ${f.label}`))
+  const missed = ordered.flatMap((r) =>
+    r.figures.filter((f) => f.target !== undefined && !f.pass).map((f) => `${r.name}: ${f.label}`),
+  )
   out.push(missed.length ? `Missed: ${missed.join('; ')}.` : 'Every target was met.')
   out.push('')
   out.push('## Details')
@@ -144,8 +175,13 @@ export function writeDocument(path: string, run: { ranAt: string; commit: string
     out.push('')
     out.push(`### ${result.name}: ${TITLES[result.name]}`)
     out.push('')
-    const when = result.ranAt === run.ranAt ? 'this run' : `${result.ranAt}, commit \`${result.commit}\`, ${machineLine(result.machine)}`
-    out.push(`_Measured: ${when}; ${Math.round(result.durationS)} s; load average ${result.loadBefore} before, ${result.loadAfter} after._`)
+    const when =
+      result.ranAt === run.ranAt
+        ? 'this run'
+        : `${result.ranAt}, commit \`${result.commit}\`, ${machineLine(result.machine)}`
+    out.push(
+      `_Measured: ${when}; ${Math.round(result.durationS)} s; load average ${result.loadBefore} before, ${result.loadAfter} after._`,
+    )
     out.push('')
     out.push(result.setup)
     if (result.error) {
@@ -160,7 +196,8 @@ export function writeDocument(path: string, run: { ranAt: string; commit: string
       out.push('')
       out.push('| figure | measured | target | result |')
       out.push('|---|---|---|---|')
-      for (const figure of result.figures) out.push(`| ${cell(figure.label)} | ${formatValue(figure)} | ${figure.target ?? ''} | ${verdict(figure)} |`)
+      for (const figure of result.figures)
+        out.push(`| ${cell(figure.label)} | ${formatValue(figure)} | ${figure.target ?? ''} | ${verdict(figure)} |`)
     }
     if (result.notes.length) {
       out.push('')

@@ -3,23 +3,53 @@
 import { execFileSync } from 'node:child_process'
 import { cpus, release, totalmem, type } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { explainUnreachable } from '@dreamify/core'
 import { dropDatabase, migrateDatabase } from '@dreamify/db'
+import { Redis } from 'ioredis'
+import pg from 'pg'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
 import { memory } from './memory.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
-import { BENCH_NAMES, type BenchName, type BenchResult, type Machine, type Outcome, printTable, TITLES, writeDocument } from './report.ts'
+import {
+  BENCH_NAMES,
+  type BenchName,
+  type BenchResult,
+  type Machine,
+  type Outcome,
+  printTable,
+  TITLES,
+  writeDocument,
+} from './report.ts'
 import { scaling } from './scaling.ts'
 import { streaming } from './streaming.ts'
 import {
-  ADMIN_URL, backgroundLoad, type BenchContext, lastServices, createPool, DATABASE_URL, deleteKeys, killAll, loadAverage, newPrefix, REDIS_URL, resetData, ROOT, stopLive,
+  ADMIN_URL,
+  type BenchContext,
+  backgroundLoad,
+  createPool,
+  DATABASE_URL,
+  deleteKeys,
+  killAll,
+  lastServices,
+  loadAverage,
+  newPrefix,
+  REDIS_URL,
+  ROOT,
+  resetData,
+  stopLive,
 } from './support.ts'
-import { Redis } from 'ioredis'
 
-const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = { poll, enqueue, pipeline, latency, scaling, memory, streaming }
+const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = {
+  poll,
+  enqueue,
+  pipeline,
+  latency,
+  scaling,
+  memory,
+  streaming,
+}
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')
 const unknown = requested.filter((n) => !(BENCH_NAMES as readonly string[]).includes(n))
@@ -48,7 +78,12 @@ async function checkServices() {
   } catch (error) {
     throw new Error(explainUnreachable('postgres', ADMIN_URL, error))
   }
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  })
   redis.on('error', () => {})
   try {
     await redis.connect()
@@ -62,7 +97,15 @@ async function checkServices() {
 
 function gitCommit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim() || 'unknown'
+    return (
+      execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 5000,
+      })
+        .toString()
+        .trim() || 'unknown'
+    )
   } catch {
     return 'unknown (no git)'
   }
@@ -76,7 +119,10 @@ const machine: Machine = {
   os: `${type()} ${release()}`,
 }
 const commit = gitCommit()
-const ranAt = new Date().toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ')
+const ranAt = new Date()
+  .toISOString()
+  .replace(/:\d\d\.\d+Z$/, ' UTC')
+  .replace('T', ' ')
 const started = performance.now()
 const loadBefore = loadAverage()
 
@@ -90,7 +136,8 @@ log(`${names.join(', ')} on ${machine.cores} cores, Node ${machine.node}, commit
 const background = await backgroundLoad()
 const backgroundLine = `before the run, other work kept ${background.busyCores.toFixed(2)} of ${machine.cores} cores busy; ${background.foreign} Dreamify API/worker processes not started by the bench were running (${background.orphans} of them orphaned, i.e. left behind by test runs that ended)`
 log(backgroundLine)
-if (background.busyCores > 0.25 * machine.cores) log('warning: the machine is busy with other work; the figures will be low and noisy')
+if (background.busyCores > 0.25 * machine.cores)
+  log('warning: the machine is busy with other work; the figures will be low and noisy')
 log(`recreating ${DATABASE_URL}`)
 await dropDatabase(DATABASE_URL)
 await migrateDatabase(DATABASE_URL)
@@ -111,14 +158,24 @@ for (const name of names) {
   } catch (caught) {
     error = (caught as Error).stack ?? String(caught)
     const exited = lastServices().filter((s) => s.process.exitCode !== null || s.process.signalCode !== null)
-    for (const s of exited) error += `\n${s.name} (pid ${s.pid}) had exited (${s.process.exitCode ?? s.process.signalCode}); its last output:\n${s.tail().slice(-3000)}`
+    for (const s of exited)
+      error += `\n${s.name} (pid ${s.pid}) had exited (${s.process.exitCode ?? s.process.signalCode}); its last output:\n${s.tail().slice(-3000)}`
     console.error(`bench: ${name} failed: ${error}`)
   } finally {
     await stopLive()
     await deleteKeys(prefix).catch(() => undefined)
   }
   const result: BenchResult = {
-    name, title: TITLES[name], ranAt, commit, machine, loadBefore: before, loadAfter: loadAverage()[0]!, durationS: (performance.now() - t0) / 1000, ...outcome, ...(error ? { error } : {}),
+    name,
+    title: TITLES[name],
+    ranAt,
+    commit,
+    machine,
+    loadBefore: before,
+    loadAfter: loadAverage()[0]!,
+    durationS: (performance.now() - t0) / 1000,
+    ...outcome,
+    ...(error ? { error } : {}),
   }
   results.push(result)
   log(`${name} took ${Math.round(result.durationS)} s`)
@@ -131,6 +188,16 @@ await dropDatabase(DATABASE_URL).catch(() => undefined)
 const totalS = (performance.now() - started) / 1000
 printTable(results)
 const docPath = join(ROOT, 'docs/benchmarks.md')
-writeDocument(docPath, { ranAt, commit, machine, names, results, totalS, loadBefore, loadAfter: loadAverage(), background: backgroundLine })
+writeDocument(docPath, {
+  ranAt,
+  commit,
+  machine,
+  names,
+  results,
+  totalS,
+  loadBefore,
+  loadAfter: loadAverage(),
+  background: backgroundLine,
+})
 log(`wrote ${docPath} (${Math.round(totalS)} s in all)`)
 process.exit(0)

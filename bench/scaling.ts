@@ -1,7 +1,18 @@
 // 5. scaling: 1, 2 and 4 worker processes against a provider-bound load.
 import type { Figure, Outcome } from './report.ts'
 import {
-  type BenchContext, cpuBreakdown, cpuSnapshot, describeCpu, parents, postStories, round, startApi, startWorkers, stopAll, waitForAvatars, waitForStories,
+  type BenchContext,
+  cpuBreakdown,
+  cpuSnapshot,
+  describeCpu,
+  parents,
+  postStories,
+  round,
+  startApi,
+  startWorkers,
+  stopAll,
+  waitForAvatars,
+  waitForStories,
 } from './support.ts'
 
 const COUNTS = [1, 2, 4]
@@ -18,8 +29,12 @@ const CEILING_PER_WORKER = Math.min(TEXT_CONCURRENCY / (TEXT_MS / 1000), IMAGE_C
 
 export async function scaling({ pool, prefix, log }: BenchContext): Promise<Outcome> {
   const env = {
-    QUEUE_PREFIX: prefix, FIXTURES_TEXT_MS: String(TEXT_MS), FIXTURES_IMAGE_MS: String(IMAGE_MS),
-    TEXT_CONCURRENCY: String(TEXT_CONCURRENCY), IMAGE_CONCURRENCY: String(IMAGE_CONCURRENCY), DATABASE_POOL_SIZE: '5',
+    QUEUE_PREFIX: prefix,
+    FIXTURES_TEXT_MS: String(TEXT_MS),
+    FIXTURES_IMAGE_MS: String(IMAGE_MS),
+    TEXT_CONCURRENCY: String(TEXT_CONCURRENCY),
+    IMAGE_CONCURRENCY: String(IMAGE_CONCURRENCY),
+    DATABASE_POOL_SIZE: '5',
   }
   const api = await startApi({ QUEUE_PREFIX: prefix })
   const clients = await parents(api.url, PARENTS)
@@ -37,20 +52,39 @@ export async function scaling({ pool, prefix, log }: BenchContext): Promise<Outc
     const windowS = (tally.lastFinished - tally.firstCreated) / 1000
     const perS = tally.completed / windowS
     runs.push({ workers: count, stories, perS, windowS, cpu: describeCpu(cpu) })
-    log(`  ${count} worker(s): ${tally.completed}/${stories} stories in ${round(windowS, 2)} s = ${round(perS, 2)} stories/s`)
+    log(
+      `  ${count} worker(s): ${tally.completed}/${stories} stories in ${round(windowS, 2)} s = ${round(perS, 2)} stories/s`,
+    )
   }
   await api.stop()
 
   const base = runs[0]!.perS
-  const figures: Figure[] = runs.map((r) => ({ label: `${r.workers} worker${r.workers > 1 ? 's' : ''}: throughput (${r.stories} stories)`, value: r.perS, unit: 'stories/s', digits: 2 }))
+  const figures: Figure[] = runs.map((r) => ({
+    label: `${r.workers} worker${r.workers > 1 ? 's' : ''}: throughput (${r.stories} stories)`,
+    value: r.perS,
+    unit: 'stories/s',
+    digits: 2,
+  }))
   for (const r of runs.slice(1)) {
-    figures.push(r.workers === 4
-      ? { label: '4 workers ÷ 1 worker', value: r.perS / base, unit: '×', digits: 2, target: '≥ 3.6×', pass: r.perS / base >= 3.6 }
-      : { label: `${r.workers} workers ÷ 1 worker`, value: r.perS / base, unit: '×', digits: 2 })
+    figures.push(
+      r.workers === 4
+        ? {
+            label: '4 workers ÷ 1 worker',
+            value: r.perS / base,
+            unit: '×',
+            digits: 2,
+            target: '≥ 3.6×',
+            pass: r.perS / base >= 3.6,
+          }
+        : { label: `${r.workers} workers ÷ 1 worker`, value: r.perS / base, unit: '×', digits: 2 },
+    )
   }
   return {
     setup: `Fixtures provider with FIXTURES_TEXT_MS=${TEXT_MS} and FIXTURES_IMAGE_MS=${IMAGE_MS}, each worker capped at TEXT_CONCURRENCY ${TEXT_CONCURRENCY} and IMAGE_CONCURRENCY ${IMAGE_CONCURRENCY} (DATABASE_POOL_SIZE 5), STREAMING=true; ${COUNTS.join(', ')} worker processes, ${STORIES_PER_WORKER} stories per worker posted at once (so the queue stays ahead of the workers). Throughput = completed stories ÷ (last finished_at − first created_at). One worker's ceiling is min(text ${TEXT_CONCURRENCY}/${TEXT_MS / 1000} s, images ${IMAGE_CONCURRENCY}/${IMAGE_MS / 1000} s ÷ 5) = ${CEILING_PER_WORKER} stories/s.`,
     figures,
-    notes: runs.map((r) => `${r.workers} worker(s): ${r.stories} stories in ${round(r.windowS, 2)} s, ${round(r.perS, 2)} stories/s = ${Math.round((r.perS / (CEILING_PER_WORKER * r.workers)) * 100)} % of the ceiling. ${r.cpu}.`),
+    notes: runs.map(
+      (r) =>
+        `${r.workers} worker(s): ${r.stories} stories in ${round(r.windowS, 2)} s, ${round(r.perS, 2)} stories/s = ${Math.round((r.perS / (CEILING_PER_WORKER * r.workers)) * 100)} % of the ceiling. ${r.cpu}.`,
+    ),
   }
 }

@@ -1,7 +1,14 @@
 // 7. streaming (issue 5): the time to the first illustrated chapter and to the whole story, with
 // STREAMING=true and false, against the fake OpenAI-compatible server at a realistic pace.
 import { performance } from 'node:perf_hooks'
-import { type ChatRequestBody, loadStoryTemplates, replyContent, splitIntoTokens, startFakeOpenAI, storyForRequest } from '@dreamify/testkit'
+import {
+  type ChatRequestBody,
+  loadStoryTemplates,
+  replyContent,
+  splitIntoTokens,
+  startFakeOpenAI,
+  storyForRequest,
+} from '@dreamify/testkit'
 import type { Outcome } from './report.ts'
 import { ApiClient, type BenchContext, round, sleep, startApi, startWorker } from './support.ts'
 
@@ -30,10 +37,14 @@ async function measure(client: ApiClient, pool: BenchContext['pool']): Promise<T
     const at = performance.now() - t0
     if (Number.isNaN(firstIllustratedMs) && json.progress.chapters_illustrated >= 1) firstIllustratedMs = at
     if (json.status === 'completed') {
-      const { rows } = await pool.query(`select extract(epoch from (finished_at - created_at)) * 1000 as ms from jobs where id = $1`, [jobId])
+      const { rows } = await pool.query(
+        `select extract(epoch from (finished_at - created_at)) * 1000 as ms from jobs where id = $1`,
+        [jobId],
+      )
       return { firstIllustratedMs, completedMs: at, dbMs: Number(rows[0].ms), polls }
     }
-    if (json.status === 'failed' || json.status === 'cancelled') throw new Error(`the story ${json.status}: ${JSON.stringify(json.error)}`)
+    if (json.status === 'failed' || json.status === 'cancelled')
+      throw new Error(`the story ${json.status}: ${JSON.stringify(json.error)}`)
     await sleep(POLL_MS)
   }
   throw new Error(`the story did not complete within ${TIMEOUT_MS / 1000} s`)
@@ -45,15 +56,22 @@ export async function streaming({ pool, prefix, log }: BenchContext): Promise<Ou
     const api = await startApi({ QUEUE_PREFIX: prefix })
     const client = await new ApiClient(api.url).setUp('Streaming')
     const env = {
-      QUEUE_PREFIX: prefix, GENERATION_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'x',
-      TEXT_CONCURRENCY: '1', IMAGE_CONCURRENCY: '5', OPENAI_TIMEOUT_MS: String(TIMEOUT_MS),
+      QUEUE_PREFIX: prefix,
+      GENERATION_PROVIDER: 'openai',
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: 'x',
+      TEXT_CONCURRENCY: '1',
+      IMAGE_CONCURRENCY: '5',
+      OPENAI_TIMEOUT_MS: String(TIMEOUT_MS),
     }
 
     log(`STREAMING=true: ${TOKENS_PER_SECOND} tokens/s, ${IMAGE_LATENCY_MS / 1000} s per image`)
     let worker = await startWorker({ ...env, STREAMING: 'true' })
     const streamed = await measure(client, pool)
     await worker.stop()
-    log(`  first illustrated chapter ${round(streamed.firstIllustratedMs / 1000, 1)} s, whole story ${round(streamed.completedMs / 1000, 1)} s`)
+    log(
+      `  first illustrated chapter ${round(streamed.firstIllustratedMs / 1000, 1)} s, whole story ${round(streamed.completedMs / 1000, 1)} s`,
+    )
 
     const chat = fake.calls.filter((c) => c.path === '/v1/chat/completions').at(-1)
     if (!chat) throw new Error('the fake provider saw no chat request')
@@ -64,25 +82,50 @@ export async function streaming({ pool, prefix, log }: BenchContext): Promise<Ou
     // The fake answers a non-streamed request at once; a real provider takes as long to write the
     // story either way, so the non-streamed answer waits as long as the stream took.
     fake.configure({ textLatencyMs: generationMs })
-    log(`STREAMING=false: the answer comes after ${round(generationMs / 1000, 1)} s (${tokens} tokens at ${TOKENS_PER_SECOND}/s)`)
+    log(
+      `STREAMING=false: the answer comes after ${round(generationMs / 1000, 1)} s (${tokens} tokens at ${TOKENS_PER_SECOND}/s)`,
+    )
     worker = await startWorker({ ...env, STREAMING: 'false' })
     const whole = await measure(client, pool)
     await worker.stop()
     await api.stop()
-    log(`  first illustrated chapter ${round(whole.firstIllustratedMs / 1000, 1)} s, whole story ${round(whole.completedMs / 1000, 1)} s`)
+    log(
+      `  first illustrated chapter ${round(whole.firstIllustratedMs / 1000, 1)} s, whole story ${round(whole.completedMs / 1000, 1)} s`,
+    )
 
     const firstShare = streamed.firstIllustratedMs / whole.completedMs
     return {
       setup: `The fake OpenAI-compatible server (startFakeOpenAI from @dreamify/testkit, in the bench process) streams at ${TOKENS_PER_SECOND} tokens/s and takes ${IMAGE_LATENCY_MS / 1000} s per image; its story answer for this request is ${tokens} tokens (its own tokenizer), so writing takes ${round(generationMs / 1000, 1)} s. One story with STREAMING=true, then one with STREAMING=false, each on a fresh worker (GENERATION_PROVIDER=openai, OPENAI_BASE_URL=the fake, TEXT_CONCURRENCY 1, IMAGE_CONCURRENCY 5), structured output on (the default). The fake sends a non-streamed answer at once, so for STREAMING=false it is delayed by the same ${round(generationMs / 1000, 1)} s (textLatencyMs), as a real provider would take. Times from the POST, by polling GET /api/jobs/:id every ${POLL_MS} ms (chapters_illustrated ≥ 1, then status completed).`,
       figures: [
-        { label: 'STREAMING=true: first illustrated chapter', value: streamed.firstIllustratedMs / 1000, unit: 's', digits: 1 },
-        { label: 'STREAMING=true: whole story', value: streamed.completedMs / 1000, unit: 's', digits: 1 },
-        { label: 'STREAMING=false: first illustrated chapter', value: whole.firstIllustratedMs / 1000, unit: 's', digits: 1 },
-        { label: 'STREAMING=false: whole story', value: whole.completedMs / 1000, unit: 's', digits: 1 },
-        { label: 'first illustrated chapter (streaming) ÷ whole story (not streaming)', value: firstShare * 100, unit: '%', digits: 1, target: '≤ 40 %', pass: firstShare <= 0.4 },
         {
-          label: 'whole story, streaming − not streaming (Postgres timestamps)', value: (streamed.dbMs - whole.dbMs) / 1000, unit: 's', digits: 2,
-          target: '≤ 0 s (no slower)', pass: streamed.dbMs <= whole.dbMs,
+          label: 'STREAMING=true: first illustrated chapter',
+          value: streamed.firstIllustratedMs / 1000,
+          unit: 's',
+          digits: 1,
+        },
+        { label: 'STREAMING=true: whole story', value: streamed.completedMs / 1000, unit: 's', digits: 1 },
+        {
+          label: 'STREAMING=false: first illustrated chapter',
+          value: whole.firstIllustratedMs / 1000,
+          unit: 's',
+          digits: 1,
+        },
+        { label: 'STREAMING=false: whole story', value: whole.completedMs / 1000, unit: 's', digits: 1 },
+        {
+          label: 'first illustrated chapter (streaming) ÷ whole story (not streaming)',
+          value: firstShare * 100,
+          unit: '%',
+          digits: 1,
+          target: '≤ 40 %',
+          pass: firstShare <= 0.4,
+        },
+        {
+          label: 'whole story, streaming − not streaming (Postgres timestamps)',
+          value: (streamed.dbMs - whole.dbMs) / 1000,
+          unit: 's',
+          digits: 2,
+          target: '≤ 0 s (no slower)',
+          pass: streamed.dbMs <= whole.dbMs,
         },
       ],
       notes: [

@@ -14,9 +14,9 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { DemoClient, DemoError, EXIT, describeAnswer, unreachable } from './demo/api.ts'
+import { DemoClient, DemoError, describeAnswer, EXIT, unreachable } from './demo/api.ts'
 import { renderStoryHtml, toDataUri } from './demo/html.ts'
-import { fitToWidth, formatElapsed, progressLine, type ProgressState } from './demo/progress.ts'
+import { fitToWidth, formatElapsed, type ProgressState, progressLine } from './demo/progress.ts'
 
 const POLL_MS = 500
 /** how often a plain (non-terminal) output prints a progress line */
@@ -36,7 +36,11 @@ const CHILD = {
   fav_activities: 'stargazing and painting',
   fav_shows: null,
 }
-const STORY = { topic: 'a shy little owl who is afraid of the dark', story_genre: 'Adventure', image_style: 'Watercolor' }
+const STORY = {
+  topic: 'a shy little owl who is afraid of the dark',
+  story_genre: 'Adventure',
+  image_style: 'Watercolor',
+}
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled'])
 
@@ -83,21 +87,31 @@ async function main(): Promise<string> {
   // 1. Is anything there, and is it Dreamify?
   const live = await api.request('GET', '/health/live')
   if (live.status !== 200 || live.json?.status !== 'ok') {
-    throw new DemoError(`dreamify demo: ${base} answered ${describeAnswer(live)} to /health/live; is it the Dreamify API? Start it with \`./dreamify start\`.`, EXIT.unreachable)
+    throw new DemoError(
+      `dreamify demo: ${base} answered ${describeAnswer(live)} to /health/live; is it the Dreamify API? Start it with \`./dreamify start\`.`,
+      EXIT.unreachable,
+    )
   }
   const ready = await api.request('GET', '/health/ready')
   if (ready.status !== 200) {
     const down = Object.entries((ready.json?.checks ?? {}) as Record<string, { status: string }>)
       .filter(([, check]) => check.status !== 'up')
       .map(([name]) => name)
-    process.stderr.write(`dreamify demo: warning: the API at ${base} is not ready${down.length ? ` (${down.join(', ')} down)` : ''}; trying anyway\n`)
+    process.stderr.write(
+      `dreamify demo: warning: the API at ${base} is not ready${down.length ? ` (${down.join(', ')} down)` : ''}; trying anyway\n`,
+    )
   }
   log(`Dreamify demo against ${base}`)
 
   // 2. A parent, signed in.
   const email = `demo-${Date.now()}-${randomBytes(4).toString('hex')}@example.com`
   const password = randomBytes(12).toString('base64url')
-  await api.expect('registering the demo parent', 201, 'POST', '/api/auth/register', { first_name: 'Demo', last_name: 'Parent', email, password })
+  await api.expect('registering the demo parent', 201, 'POST', '/api/auth/register', {
+    first_name: 'Demo',
+    last_name: 'Parent',
+    email,
+    password,
+  })
   const login = await api.expect('signing in', 200, 'POST', '/api/auth/login', { email, password })
   api.token = login.access_token
   log(`Signed up as ${email}`)
@@ -105,7 +119,10 @@ async function main(): Promise<string> {
   // 3. A child, and a story for them.
   const { child } = await api.expect('adding the child', 201, 'POST', '/api/children', CHILD)
   log(`Added ${child.name} (${CHILD.age_range}, loves ${CHILD.fav_animals})`)
-  const accepted = await api.expect('requesting the story', 202, 'POST', '/api/stories', { child_id: child.id, ...STORY })
+  const accepted = await api.expect('requesting the story', 202, 'POST', '/api/stories', {
+    child_id: child.id,
+    ...STORY,
+  })
   const storyId: string = accepted.story_id
   const jobId: string = accepted.job_id
   log(`Requested "${STORY.topic}" (${STORY.story_genre}, ${STORY.image_style}): story ${storyId}, job ${jobId}`)
@@ -123,10 +140,15 @@ async function main(): Promise<string> {
   let failures = 0
   for (;;) {
     try {
-      const [jobAnswer, storyAnswer] = await Promise.all([api.request('GET', `/api/jobs/${jobId}`), api.request('GET', `/api/stories/${storyId}`)])
-      if (jobAnswer.status !== 200) throw new DemoError(`dreamify demo: polling the job failed: ${describeAnswer(jobAnswer)}`)
+      const [jobAnswer, storyAnswer] = await Promise.all([
+        api.request('GET', `/api/jobs/${jobId}`),
+        api.request('GET', `/api/stories/${storyId}`),
+      ])
+      if (jobAnswer.status !== 200)
+        throw new DemoError(`dreamify demo: polling the job failed: ${describeAnswer(jobAnswer)}`)
       job = jobAnswer.json
-      if (storyAnswer.status === 200 && Array.isArray(storyAnswer.json?.chapters)) chaptersWritten = storyAnswer.json.chapters.length
+      if (storyAnswer.status === 200 && Array.isArray(storyAnswer.json?.chapters))
+        chaptersWritten = storyAnswer.json.chapters.length
       failures = 0
     } catch (error) {
       if (!(error instanceof DemoError) || error.exitCode !== EXIT.unreachable || ++failures >= MAX_POLL_FAILURES) {
@@ -152,7 +174,10 @@ async function main(): Promise<string> {
     }
     if (Date.now() - started > timeoutMs) {
       display.done()
-      throw new DemoError(`dreamify demo: the story did not finish within ${formatElapsed(timeoutMs)} (job ${jobId} is ${job?.status ?? 'unknown'}); are workers running? \`./dreamify start\` runs one`, EXIT.timedOut)
+      throw new DemoError(
+        `dreamify demo: the story did not finish within ${formatElapsed(timeoutMs)} (job ${jobId} is ${job?.status ?? 'unknown'}); are workers running? \`./dreamify start\` runs one`,
+        EXIT.timedOut,
+      )
     }
     await sleep(POLL_MS)
   }
@@ -161,7 +186,10 @@ async function main(): Promise<string> {
 
   if (job.status !== 'completed') {
     const reason = job.error ? `${job.error.code}: ${job.error.message}` : job.status
-    throw new DemoError(`dreamify demo: the story ${job.status === 'cancelled' ? 'was cancelled' : 'failed'} after ${elapsed}: ${reason}`, EXIT.storyFailed)
+    throw new DemoError(
+      `dreamify demo: the story ${job.status === 'cancelled' ? 'was cancelled' : 'failed'} after ${elapsed}: ${reason}`,
+      EXIT.storyFailed,
+    )
   }
 
   // 5. The finished story, its pictures inlined, as one HTML file.
@@ -180,7 +208,9 @@ async function main(): Promise<string> {
   const file = join(outDir, `dreamify-story-${String(story.story_id).replace(/[^A-Za-z0-9-]/g, '')}.html`)
   writeFileSync(file, html)
   const missing = story.chapters.length - images.size
-  log(`"${story.title}": ${story.chapters.length} chapters, ${images.size} illustrations${missing ? ` (${missing} without a picture)` : ''}, in ${elapsed}`)
+  log(
+    `"${story.title}": ${story.chapters.length} chapters, ${images.size} illustrations${missing ? ` (${missing} without a picture)` : ''}, in ${elapsed}`,
+  )
   return file
 }
 

@@ -1,8 +1,8 @@
 // ./dreamify start: create and migrate the database, then run the API and one worker in the foreground.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { Redis } from 'ioredis'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { explainUnreachable, loadConfigOrExit, RUNTIME_ENV } from '@dreamify/core'
 import { ensureDatabase, migrateDatabase } from '@dreamify/db'
+import { Redis } from 'ioredis'
 
 function fail(message: string): never {
   console.error(message)
@@ -17,7 +17,12 @@ try {
   fail(explainUnreachable('postgres', config.database.url, error))
 }
 
-const redis = new Redis(config.redis.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null })
+const redis = new Redis(config.redis.url, {
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  retryStrategy: () => null,
+})
 redis.on('error', () => {})
 try {
   await redis.connect()
@@ -29,7 +34,9 @@ try {
 }
 
 for (const step of await migrateDatabase(config.database.url)) console.log(`dreamify: ${step}`)
-console.log(`dreamify: API on http://localhost:${config.http.port} (docs at /docs), generation provider: ${config.generation.provider}`)
+console.log(
+  `dreamify: API on http://localhost:${config.http.port} (docs at /docs), generation provider: ${config.generation.provider}`,
+)
 
 // As deployed (RUNTIME_ENV), unless the caller's environment says otherwise.
 const runtimeEnv = { ...RUNTIME_ENV, ...process.env }

@@ -12,19 +12,32 @@ const SERVICES = ['api', 'migrate', 'postgres', 'redis', 'worker']
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = composeEnv()) {
   const result = spawnSync(command, args, { cwd: root, env, encoding: 'utf8', timeout: 280_000 })
-  return { status: result.status, stdout: result.stdout ?? '', stderr: `${result.stderr ?? ''}${result.error ? String(result.error) : ''}` }
+  return {
+    status: result.status,
+    stdout: result.stdout ?? '',
+    stderr: `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`,
+  }
 }
 
 /** The environment without anything the file interpolates, so the defaults are what is checked. */
 function composeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
-  for (const name of ['JWT_SECRET', 'LOG_LEVEL', 'GENERATION_PROVIDER', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'COMPOSE_FILE', 'COMPOSE_PROJECT_NAME']) {
+  for (const name of [
+    'JWT_SECRET',
+    'LOG_LEVEL',
+    'GENERATION_PROVIDER',
+    'OPENAI_API_KEY',
+    'OPENAI_BASE_URL',
+    'COMPOSE_FILE',
+    'COMPOSE_PROJECT_NAME',
+  ]) {
     if (!(name in extra)) delete env[name]
   }
   return env
 }
 
-const compose = (args: string[], env?: NodeJS.ProcessEnv) => run('docker-compose', ['-f', 'docker-compose.yml', ...args], env)
+const compose = (args: string[], env?: NodeJS.ProcessEnv) =>
+  run('docker-compose', ['-f', 'docker-compose.yml', ...args], env)
 
 /** Installs Debian's docker-compose when it is missing (the machine running the suite is root). */
 function ensureDockerCompose(): void {
@@ -55,7 +68,10 @@ function keyBlock(block: string, key: string): string | undefined {
   const start = lines.findIndex((line) => new RegExp(`^ *${key}:( |$)`).test(line))
   if (start < 0) return undefined
   const indent = lines[start]!.search(/\S/)
-  const end = lines.findIndex((line, i) => i > start && line.trim() !== '' && line.search(/\S/) <= indent && !/^ *- /.test(line.slice(0, indent + 2)))
+  const end = lines.findIndex(
+    (line, i) =>
+      i > start && line.trim() !== '' && line.search(/\S/) <= indent && !/^ *- /.test(line.slice(0, indent + 2)),
+  )
   return lines.slice(start, end < 0 ? undefined : end).join('\n')
 }
 
@@ -95,7 +111,11 @@ describe('docker-compose.yml', () => {
       const ports = keyBlock(serviceBlock(config, service), 'ports')
       if (service === 'api') {
         expect(ports).toBeDefined()
-        const mappings = ports!.split('\n').slice(1).map((line) => line.replace(/^\s*-\s*/, '').trim()).filter(Boolean)
+        const mappings = ports!
+          .split('\n')
+          .slice(1)
+          .map((line) => line.replace(/^\s*-\s*/, '').trim())
+          .filter(Boolean)
         expect(mappings).toEqual([expect.stringMatching(/^127\.0\.0\.1:3000:3000(\/tcp)?$/)])
       } else {
         expect(ports, `${service} must not publish a port`).toBeUndefined()
@@ -146,7 +166,9 @@ describe('docker-compose.yml', () => {
     expect(keyBlock(api, 'healthcheck')).toMatch(/http:\/\/127\.0\.0\.1:3000\/health\/ready/)
     // ...and the operator's secret when one is set.
     const custom = compose(['config'], composeEnv({ JWT_SECRET: 'operator-secret-operator-secret-operator' }))
-    expect(keyBlock(serviceBlock(custom.stdout, 'api'), 'environment')).toMatch(/JWT_SECRET: operator-secret-operator-secret-operator/)
+    expect(keyBlock(serviceBlock(custom.stdout, 'api'), 'environment')).toMatch(
+      /JWT_SECRET: operator-secret-operator-secret-operator/,
+    )
     // The migrations read the same configuration, so they need the same secret in production.
     expect(keyBlock(serviceBlock(config, 'migrate'), 'environment')).toMatch(/JWT_SECRET: \S{32,}/)
   })
@@ -174,7 +196,9 @@ describe('Dockerfile', () => {
 
   it('copies the manifest of every workspace package before installing', () => {
     const manifests = ['apps', 'packages'].flatMap((dir) =>
-      readdirSync(join(root, dir)).map((name) => `${dir}/${name}/package.json`).filter((path) => existsSync(join(root, path))),
+      readdirSync(join(root, dir))
+        .map((name) => `${dir}/${name}/package.json`)
+        .filter((path) => existsSync(join(root, path))),
     )
     expect(manifests.length).toBeGreaterThan(0)
     for (const manifest of manifests) expect(dockerfile, manifest).toContain(`COPY ${manifest} `)
@@ -189,7 +213,10 @@ describe('Dockerfile', () => {
   })
 
   it('keeps host-only files out of the build context', () => {
-    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim())
-    for (const entry of ['node_modules', '.tools', '.git', '.dreamify', 'docs/benchmarks']) expect(ignored, entry).toContain(entry)
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+    for (const entry of ['node_modules', '.tools', '.git', '.dreamify', 'docs/benchmarks'])
+      expect(ignored, entry).toContain(entry)
   })
 })

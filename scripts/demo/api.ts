@@ -1,6 +1,6 @@
 // A minimal client of the Dreamify API for the demo: fetch only, sending requests and reading
 // answers as the tests' and the benchmarks' client does (@dreamify/testkit).
-import { readAnswer, sendRequest, type Answer } from '@dreamify/testkit/api-client'
+import { type Answer, readAnswer, sendRequest } from '@dreamify/testkit/api-client'
 
 /** A failure the demo explains to the user and exits with. */
 export class DemoError extends Error {
@@ -18,7 +18,10 @@ const REQUEST_TIMEOUT_MS = 15_000
 
 /** Whether an error thrown by fetch means nothing answered at that address. */
 export function isNetworkError(error: unknown): boolean {
-  return error instanceof TypeError || (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+  return (
+    error instanceof TypeError ||
+    (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+  )
 }
 
 /** `ECONNREFUSED`, `ENOTFOUND`, … or the error's message. */
@@ -38,7 +41,8 @@ export function unreachable(base: string, error: unknown): DemoError {
 /** What an error answer says: `409 EMAIL_TAKEN: body.email is already registered`. */
 export function describeAnswer(answer: Answer): string {
   const { json } = answer
-  if (json && typeof json === 'object' && typeof json.code === 'string') return `${answer.status} ${json.code}: ${json.message ?? ''}`.trim()
+  if (json && typeof json === 'object' && typeof json.code === 'string')
+    return `${answer.status} ${json.code}: ${json.message ?? ''}`.trim()
   return `${answer.status} ${answer.text.slice(0, 200)}`.trim()
 }
 
@@ -58,7 +62,13 @@ export class DemoClient {
   async request(method: string, path: string, body?: unknown): Promise<Answer> {
     let response: Response
     try {
-      response = await sendRequest(this.resolve(path), { method, body, token: this.token, headers: { accept: 'application/json' }, timeoutMs: REQUEST_TIMEOUT_MS })
+      response = await sendRequest(this.resolve(path), {
+        method,
+        body,
+        token: this.token,
+        headers: { accept: 'application/json' },
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      })
     } catch (error) {
       if (isNetworkError(error)) throw unreachable(this.base, error)
       throw error
@@ -86,6 +96,9 @@ export class DemoClient {
       throw error
     }
     if (!response.ok) throw new DemoError(`dreamify demo: fetching an illustration failed: ${response.status}`)
-    return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? '' }
+    return {
+      bytes: new Uint8Array(await response.arrayBuffer()),
+      contentType: response.headers.get('content-type') ?? '',
+    }
   }
 }

@@ -47,7 +47,13 @@ export function paragraphs(content: string): string {
     .split(/\n\s*\n/)
     .map((paragraph) => paragraph.trim())
     .filter(Boolean)
-    .map((paragraph) => `<p>${paragraph.split('\n').map((line) => escapeHtml(line.trim())).join('<br>\n')}</p>`)
+    .map(
+      (paragraph) =>
+        `<p>${paragraph
+          .split('\n')
+          .map((line) => escapeHtml(line.trim()))
+          .join('<br>\n')}</p>`,
+    )
     .join('\n')
 }
 
@@ -99,19 +105,22 @@ footer { margin-top: 3rem; padding-top: 1.5rem; border-top: 2px dotted var(--rul
  */
 export function renderStoryHtml(story: StoryDocument, images: StoryImages = new Map()): string {
   const title = story.title?.trim() || `A story for ${story.child_name}`
-  const meta = [story.story_genre, story.image_style && `${story.image_style} illustrations`, story.topic && `about “${story.topic}”`].filter(Boolean) as string[]
+  const meta = [
+    story.story_genre,
+    story.image_style && `${story.image_style} illustrations`,
+    story.topic && `about “${story.topic}”`,
+  ].filter(Boolean) as string[]
   const chapters = [...story.chapters].sort((a, b) => a.number - b.number)
 
-  const toc = chapters
-    .map((c) => `<li><a href="#chapter-${c.number}">${escapeHtml(c.title)}</a></li>`)
-    .join('\n')
+  const toc = chapters.map((c) => `<li><a href="#chapter-${c.number}">${escapeHtml(c.title)}</a></li>`).join('\n')
 
   const body = chapters
     .map((c) => {
       const uri = images.get(c.number)
-      const picture = uri !== undefined && DATA_URI.test(uri)
-        ? `<figure><img src="${uri}" alt="${escapeHtml(`Illustration for chapter ${c.number}: ${c.title}`)}" loading="lazy" decoding="async"></figure>`
-        : '<p class="missing">This chapter has no picture yet.</p>'
+      const picture =
+        uri !== undefined && DATA_URI.test(uri)
+          ? `<figure><img src="${uri}" alt="${escapeHtml(`Illustration for chapter ${c.number}: ${c.title}`)}" loading="lazy" decoding="async"></figure>`
+          : '<p class="missing">This chapter has no picture yet.</p>'
       return [
         `<section class="chapter" id="chapter-${c.number}">`,
         `<h2><span class="number">Chapter ${c.number}</span>${escapeHtml(c.title)}</h2>`,

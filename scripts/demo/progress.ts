@@ -27,7 +27,8 @@ export function formatElapsed(ms: number): string {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`
 }
 
-const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, Number.isFinite(value) ? value : low))
+const clamp = (value: number, low: number, high: number) =>
+  Math.min(high, Math.max(low, Number.isFinite(value) ? value : low))
 
 /** `[██████░░░░░░]` with the given share filled. */
 export function progressBar(percent: number, width = 24, ascii = false): string {

@@ -13,14 +13,22 @@ let apiUrl: string
 beforeAll(async () => {
   const { url } = await createTestDatabase()
   const { prefix } = createTestQueues()
-  env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '6000', FIXTURES_IMAGE_MS: '300', STORIES_IN_FLIGHT_PER_PARENT: '0' }
+  env = {
+    DATABASE_URL: url,
+    QUEUE_PREFIX: prefix,
+    GENERATION_PROVIDER: 'fixtures',
+    FIXTURES_TEXT_MS: '6000',
+    FIXTURES_IMAGE_MS: '300',
+    STORIES_IN_FLIGHT_PER_PARENT: '0',
+  }
   const api = await startApi(env)
   apiUrl = api.url
   client = await new ApiClient(api.url).signUp('Cancel')
   childId = (await client.addChild()).child.id
 }, 60_000)
 
-const chapterCount = async (storyId: string) => (await client.request('GET', `/api/stories/${storyId}`)).json.chapters.length as number
+const chapterCount = async (storyId: string) =>
+  (await client.request('GET', `/api/stories/${storyId}`)).json.chapters.length as number
 
 describe('cancellation', () => {
   it('never starts a cancelled queued story', async () => {
@@ -37,7 +45,9 @@ describe('cancellation', () => {
 
   it('stops a running story on whichever worker holds it, and refuses to cancel a finished one', async () => {
     const { json: accepted } = await client.requestStory(childId, 'a very long adventure')
-    await waitFor('the story to be written', async () => (await chapterCount(accepted.story_id)) >= 1, { timeoutMs: 20_000 })
+    await waitFor('the story to be written', async () => (await chapterCount(accepted.story_id)) >= 1, {
+      timeoutMs: 20_000,
+    })
     const cancel = await client.request('POST', `/api/stories/${accepted.story_id}/cancel`)
     expect(cancel.status).toBe(200)
     expect(cancel.json.status).toBe('cancelled')

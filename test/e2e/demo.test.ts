@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { escapeHtml, paragraphs, renderStoryHtml, toDataUri, type StoryDocument } from '../../scripts/demo/html.ts'
+import { escapeHtml, paragraphs, renderStoryHtml, type StoryDocument, toDataUri } from '../../scripts/demo/html.ts'
 import { fitToWidth, formatElapsed, progressBar, progressLine } from '../../scripts/demo/progress.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { freePort, startApi, startWorker } from '../support/processes.ts'
@@ -12,9 +12,16 @@ import { createTestQueues } from '../support/queues.ts'
 const ROOT = resolve(import.meta.dirname, '../..')
 
 /** Runs `node scripts/demo.ts` as a user would, with only the environment given. */
-function runDemo(env: Record<string, string>, timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runDemo(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['scripts/demo.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['scripts/demo.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -41,7 +48,11 @@ const aStory = (overrides: Partial<StoryDocument> = {}): StoryDocument => ({
   story_genre: 'Adventure',
   image_style: 'Watercolor',
   completed_at: '2025-01-02T03:04:05.000Z',
-  chapters: [1, 2, 3].map((number) => ({ number, title: `Chapter title ${number}`, content: `First paragraph ${number}.\n\nSecond paragraph ${number}.` })),
+  chapters: [1, 2, 3].map((number) => ({
+    number,
+    title: `Chapter title ${number}`,
+    content: `First paragraph ${number}.\n\nSecond paragraph ${number}.`,
+  })),
   ...overrides,
 })
 
@@ -54,7 +65,13 @@ describe('renderStoryHtml', () => {
         child_name: `<script>alert(1)</script>`,
         topic: evil,
         image_style: `"><img src=x onerror=alert(1)>`,
-        chapters: [{ number: 1, title: `</h2><script>x()</script>`, content: `a < b && c > "d"\n\n<iframe src="https://evil.example">` }],
+        chapters: [
+          {
+            number: 1,
+            title: `</h2><script>x()</script>`,
+            content: `a < b && c > "d"\n\n<iframe src="https://evil.example">`,
+          },
+        ],
       }),
       new Map([[1, toDataUri(PNG, 'image/png')!]]),
     )
@@ -92,7 +109,13 @@ describe('renderStoryHtml', () => {
 
   it('leaves out images that are not base64 raster data: URIs, and says so', () => {
     const html = renderStoryHtml(
-      aStory({ chapters: [{ number: 1, title: 'One', content: 'x' }, { number: 2, title: 'Two', content: 'y' }, { number: 3, title: 'Three', content: 'z' }] }),
+      aStory({
+        chapters: [
+          { number: 1, title: 'One', content: 'x' },
+          { number: 2, title: 'Two', content: 'y' },
+          { number: 3, title: 'Three', content: 'z' },
+        ],
+      }),
       new Map([
         [1, 'javascript:alert(1)'],
         [2, 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4='],
@@ -107,19 +130,42 @@ describe('renderStoryHtml', () => {
   })
 
   it('uses a fallback title, sorts chapters, and turns blank lines into paragraphs and single newlines into breaks', () => {
-    const html = renderStoryHtml(aStory({ title: null, chapters: [{ number: 2, title: 'B', content: 'b' }, { number: 1, title: 'A', content: 'a' }] }))
+    const html = renderStoryHtml(
+      aStory({
+        title: null,
+        chapters: [
+          { number: 2, title: 'B', content: 'b' },
+          { number: 1, title: 'A', content: 'a' },
+        ],
+      }),
+    )
     expect(html).toContain('<h1>A story for Luna</h1>')
     expect(html.indexOf('id="chapter-1"')).toBeLessThan(html.indexOf('id="chapter-2"'))
-    expect(paragraphs('one\n\n\ntwo\r\nstill two\n \nthree')).toBe('<p>one</p>\n<p>two<br>\nstill two</p>\n<p>three</p>')
+    expect(paragraphs('one\n\n\ntwo\r\nstill two\n \nthree')).toBe(
+      '<p>one</p>\n<p>two<br>\nstill two</p>\n<p>three</p>',
+    )
     expect(escapeHtml(`a\u0000b<'>`)).toBe('ab&lt;&#39;&gt;')
   })
 })
 
 describe('progressLine', () => {
   it('shows the stage, a bar, the percent, chapters written and illustrated, and the elapsed time', () => {
-    const line = progressLine({ stage: 'illustrating', percent: 58, chaptersTotal: 5, chaptersWritten: 5, chaptersIllustrated: 2, elapsedMs: 7_400 }, { barWidth: 10 })
+    const line = progressLine(
+      {
+        stage: 'illustrating',
+        percent: 58,
+        chaptersTotal: 5,
+        chaptersWritten: 5,
+        chaptersIllustrated: 2,
+        elapsedMs: 7_400,
+      },
+      { barWidth: 10 },
+    )
     expect(line).toBe('illustrating [██████░░░░]  58%  written 5/5  illustrated 2/5  0:07')
-    const ascii = progressLine({ stage: 'queued', percent: 0, chaptersTotal: 0, chaptersWritten: 0, chaptersIllustrated: 0, elapsedMs: 0 }, { barWidth: 4, ascii: true })
+    const ascii = progressLine(
+      { stage: 'queued', percent: 0, chaptersTotal: 0, chaptersWritten: 0, chaptersIllustrated: 0, elapsedMs: 0 },
+      { barWidth: 4, ascii: true },
+    )
     expect(ascii).toBe('queued       [----]   0%  written 0/?  illustrated 0/?  0:00')
   })
 
@@ -141,7 +187,13 @@ describe('./dreamify demo against real processes', () => {
   beforeAll(async () => {
     const { url } = await createTestDatabase()
     const { prefix } = createTestQueues()
-    const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '500', FIXTURES_IMAGE_MS: '50' }
+    const env = {
+      DATABASE_URL: url,
+      QUEUE_PREFIX: prefix,
+      GENERATION_PROVIDER: 'fixtures',
+      FIXTURES_TEXT_MS: '500',
+      FIXTURES_IMAGE_MS: '50',
+    }
     api = await startApi(env)
     await startWorker(env)
     out = mkdtempSync(join(tmpdir(), 'dreamify-demo-'))
@@ -152,12 +204,18 @@ describe('./dreamify demo against real processes', () => {
   })
 
   it('writes the finished story to one self-contained HTML file and prints its path last', async () => {
-    const { code, stdout, stderr } = await runDemo({ DREAMIFY_API_URL: api.url, DREAMIFY_DEMO_OUT: out, DREAMIFY_DEMO_TIMEOUT_MS: '60000' })
+    const { code, stdout, stderr } = await runDemo({
+      DREAMIFY_API_URL: api.url,
+      DREAMIFY_DEMO_OUT: out,
+      DREAMIFY_DEMO_TIMEOUT_MS: '60000',
+    })
     expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(0)
     const lines = stdout.trimEnd().split('\n')
     const file = lines.at(-1)!
     expect(isAbsolute(file)).toBe(true)
-    expect(file).toMatch(new RegExp(`^${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/dreamify-story-[0-9a-f-]{36}\\.html$`))
+    expect(file).toMatch(
+      new RegExp(`^${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/dreamify-story-[0-9a-f-]{36}\\.html$`),
+    )
     expect(existsSync(file)).toBe(true)
     // Not a terminal: plain progress lines, ending at 100%.
     expect(stdout).not.toContain('\r')

@@ -1,6 +1,6 @@
+import { QUEUES, type Queues, queueJobId } from '@dreamify/core'
+import { type Db, sql } from '@dreamify/db'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { sql, type Db } from '@dreamify/db'
-import { queueJobId, QUEUES, type Queues } from '@dreamify/core'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
@@ -18,7 +18,13 @@ beforeAll(async () => {
   db = database.db
   const test = createTestQueues()
   queues = test.queues
-  const env = { DATABASE_URL: database.url, QUEUE_PREFIX: test.prefix, GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '200', FIXTURES_IMAGE_MS: '100' }
+  const env = {
+    DATABASE_URL: database.url,
+    QUEUE_PREFIX: test.prefix,
+    GENERATION_PROVIDER: 'fixtures',
+    FIXTURES_TEXT_MS: '200',
+    FIXTURES_IMAGE_MS: '100',
+  }
   const api = await startApi(env)
   await startWorker(env)
   client = await new ApiClient(api.url).signUp('LostWrites')
@@ -33,7 +39,9 @@ describe('lost Postgres writes', () => {
     expect(await queues[QUEUES.chapterImage].getJobState(queueJobId.chapterImage(jobId, 3))).toBe('completed')
 
     // As if the last commits of chapter 3's settle and the completion were lost, 30 s ago.
-    await sql`update chapters set image_status = 'pending', image_id = null where story_id = ${storyId} and number = 3`.execute(db)
+    await sql`update chapters set image_status = 'pending', image_id = null where story_id = ${storyId} and number = 3`.execute(
+      db,
+    )
     await sql`update stories set completed_at = null where id = ${storyId}`.execute(db)
     await sql`update jobs set status = 'running', stage = 'illustrating', percent = 84, chapters_settled = 4, chapters_illustrated = 4,
       finished_at = null, updated_at = now() - interval '30 seconds' where id = ${jobId}`.execute(db)
@@ -45,6 +53,12 @@ describe('lost Postgres writes', () => {
     const { final } = await client.pollJob(jobId, { timeoutMs: 45_000, intervalMs: 500 })
     expect(final).toMatchObject({ status: 'completed', progress: { chapters_illustrated: 5 } })
     const story = (await client.request('GET', `/api/stories/${storyId}`)).json
-    expect(story.chapters.map((c: { image_status: string }) => c.image_status)).toEqual(['ready', 'ready', 'ready', 'ready', 'ready'])
+    expect(story.chapters.map((c: { image_status: string }) => c.image_status)).toEqual([
+      'ready',
+      'ready',
+      'ready',
+      'ready',
+      'ready',
+    ])
   }, 90_000)
 })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createRedis } from '@dreamify/core'
-import { startFakeOpenAI, type FakeOpenAI, type RecordedCall } from '@dreamify/testkit'
+import { type FakeOpenAI, type RecordedCall, startFakeOpenAI } from '@dreamify/testkit'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_PARSE_ATTEMPTS } from '../../apps/worker/src/jobs/story-text.ts'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
@@ -89,7 +89,13 @@ describe('a story written and illustrated through the OpenAI SDK', () => {
     const { images, chat } = callsSince(from)
     expect(images).toHaveLength(1)
     expect(chat).toHaveLength(0)
-    expect(bodyOf(images[0]!)).toMatchObject({ model: 'gpt-image-1', n: 1, size: '1024x1024', quality: 'medium', prompt: expect.any(String) })
+    expect(bodyOf(images[0]!)).toMatchObject({
+      model: 'gpt-image-1',
+      n: 1,
+      size: '1024x1024',
+      quality: 'medium',
+      prompt: expect.any(String),
+    })
     const { json } = await parent.request('GET', `/api/children/${child.id}`)
     expect(json.child.avatar_url).toMatch(/^\/api\/images\//)
     await expectPng(json.child.avatar_url)
@@ -99,7 +105,11 @@ describe('a story written and illustrated through the OpenAI SDK', () => {
     const from = fake.calls.length
     const { story_id, job_id } = await requestStory('a lost red balloon')
     const { final } = await parent.pollJob(job_id, { timeoutMs: 30_000 })
-    expect(final).toMatchObject({ status: 'completed', error: null, progress: { percent: 100, stage: 'done', chapters_total: 5, chapters_illustrated: 5 } })
+    expect(final).toMatchObject({
+      status: 'completed',
+      error: null,
+      progress: { percent: 100, stage: 'done', chapters_total: 5, chapters_illustrated: 5 },
+    })
 
     const { status, json: story } = await parent.request('GET', `/api/stories/${story_id}`)
     expect(status).toBe(200)
@@ -120,7 +130,10 @@ describe('a story written and illustrated through the OpenAI SDK', () => {
     expect(body.stream).toBe(true)
     expect(body.stream_options).toEqual({ include_usage: true })
     expect(body.model).toBe('gpt-5-mini')
-    expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'story', strict: true, schema: { properties: { chapters: { minItems: 5, maxItems: 5 } } } } })
+    expect(body.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'story', strict: true, schema: { properties: { chapters: { minItems: 5, maxItems: 5 } } } },
+    })
     expect(chat[0]!.fault).toBeUndefined()
     expect(images.length).toBeGreaterThanOrEqual(5)
     // Every chapter's picture was asked for with a prompt of its own.
@@ -197,7 +210,11 @@ describe('provider failures end to end', () => {
       const { story_id, job_id } = await requestStory('a kite that wanted to stay up all night')
       storyId = story_id
       const { final } = await parent.pollJob(job_id, { timeoutMs: 30_000 })
-      expect(final).toMatchObject({ status: 'completed', error: null, progress: { chapters_total: 5, chapters_illustrated: 5 } })
+      expect(final).toMatchObject({
+        status: 'completed',
+        error: null,
+        progress: { chapters_total: 5, chapters_illustrated: 5 },
+      })
       const { chat } = callsSince(from)
       expect(chat.map((c) => c.fault)).toEqual(['malformed', 'malformed', undefined])
       const { json: story } = await parent.request('GET', `/api/stories/${story_id}`)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase } from '../support/database.ts'
 import { ApiClient } from '../support/client.ts'
+import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
 import { createTestQueues } from '../support/queues.ts'
 
@@ -13,7 +13,14 @@ let stranger: ApiClient
 beforeAll(async () => {
   const { url } = await createTestDatabase()
   const { prefix } = createTestQueues()
-  const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '1500', FIXTURES_IMAGE_MS: '200', STREAMING: 'true' }
+  const env = {
+    DATABASE_URL: url,
+    QUEUE_PREFIX: prefix,
+    GENERATION_PROVIDER: 'fixtures',
+    FIXTURES_TEXT_MS: '1500',
+    FIXTURES_IMAGE_MS: '200',
+    STREAMING: 'true',
+  }
   api = await startApi(env)
   await startWorker(env)
   parent = await new ApiClient(api.url).signUp('Owner')
@@ -42,7 +49,14 @@ describe('a story from request to illustrated chapters', () => {
 
   it('moves through the stages with progress that never goes back, and completes with 5 illustrated chapters', async () => {
     const { final, seen } = await parent.pollJob(jobId, { intervalMs: 50 })
-    expect(final).toMatchObject({ job_id: jobId, kind: 'story', status: 'completed', story_id: storyId, error: null, progress: { percent: 100, stage: 'done', chapters_total: 5, chapters_illustrated: 5 } })
+    expect(final).toMatchObject({
+      job_id: jobId,
+      kind: 'story',
+      status: 'completed',
+      story_id: storyId,
+      error: null,
+      progress: { percent: 100, stage: 'done', chapters_total: 5, chapters_illustrated: 5 },
+    })
     expect(final.child_id).toBeUndefined()
     const percents = seen.map((s) => s.progress.percent)
     expect(percents).toEqual([...percents].sort((a, b) => a - b))
@@ -55,7 +69,16 @@ describe('a story from request to illustrated chapters', () => {
   it('shows the story with its chapters, each with an image that opens', async () => {
     const { status, json: story } = await parent.request('GET', `/api/stories/${storyId}`)
     expect(status).toBe(200)
-    expect(story).toMatchObject({ story_id: storyId, child_id: childId, job_id: jobId, status: 'completed', error: null, topic: 'a lost red balloon', story_genre: 'Adventure', image_style: 'Watercolor' })
+    expect(story).toMatchObject({
+      story_id: storyId,
+      child_id: childId,
+      job_id: jobId,
+      status: 'completed',
+      error: null,
+      topic: 'a lost red balloon',
+      story_genre: 'Adventure',
+      image_style: 'Watercolor',
+    })
     expect(story.title).toMatch(/Mia/)
     expect(story.chapters.map((c: any) => c.number)).toEqual([1, 2, 3, 4, 5])
     const words = story.chapters.reduce((n: number, c: any) => n + c.content.split(/\s+/).length, 0)
@@ -74,7 +97,9 @@ describe('a story from request to illustrated chapters', () => {
     // The same image keeps the same URL across polls, so browsers can cache it.
     const again = await parent.request('GET', `/api/stories/${storyId}`)
     expect(again.json.chapters[0].image_url).toBe(story.chapters[0].image_url)
-    const cached = await fetch(`${api.url}${story.chapters[0].image_url}`, { headers: { 'if-none-match': (await fetch(`${api.url}${story.chapters[0].image_url}`)).headers.get('etag')! } })
+    const cached = await fetch(`${api.url}${story.chapters[0].image_url}`, {
+      headers: { 'if-none-match': (await fetch(`${api.url}${story.chapters[0].image_url}`)).headers.get('etag')! },
+    })
     expect(cached.status).toBe(304)
   })
 
@@ -102,16 +127,25 @@ describe('a story from request to illustrated chapters', () => {
     const page1 = await parent.request('GET', `/api/children/${childId}/stories?limit=1`)
     expect(page1.status).toBe(200)
     expect(page1.json.stories).toHaveLength(1)
-    expect(page1.json.stories[0]).toMatchObject({ story_id: second.json.story_id, status: 'completed', cover_image_url: expect.stringMatching(/^\/api\/images\//) })
+    expect(page1.json.stories[0]).toMatchObject({
+      story_id: second.json.story_id,
+      status: 'completed',
+      cover_image_url: expect.stringMatching(/^\/api\/images\//),
+    })
     expect(page1.json.next_cursor).toEqual(expect.any(String))
-    const page2 = await parent.request('GET', `/api/children/${childId}/stories?limit=1&cursor=${page1.json.next_cursor}`)
+    const page2 = await parent.request(
+      'GET',
+      `/api/children/${childId}/stories?limit=1&cursor=${page1.json.next_cursor}`,
+    )
     expect(page2.json.stories.map((s: any) => s.story_id)).toEqual([storyId])
     expect(page2.json.next_cursor).toBeNull()
-    expect((await parent.request('GET', `/api/children/${childId}/stories?cursor=not-a-cursor`)).json.code).toBe('INVALID_CURSOR')
+    expect((await parent.request('GET', `/api/children/${childId}/stories?cursor=not-a-cursor`)).json.code).toBe(
+      'INVALID_CURSOR',
+    )
     expect((await parent.request('GET', `/api/children/${childId}/stories?limit=101`)).status).toBe(400)
   })
 
-  it("shows another parent none of it: every id answers 404", async () => {
+  it('shows another parent none of it: every id answers 404', async () => {
     const paths = [
       ['GET', `/api/jobs/${jobId}`],
       ['GET', `/api/stories/${storyId}`],

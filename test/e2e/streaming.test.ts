@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openEventStream, startFakeOpenAI, type StreamEvent } from '@dreamify/testkit'
 import { sql } from '@dreamify/db'
+import { openEventStream, type StreamEvent, startFakeOpenAI } from '@dreamify/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
@@ -12,7 +12,8 @@ import { tallyStories } from '../support/tally.ts'
 // later ones are still being written.
 const NO_LIMITS = { STORIES_IN_FLIGHT_PER_PARENT: '0', STORIES_PER_DAY_PER_PARENT: '0' }
 
-const chapterNumbers = (events: StreamEvent[], name: string) => events.filter((e) => e.event === name).map((e) => e.data.number as number)
+const chapterNumbers = (events: StreamEvent[], name: string) =>
+  events.filter((e) => e.event === name).map((e) => e.data.number as number)
 const strictlyIncreasing = (ids: number[]) => ids.every((id, i) => i === 0 || id > ids[i - 1]!)
 
 describe('job events over SSE, worker and API in separate processes', () => {
@@ -24,7 +25,15 @@ describe('job events over SSE, worker and API in separate processes', () => {
   beforeAll(async () => {
     const { url } = await createTestDatabase()
     const { prefix } = createTestQueues()
-    const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, GENERATION_PROVIDER: 'fixtures', FIXTURES_TEXT_MS: '3000', FIXTURES_IMAGE_MS: '300', STREAMING: 'true', ...NO_LIMITS }
+    const env = {
+      DATABASE_URL: url,
+      QUEUE_PREFIX: prefix,
+      GENERATION_PROVIDER: 'fixtures',
+      FIXTURES_TEXT_MS: '3000',
+      FIXTURES_IMAGE_MS: '300',
+      STREAMING: 'true',
+      ...NO_LIMITS,
+    }
     api = await startApi(env)
     await startWorker(env)
     parent = await new ApiClient(api.url).signUp('Streamer')
@@ -36,7 +45,9 @@ describe('job events over SSE, worker and API in separate processes', () => {
 
   it('streams a story from its request to `completed`, illustrating early chapters while later ones are written', async () => {
     const { json: accepted } = await parent.requestStory(childId, 'a whale who sang')
-    const stream = await openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${parent.token}` })
+    const stream = await openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, {
+      authorization: `Bearer ${parent.token}`,
+    })
     expect(stream.response.status).toBe(200)
     const events = await stream.end()
 
@@ -46,7 +57,10 @@ describe('job events over SSE, worker and API in separate processes', () => {
     expect(final.event).toBe('completed')
     const polled = await parent.request('GET', `/api/jobs/${accepted.job_id}`)
     expect(final.data).toEqual(polled.json)
-    expect(final.data).toMatchObject({ status: 'completed', progress: { percent: 100, stage: 'done', chapters_total: 5, chapters_illustrated: 5 } })
+    expect(final.data).toMatchObject({
+      status: 'completed',
+      progress: { percent: 100, stage: 'done', chapters_total: 5, chapters_illustrated: 5 },
+    })
 
     expect(chapterNumbers(events, 'chapter_written')).toEqual([1, 2, 3, 4, 5])
     expect(chapterNumbers(events, 'chapter_illustrated').sort()).toEqual([1, 2, 3, 4, 5])
@@ -110,13 +124,19 @@ describe('job events over SSE, worker and API in separate processes', () => {
     expect((await stranger.request('POST', `/api/jobs/${accepted.job_id}/events-token`)).status).toBe(404)
     // A token the owner was given opens only that stream, and only as ?token=.
     const { json: issued } = await parent.request('POST', `/api/jobs/${accepted.job_id}/events-token`)
-    expect((await stranger.request('GET', `/api/auth/me`, undefined, { authorization: `Bearer ${issued.token}` })).status).toBe(401)
+    expect(
+      (await stranger.request('GET', `/api/auth/me`, undefined, { authorization: `Bearer ${issued.token}` })).status,
+    ).toBe(401)
     await parent.pollJob(accepted.job_id)
   }, 60_000)
 
   it('never holds up a graceful shutdown: SIGTERM ends open streams and the API exits', async () => {
     const { json: accepted } = await parent.requestStory(childId, 'a stream left open')
-    const streams = await Promise.all([1, 2].map(() => openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${parent.token}` })))
+    const streams = await Promise.all(
+      [1, 2].map(() =>
+        openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${parent.token}` }),
+      ),
+    )
     for (const stream of streams) await stream.until((events) => events.length > 0, 60_000)
     const started = Date.now()
     expect(await api.stop('SIGTERM')).toBe(0)
@@ -131,16 +151,28 @@ describe('a text stream that breaks midway (OpenAI-compatible provider)', () => 
     afterAll(() => fake.close())
     const { url, db } = await createTestDatabase()
     const { prefix } = createTestQueues()
-    const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'test', STREAMING: 'true', ...NO_LIMITS }
+    const env = {
+      DATABASE_URL: url,
+      QUEUE_PREFIX: prefix,
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: 'test',
+      STREAMING: 'true',
+      ...NO_LIMITS,
+    }
     const api = await startApi(env)
     await startWorker(env)
     const client = await new ApiClient(api.url).signUp('Broken')
     const { child } = await client.addChild()
     const { json: accepted } = await client.requestStory(child.id, 'a robot who learned to paint')
-    const stream = await openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, { authorization: `Bearer ${client.token}` })
+    const stream = await openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, {
+      authorization: `Bearer ${client.token}`,
+    })
     const events = await stream.end(90_000)
 
-    expect(events.at(-1)).toMatchObject({ event: 'completed', data: { status: 'completed', progress: { chapters_illustrated: 5 } } })
+    expect(events.at(-1)).toMatchObject({
+      event: 'completed',
+      data: { status: 'completed', progress: { chapters_illustrated: 5 } },
+    })
     expect(strictlyIncreasing(events.map((e) => e.id))).toBe(true)
     // The first answer broke off midway; the text step ran again and only added what was missing.
     const textCalls = fake.calls.filter((call) => call.path.includes('chat/completions'))
@@ -148,7 +180,9 @@ describe('a text stream that breaks midway (OpenAI-compatible provider)', () => 
     expect(textCalls[0]!.fault).toBe('break')
     expect(chapterNumbers(events, 'chapter_written')).toEqual([1, 2, 3, 4, 5])
     expect(chapterNumbers(events, 'chapter_illustrated').sort()).toEqual([1, 2, 3, 4, 5])
-    const rows = await sql<{ number: number }>`select number from chapters where story_id = ${accepted.story_id} order by number`.execute(db)
+    const rows = await sql<{
+      number: number
+    }>`select number from chapters where story_id = ${accepted.story_id} order by number`.execute(db)
     expect(rows.rows.map((r) => r.number)).toEqual([1, 2, 3, 4, 5])
     expect(await tallyStories(db, [accepted.story_id])).toMatchObject({ completed: 1, lost: 0, duplicated: 0 })
     expect(await api.stop('SIGTERM')).toBe(0)

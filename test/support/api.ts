@@ -1,6 +1,6 @@
-import { loadConfig, type Config } from '@dreamify/core'
+import { type Config, loadConfig } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
-import { buildApp, type App } from '../../apps/api/src/app.ts'
+import { type App, buildApp } from '../../apps/api/src/app.ts'
 import { createTestQueues } from './queues.ts'
 
 export { aChild } from '@dreamify/testkit'
@@ -9,7 +9,14 @@ export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing'
 
 export function testConfig(env: Record<string, string> = {}): Config {
   // Abuse limits are off unless a test is about them: test files register many parents from one address.
-  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', REGISTRATIONS_PER_HOUR_PER_IP: '0', LOGIN_ATTEMPTS_PER_15_MIN: '0', ...env })
+  return loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    REGISTRATIONS_PER_HOUR_PER_IP: '0',
+    LOGIN_ATTEMPTS_PER_15_MIN: '0',
+    ...env,
+  })
 }
 
 /** The real app on the test file's database and a queue prefix of its own (Redis is real too). */
@@ -25,17 +32,31 @@ let counter = 0
 /** Registers and logs in a fresh parent; returns the bearer header and the parent's id. */
 export async function signUp(app: App, name = 'Parent') {
   const email = `${name.toLowerCase()}-${process.pid}-${Date.now()}-${counter++}@example.com`
-  const registered = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { first_name: name, last_name: 'Test', email, password: 'correct horse' } })
+  const registered = await app.inject({
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: { first_name: name, last_name: 'Test', email, password: 'correct horse' },
+  })
   if (registered.statusCode !== 201) throw new Error(`register failed: ${registered.body}`)
-  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'correct horse' } })
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email, password: 'correct horse' },
+  })
   const { access_token } = login.json() as { access_token: string }
-  return { email, parentId: registered.json().parent.id as string, headers: { authorization: `Bearer ${access_token}` }, token: access_token }
+  return {
+    email,
+    parentId: registered.json().parent.id as string,
+    headers: { authorization: `Bearer ${access_token}` },
+    token: access_token,
+  }
 }
 
 /** Every error answer has exactly the one shape. */
 export function expectErrorShape(body: unknown, statusCode: number, code?: string) {
   const error = body as Record<string, unknown>
-  if (Object.keys(error).sort().join() !== 'code,error,message,statusCode') throw new Error(`not the error shape: ${JSON.stringify(body)}`)
+  if (Object.keys(error).sort().join() !== 'code,error,message,statusCode')
+    throw new Error(`not the error shape: ${JSON.stringify(body)}`)
   if (error.statusCode !== statusCode) throw new Error(`expected ${statusCode}, got ${JSON.stringify(body)}`)
   if (code !== undefined && error.code !== code) throw new Error(`expected code ${code}, got ${JSON.stringify(body)}`)
   return error as { statusCode: number; code: string; error: string; message: string }

@@ -1,5 +1,5 @@
+import { createDatabase, type Db, dropDatabase, ensureDatabase } from '@dreamify/db'
 import { afterAll, inject } from 'vitest'
-import { createDatabase, dropDatabase, ensureDatabase, type Db } from '@dreamify/db'
 import { databaseUrl, testDatabaseName } from './services.ts'
 
 /** A database of the test file's own, cloned from the migrated template, dropped after the file. */

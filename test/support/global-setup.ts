@@ -1,7 +1,7 @@
-import pg from 'pg'
-import type { TestProject } from 'vitest/node'
 import { explainUnreachable } from '@dreamify/core'
 import { dropDatabase, migrateDatabase } from '@dreamify/db'
+import pg from 'pg'
+import type { TestProject } from 'vitest/node'
 import { databaseUrl, pingRedis, TEST_POSTGRES_URL, TEST_REDIS_URL, testDatabaseName } from './services.ts'
 
 declare module 'vitest' {
@@ -31,7 +31,9 @@ export default async function setup(project: TestProject) {
     await client.end()
     throw new Error(explainUnreachable('redis', TEST_REDIS_URL, error))
   }
-  const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like 'dreamify_test%'")
+  const { rows } = await client.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'dreamify_test%'",
+  )
   await client.end()
   for (const { datname } of rows) {
     const createdAt = Number(/_t(\d+)_/.exec(datname)?.[1] ?? 0)

@@ -1,5 +1,12 @@
+import {
+  freePort,
+  killRunningChildren,
+  type NodeProcess,
+  startApiProcess,
+  startNodeProcess,
+  startWorkerProcess,
+} from '@dreamify/testkit'
 import { afterAll } from 'vitest'
-import { freePort, killRunningChildren, startApiProcess, startNodeProcess, startWorkerProcess, type NodeProcess } from '@dreamify/testkit'
 import { TEST_SECRET } from './api.ts'
 import { TEST_REDIS_URL } from './services.ts'
 
@@ -8,8 +15,13 @@ export { freePort, waitFor } from '@dreamify/testkit'
 export type Service = NodeProcess
 
 const TEST_ENV = {
-  NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'info',
-  REGISTRATIONS_PER_HOUR_PER_IP: '0', LOGIN_ATTEMPTS_PER_15_MIN: '0', DATABASE_POOL_SIZE: '4',
+  NODE_ENV: 'test',
+  JWT_SECRET: TEST_SECRET,
+  REDIS_URL: TEST_REDIS_URL,
+  LOG_LEVEL: 'info',
+  REGISTRATIONS_PER_HOUR_PER_IP: '0',
+  LOGIN_ATTEMPTS_PER_15_MIN: '0',
+  DATABASE_POOL_SIZE: '4',
 }
 
 // Every process a test file started is killed when the file ends. The hook is registered when the

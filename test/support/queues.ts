@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { afterAll } from 'vitest'
 import { closeQueues, createQueues, createRedis } from '@dreamify/core'
 import { deleteKeysUnder } from '@dreamify/testkit'
+import { afterAll } from 'vitest'
 import { TEST_REDIS_URL } from './services.ts'
 
 /** A queue prefix of the test file's own; its keys are deleted after the file. */

@@ -1,11 +1,11 @@
+import { randomUUID } from 'node:crypto'
+import type { Config, Queues } from '@dreamify/core'
+import type { Db } from '@dreamify/db'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
-import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { Config, Queues } from '@dreamify/core'
-import type { Db } from '@dreamify/db'
 import { createGeneration } from './lib/generation.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
@@ -68,7 +68,10 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   })
 
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } })
-  await app.register(cors, { origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: false })
+  await app.register(cors, {
+    origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
+    credentials: false,
+  })
   await app.register(docsPlugin)
   await app.register(metricsPlugin, { queues })
   if (config.admin) await app.register(adminPlugin, { queues, credentials: config.admin })

@@ -1,7 +1,8 @@
 // The API process: read config, build, listen, and close cleanly on SIGTERM/SIGINT.
-import closeWithGrace from 'close-with-grace'
+
 import { closeQueues, createLogger, createQueues, createRedis, loadConfigOrExit } from '@dreamify/core'
 import { createDatabase } from '@dreamify/db'
+import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
 
 const config = loadConfigOrExit()

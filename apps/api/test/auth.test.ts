@@ -11,8 +11,14 @@ beforeAll(async () => {
 })
 afterAll(() => app.close())
 
-const register = (payload: unknown) => app.inject({ method: 'POST', url: '/api/auth/register', payload: payload as object })
-const valid = () => ({ first_name: 'Ann', last_name: 'Lee', email: `ann.${Math.random()}@example.com`, password: 'long enough' })
+const register = (payload: unknown) =>
+  app.inject({ method: 'POST', url: '/api/auth/register', payload: payload as object })
+const valid = () => ({
+  first_name: 'Ann',
+  last_name: 'Lee',
+  email: `ann.${Math.random()}@example.com`,
+  password: 'long enough',
+})
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
 function forge(header: object, payload: object, secret = TEST_SECRET) {
@@ -25,7 +31,13 @@ describe('POST /api/auth/register', () => {
     const response = await register({ ...valid(), email: '  Ann.Lee@Example.COM ' })
     expect(response.statusCode).toBe(201)
     const { parent } = response.json()
-    expect(parent).toEqual({ id: expect.any(String), first_name: 'Ann', last_name: 'Lee', email: 'ann.lee@example.com', created_at: expect.any(String) })
+    expect(parent).toEqual({
+      id: expect.any(String),
+      first_name: 'Ann',
+      last_name: 'Lee',
+      email: 'ann.lee@example.com',
+      created_at: expect.any(String),
+    })
     expect(response.body).not.toContain('password')
   })
 
@@ -41,7 +53,11 @@ describe('POST /api/auth/register', () => {
     ['a number for a string', { first_name: 7 }, 'body.first_name must be string'],
     ['null', { last_name: null }, 'body.last_name must be string'],
     ['a blank name', { first_name: '   ' }, 'body.first_name must not be blank'],
-    ['a name over 100 characters', { last_name: 'x'.repeat(101) }, 'body.last_name must NOT have more than 100 characters'],
+    [
+      'a name over 100 characters',
+      { last_name: 'x'.repeat(101) },
+      'body.last_name must NOT have more than 100 characters',
+    ],
     ['an invalid email', { email: 'not-an-email' }, 'body.email must be a valid email'],
     ['a short password', { password: 'short' }, 'body.password must NOT have fewer than 8 characters'],
     ['a long password', { password: 'x'.repeat(129) }, 'body.password must NOT have more than 128 characters'],
@@ -51,13 +67,28 @@ describe('POST /api/auth/register', () => {
   })
 
   it('rejects broken JSON, other content types and oversized bodies in the error shape', async () => {
-    const broken = await app.inject({ method: 'POST', url: '/api/auth/register', headers: { 'content-type': 'application/json' }, payload: '{"first_name":' })
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"first_name":',
+    })
     expectErrorShape(broken.json(), 400, 'INVALID_JSON')
-    const text = await app.inject({ method: 'POST', url: '/api/auth/register', headers: { 'content-type': 'text/plain' }, payload: 'hello' })
+    const text = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+    })
     expectErrorShape(text.json(), 415, 'UNSUPPORTED_MEDIA_TYPE')
     const huge = await register({ ...valid(), first_name: 'x'.repeat(100_000) })
     expectErrorShape(huge.json(), 413, 'PAYLOAD_TOO_LARGE')
-    const proto = await app.inject({ method: 'POST', url: '/api/auth/register', headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"admin":true}}' })
+    const proto = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"__proto__":{"admin":true}}',
+    })
     expect(proto.statusCode).toBe(400)
     expectErrorShape(proto.json(), 400)
   })
@@ -66,12 +97,24 @@ describe('POST /api/auth/register', () => {
 describe('POST /api/auth/login', () => {
   it('returns a bearer token for the right password, and the same 401 for a wrong password or an unknown email', async () => {
     const { email } = await signUp(app, 'Login')
-    const ok = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: email.toUpperCase(), password: 'correct horse' } })
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: email.toUpperCase(), password: 'correct horse' },
+    })
     expect(ok.statusCode).toBe(200)
     expect(ok.json()).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600 })
 
-    const wrong = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'wrong horse' } })
-    const unknown = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'nobody@example.com', password: 'wrong horse' } })
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password: 'wrong horse' },
+    })
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'nobody@example.com', password: 'wrong horse' },
+    })
     expect(wrong.json()).toEqual(unknown.json())
     expectErrorShape(wrong.json(), 401, 'INVALID_CREDENTIALS')
   })
@@ -103,12 +146,18 @@ describe('GET /api/auth/me and bearer tokens', () => {
       'wrong shape': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { user: parentId, iat: now, exp: now + 3600 })}`,
     }
     for (const [name, authorization] of Object.entries(tokens)) {
-      const response = await app.inject({ method: 'GET', url: '/api/auth/me', headers: authorization ? { authorization } : {} })
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: authorization ? { authorization } : {},
+      })
       expect(response.statusCode, name).toBe(401)
       expectErrorShape(response.json(), 401, 'UNAUTHORIZED')
     }
     const good = `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { sub: parentId, iat: now, exp: now + 3600 })}`
-    expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: good } })).statusCode).toBe(200)
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: good } })).statusCode,
+    ).toBe(200)
   })
 })
 
@@ -117,7 +166,13 @@ describe('documentation and errors', () => {
     const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json()
     expect(spec.openapi).toMatch(/^3\./)
     expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' })
-    for (const path of ['/api/auth/register', '/api/auth/login', '/api/auth/me', '/api/children', '/api/children/{child_id}']) {
+    for (const path of [
+      '/api/auth/register',
+      '/api/auth/login',
+      '/api/auth/me',
+      '/api/children',
+      '/api/children/{child_id}',
+    ]) {
       expect(spec.paths[path], path).toBeDefined()
     }
     expect(spec.paths['/api/children/{child_id}'].get.responses['404']).toBeDefined()

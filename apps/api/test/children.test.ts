@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AGE_RANGES, EYE_COLORS, HAIR_COLORS, HAIR_TYPES, SEXES } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aChild, buildTestApp, expectErrorShape, signUp } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import type { App } from '../src/app.ts'
@@ -16,7 +16,8 @@ afterAll(() => app?.close())
 
 type Headers = Record<string, string>
 
-const create = (headers: Headers, payload: unknown) => app.inject({ method: 'POST', url: '/api/children', headers, payload: payload as object })
+const create = (headers: Headers, payload: unknown) =>
+  app.inject({ method: 'POST', url: '/api/children', headers, payload: payload as object })
 const list = (headers: Headers) => app.inject({ method: 'GET', url: '/api/children', headers })
 const show = (headers: Headers, id: string) => app.inject({ method: 'GET', url: `/api/children/${id}`, headers })
 const patch = (headers: Headers, id: string, payload: unknown) =>
@@ -40,7 +41,11 @@ describe('POST /api/children', () => {
     expect(Object.keys(body).sort()).toEqual(['avatar_job_id', 'child'])
     // Creating a child starts drawing its avatar: the answer names the job, which the parent owns.
     expect(body.avatar_job_id).toEqual(expect.any(String))
-    const job = await db.selectFrom('jobs').select(['kind', 'child_id', 'parent_id']).where('id', '=', body.avatar_job_id).executeTakeFirst()
+    const job = await db
+      .selectFrom('jobs')
+      .select(['kind', 'child_id', 'parent_id'])
+      .where('id', '=', body.avatar_job_id)
+      .executeTakeFirst()
     expect(job).toEqual({ kind: 'avatar', child_id: body.child.id, parent_id: parentId })
     expect(body.child).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -82,7 +87,13 @@ describe('POST /api/children', () => {
 
   it('accepts every allowed value of every enum', async () => {
     const { headers } = await signUp(app, 'Enums')
-    const lists = { age_range: AGE_RANGES, sex: SEXES, eye_color: EYE_COLORS, hair_type: HAIR_TYPES, hair_color: HAIR_COLORS }
+    const lists = {
+      age_range: AGE_RANGES,
+      sex: SEXES,
+      eye_color: EYE_COLORS,
+      hair_type: HAIR_TYPES,
+      hair_color: HAIR_COLORS,
+    }
     for (const [field, values] of Object.entries(lists)) {
       for (const value of values) {
         const response = await create(headers, { ...aChild, [field]: value })
@@ -108,7 +119,11 @@ describe('POST /api/children', () => {
     expect(child.id).not.toBe(forcedId)
     expect(child).not.toHaveProperty('favourite_colour')
     expect(child.avatar_url).toBeNull()
-    const row = await db.selectFrom('children').select(['parent_id', 'avatar_image_id']).where('id', '=', child.id).executeTakeFirstOrThrow()
+    const row = await db
+      .selectFrom('children')
+      .select(['parent_id', 'avatar_image_id'])
+      .where('id', '=', child.id)
+      .executeTakeFirstOrThrow()
     expect(row).toEqual({ parent_id: owner.parentId, avatar_image_id: null })
     expect((await list(other.headers)).json().children).toEqual([])
   })
@@ -151,10 +166,26 @@ describe('POST /api/children', () => {
     ['an enum value in the wrong case', { sex: 'female' }, enumMessage('sex', SEXES)],
     // length limits
     ['a name over 50 characters', { name: 'x'.repeat(51) }, 'body.name must NOT have more than 50 characters'],
-    ['an ethnicity over 50 characters', { ethnicity: 'x'.repeat(51) }, 'body.ethnicity must NOT have more than 50 characters'],
-    ['fav_animals over 200 characters', { fav_animals: 'x'.repeat(201) }, 'body.fav_animals must NOT have more than 200 characters'],
-    ['fav_activities over 200 characters', { fav_activities: 'x'.repeat(201) }, 'body.fav_activities must NOT have more than 200 characters'],
-    ['fav_shows over 200 characters', { fav_shows: 'x'.repeat(201) }, 'body.fav_shows must NOT have more than 200 characters'],
+    [
+      'an ethnicity over 50 characters',
+      { ethnicity: 'x'.repeat(51) },
+      'body.ethnicity must NOT have more than 50 characters',
+    ],
+    [
+      'fav_animals over 200 characters',
+      { fav_animals: 'x'.repeat(201) },
+      'body.fav_animals must NOT have more than 200 characters',
+    ],
+    [
+      'fav_activities over 200 characters',
+      { fav_activities: 'x'.repeat(201) },
+      'body.fav_activities must NOT have more than 200 characters',
+    ],
+    [
+      'fav_shows over 200 characters',
+      { fav_shows: 'x'.repeat(201) },
+      'body.fav_shows must NOT have more than 200 characters',
+    ],
   ])('rejects %s with 400 naming the field and the rule', async (_case, change, message) => {
     const { headers } = await signUp(app, 'Invalid')
     const response = await create(headers, { ...aChild, ...change })
@@ -167,7 +198,12 @@ describe('POST /api/children', () => {
     const { headers } = await signUp(app, 'Shapes')
     const array = await create(headers, [aChild])
     expect(expectErrorShape(array.json(), 400, 'VALIDATION_FAILED').message).toBe('body must be object')
-    const broken = await app.inject({ method: 'POST', url: '/api/children', headers: { ...headers, 'content-type': 'application/json' }, payload: '{"name":' })
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/api/children',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: '{"name":',
+    })
     expectErrorShape(broken.json(), 400, 'INVALID_JSON')
   })
 })
@@ -210,7 +246,14 @@ describe('GET /api/children/:child_id', () => {
     const child = await createChild(headers)
     const image = await db
       .insertInto('images')
-      .values({ parent_id: parentId, child_id: child.id, story_id: null, content_type: 'image/png', bytes: Buffer.from('png'), byte_size: 3 })
+      .values({
+        parent_id: parentId,
+        child_id: child.id,
+        story_id: null,
+        content_type: 'image/png',
+        bytes: Buffer.from('png'),
+        byte_size: 3,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     await db.updateTable('children').set({ avatar_image_id: image.id }).where('id', '=', child.id).execute()
@@ -244,10 +287,19 @@ describe('PATCH /api/children/:child_id', () => {
     const response = await patch(headers, child.id, { hair_color: 'Black', eye_color: 'Brown' })
     expect(response.statusCode).toBe(200)
     const body = response.json()
-    expect(body.child).toMatchObject({ hair_color: 'Black', eye_color: 'Brown', name: child.name, hair_type: child.hair_type })
+    expect(body.child).toMatchObject({
+      hair_color: 'Black',
+      eye_color: 'Brown',
+      name: child.name,
+      hair_type: child.hair_type,
+    })
     expect(body.avatar_job_id).toEqual(expect.any(String))
     expect(body.avatar_job_id).not.toBe(firstJob)
-    const job = await db.selectFrom('jobs').select(['kind', 'child_id']).where('id', '=', body.avatar_job_id).executeTakeFirst()
+    const job = await db
+      .selectFrom('jobs')
+      .select(['kind', 'child_id'])
+      .where('id', '=', body.avatar_job_id)
+      .executeTakeFirst()
     expect(job).toEqual({ kind: 'avatar', child_id: child.id })
   })
 
@@ -256,7 +308,11 @@ describe('PATCH /api/children/:child_id', () => {
     const child = await createChild(headers, { fav_shows: 'Bluey' })
     const response = await patch(headers, child.id, { fav_animals: null, fav_shows: null })
     expect(response.statusCode).toBe(200)
-    expect(response.json().child).toMatchObject({ fav_animals: null, fav_shows: null, fav_activities: child.fav_activities })
+    expect(response.json().child).toMatchObject({
+      fav_animals: null,
+      fav_shows: null,
+      fav_activities: child.fav_activities,
+    })
   })
 
   it('answers 400 EMPTY_UPDATE for an empty body, or one holding only unknown fields', async () => {
@@ -276,7 +332,11 @@ describe('PATCH /api/children/:child_id', () => {
     const { headers, parentId } = await signUp(app, 'Extra')
     const other = await signUp(app, 'ExtraOther')
     const child = await createChild(headers)
-    const response = await patch(headers, child.id, { name: 'Noa', parent_id: other.parentId, created_at: '2000-01-01T00:00:00Z' })
+    const response = await patch(headers, child.id, {
+      name: 'Noa',
+      parent_id: other.parentId,
+      created_at: '2000-01-01T00:00:00Z',
+    })
     expect(response.statusCode).toBe(200)
     expect(response.json().child).toMatchObject({ name: 'Noa', created_at: child.created_at })
     const row = await db.selectFrom('children').select('parent_id').where('id', '=', child.id).executeTakeFirstOrThrow()
@@ -292,7 +352,11 @@ describe('PATCH /api/children/:child_id', () => {
     ['a blank fav_shows', { fav_shows: ' ' }, 'body.fav_shows must not be blank'],
     ['an unknown sex', { sex: 'Robot' }, `body.sex must be one of: ${SEXES.join(', ')}`],
     ['a name over 50 characters', { name: 'x'.repeat(51) }, 'body.name must NOT have more than 50 characters'],
-    ['fav_activities over 200 characters', { fav_activities: 'x'.repeat(201) }, 'body.fav_activities must NOT have more than 200 characters'],
+    [
+      'fav_activities over 200 characters',
+      { fav_activities: 'x'.repeat(201) },
+      'body.fav_activities must NOT have more than 200 characters',
+    ],
   ])('rejects %s with 400 and changes nothing', async (_case, payload, message) => {
     const { headers } = await signUp(app, 'BadPatch')
     const child = await createChild(headers)
@@ -330,29 +394,64 @@ describe('DELETE /api/children/:child_id', () => {
     async function seed(childId: string) {
       const story = await db
         .insertInto('stories')
-        .values({ parent_id: parentId, child_id: childId, topic: 'the sea', story_genre: 'Adventure', image_style: 'Watercolor', chapters_total: 2, title: 'Waves' })
+        .values({
+          parent_id: parentId,
+          child_id: childId,
+          topic: 'the sea',
+          story_genre: 'Adventure',
+          image_style: 'Watercolor',
+          chapters_total: 2,
+          title: 'Waves',
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
       const image = await db
         .insertInto('images')
-        .values({ parent_id: parentId, child_id: childId, story_id: story.id, content_type: 'image/png', bytes: Buffer.from([1, 2, 3]), byte_size: 3 })
+        .values({
+          parent_id: parentId,
+          child_id: childId,
+          story_id: story.id,
+          content_type: 'image/png',
+          bytes: Buffer.from([1, 2, 3]),
+          byte_size: 3,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
       const avatar = await db
         .insertInto('images')
-        .values({ parent_id: parentId, child_id: childId, story_id: null, content_type: 'image/webp', bytes: Buffer.from([4]), byte_size: 1 })
+        .values({
+          parent_id: parentId,
+          child_id: childId,
+          story_id: null,
+          content_type: 'image/webp',
+          bytes: Buffer.from([4]),
+          byte_size: 1,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
       await db.updateTable('children').set({ avatar_image_id: avatar.id }).where('id', '=', childId).execute()
       await db
         .insertInto('chapters')
         .values([
-          { story_id: story.id, number: 1, title: 'One', content: 'Once upon a time', image_id: image.id, image_status: 'ready' },
+          {
+            story_id: story.id,
+            number: 1,
+            title: 'One',
+            content: 'Once upon a time',
+            image_id: image.id,
+            image_status: 'ready',
+          },
           { story_id: story.id, number: 2, title: 'Two', content: 'The end' },
         ])
         .execute()
-      await db.insertInto('jobs').values({ id: `story-${randomUUID()}`, parent_id: parentId, kind: 'story', story_id: story.id }).execute()
-      await db.insertInto('jobs').values({ id: `avatar-${randomUUID()}`, parent_id: parentId, kind: 'avatar', child_id: childId }).execute()
+      await db
+        .insertInto('jobs')
+        .values({ id: `story-${randomUUID()}`, parent_id: parentId, kind: 'story', story_id: story.id })
+        .execute()
+      await db
+        .insertInto('jobs')
+        .values({ id: `avatar-${randomUUID()}`, parent_id: parentId, kind: 'avatar', child_id: childId })
+        .execute()
       return story.id
     }
     const storyId = await seed(child.id)
@@ -361,12 +460,40 @@ describe('DELETE /api/children/:child_id', () => {
     async function counts(childId: string, story: string) {
       const count = async (query: Promise<{ n: string | number | bigint }>) => Number((await query).n)
       return {
-        children: await count(db.selectFrom('children').select((eb) => eb.fn.countAll().as('n')).where('id', '=', childId).executeTakeFirstOrThrow()),
-        stories: await count(db.selectFrom('stories').select((eb) => eb.fn.countAll().as('n')).where('child_id', '=', childId).executeTakeFirstOrThrow()),
-        chapters: await count(db.selectFrom('chapters').select((eb) => eb.fn.countAll().as('n')).where('story_id', '=', story).executeTakeFirstOrThrow()),
-        images: await count(db.selectFrom('images').select((eb) => eb.fn.countAll().as('n')).where('child_id', '=', childId).executeTakeFirstOrThrow()),
+        children: await count(
+          db
+            .selectFrom('children')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('id', '=', childId)
+            .executeTakeFirstOrThrow(),
+        ),
+        stories: await count(
+          db
+            .selectFrom('stories')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('child_id', '=', childId)
+            .executeTakeFirstOrThrow(),
+        ),
+        chapters: await count(
+          db
+            .selectFrom('chapters')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('story_id', '=', story)
+            .executeTakeFirstOrThrow(),
+        ),
+        images: await count(
+          db
+            .selectFrom('images')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('child_id', '=', childId)
+            .executeTakeFirstOrThrow(),
+        ),
         jobs: await count(
-          db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where((eb) => eb.or([eb('child_id', '=', childId), eb('story_id', '=', story)])).executeTakeFirstOrThrow(),
+          db
+            .selectFrom('jobs')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where((eb) => eb.or([eb('child_id', '=', childId), eb('story_id', '=', story)]))
+            .executeTakeFirstOrThrow(),
         ),
       }
     }
@@ -384,15 +511,23 @@ describe('DELETE /api/children/:child_id', () => {
 })
 
 describe('malformed ids', () => {
-  it.each(['not-a-uuid', '123', `${randomUUID()}x`, "1' or '1'='1"])('answers 400 INVALID_ID naming params.child_id for %j on every id route', async (id) => {
-    const { headers } = await signUp(app, 'BadId')
-    const url = `/api/children/${encodeURIComponent(id)}`
-    for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
-      const response = await app.inject({ method, url, headers, ...(method === 'PATCH' ? { payload: { name: 'X' } } : {}) })
-      const error = expectErrorShape(response.json(), 400, 'INVALID_ID')
-      expect(error.message, method).toBe('params.child_id must be a valid uuid')
-    }
-  })
+  it.each(['not-a-uuid', '123', `${randomUUID()}x`, "1' or '1'='1"])(
+    'answers 400 INVALID_ID naming params.child_id for %j on every id route',
+    async (id) => {
+      const { headers } = await signUp(app, 'BadId')
+      const url = `/api/children/${encodeURIComponent(id)}`
+      for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
+        const response = await app.inject({
+          method,
+          url,
+          headers,
+          ...(method === 'PATCH' ? { payload: { name: 'X' } } : {}),
+        })
+        const error = expectErrorShape(response.json(), 400, 'INVALID_ID')
+        expect(error.message, method).toBe('params.child_id must be a valid uuid')
+      }
+    },
+  )
 })
 
 describe('authentication', () => {
@@ -433,7 +568,10 @@ describe("another parent's child", () => {
 
     const pairs = [
       [await show(second.headers, child.id), await show(second.headers, missing)],
-      [await patch(second.headers, child.id, { name: 'Stolen' }), await patch(second.headers, missing, { name: 'Stolen' })],
+      [
+        await patch(second.headers, child.id, { name: 'Stolen' }),
+        await patch(second.headers, missing, { name: 'Stolen' }),
+      ],
       [await remove(second.headers, child.id), await remove(second.headers, missing)],
     ]
     for (const [theirs, nobodys] of pairs) {

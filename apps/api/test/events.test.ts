@@ -1,17 +1,17 @@
+import { appendJobEvent, jobEventKeys, jobSnapshot } from '@dreamify/core'
+import { type Db, jobRepository, sql } from '@dreamify/db'
+import { openEventStream } from '@dreamify/testkit'
 import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appendJobEvent, jobEventKeys, jobSnapshot } from '@dreamify/core'
-import { jobRepository, sql, type Db } from '@dreamify/db'
-import { openEventStream } from '@dreamify/testkit'
 import { aChild, buildTestApp, expectErrorShape, signUp, testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import type { App } from '../src/app.ts'
+import { JOB_STATUS_TTL_MS } from '../src/lib/job-status-cache.ts'
 import { authPlugin } from '../src/plugins/auth.ts'
 import { installErrorHandling } from '../src/plugins/errors.ts'
 import { EVENTS_TOKEN_TTL_SECONDS, eventRoutes } from '../src/routes/events.ts'
-import { JOB_STATUS_TTL_MS } from '../src/lib/job-status-cache.ts'
 
 let app: App
 let db: Db
@@ -24,7 +24,11 @@ let other: Awaited<ReturnType<typeof signUp>>
 beforeAll(async () => {
   ;({ db } = await createTestDatabase())
   ;({ redis, prefix } = createTestQueues())
-  app = await buildTestApp(db, { QUEUE_PREFIX: prefix, STORIES_IN_FLIGHT_PER_PARENT: '0', STORIES_PER_DAY_PER_PARENT: '0' })
+  app = await buildTestApp(db, {
+    QUEUE_PREFIX: prefix,
+    STORIES_IN_FLIGHT_PER_PARENT: '0',
+    STORIES_PER_DAY_PER_PARENT: '0',
+  })
   base = await app.listen({ port: 0, host: '127.0.0.1' })
   owner = await signUp(app, 'Owner')
   other = await signUp(app, 'Other')
@@ -36,12 +40,18 @@ type Headers = Record<string, string>
 /** A story job of the parent's (no worker runs here, so it stays queued until a test moves it). */
 async function aStoryJob(headers: Headers) {
   const child = await app.inject({ method: 'POST', url: '/api/children', headers, payload: aChild })
-  const story = await app.inject({ method: 'POST', url: '/api/stories', headers, payload: { child_id: child.json().child.id, topic: 'a kite', story_genre: 'Adventure', image_style: 'Cartoon' } })
+  const story = await app.inject({
+    method: 'POST',
+    url: '/api/stories',
+    headers,
+    payload: { child_id: child.json().child.id, topic: 'a kite', story_genre: 'Adventure', image_style: 'Cartoon' },
+  })
   expect(story.statusCode).toBe(202)
   return story.json() as { story_id: string; job_id: string }
 }
 
-const eventsToken = (headers: Headers, jobId: string) => app.inject({ method: 'POST', url: `/api/jobs/${jobId}/events-token`, headers })
+const eventsToken = (headers: Headers, jobId: string) =>
+  app.inject({ method: 'POST', url: `/api/jobs/${jobId}/events-token`, headers })
 
 describe('POST /api/jobs/:job_id/events-token', () => {
   it("gives the owner a short-lived token for that job's stream only", async () => {
@@ -65,8 +75,16 @@ describe('POST /api/jobs/:job_id/events-token', () => {
     const { job_id } = await aStoryJob(owner.headers)
     const { token } = (await eventsToken(owner.headers, job_id)).json()
     const authorization = `Bearer ${token}`
-    expectErrorShape((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization } })).json(), 401, 'UNAUTHORIZED')
-    expectErrorShape((await app.inject({ method: 'GET', url: `/api/jobs/${job_id}`, headers: { authorization } })).json(), 401, 'UNAUTHORIZED')
+    expectErrorShape(
+      (await app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization } })).json(),
+      401,
+      'UNAUTHORIZED',
+    )
+    expectErrorShape(
+      (await app.inject({ method: 'GET', url: `/api/jobs/${job_id}`, headers: { authorization } })).json(),
+      401,
+      'UNAUTHORIZED',
+    )
     expectErrorShape((await eventsToken({ authorization }, job_id)).json(), 401, 'UNAUTHORIZED')
     const stream = await fetch(`${base}/api/jobs/${job_id}/events`, { headers: { authorization } })
     expect(stream.status).toBe(401)
@@ -76,10 +94,26 @@ describe('POST /api/jobs/:job_id/events-token', () => {
 describe('GET /api/jobs/:job_id/events', () => {
   it('answers 401 without credentials or with a bad token, and 404 to another parent', async () => {
     const { job_id } = await aStoryJob(owner.headers)
-    expectErrorShape((await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events` })).json(), 401, 'UNAUTHORIZED')
-    expectErrorShape((await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events?token=nope` })).json(), 401, 'UNAUTHORIZED')
-    expectErrorShape((await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events`, headers: other.headers })).json(), 404, 'NOT_FOUND')
-    expectErrorShape((await app.inject({ method: 'GET', url: '/api/jobs/not%20an%20id/events', headers: owner.headers })).json(), 400, 'INVALID_ID')
+    expectErrorShape(
+      (await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events` })).json(),
+      401,
+      'UNAUTHORIZED',
+    )
+    expectErrorShape(
+      (await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events?token=nope` })).json(),
+      401,
+      'UNAUTHORIZED',
+    )
+    expectErrorShape(
+      (await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events`, headers: other.headers })).json(),
+      404,
+      'NOT_FOUND',
+    )
+    expectErrorShape(
+      (await app.inject({ method: 'GET', url: '/api/jobs/not%20an%20id/events', headers: owner.headers })).json(),
+      400,
+      'INVALID_ID',
+    )
   })
 
   it("refuses a token for job A on job B's stream, even the same parent's", async () => {
@@ -91,7 +125,11 @@ describe('GET /api/jobs/:job_id/events', () => {
     // An access token signed as an events token for another parent's job gets nowhere either.
     const theirs = await aStoryJob(other.headers)
     const { token: theirToken } = (await eventsToken(other.headers, theirs.job_id)).json()
-    expectErrorShape((await app.inject({ method: 'GET', url: `/api/jobs/${a.job_id}/events?token=${theirToken}` })).json(), 401, 'UNAUTHORIZED')
+    expectErrorShape(
+      (await app.inject({ method: 'GET', url: `/api/jobs/${a.job_id}/events?token=${theirToken}` })).json(),
+      401,
+      'UNAUTHORIZED',
+    )
   })
 
   it('starts with the current state from Postgres, then relays what the worker publishes, and ends after the final event', async () => {
@@ -119,7 +157,13 @@ describe('GET /api/jobs/:job_id/events', () => {
     expect(await appendJobEvent(redis, prefix, job_id, 'chapter_written', { number: 2, title: 'late' })).toBe(0) // nothing after the final event
     const events = await stream.end()
 
-    expect(events.map((e) => [e.id, e.event])).toEqual([[0, 'stage'], [1, 'stage'], [2, 'chapter_written'], [3, 'chapter_illustrated'], [4, 'completed']])
+    expect(events.map((e) => [e.id, e.event])).toEqual([
+      [0, 'stage'],
+      [1, 'stage'],
+      [2, 'chapter_written'],
+      [3, 'chapter_illustrated'],
+      [4, 'completed'],
+    ])
     expect(events[1]!.data).toEqual(JSON.parse(JSON.stringify(jobSnapshot(running))))
     expect(events[2]!.data).toEqual({ number: 1, title: 'The Kite' })
     // Polls may be up to JOB_STATUS_TTL_MS behind Postgres; past that they show the final state.
@@ -129,17 +173,27 @@ describe('GET /api/jobs/:job_id/events', () => {
     expect(stream.blocks[0]).toEqual({}) // the `retry:` hint comes first
 
     // Resuming replays exactly what came after Last-Event-ID, up to the end.
-    const resumed = await openEventStream(`${base}/api/jobs/${job_id}/events`, { ...owner.headers, 'last-event-id': '2' })
+    const resumed = await openEventStream(`${base}/api/jobs/${job_id}/events`, {
+      ...owner.headers,
+      'last-event-id': '2',
+    })
     expect(await resumed.end()).toEqual(events.slice(3))
     // The stream is kept for a day after its last event.
     expect(await redis.ttl(jobEventKeys(prefix, job_id).stream)).toBeGreaterThan(23 * 3600)
     // Once the client has the final event, 204 tells an EventSource to stop reconnecting.
-    expect((await fetch(`${base}/api/jobs/${job_id}/events`, { headers: { ...owner.headers, 'last-event-id': '4' } })).status).toBe(204)
+    expect(
+      (await fetch(`${base}/api/jobs/${job_id}/events`, { headers: { ...owner.headers, 'last-event-id': '4' } }))
+        .status,
+    ).toBe(204)
   })
 
   it("sends a finished job's final event and ends the stream", async () => {
     const { story_id, job_id } = await aStoryJob(owner.headers)
-    const cancelled = await app.inject({ method: 'POST', url: `/api/stories/${story_id}/cancel`, headers: owner.headers })
+    const cancelled = await app.inject({
+      method: 'POST',
+      url: `/api/stories/${story_id}/cancel`,
+      headers: owner.headers,
+    })
     expect(cancelled.statusCode).toBe(200)
     const response = await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events`, headers: owner.headers })
     expect(response.statusCode).toBe(200)
@@ -162,7 +216,11 @@ describe('GET /api/jobs/:job_id/events', () => {
     const events = await stream.end() // the watcher gives the worker one check to publish, then publishes itself
     expect(events.map((e) => e.event)).toEqual(['stage', 'failed'])
     expect(events[1]!.id).toBe(1)
-    expect(events[1]!.data).toMatchObject({ job_id, status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE', message: 'gone' } })
+    expect(events[1]!.data).toMatchObject({
+      job_id,
+      status: 'failed',
+      error: { code: 'PROVIDER_UNAVAILABLE', message: 'gone' },
+    })
   }, 15_000)
 
   it('sends a job finished long ago its final event at once', async () => {
@@ -179,14 +237,19 @@ describe('GET /api/jobs/:job_id/events', () => {
     const { story_id, job_id } = await aStoryJob(owner.headers)
     const stream = await openEventStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
     await stream.until((events) => events.length === 1)
-    expect((await app.inject({ method: 'DELETE', url: `/api/stories/${story_id}`, headers: owner.headers })).statusCode).toBe(204)
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/stories/${story_id}`, headers: owner.headers })).statusCode,
+    ).toBe(204)
     await stream.end()
     expect(stream.isEnded()).toBe(true)
   }, 15_000)
 
   it('cleans up when the client leaves', async () => {
     const { job_id } = await aStoryJob(owner.headers)
-    const connections = () => new Promise<number>((resolve, reject) => app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))))
+    const connections = () =>
+      new Promise<number>((resolve, reject) =>
+        app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      )
     const before = await connections()
     const stream = await openEventStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
     await stream.until((events) => events.length === 1)
@@ -207,8 +270,11 @@ describe('a server with streams open', () => {
     await server.register(eventRoutes, { prefix: '/api', db, redis, queuePrefix: prefix, heartbeatMs: 50 })
     const url = await server.listen({ port: 0, host: '127.0.0.1' })
     const { job_id } = await aStoryJob(owner.headers)
-    const streams = await Promise.all([1, 2].map(() => openEventStream(`${url}/api/jobs/${job_id}/events`, owner.headers)))
-    for (const stream of streams) await stream.until(() => stream.blocks.filter((b) => b.comment === 'ping').length >= 2)
+    const streams = await Promise.all(
+      [1, 2].map(() => openEventStream(`${url}/api/jobs/${job_id}/events`, owner.headers)),
+    )
+    for (const stream of streams)
+      await stream.until(() => stream.blocks.filter((b) => b.comment === 'ping').length >= 2)
     const started = Date.now()
     await server.close()
     expect(Date.now() - started).toBeLessThan(2000)

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { type Db, sql } from '@dreamify/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sql, type Db } from '@dreamify/db'
 import { aChild, buildTestApp, expectErrorShape, signUp } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
-import { canonicalJson, requestHash } from '../src/lib/idempotency.ts'
 import type { App } from '../src/app.ts'
+import { canonicalJson, requestHash } from '../src/lib/idempotency.ts'
 
 let app: App
 let db: Db
@@ -24,16 +24,50 @@ type Headers = Record<string, string>
 type Parent = Awaited<ReturnType<typeof signUp>>
 
 const postChild = (headers: Headers, key: string | undefined, payload: object = aChild) =>
-  app.inject({ method: 'POST', url: '/api/children', headers: { ...headers, ...(key === undefined ? {} : { 'idempotency-key': key }) }, payload })
+  app.inject({
+    method: 'POST',
+    url: '/api/children',
+    headers: { ...headers, ...(key === undefined ? {} : { 'idempotency-key': key }) },
+    payload,
+  })
 const postStory = (headers: Headers, key: string | undefined, payload: object) =>
-  app.inject({ method: 'POST', url: '/api/stories', headers: { ...headers, ...(key === undefined ? {} : { 'idempotency-key': key }) }, payload })
+  app.inject({
+    method: 'POST',
+    url: '/api/stories',
+    headers: { ...headers, ...(key === undefined ? {} : { 'idempotency-key': key }) },
+    payload,
+  })
 
 const countChildren = async (parentId: string) =>
-  Number((await db.selectFrom('children').select((eb) => eb.fn.countAll().as('n')).where('parent_id', '=', parentId).executeTakeFirstOrThrow()).n)
+  Number(
+    (
+      await db
+        .selectFrom('children')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('parent_id', '=', parentId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 const countStories = async (parentId: string) =>
-  Number((await db.selectFrom('stories').select((eb) => eb.fn.countAll().as('n')).where('parent_id', '=', parentId).executeTakeFirstOrThrow()).n)
+  Number(
+    (
+      await db
+        .selectFrom('stories')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('parent_id', '=', parentId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 const countJobs = async (parentId: string) =>
-  Number((await db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('parent_id', '=', parentId).executeTakeFirstOrThrow()).n)
+  Number(
+    (
+      await db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('parent_id', '=', parentId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 
 async function parentWithChild(name: string): Promise<Parent & { childId: string }> {
   const parent = await signUp(app, name)
@@ -42,7 +76,12 @@ async function parentWithChild(name: string): Promise<Parent & { childId: string
   return { ...parent, childId: created.json().child.id }
 }
 
-const aStory = (childId: string) => ({ child_id: childId, topic: 'a lost red balloon', story_genre: 'Adventure', image_style: 'Watercolor' })
+const aStory = (childId: string) => ({
+  child_id: childId,
+  topic: 'a lost red balloon',
+  story_genre: 'Adventure',
+  image_style: 'Watercolor',
+})
 
 describe('Idempotency-Key on POST /api/children', () => {
   it('answers a repeat with the same key and body with the first response, creating one child and one avatar job', async () => {
@@ -61,7 +100,11 @@ describe('Idempotency-Key on POST /api/children', () => {
 
     expect(await countChildren(parentId)).toBe(1)
     expect(await countJobs(parentId)).toBe(1)
-    const row = await db.selectFrom('idempotency_keys').selectAll().where('parent_id', '=', parentId).executeTakeFirstOrThrow()
+    const row = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('parent_id', '=', parentId)
+      .executeTakeFirstOrThrow()
     expect(row).toMatchObject({ key, route: 'POST /children', response_status: 201, response_body: first.json() })
     expect(row.expires_at.getTime() - row.created_at.getTime()).toBe(24 * 3600 * 1000)
 
@@ -85,14 +128,25 @@ describe('Idempotency-Key on POST /api/children', () => {
     const key = randomUUID()
     await db
       .insertInto('idempotency_keys')
-      .values({ parent_id: parentId, key, route: 'POST /children', request_hash: requestHash('POST /children', aChild), expires_at: new Date(Date.now() + 3600_000) })
+      .values({
+        parent_id: parentId,
+        key,
+        route: 'POST /children',
+        request_hash: requestHash('POST /children', aChild),
+        expires_at: new Date(Date.now() + 3600_000),
+      })
       .execute()
     const response = await postChild(headers, key)
     expectErrorShape(response.json(), 409, 'IDEMPOTENCY_IN_FLIGHT')
     expect(response.headers['retry-after']).toBe('1')
     expect(await countChildren(parentId)).toBe(0)
     // The other request's reservation is left alone.
-    const row = await db.selectFrom('idempotency_keys').select('response_status').where('parent_id', '=', parentId).where('key', '=', key).executeTakeFirst()
+    const row = await db
+      .selectFrom('idempotency_keys')
+      .select('response_status')
+      .where('parent_id', '=', parentId)
+      .where('key', '=', key)
+      .executeTakeFirst()
     expect(row).toEqual({ response_status: null })
   })
 
@@ -101,9 +155,17 @@ describe('Idempotency-Key on POST /api/children', () => {
     const key = randomUUID()
     await db
       .insertInto('idempotency_keys')
-      .values({ parent_id: parentId, key, route: 'POST /children', request_hash: requestHash('POST /children', aChild), expires_at: new Date(Date.now() + 3600_000) })
+      .values({
+        parent_id: parentId,
+        key,
+        route: 'POST /children',
+        request_hash: requestHash('POST /children', aChild),
+        expires_at: new Date(Date.now() + 3600_000),
+      })
       .execute()
-    await sql`update idempotency_keys set created_at = now() - interval '10 minutes' where parent_id = ${parentId}`.execute(db)
+    await sql`update idempotency_keys set created_at = now() - interval '10 minutes' where parent_id = ${parentId}`.execute(
+      db,
+    )
     expect((await postChild(headers, key)).statusCode).toBe(201)
     expect(await countChildren(parentId)).toBe(1)
   })
@@ -126,18 +188,35 @@ describe('Idempotency-Key on POST /api/children', () => {
     const { headers, parentId } = await signUp(app, 'ChildExpired')
     const key = randomUUID()
     const first = await postChild(headers, key)
-    await db.updateTable('idempotency_keys').set({ expires_at: new Date(Date.now() - 1000) }).where('parent_id', '=', parentId).execute()
+    await db
+      .updateTable('idempotency_keys')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('parent_id', '=', parentId)
+      .execute()
     // Another parent's expired rows are not this request's business.
     const other = await signUp(app, 'ChildExpiredOther')
     await postChild(other.headers, 'left-over')
-    await db.updateTable('idempotency_keys').set({ expires_at: new Date(Date.now() - 1000) }).where('parent_id', '=', other.parentId).execute()
+    await db
+      .updateTable('idempotency_keys')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('parent_id', '=', other.parentId)
+      .execute()
 
     const again = await postChild(headers, key, { ...aChild, name: 'Ava' })
     expect(again.statusCode).toBe(201)
     expect(again.json().child.id).not.toBe(first.json().child.id)
     expect(await countChildren(parentId)).toBe(2)
-    const rows = await db.selectFrom('idempotency_keys').select(['parent_id', 'response_status']).where('key', 'in', [key, 'left-over']).execute()
-    expect(rows).toEqual(expect.arrayContaining([{ parent_id: parentId, response_status: 201 }, { parent_id: other.parentId, response_status: 201 }]))
+    const rows = await db
+      .selectFrom('idempotency_keys')
+      .select(['parent_id', 'response_status'])
+      .where('key', 'in', [key, 'left-over'])
+      .execute()
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { parent_id: parentId, response_status: 201 },
+        { parent_id: other.parentId, response_status: 201 },
+      ]),
+    )
     expect(rows).toHaveLength(2)
   })
 
@@ -165,7 +244,11 @@ describe('Idempotency-Key on POST /api/children', () => {
   it('does not use the key up when the first request fails validation', async () => {
     const { headers, parentId } = await signUp(app, 'ChildInvalid')
     const key = randomUUID()
-    expectErrorShape((await postChild(headers, key, { ...aChild, eye_color: 'Purple' })).json(), 400, 'VALIDATION_FAILED')
+    expectErrorShape(
+      (await postChild(headers, key, { ...aChild, eye_color: 'Purple' })).json(),
+      400,
+      'VALIDATION_FAILED',
+    )
     expect((await postChild(headers, key)).statusCode).toBe(201)
     expect(await countChildren(parentId)).toBe(1)
   })
@@ -191,7 +274,11 @@ describe('Idempotency-Key on POST /api/stories', () => {
     const { headers, parentId, childId } = await parentWithChild('StoryReuse')
     const key = randomUUID()
     expect((await postStory(headers, key, aStory(childId))).statusCode).toBe(202)
-    expectErrorShape((await postStory(headers, key, { ...aStory(childId), topic: 'dragons' })).json(), 422, 'IDEMPOTENCY_KEY_REUSED')
+    expectErrorShape(
+      (await postStory(headers, key, { ...aStory(childId), topic: 'dragons' })).json(),
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+    )
     // Keys are per parent, not per route: the children route cannot replay a story's answer.
     expectErrorShape((await postChild(headers, key)).json(), 422, 'IDEMPOTENCY_KEY_REUSED')
     expect(await countStories(parentId)).toBe(1)
@@ -202,7 +289,13 @@ describe('Idempotency-Key on POST /api/stories', () => {
     const key = randomUUID()
     await db
       .insertInto('idempotency_keys')
-      .values({ parent_id: parentId, key, route: 'POST /stories', request_hash: requestHash('POST /stories', aStory(childId)), expires_at: new Date(Date.now() + 3600_000) })
+      .values({
+        parent_id: parentId,
+        key,
+        route: 'POST /stories',
+        request_hash: requestHash('POST /stories', aStory(childId)),
+        expires_at: new Date(Date.now() + 3600_000),
+      })
       .execute()
     expectErrorShape((await postStory(headers, key, aStory(childId))).json(), 409, 'IDEMPOTENCY_IN_FLIGHT')
     expect(await countStories(parentId)).toBe(0)
@@ -242,7 +335,11 @@ describe('Idempotency-Key on POST /api/stories', () => {
     const { headers, parentId, childId } = await parentWithChild('StoryExpired')
     const key = randomUUID()
     const first = await postStory(headers, key, aStory(childId))
-    await db.updateTable('idempotency_keys').set({ expires_at: new Date(Date.now() - 1) }).where('parent_id', '=', parentId).execute()
+    await db
+      .updateTable('idempotency_keys')
+      .set({ expires_at: new Date(Date.now() - 1) })
+      .where('parent_id', '=', parentId)
+      .execute()
     const again = await postStory(headers, key, aStory(childId))
     expect(again.statusCode).toBe(202)
     expect(again.json().story_id).not.toBe(first.json().story_id)
@@ -251,7 +348,11 @@ describe('Idempotency-Key on POST /api/stories', () => {
 
   it('rejects an invalid key with 400 before doing anything', async () => {
     const { headers, parentId, childId } = await parentWithChild('StoryBadKey')
-    const error = expectErrorShape((await postStory(headers, 'x'.repeat(300), aStory(childId))).json(), 400, 'VALIDATION_FAILED')
+    const error = expectErrorShape(
+      (await postStory(headers, 'x'.repeat(300), aStory(childId))).json(),
+      400,
+      'VALIDATION_FAILED',
+    )
     expect(error.message).toMatch(/^headers\.idempotency-key /)
     expect(await countStories(parentId)).toBe(0)
   })
@@ -268,7 +369,9 @@ describe('Idempotency-Key on POST /api/stories', () => {
 
 describe('canonicalJson', () => {
   it('sorts keys at every level and drops undefined', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}')
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    )
     expect(requestHash('POST /x', { a: 1, b: 2 })).toBe(requestHash('POST /x', { b: 2, a: 1 }))
     expect(requestHash('POST /x', { a: 1 })).not.toBe(requestHash('POST /y', { a: 1 }))
   })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { type Db, jobRepository } from '@dreamify/db'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { jobRepository, type Db } from '@dreamify/db'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createJobStatusCache } from '../src/lib/job-status-cache.ts'
 
@@ -11,7 +11,11 @@ let otherParentId: string
 beforeAll(async () => {
   ;({ db } = await createTestDatabase())
   const parent = (email: string) =>
-    db.insertInto('parents').values({ first_name: 'A', last_name: 'B', email, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()
+    db
+      .insertInto('parents')
+      .values({ first_name: 'A', last_name: 'B', email, password_hash: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
   parentId = (await parent('cache@example.com')).id
   otherParentId = (await parent('other@example.com')).id
 })
@@ -19,7 +23,20 @@ beforeAll(async () => {
 async function newAvatarJob() {
   const child = await db
     .insertInto('children')
-    .values({ parent_id: parentId, name: 'Mia', age_range: '4-6', sex: 'Female', eye_color: 'Blue', hair_type: 'Curly', hair_color: 'Red', ethnicity: 'Irish', fav_animals: null, fav_activities: null, fav_shows: null, avatar_image_id: null })
+    .values({
+      parent_id: parentId,
+      name: 'Mia',
+      age_range: '4-6',
+      sex: 'Female',
+      eye_color: 'Blue',
+      hair_type: 'Curly',
+      hair_color: 'Red',
+      ethnicity: 'Irish',
+      fav_animals: null,
+      fav_activities: null,
+      fav_shows: null,
+      avatar_image_id: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return jobRepository.create(db, { id: randomUUID(), parent_id: parentId, kind: 'avatar', child_id: child.id })

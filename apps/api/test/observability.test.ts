@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeQueues, createQueues, createRedis } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aChild, buildTestApp, signUp, testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { freePort } from '../../../test/support/processes.ts'
-import { buildApp, type App } from '../src/app.ts'
+import { type App, buildApp } from '../src/app.ts'
 
 const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'a long admin password' }
 const QUEUE_NAMES = ['story-text', 'chapter-image', 'avatar']
@@ -23,7 +23,9 @@ afterAll(async () => {
   await adminApp?.close()
 })
 
-const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` })
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+})
 
 /** The value of one sample in Prometheus text, or undefined when the series is absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -31,7 +33,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue
     const match = /^[^{ ]+(?:\{(.*)\})? (\S+)$/.exec(line)
     if (!match) continue
-    const found = Object.fromEntries([...(match[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]))
+    const found = Object.fromEntries(
+      [...(match[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    )
     if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[2])
   }
   return undefined
@@ -55,11 +59,34 @@ describe('GET /metrics', () => {
     const { body } = await app.inject({ method: 'GET', url: '/metrics' })
     expect(body).toContain('# TYPE dreamify_http_request_duration_seconds histogram')
     const route = '/api/children/:child_id'
-    expect(sample(body, 'dreamify_http_request_duration_seconds_count', { method: 'GET', route, status_code: '404' })).toBe(1)
-    expect(sample(body, 'dreamify_http_request_duration_seconds_count', { method: 'GET', route, status_code: '401' })).toBe(1)
-    expect(sample(body, 'dreamify_http_request_duration_seconds_bucket', { method: 'GET', route, status_code: '401', le: '+Inf' })).toBe(1)
-    expect(sample(body, 'dreamify_http_request_duration_seconds_count', { method: 'POST', route: '/api/auth/register', status_code: '201' })).toBeGreaterThanOrEqual(1)
-    expect(sample(body, 'dreamify_http_request_duration_seconds_count', { method: 'GET', route: '(unmatched)', status_code: '404' })).toBe(1)
+    expect(
+      sample(body, 'dreamify_http_request_duration_seconds_count', { method: 'GET', route, status_code: '404' }),
+    ).toBe(1)
+    expect(
+      sample(body, 'dreamify_http_request_duration_seconds_count', { method: 'GET', route, status_code: '401' }),
+    ).toBe(1)
+    expect(
+      sample(body, 'dreamify_http_request_duration_seconds_bucket', {
+        method: 'GET',
+        route,
+        status_code: '401',
+        le: '+Inf',
+      }),
+    ).toBe(1)
+    expect(
+      sample(body, 'dreamify_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/api/auth/register',
+        status_code: '201',
+      }),
+    ).toBeGreaterThanOrEqual(1)
+    expect(
+      sample(body, 'dreamify_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '(unmatched)',
+        status_code: '404',
+      }),
+    ).toBe(1)
     // No raw ids in label values: one series per route, however many ids are asked for.
     expect(body).not.toContain(id)
   })
@@ -68,7 +95,9 @@ describe('GET /metrics', () => {
     const before = await app.inject({ method: 'GET', url: '/metrics' })
     for (const queue of QUEUE_NAMES) {
       for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized']) {
-        expect(sample(before.body, 'dreamify_queue_jobs', { queue, state }), `${queue} ${state}`).toEqual(expect.any(Number))
+        expect(sample(before.body, 'dreamify_queue_jobs', { queue, state }), `${queue} ${state}`).toEqual(
+          expect.any(Number),
+        )
       }
     }
     // No worker runs here: a new child's avatar job stays waiting.
@@ -145,7 +174,12 @@ describe('/admin/queues (bull-board)', () => {
     expect(page.body).toContain('/admin/queues')
     const api = await adminApp.inject({ method: 'GET', url: '/admin/queues/api/queues', headers })
     expect(api.statusCode).toBe(200)
-    expect(api.json().queues.map((q: { name: string }) => q.name).sort()).toEqual([...QUEUE_NAMES].sort())
+    expect(
+      api
+        .json()
+        .queues.map((q: { name: string }) => q.name)
+        .sort(),
+    ).toEqual([...QUEUE_NAMES].sort())
   })
 })
 
@@ -155,7 +189,10 @@ describe('GET /health/ready', () => {
     expect(response.statusCode).toBe(200)
     expect(response.json()).toEqual({
       status: 'ready',
-      checks: { postgres: { status: 'up', latency_ms: expect.any(Number) }, redis: { status: 'up', latency_ms: expect.any(Number) } },
+      checks: {
+        postgres: { status: 'up', latency_ms: expect.any(Number) },
+        redis: { status: 'up', latency_ms: expect.any(Number) },
+      },
     })
   })
 })

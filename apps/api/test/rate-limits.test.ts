@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeQueues, createQueues, createRedis } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, expectErrorShape, testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
-import { buildApp, type App } from '../src/app.ts'
+import { type App, buildApp } from '../src/app.ts'
 
 let db: Db
 let loginApp: App
@@ -18,7 +18,17 @@ beforeAll(async () => {
   // Built by hand (not buildTestApp) to know its prefix and look at the counters in Redis.
   const { redis, queues, prefix } = createTestQueues()
   loginPrefix = prefix
-  loginApp = await buildApp({ config: testConfig({ QUEUE_PREFIX: prefix, LOGIN_ATTEMPTS_PER_15_MIN: '3', REGISTRATIONS_PER_HOUR_PER_IP: '0', TRUST_PROXY_HOPS: '1' }), db, queues, redis })
+  loginApp = await buildApp({
+    config: testConfig({
+      QUEUE_PREFIX: prefix,
+      LOGIN_ATTEMPTS_PER_15_MIN: '3',
+      REGISTRATIONS_PER_HOUR_PER_IP: '0',
+      TRUST_PROXY_HOPS: '1',
+    }),
+    db,
+    queues,
+    redis,
+  })
   registerApp = await buildTestApp(db, { LOGIN_ATTEMPTS_PER_15_MIN: '0', REGISTRATIONS_PER_HOUR_PER_IP: '2' })
   unlimitedApp = await buildTestApp(db, { LOGIN_ATTEMPTS_PER_15_MIN: '0', REGISTRATIONS_PER_HOUR_PER_IP: '0' })
 })
@@ -33,9 +43,19 @@ let ipCounter = 0
 const newIp = () => `10.0.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 1}`
 
 const register = (app: App, email: string, remoteAddress: string, payload: object = {}) =>
-  app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress, payload: { first_name: 'Lim', last_name: 'Its', email, password: 'correct horse', ...payload } })
-const login = (app: App, email: string, password: string, remoteAddress: string, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, headers, payload: { email, password } })
+  app.inject({
+    method: 'POST',
+    url: '/api/auth/register',
+    remoteAddress,
+    payload: { first_name: 'Lim', last_name: 'Its', email, password: 'correct horse', ...payload },
+  })
+const login = (
+  app: App,
+  email: string,
+  password: string,
+  remoteAddress: string,
+  headers: Record<string, string> = {},
+) => app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, headers, payload: { email, password } })
 
 async function account(app: App) {
   const email = newEmail()
@@ -86,13 +106,21 @@ describe('login attempts (LOGIN_ATTEMPTS_PER_15_MIN=3)', () => {
 
   it('limits every attempt per IP across different accounts', async () => {
     const ip = newIp()
-    const accounts = [await account(loginApp), await account(loginApp), await account(loginApp), await account(loginApp)]
+    const accounts = [
+      await account(loginApp),
+      await account(loginApp),
+      await account(loginApp),
+      await account(loginApp),
+    ]
     expect((await login(loginApp, accounts[0]!, 'correct horse', ip)).statusCode).toBe(200)
     expect((await login(loginApp, accounts[1]!, 'wrong horse', ip)).statusCode).toBe(401)
     expect((await login(loginApp, newEmail(), 'wrong horse', ip)).statusCode).toBe(401)
     expectRateLimited(await login(loginApp, accounts[3]!, 'correct horse', ip), 900)
     // Invalid bodies from that address are refused too (counted before the body is read).
-    expectRateLimited(await loginApp.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: {} }), 900)
+    expectRateLimited(
+      await loginApp.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: {} }),
+      900,
+    )
     // Another address is not affected, and the fourth account was never tried.
     expect((await login(loginApp, accounts[3]!, 'correct horse', newIp())).statusCode).toBe(200)
   })
@@ -100,10 +128,22 @@ describe('login attempts (LOGIN_ATTEMPTS_PER_15_MIN=3)', () => {
   it('ignores x-forwarded-for unless TRUST_PROXY_HOPS says a proxy is in front, so clients cannot spoof their address', async () => {
     const ip = newIp()
     for (let i = 0; i < 2; i++) {
-      const response = await registerApp.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: ip, headers: { 'x-forwarded-for': newIp() }, payload: { first_name: 'Spo', last_name: 'Of', email: newEmail(), password: 'correct horse' } })
+      const response = await registerApp.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        remoteAddress: ip,
+        headers: { 'x-forwarded-for': newIp() },
+        payload: { first_name: 'Spo', last_name: 'Of', email: newEmail(), password: 'correct horse' },
+      })
       expect(response.statusCode).toBe(201)
     }
-    const third = await registerApp.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: ip, headers: { 'x-forwarded-for': newIp() }, payload: { first_name: 'Spo', last_name: 'Of', email: newEmail(), password: 'correct horse' } })
+    const third = await registerApp.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      remoteAddress: ip,
+      headers: { 'x-forwarded-for': newIp() },
+      payload: { first_name: 'Spo', last_name: 'Of', email: newEmail(), password: 'correct horse' },
+    })
     expectErrorShape(third.json(), 429, 'RATE_LIMITED')
   })
 
@@ -120,7 +160,9 @@ describe('login attempts (LOGIN_ATTEMPTS_PER_15_MIN=3)', () => {
 
   it('keeps the counters in Redis under the queue prefix, expiring with the 15-minute window', async () => {
     await login(loginApp, newEmail(), 'x', newIp())
-    const redis = createRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', 'producer', { enableOfflineQueue: true })
+    const redis = createRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', 'producer', {
+      enableOfflineQueue: true,
+    })
     try {
       const keys = await redis.keys(`${loginPrefix}:ratelimit:*`)
       expect(keys.some((key) => key.startsWith(`${loginPrefix}:ratelimit:login-ip:`))).toBe(true)
@@ -162,7 +204,8 @@ describe('0 = unlimited', () => {
   it('lets any number of logins and registrations through', async () => {
     const ip = newIp()
     const email = newEmail()
-    for (let i = 0; i < 12; i++) expect((await register(unlimitedApp, i === 0 ? email : newEmail(), ip)).statusCode).toBe(201)
+    for (let i = 0; i < 12; i++)
+      expect((await register(unlimitedApp, i === 0 ? email : newEmail(), ip)).statusCode).toBe(201)
     for (let i = 0; i < 15; i++) expect((await login(unlimitedApp, email, 'wrong horse', ip)).statusCode).toBe(401)
     expect((await login(unlimitedApp, email, 'correct horse', ip)).statusCode).toBe(200)
   })
@@ -173,7 +216,13 @@ describe('Redis unavailable', () => {
   const warnings: string[] = []
   const ignore = () => {}
   const logger: any = {
-    level: 'warn', fatal: ignore, error: ignore, info: ignore, debug: ignore, trace: ignore, silent: ignore,
+    level: 'warn',
+    fatal: ignore,
+    error: ignore,
+    info: ignore,
+    debug: ignore,
+    trace: ignore,
+    silent: ignore,
     warn: (_object: unknown, message?: string) => warnings.push(String(message)),
     child: () => logger,
   }
@@ -187,7 +236,12 @@ describe('Redis unavailable', () => {
     downRedis = createRedis(url, 'producer')
     downQueues = createQueues(downRedis, prefix)
     for (const queue of Object.values(downQueues)) queue.on('error', () => {})
-    const config = testConfig({ REDIS_URL: url, QUEUE_PREFIX: prefix, LOGIN_ATTEMPTS_PER_15_MIN: '1', REGISTRATIONS_PER_HOUR_PER_IP: '1' })
+    const config = testConfig({
+      REDIS_URL: url,
+      QUEUE_PREFIX: prefix,
+      LOGIN_ATTEMPTS_PER_15_MIN: '1',
+      REGISTRATIONS_PER_HOUR_PER_IP: '1',
+    })
     downApp = await buildApp({ config, db, queues: downQueues, redis: downRedis, logger })
   })
   afterAll(async () => {
@@ -202,12 +256,15 @@ describe('Redis unavailable', () => {
     const started = Date.now()
     expect((await register(downApp, email, ip)).statusCode).toBe(201)
     expect((await register(downApp, newEmail(), ip)).statusCode).toBe(201)
-    for (let i = 0; i < 3; i++) expectErrorShape((await login(downApp, email, 'wrong horse', ip)).json(), 401, 'INVALID_CREDENTIALS')
+    for (let i = 0; i < 3; i++)
+      expectErrorShape((await login(downApp, email, 'wrong horse', ip)).json(), 401, 'INVALID_CREDENTIALS')
     const ok = await login(downApp, email, 'correct horse', ip)
     expect(ok.statusCode).toBe(200)
     expect(ok.json().access_token).toEqual(expect.any(String))
     // Failing open is quick: no request waited on Redis.
     expect(Date.now() - started).toBeLessThan(5000)
-    expect(warnings.filter((message) => /Redis is unavailable \(failing open\)/.test(message)).length).toBeGreaterThanOrEqual(7)
+    expect(
+      warnings.filter((message) => /Redis is unavailable \(failing open\)/.test(message)).length,
+    ).toBeGreaterThanOrEqual(7)
   })
 })

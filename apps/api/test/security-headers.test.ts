@@ -12,11 +12,23 @@ afterAll(() => app?.close())
 
 describe('CORS and security headers', () => {
   it('lets only allowlisted origins read answers from a browser', async () => {
-    const allowed = await app.inject({ method: 'OPTIONS', url: '/api/stories', headers: { origin: 'https://app.dreamify.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } })
+    const allowed = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/stories',
+      headers: {
+        origin: 'https://app.dreamify.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    })
     expect(allowed.statusCode).toBeLessThan(300)
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.dreamify.example')
 
-    const refused = await app.inject({ method: 'OPTIONS', url: '/api/stories', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } })
+    const refused = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/stories',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    })
     expect(refused.headers['access-control-allow-origin']).toBeUndefined()
     const simple = await app.inject({ method: 'GET', url: '/health/live', headers: { origin: 'https://evil.example' } })
     expect(simple.headers['access-control-allow-origin']).toBeUndefined()

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis'
-import { appendJobEvent, jobSnapshot, stateEvent, withTimeout, type JobEventName, type Logger } from '@dreamify/core'
+import { appendJobEvent, type JobEventName, jobSnapshot, type Logger, stateEvent, withTimeout } from '@dreamify/core'
 import type { JobRow } from '@dreamify/db'
+import type { Redis } from 'ioredis'
 
 /** How long one publish may take before the step gives up on it and moves on. */
 const PUBLISH_TIMEOUT_MS = 1000
@@ -16,7 +16,12 @@ export interface JobEventPublisher {
    * state as the same write left it. All are issued at once (one round trip on an auto-pipelined
    * connection) and land in that order.
    */
-  chapters(jobId: string, event: 'chapter_written' | 'chapter_illustrated', chapters: ReadonlyArray<{ number: number; title: string }>, job?: JobRow): Promise<void>
+  chapters(
+    jobId: string,
+    event: 'chapter_written' | 'chapter_illustrated',
+    chapters: ReadonlyArray<{ number: number; title: string }>,
+    job?: JobRow,
+  ): Promise<void>
   /** the job's current state: `stage` while it runs, else its final event (the row a step's update returned; nothing when undefined) */
   state(job: JobRow | undefined): Promise<void>
 }
@@ -41,7 +46,10 @@ export function createJobEventPublisher({ redis, prefix, logger }: JobEventPubli
 
   return {
     async chapters(jobId, event, chapters, job) {
-      await Promise.all([...chapters.map(({ number, title }) => publish(jobId, event, { number, title })), job && publishState(job)])
+      await Promise.all([
+        ...chapters.map(({ number, title }) => publish(jobId, event, { number, title })),
+        job && publishState(job),
+      ])
     },
     async state(job) {
       if (job) await publishState(job)

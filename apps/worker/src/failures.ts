@@ -1,12 +1,9 @@
-import { RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq'
 import type { GenerationErrorCode } from '@dreamify/core'
-import { ProviderError } from './providers/index.ts'
+import { type Job, type Queue, RateLimitError, UnrecoverableError } from 'bullmq'
 import type { JobFailure } from './jobs/definition.ts'
+import { ProviderError } from './providers/index.ts'
 
-export type Decision =
-  | { action: 'retry' }
-  | { action: 'pause'; ms: number }
-  | { action: 'fail'; failure: JobFailure }
+export type Decision = { action: 'retry' } | { action: 'pause'; ms: number } | { action: 'fail'; failure: JobFailure }
 
 /**
  * The failure policy, in one place. Transient errors retry with backoff and jitter (the job's
@@ -21,11 +18,18 @@ export function decide(error: unknown, job: Pick<Job, 'attemptsMade' | 'opts'>):
     return lastAttempt ? { action: 'fail', failure: { code: error.code, message: error.message } } : { action: 'retry' }
   }
   const code: GenerationErrorCode = 'INTERNAL'
-  return lastAttempt ? { action: 'fail', failure: { code, message: 'an unexpected error in the worker' } } : { action: 'retry' }
+  return lastAttempt
+    ? { action: 'fail', failure: { code, message: 'an unexpected error in the worker' } }
+    : { action: 'retry' }
 }
 
 /** Carries a decision out the way BullMQ expects: by what the processor throws. */
-export async function act(decision: Decision, error: unknown, queue: Queue, recordFailure: (failure: JobFailure) => Promise<void>): Promise<never> {
+export async function act(
+  decision: Decision,
+  error: unknown,
+  queue: Queue,
+  recordFailure: (failure: JobFailure) => Promise<void>,
+): Promise<never> {
   switch (decision.action) {
     case 'pause':
       await queue.rateLimit(decision.ms)

@@ -7,7 +7,11 @@ export type ReadinessCheck = () => Promise<Record<string, { status: 'up' | 'down
  * A worker's own small HTTP port: /health/live, /health/ready and /metrics, so that ops can probe
  * and scrape each worker process.
  */
-export function startHealthServer(port: number, ready: ReadinessCheck, metrics: () => Promise<{ contentType: string; body: string }>): Promise<Server> {
+export function startHealthServer(
+  port: number,
+  ready: ReadinessCheck,
+  metrics: () => Promise<{ contentType: string; body: string }>,
+): Promise<Server> {
   const server = createServer(async (request, response) => {
     try {
       if (request.url === '/health/live') return json(response, 200, { status: 'ok' })
@@ -21,9 +25,19 @@ export function startHealthServer(port: number, ready: ReadinessCheck, metrics: 
         response.writeHead(200, { 'content-type': contentType }).end(body)
         return
       }
-      json(response, 404, { statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `route ${request.method} ${request.url} not found` })
+      json(response, 404, {
+        statusCode: 404,
+        code: 'NOT_FOUND',
+        error: 'Not Found',
+        message: `route ${request.method} ${request.url} not found`,
+      })
     } catch {
-      json(response, 500, { statusCode: 500, code: 'INTERNAL', error: 'Internal Server Error', message: 'internal error' })
+      json(response, 500, {
+        statusCode: 500,
+        code: 'INTERNAL',
+        error: 'Internal Server Error',
+        message: 'internal error',
+      })
     }
   })
   return new Promise((resolve, reject) => {

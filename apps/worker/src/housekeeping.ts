@@ -1,5 +1,5 @@
 import type { Logger } from '@dreamify/core'
-import { idempotencyRepository, type Db } from '@dreamify/db'
+import { type Db, idempotencyRepository } from '@dreamify/db'
 import { runPeriodically } from './periodic.ts'
 
 const INTERVAL_MS = 10 * 60_000
@@ -12,7 +12,15 @@ const MAX_BATCHES = 20
  * dead keys when that parent sends another). Every worker runs it; passes that overlap just find
  * less to do.
  */
-export function startHousekeeping({ db, logger, intervalMs = INTERVAL_MS }: { db: Db; logger: Logger; intervalMs?: number }) {
+export function startHousekeeping({
+  db,
+  logger,
+  intervalMs = INTERVAL_MS,
+}: {
+  db: Db
+  logger: Logger
+  intervalMs?: number
+}) {
   return runPeriodically('housekeeping', { intervalMs, jitterMs: 10_000, logger }, async () => {
     let deleted = 0
     for (let batch = 0; batch < MAX_BATCHES; batch++) {

@@ -3,7 +3,7 @@
 import { closeQueues, createLogger, createQueues, createRedis, loadConfigOrExit } from '@dreamify/core'
 import { createDatabase, sql } from '@dreamify/db'
 import { createJobEventPublisher } from './events.ts'
-import { startHealthServer, serverPort } from './health-server.ts'
+import { serverPort, startHealthServer } from './health-server.ts'
 import { startHousekeeping } from './housekeeping.ts'
 import { createWorkerMetrics, instrumentProvider } from './metrics.ts'
 import { createProvider } from './providers/index.ts'
@@ -29,9 +29,15 @@ const housekeeping = startHousekeeping({ db, logger })
 const health = await startHealthServer(
   config.worker.metricsPort,
   async () => ({
-    postgres: await sql`select 1`.execute(db).then(() => ({ status: 'up' as const }), (e: Error) => ({ status: 'down' as const, error: e.message })),
+    postgres: await sql`select 1`.execute(db).then(
+      () => ({ status: 'up' as const }),
+      (e: Error) => ({ status: 'down' as const, error: e.message }),
+    ),
     // The fail-fast connection: BullMQ's own would wait for Redis instead of answering 'down'.
-    redis: await eventsRedis.ping().then(() => ({ status: 'up' as const }), (e: Error) => ({ status: 'down' as const, error: e.message })),
+    redis: await eventsRedis.ping().then(
+      () => ({ status: 'up' as const }),
+      (e: Error) => ({ status: 'down' as const, error: e.message }),
+    ),
   }),
   () => metrics.scrape(),
 )

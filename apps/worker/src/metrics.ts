@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis'
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
-import { withTimeout, type QueueName } from '@dreamify/core'
+import { type QueueName, withTimeout } from '@dreamify/core'
 import type { JobRow } from '@dreamify/db'
-import { ProviderError, type GenerationProvider } from './providers/index.ts'
+import type { Redis } from 'ioredis'
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { type GenerationProvider, ProviderError } from './providers/index.ts'
 
 /**
  * How a step ended: done, handed back for a retry, failed for good, the queue paused on a 429,
@@ -24,7 +24,13 @@ export interface StoryOutcomeDeps {
  * One worker process's metrics, on a registry of its own (served by the health server's /metrics).
  * Pass `stories` to have finished stories counted (dreamify_stories_total).
  */
-export function createWorkerMetrics({ stories, defaultMetrics = true }: { stories?: StoryOutcomeDeps; defaultMetrics?: boolean } = {}) {
+export function createWorkerMetrics({
+  stories,
+  defaultMetrics = true,
+}: {
+  stories?: StoryOutcomeDeps
+  defaultMetrics?: boolean
+} = {}) {
   const registry = new Registry()
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'dreamify_worker_' })
   const registers = [registry]
@@ -74,7 +80,13 @@ export function createWorkerMetrics({ stories, defaultMetrics = true }: { storie
   async function claim(jobId: string): Promise<boolean> {
     if (locallyCounted.has(jobId)) return false
     if (!stories) return true
-    const claimed = stories.redis.set(`${stories.prefix}:metrics:story-counted:${jobId}`, '1', 'EX', STORY_COUNTED_TTL_SECONDS, 'NX')
+    const claimed = stories.redis.set(
+      `${stories.prefix}:metrics:story-counted:${jobId}`,
+      '1',
+      'EX',
+      STORY_COUNTED_TTL_SECONDS,
+      'NX',
+    )
     return (await withTimeout(claimed, CLAIM_TIMEOUT_MS)) === 'OK'
   }
 
@@ -102,7 +114,10 @@ export function createWorkerMetrics({ stories, defaultMetrics = true }: { storie
         if (!(await claim(jobId))) return
         locallyCounted.add(jobId)
         if (locallyCounted.size > 10_000) locallyCounted.delete(locallyCounted.values().next().value!)
-        storiesTotal.inc({ outcome: job.status, code: job.status === 'failed' ? (job.error_code ?? 'INTERNAL') : 'none' })
+        storiesTotal.inc({
+          outcome: job.status,
+          code: job.status === 'failed' ? (job.error_code ?? 'INTERNAL') : 'none',
+        })
       } catch {
         // Redis away: this story goes uncounted rather than holding up the step.
       }
@@ -134,10 +149,16 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
     downstream?.(usage)
   }
 
-  function settle(kind: 'text' | 'image', startedAt: number, signal: AbortSignal, outcome: { error: unknown } | 'ok' | 'stopped') {
+  function settle(
+    kind: 'text' | 'image',
+    startedAt: number,
+    signal: AbortSignal,
+    outcome: { error: unknown } | 'ok' | 'stopped',
+  ) {
     const seconds = (performance.now() - startedAt) / 1000
     if (outcome === 'ok') return metrics.providerDuration.observe({ kind, status: 'ok' }, seconds)
-    if (outcome === 'stopped' || signal.aborted) return metrics.providerDuration.observe({ kind, status: 'aborted' }, seconds)
+    if (outcome === 'stopped' || signal.aborted)
+      return metrics.providerDuration.observe({ kind, status: 'aborted' }, seconds)
     metrics.providerDuration.observe({ kind, status: 'error' }, seconds)
     metrics.providerErrors.inc({ kind, code: errorCode(outcome.error) })
   }

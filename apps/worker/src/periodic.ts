@@ -5,7 +5,11 @@ import type { Logger } from '@dreamify/core'
  * in lockstep), never two passes at once. A failed pass is logged and the next one tries again.
  * The timer does not keep the process alive. `tick` runs a pass now (tests, start-up).
  */
-export function runPeriodically(name: string, { intervalMs, jitterMs, logger }: { intervalMs: number; jitterMs: number; logger: Logger }, pass: () => Promise<void>) {
+export function runPeriodically(
+  name: string,
+  { intervalMs, jitterMs, logger }: { intervalMs: number; jitterMs: number; logger: Logger },
+  pass: () => Promise<void>,
+) {
   let running = false
   const tick = async () => {
     if (running) return

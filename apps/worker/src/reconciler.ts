@@ -1,6 +1,6 @@
+import { addAgain, type Logger, QUEUES, type Queues, queueJobId } from '@dreamify/core'
+import { chapterRepository, type Db, type JobRow, jobRepository } from '@dreamify/db'
 import type { Queue } from 'bullmq'
-import { addAgain, type Logger, QUEUES, queueJobId, type Queues } from '@dreamify/core'
-import { chapterRepository, jobRepository, type Db, type JobRow } from '@dreamify/db'
 import { runPeriodically } from './periodic.ts'
 
 // A job that has not moved for this long is checked against the queues.
@@ -19,7 +19,19 @@ type QueueRef = { queue: Queue; id: string; name: string; data: object }
  * never written (Redis down at the time) or was lost (a flush, a failover without persistence)
  * is found here and driven again. Deterministic queue job ids make a double drive harmless.
  */
-export function startReconciler({ db, queues, logger, staleAfterMs = STALE_AFTER_MS, intervalMs = INTERVAL_MS }: { db: Db; queues: Queues; logger: Logger; staleAfterMs?: number; intervalMs?: number }) {
+export function startReconciler({
+  db,
+  queues,
+  logger,
+  staleAfterMs = STALE_AFTER_MS,
+  intervalMs = INTERVAL_MS,
+}: {
+  db: Db
+  queues: Queues
+  logger: Logger
+  staleAfterMs?: number
+  intervalMs?: number
+}) {
   return runPeriodically('reconciler', { intervalMs, jitterMs: 1000, logger }, async () => {
     const stale = await jobRepository.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
     for (const job of stale) await reconcile(db, queues, logger, job)
@@ -28,18 +40,44 @@ export function startReconciler({ db, queues, logger, staleAfterMs = STALE_AFTER
 
 async function queueRefs(db: Db, queues: Queues, job: JobRow): Promise<{ driver: QueueRef; others: QueueRef[] }> {
   if (job.kind === 'avatar') {
-    return { driver: { queue: queues[QUEUES.avatar] as Queue, id: queueJobId.avatar(job.id), name: QUEUES.avatar, data: { jobId: job.id } }, others: [] }
+    return {
+      driver: {
+        queue: queues[QUEUES.avatar] as Queue,
+        id: queueJobId.avatar(job.id),
+        name: QUEUES.avatar,
+        data: { jobId: job.id },
+      },
+      others: [],
+    }
   }
   if (job.kind === 'image') {
     const data = { jobId: job.id, storyId: job.story_id!, chapterNumber: job.chapter_number! }
-    return { driver: { queue: queues[QUEUES.chapterImage] as Queue, id: queueJobId.chapterImage(job.id, job.chapter_number!), name: QUEUES.chapterImage, data }, others: [] }
+    return {
+      driver: {
+        queue: queues[QUEUES.chapterImage] as Queue,
+        id: queueJobId.chapterImage(job.id, job.chapter_number!),
+        name: QUEUES.chapterImage,
+        data,
+      },
+      others: [],
+    }
   }
   // A story is driven by its text step, which resumes where Postgres says it is (it re-enqueues
   // the pending illustrations and completes a fully settled story); its image jobs also count as alive.
   const pending = (await chapterRepository.listByStory(db, job.story_id!)).filter((c) => c.image_status === 'pending')
   return {
-    driver: { queue: queues[QUEUES.storyText] as Queue, id: queueJobId.storyText(job.id), name: QUEUES.storyText, data: { jobId: job.id } },
-    others: pending.map((c) => ({ queue: queues[QUEUES.chapterImage] as Queue, id: queueJobId.chapterImage(job.id, c.number), name: QUEUES.chapterImage, data: {} })),
+    driver: {
+      queue: queues[QUEUES.storyText] as Queue,
+      id: queueJobId.storyText(job.id),
+      name: QUEUES.storyText,
+      data: { jobId: job.id },
+    },
+    others: pending.map((c) => ({
+      queue: queues[QUEUES.chapterImage] as Queue,
+      id: queueJobId.chapterImage(job.id, c.number),
+      name: QUEUES.chapterImage,
+      data: {},
+    })),
   }
 }
 
@@ -53,13 +91,17 @@ async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
   }
   if (job.attempts >= MAX_DRIVES) {
     logger.warn({ jobId: job.id }, 'job kept stalling; failing it')
-    await jobRepository.fail(db, job.id, { code: 'INTERNAL', message: 'the job was retried too many times without finishing' })
+    await jobRepository.fail(db, job.id, {
+      code: 'INTERNAL',
+      message: 'the job was retried too many times without finishing',
+    })
     return
   }
   // The listing may be old by now (a busy queue takes time to check): drive only a job that is
   // still unfinished and has still not moved.
   const current = await jobRepository.find(db, job.id)
-  if (!current || (current.status !== 'queued' && current.status !== 'running') || current.updated_at > job.updated_at) return
+  if (!current || (current.status !== 'queued' && current.status !== 'running') || current.updated_at > job.updated_at)
+    return
   await addAgain(driver.queue, [{ name: driver.name, data: driver.data, opts: { jobId: driver.id } }])
   await jobRepository.touch(db, job.id)
   logger.info({ jobId: job.id, kind: job.kind }, 'job had no queue entry; driven again')

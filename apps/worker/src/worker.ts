@@ -1,9 +1,9 @@
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq'
-import type { Redis } from 'ioredis'
-import { Value } from 'typebox/value'
 import { type Config, type Logger, PAYLOADS, QUEUES, type QueueName, type Queues } from '@dreamify/core'
 import type { Db, JobRow } from '@dreamify/db'
-import { silentJobEvents, type JobEventPublisher } from './events.ts'
+import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { Value } from 'typebox/value'
+import { type JobEventPublisher, silentJobEvents } from './events.ts'
 import { act, decide } from './failures.ts'
 import type { JobDefinition } from './jobs/definition.ts'
 import { JOBS } from './jobs/index.ts'
@@ -70,14 +70,30 @@ export function buildWorker(deps: WorkerDeps) {
       definition.queue,
       async (job: Job, _token?: string, bullSignal?: AbortSignal) => {
         if (!Value.Check(PAYLOADS[definition.queue], job.data)) {
-          throw new UnrecoverableError(`invalid payload for ${definition.queue}: ${[...Value.Errors(PAYLOADS[definition.queue], job.data)][0]?.message}`)
+          throw new UnrecoverableError(
+            `invalid payload for ${definition.queue}: ${[...Value.Errors(PAYLOADS[definition.queue], job.data)][0]?.message}`,
+          )
         }
         const payload = job.data
         const owner = definition.ownerJobId(payload)
-        const log = logger.child({ queue: definition.queue, jobId: owner, queueJobId: job.id, ...('storyId' in payload ? { storyId: payload.storyId } : {}) })
+        const log = logger.child({
+          queue: definition.queue,
+          jobId: owner,
+          queueJobId: job.id,
+          ...('storyId' in payload ? { storyId: payload.storyId } : {}),
+        })
         const abort = new AbortController()
         const signals = [abort.signal, shutdown.signal, ...(bullSignal ? [bullSignal] : [])]
-        const context = { db, provider, queues, config, logger: log, events, signal: AbortSignal.any(signals), attempt: job.attemptsMade + 1 }
+        const context = {
+          db,
+          provider,
+          queues,
+          config,
+          logger: log,
+          events,
+          signal: AbortSignal.any(signals),
+          attempt: job.attemptsMade + 1,
+        }
         const set = inFlight.get(owner) ?? new Set()
         set.add(abort)
         inFlight.set(owner, set)
@@ -102,7 +118,9 @@ export function buildWorker(deps: WorkerDeps) {
           log.warn({ err: error, decision: decision.action, attempt: context.attempt }, 'step failed')
           await act(decision, error, queue, async (failure) => {
             // failed, or (a chapter's drawing given up on) still running or now completed
-            await events.state(await definition.fail(payload, failure, { db, provider, queues, config, logger: log, events }))
+            await events.state(
+              await definition.fail(payload, failure, { db, provider, queues, config, logger: log, events }),
+            )
           })
         } finally {
           metrics?.observeStep(definition.queue, outcome, started)

@@ -1,16 +1,19 @@
-import { RateLimitError, UnrecoverableError } from 'bullmq'
 import { randomBytes } from 'node:crypto'
-import { afterAll, describe, expect, it } from 'vitest'
 import { closeQueues, createQueues, createRedis, DEFAULT_JOB_OPTIONS, QUEUES } from '@dreamify/core'
 import { StoryFormatError } from '@dreamify/prompts'
+import { RateLimitError, UnrecoverableError } from 'bullmq'
+import { afterAll, describe, expect, it } from 'vitest'
 import { TEST_REDIS_URL } from '../../../test/support/services.ts'
-import { act, decide, type Decision } from '../src/failures.ts'
+import { act, type Decision, decide } from '../src/failures.ts'
 import type { JobFailure } from '../src/jobs/definition.ts'
 import { ProviderError } from '../src/providers/index.ts'
 
 const ATTEMPTS = DEFAULT_JOB_OPTIONS.attempts!
 /** A job on its `attempt`-th try (1-based) out of `attempts`. */
-const job = (attempt: number, attempts: number | null = ATTEMPTS) => ({ attemptsMade: attempt - 1, opts: attempts === null ? {} : { attempts } })
+const job = (attempt: number, attempts: number | null = ATTEMPTS) => ({
+  attemptsMade: attempt - 1,
+  opts: attempts === null ? {} : { attempts },
+})
 
 const transient = () => new ProviderError('transient', 'PROVIDER_UNAVAILABLE', 'provider answered 500', { status: 500 })
 
@@ -33,7 +36,10 @@ describe('decide', () => {
   })
 
   it('rate_limited pauses the queue for retryAfterMs, even on the last attempt', () => {
-    const error = new ProviderError('rate_limited', 'PROVIDER_UNAVAILABLE', 'provider rate limit', { status: 429, retryAfterMs: 7000 })
+    const error = new ProviderError('rate_limited', 'PROVIDER_UNAVAILABLE', 'provider rate limit', {
+      status: 429,
+      retryAfterMs: 7000,
+    })
     expect(decide(error, job(1))).toEqual({ action: 'pause', ms: 7000 })
     expect(decide(error, job(ATTEMPTS))).toEqual({ action: 'pause', ms: 7000 })
   })
@@ -47,13 +53,22 @@ describe('decide', () => {
     for (let attempt = 1; attempt < ATTEMPTS; attempt++) {
       expect(decide(transient(), job(attempt)), `attempt ${attempt}`).toEqual({ action: 'retry' })
     }
-    expect(decide(transient(), job(ATTEMPTS))).toEqual({ action: 'fail', failure: { code: 'PROVIDER_UNAVAILABLE', message: 'provider answered 500' } })
+    expect(decide(transient(), job(ATTEMPTS))).toEqual({
+      action: 'fail',
+      failure: { code: 'PROVIDER_UNAVAILABLE', message: 'provider answered 500' },
+    })
     const image = new ProviderError('transient', 'IMAGE_UNAVAILABLE', 'image download answered 503')
-    expect(decide(image, job(3, 3))).toEqual({ action: 'fail', failure: { code: 'IMAGE_UNAVAILABLE', message: 'image download answered 503' } })
+    expect(decide(image, job(3, 3))).toEqual({
+      action: 'fail',
+      failure: { code: 'IMAGE_UNAVAILABLE', message: 'image download answered 503' },
+    })
   })
 
   it('a job without attempts has only the one, which is the last', () => {
-    expect(decide(transient(), job(1, null))).toMatchObject({ action: 'fail', failure: { code: 'PROVIDER_UNAVAILABLE' } })
+    expect(decide(transient(), job(1, null))).toMatchObject({
+      action: 'fail',
+      failure: { code: 'PROVIDER_UNAVAILABLE' },
+    })
     expect(decide(new Error('boom'), job(1, null))).toMatchObject({ action: 'fail', failure: { code: 'INTERNAL' } })
   })
 
@@ -63,12 +78,18 @@ describe('decide', () => {
     ['a StoryFormatError that escaped', new StoryFormatError('invalid_json', 'not JSON')],
     ['a thrown string', 'something odd'],
     ['undefined', undefined],
-  ])('an unknown error (%s) retries, and fails as INTERNAL on the last attempt without leaking its message', (_name, error) => {
-    for (let attempt = 1; attempt < ATTEMPTS; attempt++) expect(decide(error, job(attempt))).toEqual({ action: 'retry' })
-    const last = decide(error, job(ATTEMPTS))
-    expect(last).toEqual({ action: 'fail', failure: { code: 'INTERNAL', message: 'an unexpected error in the worker' } })
-  })
-
+  ])(
+    'an unknown error (%s) retries, and fails as INTERNAL on the last attempt without leaking its message',
+    (_name, error) => {
+      for (let attempt = 1; attempt < ATTEMPTS; attempt++)
+        expect(decide(error, job(attempt))).toEqual({ action: 'retry' })
+      const last = decide(error, job(ATTEMPTS))
+      expect(last).toEqual({
+        action: 'fail',
+        failure: { code: 'INTERNAL', message: 'an unexpected error in the worker' },
+      })
+    },
+  )
 })
 
 // act() against a real queue on the real Redis, the way the worker calls it. (Not createTestQueues:

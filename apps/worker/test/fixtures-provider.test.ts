@@ -1,16 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { describe, expect, it } from 'vitest'
 import { loadConfig, STORY_GENRES, type StoryGenre } from '@dreamify/core'
 import { buildStoryMessages, parseStructuredStory, parseTaggedStory } from '@dreamify/prompts'
 import { aChild, isPng } from '@dreamify/testkit'
+import { describe, expect, it } from 'vitest'
 import { createFixturesProvider, formatStory, renderFixtureStory } from '../src/providers/fixtures.ts'
 import type { ChildProfile, StoryFormat, StoryRequest } from '../src/providers/provider.ts'
 
 const FIXTURES = resolve(import.meta.dirname, '../../../fixtures')
 const templates = readdirSync(join(FIXTURES, 'stories'))
   .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(FIXTURES, 'stories', f), 'utf8')) as { id: string; genres: string[]; title: string })
+  .map(
+    (f) =>
+      JSON.parse(readFileSync(join(FIXTURES, 'stories', f), 'utf8')) as { id: string; genres: string[]; title: string },
+  )
 const pngs = (prefix: (name: string) => boolean) =>
   readdirSync(join(FIXTURES, 'images'))
     .filter((f) => f.endsWith('.png') && prefix(f))
@@ -22,12 +25,25 @@ const illustrations = pngs((f) => !f.startsWith('avatar'))
 const mia: ChildProfile = { ...aChild, fav_animals: 'otters and owls' }
 
 function request(overrides: Partial<Omit<StoryRequest, 'messages'>> = {}): StoryRequest {
-  const input = { child: mia, topic: 'a lost red balloon', genre: 'Adventure' as StoryGenre, chapters: 5, format: 'tagged' as StoryFormat, stream: false, ...overrides }
+  const input = {
+    child: mia,
+    topic: 'a lost red balloon',
+    genre: 'Adventure' as StoryGenre,
+    chapters: 5,
+    format: 'tagged' as StoryFormat,
+    stream: false,
+    ...overrides,
+  }
   return { ...input, messages: buildStoryMessages(input) }
 }
 
 function config(env: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing', GENERATION_PROVIDER: 'fixtures', ...env }).generation.fixtures
+  return loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
+    GENERATION_PROVIDER: 'fixtures',
+    ...env,
+  }).generation.fixtures
 }
 
 /** Which template a rendered story came from, by its title with the name put back. */
@@ -58,7 +74,9 @@ describe('renderFixtureStory', () => {
     expect(text).toContain('building sandcastles')
     expect(text).not.toMatch(/\b(he|his|him)\b/)
 
-    const leo = renderFixtureStory(request({ child: { ...mia, name: 'Leo', sex: 'Male', fav_animals: null, fav_activities: null } }))
+    const leo = renderFixtureStory(
+      request({ child: { ...mia, name: 'Leo', sex: 'Male', fav_animals: null, fav_activities: null } }),
+    )
     const leoText = leo.chapters.map((c) => c.content).join('\n')
     expect(leo.title).toContain('Leo')
     expect(leoText).toContain('Leo')
@@ -92,7 +110,16 @@ describe('renderFixtureStory', () => {
       expect(used.size, `templates used for ${genre}`).toBe(available)
     }
     // Across genres every template gets used.
-    const all = new Set(STORY_GENRES.flatMap((genre) => names.flatMap((name) => topics.map((topic) => templateOf(renderFixtureStory(request({ child: { ...mia, name }, topic, genre })).title, name).id))))
+    const all = new Set(
+      STORY_GENRES.flatMap((genre) =>
+        names.flatMap((name) =>
+          topics.map(
+            (topic) =>
+              templateOf(renderFixtureStory(request({ child: { ...mia, name }, topic, genre })).title, name).id,
+          ),
+        ),
+      ),
+    )
     expect(all.size).toBe(templates.length)
   })
 
@@ -108,12 +135,16 @@ describe('renderFixtureStory', () => {
   })
 
   it('keeps every paragraph exactly once, whatever the chapter count (1 to 12)', () => {
-    const paragraphs = (count: number) => renderFixtureStory(request({ chapters: count })).chapters.flatMap((c) => c.content.split(/\n\n+/))
+    const paragraphs = (count: number) =>
+      renderFixtureStory(request({ chapters: count })).chapters.flatMap((c) => c.content.split(/\n\n+/))
     const five = paragraphs(5)
     for (let count = 1; count <= 12; count++) {
       const story = renderFixtureStory(request({ chapters: count }))
       expect(story.chapters, `${count} chapters`).toHaveLength(count)
-      expect(story.chapters.every((c) => c.content.trim() !== ''), `${count} chapters`).toBe(true)
+      expect(
+        story.chapters.every((c) => c.content.trim() !== ''),
+        `${count} chapters`,
+      ).toBe(true)
       expect(paragraphs(count), `${count} chapters`).toEqual(five)
     }
   })
@@ -145,7 +176,9 @@ describe('the fixtures provider', () => {
   it('answers in one piece after FIXTURES_TEXT_MS when not streaming, and in JSON when asked', async () => {
     const provider = createFixturesProvider(config({ FIXTURES_TEXT_MS: '200' }))
     const started = performance.now()
-    const pieces = await collect(provider.writeStory(request({ format: 'json', chapters: 3 }), new AbortController().signal))
+    const pieces = await collect(
+      provider.writeStory(request({ format: 'json', chapters: 3 }), new AbortController().signal),
+    )
     expect(performance.now() - started).toBeGreaterThanOrEqual(180)
     expect(pieces).toHaveLength(1)
     expect(parseStructuredStory(pieces[0]!, 3).chapters).toHaveLength(3)
@@ -153,7 +186,9 @@ describe('the fixtures provider', () => {
 
   it('streams everything at once with FIXTURES_TEXT_MS=0', async () => {
     const provider = createFixturesProvider(config({ FIXTURES_TEXT_MS: '0' }))
-    const pieces = await collect(provider.writeStory(request({ stream: true, chapters: 7 }), new AbortController().signal))
+    const pieces = await collect(
+      provider.writeStory(request({ stream: true, chapters: 7 }), new AbortController().signal),
+    )
     expect(parseTaggedStory(pieces.join(''), 7).chapters).toHaveLength(7)
   })
 
@@ -193,7 +228,11 @@ describe('the fixtures provider', () => {
       expect(portraits.some((png) => png.equals(avatar.bytes))).toBe(true)
     }
     // The same prompt draws the same picture.
-    expect((await provider.drawImage('a clockwork owl', signal)).bytes.equals((await provider.drawImage('a clockwork owl', signal)).bytes)).toBe(true)
+    expect(
+      (await provider.drawImage('a clockwork owl', signal)).bytes.equals(
+        (await provider.drawImage('a clockwork owl', signal)).bytes,
+      ),
+    ).toBe(true)
   })
 
   it('takes FIXTURES_IMAGE_MS per image, and an abort stops the wait', async () => {
@@ -201,7 +240,10 @@ describe('the fixtures provider', () => {
     const started = performance.now()
     await provider.drawImage('a meadow', new AbortController().signal)
     expect(performance.now() - started).toBeGreaterThanOrEqual(280)
-    const error = await provider.drawImage('a meadow', AbortSignal.timeout(50)).then(() => undefined, (e: unknown) => e)
+    const error = await provider.drawImage('a meadow', AbortSignal.timeout(50)).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(Error)
   })
 })

@@ -1,12 +1,29 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import OpenAI from 'openai'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '@dreamify/core'
 import { buildStoryMessages, parseStructuredStory, parseTaggedStory, StoryFormatError } from '@dreamify/prompts'
-import { aChild, estimateTokens, isPng, promptText, readPngInfo, splitIntoTokens, startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from '@dreamify/testkit'
+import {
+  aChild,
+  type ChatRequestBody,
+  estimateTokens,
+  type FakeOpenAI,
+  isPng,
+  promptText,
+  readPngInfo,
+  splitIntoTokens,
+  startFakeOpenAI,
+} from '@dreamify/testkit'
+import OpenAI from 'openai'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createOpenAIProvider } from '../src/providers/openai.ts'
-import { ProviderError, type ChildProfile, type GenerationProvider, type StoryFormat, type StoryRequest, type Usage } from '../src/providers/provider.ts'
+import {
+  type ChildProfile,
+  type GenerationProvider,
+  ProviderError,
+  type StoryFormat,
+  type StoryRequest,
+  type Usage,
+} from '../src/providers/provider.ts'
 
 // The real `openai` SDK against the testkit's OpenAI-compatible fake server: no mocks anywhere.
 
@@ -79,7 +96,10 @@ describe('writeStory in the structured JSON format', () => {
     expect(fake.calls[0]).toMatchObject({ method: 'POST', path: '/v1/chat/completions' })
     expect(body.model).toBe('gpt-5-mini')
     expect(body.stream).toBeFalsy()
-    expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'story', strict: true, schema: { properties: { chapters: { minItems: 5, maxItems: 5 } } } } })
+    expect(body.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'story', strict: true, schema: { properties: { chapters: { minItems: 5, maxItems: 5 } } } },
+    })
     expect(body.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user'])
   })
 
@@ -94,7 +114,10 @@ describe('writeStory in the structured JSON format', () => {
     const body = fake.calls[0]!.body as Record<string, any>
     expect(body.stream).toBe(true)
     expect(body.stream_options).toEqual({ include_usage: true })
-    expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { schema: { properties: { chapters: { minItems: 3 } } } } })
+    expect(body.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { schema: { properties: { chapters: { minItems: 3 } } } },
+    })
   })
 })
 
@@ -141,7 +164,11 @@ describe('usage', () => {
 })
 
 describe('errors, classified for the failure policy', () => {
-  async function failure(fault: Parameters<FakeOpenAI['configure']>[0], run: (provider: GenerationProvider) => Promise<unknown>, env: Record<string, string> = {}) {
+  async function failure(
+    fault: Parameters<FakeOpenAI['configure']>[0],
+    run: (provider: GenerationProvider) => Promise<unknown>,
+    env: Record<string, string> = {},
+  ) {
     fake.configure(fault)
     const provider = createOpenAIProvider(openaiConfig(env))
     const error = await rejection(() => run(provider))
@@ -150,7 +177,8 @@ describe('errors, classified for the failure policy', () => {
     expect(error).toBeInstanceOf(ProviderError)
     return error as ProviderError
   }
-  const write = (stream: boolean) => (provider: GenerationProvider) => collect(provider.writeStory(storyRequest('json', stream), live()))
+  const write = (stream: boolean) => (provider: GenerationProvider) =>
+    collect(provider.writeStory(storyRequest('json', stream), live()))
   const draw = (provider: GenerationProvider) => provider.drawImage('a meadow at dawn', live())
 
   it('429 → rate_limited with retryAfterMs from the Retry-After headers', async () => {
@@ -160,29 +188,61 @@ describe('errors, classified for the failure policy', () => {
   })
 
   it('429 on a stream and on an image too', async () => {
-    expect(await failure({ failNext: ['429'] }, write(true))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 1000 })
+    expect(await failure({ failNext: ['429'] }, write(true))).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 1000,
+    })
     fake.reset()
-    expect(await failure({ failNext: ['429'], faults: { retryAfterSeconds: 3 } }, draw)).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3000 })
+    expect(await failure({ failNext: ['429'], faults: { retryAfterSeconds: 3 } }, draw)).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 3000,
+    })
   })
 
   it('500 → transient PROVIDER_UNAVAILABLE', async () => {
-    expect(await failure({ failNext: ['500'] }, write(false))).toMatchObject({ kind: 'transient', code: 'PROVIDER_UNAVAILABLE', status: 500 })
+    expect(await failure({ failNext: ['500'] }, write(false))).toMatchObject({
+      kind: 'transient',
+      code: 'PROVIDER_UNAVAILABLE',
+      status: 500,
+    })
     fake.reset()
-    expect(await failure({ failNext: ['500'] }, write(true))).toMatchObject({ kind: 'transient', code: 'PROVIDER_UNAVAILABLE', status: 500 })
+    expect(await failure({ failNext: ['500'] }, write(true))).toMatchObject({
+      kind: 'transient',
+      code: 'PROVIDER_UNAVAILABLE',
+      status: 500,
+    })
     fake.reset()
-    expect(await failure({ failNext: ['500'] }, draw)).toMatchObject({ kind: 'transient', code: 'PROVIDER_UNAVAILABLE', status: 500 })
+    expect(await failure({ failNext: ['500'] }, draw)).toMatchObject({
+      kind: 'transient',
+      code: 'PROVIDER_UNAVAILABLE',
+      status: 500,
+    })
   })
 
   it('a content-policy refusal → permanent PROVIDER_REFUSED', async () => {
-    expect(await failure({ failNext: ['refusal'] }, write(false))).toMatchObject({ kind: 'permanent', code: 'PROVIDER_REFUSED', status: 400 })
+    expect(await failure({ failNext: ['refusal'] }, write(false))).toMatchObject({
+      kind: 'permanent',
+      code: 'PROVIDER_REFUSED',
+      status: 400,
+    })
     fake.reset()
-    expect(await failure({ failNext: ['refusal'] }, write(true))).toMatchObject({ kind: 'permanent', code: 'PROVIDER_REFUSED' })
+    expect(await failure({ failNext: ['refusal'] }, write(true))).toMatchObject({
+      kind: 'permanent',
+      code: 'PROVIDER_REFUSED',
+    })
     fake.reset()
-    expect(await failure({ failNext: ['refusal'] }, draw)).toMatchObject({ kind: 'permanent', code: 'PROVIDER_REFUSED' })
+    expect(await failure({ failNext: ['refusal'] }, draw)).toMatchObject({
+      kind: 'permanent',
+      code: 'PROVIDER_REFUSED',
+    })
   })
 
   it('401 → permanent PROVIDER_AUTH, forced or from a wrong API key', async () => {
-    expect(await failure({ failNext: ['401'] }, write(false))).toMatchObject({ kind: 'permanent', code: 'PROVIDER_AUTH', status: 401 })
+    expect(await failure({ failNext: ['401'] }, write(false))).toMatchObject({
+      kind: 'permanent',
+      code: 'PROVIDER_AUTH',
+      status: 401,
+    })
     fake.reset()
     const error = await failure({ apiKey: 'the-right-key' }, draw, { OPENAI_API_KEY: 'a-wrong-key' })
     expect(error).toMatchObject({ kind: 'permanent', code: 'PROVIDER_AUTH', status: 401 })
@@ -199,7 +259,10 @@ describe('errors, classified for the failure policy', () => {
   })
 
   it('a hung image call times out too', async () => {
-    expect(await failure({ failNext: ['hang'] }, draw)).toMatchObject({ kind: 'transient', code: 'PROVIDER_UNAVAILABLE' })
+    expect(await failure({ failNext: ['hang'] }, draw)).toMatchObject({
+      kind: 'transient',
+      code: 'PROVIDER_UNAVAILABLE',
+    })
   })
 
   it('a stream that breaks off half-way → transient, after some of the text arrived', async () => {
@@ -218,7 +281,10 @@ describe('errors, classified for the failure policy', () => {
   })
 
   it('a non-streamed answer cut off mid-body → transient', async () => {
-    expect(await failure({ failNext: ['break'] }, write(false))).toMatchObject({ kind: 'transient', code: 'PROVIDER_UNAVAILABLE' })
+    expect(await failure({ failNext: ['break'] }, write(false))).toMatchObject({
+      kind: 'transient',
+      code: 'PROVIDER_UNAVAILABLE',
+    })
   })
 
   it('an unreachable server → transient PROVIDER_UNAVAILABLE', async () => {
@@ -244,7 +310,10 @@ describe('errors, classified for the failure policy', () => {
     const provider = createOpenAIProvider(openaiConfig())
     const text = (await collect(provider.writeStory(storyRequest('json', false), live()))).join('')
     expect(parseStructuredStory(text, 5).chapters).toHaveLength(5)
-    expect(await rejection(() => provider.drawImage('a meadow', live()))).toMatchObject({ kind: 'transient', status: 500 })
+    expect(await rejection(() => provider.drawImage('a meadow', live()))).toMatchObject({
+      kind: 'transient',
+      status: 500,
+    })
   })
 })
 
@@ -257,7 +326,13 @@ describe('drawImage', () => {
     expect(readPngInfo(image.bytes)?.width).toBeGreaterThan(0)
     expect(imageCalls()).toHaveLength(1)
     const body = imageCalls()[0]!.body as Record<string, unknown>
-    expect(body).toMatchObject({ model: 'gpt-image-1', prompt: 'A watercolour otter by the sea', n: 1, size: '1024x1024', quality: 'medium' })
+    expect(body).toMatchObject({
+      model: 'gpt-image-1',
+      prompt: 'A watercolour otter by the sea',
+      n: 1,
+      size: '1024x1024',
+      quality: 'medium',
+    })
     // The provider leaves the answer format to the server's default (b64_json for gpt-image models).
     expect(body.response_format).toBeUndefined()
   })
@@ -295,7 +370,8 @@ describe('drawImage', () => {
         const chunks: Buffer[] = []
         for await (const chunk of req) chunks.push(chunk as Buffer)
         let body = Buffer.concat(chunks).toString('utf8')
-        if (req.url?.endsWith('/images/generations')) body = JSON.stringify({ ...JSON.parse(body), response_format: 'url' })
+        if (req.url?.endsWith('/images/generations'))
+          body = JSON.stringify({ ...JSON.parse(body), response_format: 'url' })
         const upstream = await fetch(`${fake.url}${req.url}`, {
           method: req.method ?? 'GET',
           headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' },
@@ -325,7 +401,10 @@ describe('drawImage', () => {
       const image = await provider.drawImage('A watercolour otter by the sea', live())
       expect(image.contentType).toBe('image/png')
       expect(isPng(image.bytes)).toBe(true)
-      expect(fake.calls.map((c) => `${c.method} ${c.path.replace(/[\w-]+\.png$/, '*.png')}`)).toEqual(['POST /v1/images/generations', 'GET /files/*.png'])
+      expect(fake.calls.map((c) => `${c.method} ${c.path.replace(/[\w-]+\.png$/, '*.png')}`)).toEqual([
+        'POST /v1/images/generations',
+        'GET /files/*.png',
+      ])
       expect((fake.calls[0]!.body as Record<string, unknown>).response_format).toBe('url')
       expect(usage).toEqual([{ kind: 'image', tokens: estimateTokens('A watercolour otter by the sea') + 1056 }])
     })

@@ -15,7 +15,10 @@ const text = (description: string, fallback?: string) =>
  * configuration table is checked against this list by the test suite.
  */
 export const EnvSchema = Type.Object({
-  NODE_ENV: Type.Enum(['development', 'test', 'production'], { default: 'development', description: '`production` refuses to start without JWT_SECRET' }),
+  NODE_ENV: Type.Enum(['development', 'test', 'production'], {
+    default: 'development',
+    description: '`production` refuses to start without JWT_SECRET',
+  }),
   PORT: integer(3000, 'API port', 0, 65535),
   HOST: text('API bind address', '0.0.0.0'),
   PUBLIC_URL: text('absolute base URL put in front of image URLs (default: relative URLs)'),
@@ -24,12 +27,29 @@ export const EnvSchema = Type.Object({
   REDIS_URL: text('Redis URL; a db index in the path is honoured', 'redis://127.0.0.1:6379'),
   QUEUE_PREFIX: text('BullMQ key prefix (use a `{hash tag}` for Redis Cluster)', 'dreamify'),
   JWT_SECRET: text('token signing secret (development: generated once into .dreamify/jwt-secret)'),
-  JWT_EXPIRES_IN: Type.String({ default: '1h', pattern: '^[0-9]+[smhd]?$', description: 'token lifetime: seconds, or a number with s, m, h or d' }),
-  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'pino level' }),
-  CORS_ORIGINS: Type.String({ default: '', description: 'comma-separated allowlist of browser origins (empty: no cross-origin access)' }),
+  JWT_EXPIRES_IN: Type.String({
+    default: '1h',
+    pattern: '^[0-9]+[smhd]?$',
+    description: 'token lifetime: seconds, or a number with s, m, h or d',
+  }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+    description: 'pino level',
+  }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'comma-separated allowlist of browser origins (empty: no cross-origin access)',
+  }),
   BODY_LIMIT_BYTES: integer(65_536, 'largest accepted request body', 1024),
-  TRUST_PROXY_HOPS: integer(0, 'reverse proxies in front of the API whose X-Forwarded-For is trusted for client IPs (0 = none, so clients cannot spoof their IP)'),
-  GENERATION_PROVIDER: Type.Optional(Type.Enum(['fixtures', 'openai'], { description: '`openai` when OPENAI_API_KEY or OPENAI_BASE_URL is set, else `fixtures`' })),
+  TRUST_PROXY_HOPS: integer(
+    0,
+    'reverse proxies in front of the API whose X-Forwarded-For is trusted for client IPs (0 = none, so clients cannot spoof their IP)',
+  ),
+  GENERATION_PROVIDER: Type.Optional(
+    Type.Enum(['fixtures', 'openai'], {
+      description: '`openai` when OPENAI_API_KEY or OPENAI_BASE_URL is set, else `fixtures`',
+    }),
+  ),
   OPENAI_API_KEY: text('provider API key'),
   OPENAI_BASE_URL: text('any OpenAI-compatible server, e.g. http://localhost:11434/v1'),
   OPENAI_TEXT_MODEL: text('text model', 'gpt-5-mini'),
@@ -37,7 +57,10 @@ export const EnvSchema = Type.Object({
   OPENAI_IMAGE_SIZE: text('image size', '1024x1024'),
   OPENAI_IMAGE_QUALITY: text('image quality (low, medium, high, auto)', 'medium'),
   OPENAI_TIMEOUT_MS: integer(120_000, 'timeout of one provider call', 1000),
-  OPENAI_STRUCTURED_OUTPUT: Type.Boolean({ default: true, description: 'ask for a json_schema answer; false uses the tagged plain-text format' }),
+  OPENAI_STRUCTURED_OUTPUT: Type.Boolean({
+    default: true,
+    description: 'ask for a json_schema answer; false uses the tagged plain-text format',
+  }),
   FIXTURES_TEXT_MS: integer(3000, 'offline provider: total simulated text time'),
   FIXTURES_IMAGE_MS: integer(1500, 'offline provider: simulated time per image'),
   STORY_CHAPTERS: integer(5, 'chapters per story', 1, 12),
@@ -45,7 +68,10 @@ export const EnvSchema = Type.Object({
   IMAGE_CONCURRENCY: integer(8, 'image jobs at once per worker process', 1, 1000),
   TEXT_REQUESTS_PER_MINUTE: integer(0, 'text requests per minute across all workers (0 = none)'),
   IMAGES_PER_MINUTE: integer(0, 'images per minute across all workers (0 = none)'),
-  STREAMING: Type.Boolean({ default: true, description: 'stream the text and illustrate each chapter as soon as it is written' }),
+  STREAMING: Type.Boolean({
+    default: true,
+    description: 'stream the text and illustrate each chapter as soon as it is written',
+  }),
   IMAGE_URL_TTL_SECONDS: integer(3600, 'lifetime of signed image URLs', 60),
   STORIES_IN_FLIGHT_PER_PARENT: integer(3, 'stories queued or running per parent (0 = unlimited)'),
   STORIES_PER_DAY_PER_PARENT: integer(30, 'stories per parent per 24 h (0 = unlimited)'),
@@ -88,20 +114,29 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
   for (const [name, schema] of Object.entries(EnvSchema.properties) as Array<[string, { type?: string }]>) {
     const value = raw[name] as string | undefined
     if (value === undefined) continue
-    if (schema.type === 'integer' && !/^-?\d+$/.test(value)) problems.push(`${name}: must be integer (got ${JSON.stringify(value)})`)
-    if (schema.type === 'boolean' && !/^(true|false)$/i.test(value)) problems.push(`${name}: must be boolean, true or false (got ${JSON.stringify(value)})`)
+    if (schema.type === 'integer' && !/^-?\d+$/.test(value))
+      problems.push(`${name}: must be integer (got ${JSON.stringify(value)})`)
+    if (schema.type === 'boolean' && !/^(true|false)$/i.test(value))
+      problems.push(`${name}: must be boolean, true or false (got ${JSON.stringify(value)})`)
   }
   const env = Value.Convert(EnvSchema, Value.Default(EnvSchema, structuredClone(raw))) as Env
   for (const error of Value.Errors(EnvSchema, env)) {
-    const name = error.instancePath.replace(/^\//, '') || String((error.params as { requiredProperties?: string[] }).requiredProperties ?? '')
-    if (!problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: ${error.message} (got ${JSON.stringify(raw[name] ?? null)})`)
+    const name =
+      error.instancePath.replace(/^\//, '') ||
+      String((error.params as { requiredProperties?: string[] }).requiredProperties ?? '')
+    if (!problems.some((p) => p.startsWith(`${name}:`)))
+      problems.push(`${name}: ${error.message} (got ${JSON.stringify(raw[name] ?? null)})`)
   }
-  if (env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD === undefined) problems.push('ADMIN_PASSWORD: must be set when ADMIN_USER is set')
-  if (env.JWT_SECRET !== undefined && env.JWT_SECRET.length < 32) problems.push('JWT_SECRET: must be at least 32 characters')
-  if (env.JWT_SECRET === undefined && env.NODE_ENV === 'production') problems.push('JWT_SECRET: must be set when NODE_ENV=production')
+  if (env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD === undefined)
+    problems.push('ADMIN_PASSWORD: must be set when ADMIN_USER is set')
+  if (env.JWT_SECRET !== undefined && env.JWT_SECRET.length < 32)
+    problems.push('JWT_SECRET: must be at least 32 characters')
+  if (env.JWT_SECRET === undefined && env.NODE_ENV === 'production')
+    problems.push('JWT_SECRET: must be set when NODE_ENV=production')
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'OPENAI_BASE_URL', 'PUBLIC_URL'] as const) {
     const value = env[name]
-    if (value !== undefined && !URL.canParse(value)) problems.push(`${name}: must be a URL (got ${JSON.stringify(value)})`)
+    if (value !== undefined && !URL.canParse(value))
+      problems.push(`${name}: must be a URL (got ${JSON.stringify(value)})`)
   }
   if (problems.length > 0) throw new ConfigError(problems)
 
@@ -113,7 +148,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       port: env.PORT,
       host: env.HOST!,
       publicUrl: env.PUBLIC_URL?.replace(/\/$/, '') ?? '',
-      corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: env.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       bodyLimit: env.BODY_LIMIT_BYTES,
       trustProxyHops: env.TRUST_PROXY_HOPS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -11,13 +11,22 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, description: 'The credentials are valid but do not allow this.' },
   NOT_FOUND: { status: 404, description: 'No such resource, or it belongs to another parent.' },
   EMAIL_TAKEN: { status: 409, description: 'An account with this email already exists.' },
-  CONFLICT: { status: 409, description: 'The resource is in a state that does not allow this (for example cancelling a finished story).' },
-  IDEMPOTENCY_IN_FLIGHT: { status: 409, description: 'The first request with this Idempotency-Key is still being processed.' },
+  CONFLICT: {
+    status: 409,
+    description: 'The resource is in a state that does not allow this (for example cancelling a finished story).',
+  },
+  IDEMPOTENCY_IN_FLIGHT: {
+    status: 409,
+    description: 'The first request with this Idempotency-Key is still being processed.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than the limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body is not application/json.' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'The Idempotency-Key was used before with a different body.' },
   RATE_LIMITED: { status: 429, description: 'Too many requests; see Retry-After.' },
-  INTERNAL: { status: 500, description: 'Something went wrong on our side; details are in the logs under the request id.' },
+  INTERNAL: {
+    status: 500,
+    description: 'Something went wrong on our side; details are in the logs under the request id.',
+  },
   SERVICE_UNAVAILABLE: { status: 503, description: 'A dependency (Postgres or Redis) is unavailable; retry later.' },
 } as const satisfies Record<string, { status: number; description: string }>
 

@@ -8,7 +8,14 @@ import type { JobKind, JobStage, JobStatus } from './enums.ts'
  * ids are `<seq>-0`, seq being a per-job integer that only grows: it is the SSE event id, so a
  * client's Last-Event-ID is directly a position in the stream.
  */
-export const JOB_EVENT_NAMES = ['stage', 'chapter_written', 'chapter_illustrated', 'completed', 'failed', 'cancelled'] as const
+export const JOB_EVENT_NAMES = [
+  'stage',
+  'chapter_written',
+  'chapter_illustrated',
+  'completed',
+  'failed',
+  'cancelled',
+] as const
 export type JobEventName = (typeof JOB_EVENT_NAMES)[number]
 export const FINAL_JOB_EVENTS: readonly JobEventName[] = ['completed', 'failed', 'cancelled']
 
@@ -118,9 +125,18 @@ async function runPublishScript(redis: Redis, ...keysAndArgs: Array<string | num
  * Appends one event to a job's stream; resolves to its id, or 0 when it was dropped (see above).
  * Throws when Redis does: callers that must not fail (a job step) catch.
  */
-export async function appendJobEvent(redis: Redis, prefix: string, jobId: string, event: JobEventName, data: unknown): Promise<number> {
+export async function appendJobEvent(
+  redis: Redis,
+  prefix: string,
+  jobId: string,
+  event: JobEventName,
+  data: unknown,
+): Promise<number> {
   const keys = jobEventKeys(prefix, jobId)
-  const progress = event === 'stage' ? (data as { progress?: { percent?: number; chapters_illustrated?: number; stage?: string } }).progress : undefined
+  const progress =
+    event === 'stage'
+      ? (data as { progress?: { percent?: number; chapters_illustrated?: number; stage?: string } }).progress
+      : undefined
   const result = await runPublishScript(
     redis,
     keys.stream,
@@ -150,7 +166,8 @@ export function parseJobEventEntry([id, fields]: StreamEntry): JobEvent | undefi
   const values: Record<string, string> = {}
   for (let i = 0; i + 1 < fields.length; i += 2) values[fields[i]!] = fields[i + 1]!
   const event = values.event as JobEventName | undefined
-  if (!Number.isSafeInteger(seq) || !event || !JOB_EVENT_NAMES.includes(event) || values.data === undefined) return undefined
+  if (!Number.isSafeInteger(seq) || !event || !JOB_EVENT_NAMES.includes(event) || values.data === undefined)
+    return undefined
   try {
     return { id: seq, event, data: JSON.parse(values.data) }
   } catch {
@@ -159,8 +176,20 @@ export function parseJobEventEntry([id, fields]: StreamEntry): JobEvent | undefi
 }
 
 /** The job's events with an id above `after`, oldest first (at most `count`). */
-export async function readJobEvents(redis: Redis, prefix: string, jobId: string, after: number, count = JOB_EVENTS_MAXLEN): Promise<JobEvent[]> {
-  const entries = (await redis.xrange(jobEventKeys(prefix, jobId).stream, `${after + 1}-0`, '+', 'COUNT', count)) as StreamEntry[]
+export async function readJobEvents(
+  redis: Redis,
+  prefix: string,
+  jobId: string,
+  after: number,
+  count = JOB_EVENTS_MAXLEN,
+): Promise<JobEvent[]> {
+  const entries = (await redis.xrange(
+    jobEventKeys(prefix, jobId).stream,
+    `${after + 1}-0`,
+    '+',
+    'COUNT',
+    count,
+  )) as StreamEntry[]
   return entries.map(parseJobEventEntry).filter((event): event is JobEvent => event !== undefined)
 }
 

@@ -1,6 +1,6 @@
-import { Queue, type JobsOptions } from 'bullmq'
+import { type JobsOptions, Queue } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis'
-import { QUEUES, type PayloadOf, type QueueName } from './jobs.ts'
+import { type PayloadOf, QUEUES, type QueueName } from './jobs.ts'
 
 /**
  * A Redis connection. Producers (the API) fail fast while Redis is away instead of queueing
@@ -46,7 +46,10 @@ export function createQueues(connection: Redis, prefix: string): Queues {
  * same id would make the add a no-op, so it is dropped first; a waiting, delayed or running copy is
  * kept, and adding over it changes nothing. For driving work again that Postgres says is unfinished.
  */
-export async function addAgain(queue: Queue, jobs: Array<{ name: string; data: object; opts: { jobId: string } }>): Promise<void> {
+export async function addAgain(
+  queue: Queue,
+  jobs: Array<{ name: string; data: object; opts: { jobId: string } }>,
+): Promise<void> {
   await Promise.all(
     jobs.map(async ({ opts: { jobId } }) => {
       const state = await queue.getJobState(jobId)

@@ -29,14 +29,33 @@ describe('loadConfig defaults', () => {
     const config = load()
     expect(config.env).toBe('development')
     expect(config.logLevel).toBe('info')
-    expect(config.http).toMatchObject({ port: 3000, host: '0.0.0.0', publicUrl: '', corsOrigins: [], bodyLimit: 65_536, shutdownTimeoutMs: 10_000 })
+    expect(config.http).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      publicUrl: '',
+      corsOrigins: [],
+      bodyLimit: 65_536,
+      shutdownTimeoutMs: 10_000,
+    })
     expect(config.database).toEqual({ url: 'postgres://postgres@127.0.0.1:5432/dreamify', poolSize: 10 })
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', queuePrefix: 'dreamify' })
     expect(config.auth.tokenTtlSeconds).toBe(3600)
     expect(config.auth.imageUrlTtlSeconds).toBe(3600)
     expect(config.generation).toMatchObject({ provider: 'fixtures', chapters: 5, streaming: true })
-    expect(config.generation.openai).toMatchObject({ apiKey: undefined, baseURL: undefined, textModel: 'gpt-5-mini', imageModel: 'gpt-image-1', structuredOutput: true })
-    expect(config.worker).toEqual({ textConcurrency: 4, imageConcurrency: 8, textRequestsPerMinute: 0, imagesPerMinute: 0, metricsPort: 9464 })
+    expect(config.generation.openai).toMatchObject({
+      apiKey: undefined,
+      baseURL: undefined,
+      textModel: 'gpt-5-mini',
+      imageModel: 'gpt-image-1',
+      structuredOutput: true,
+    })
+    expect(config.worker).toEqual({
+      textConcurrency: 4,
+      imageConcurrency: 8,
+      textRequestsPerMinute: 0,
+      imagesPerMinute: 0,
+      metricsPort: 9464,
+    })
     expect(config.admin).toBeNull()
   })
 
@@ -82,7 +101,14 @@ describe('generation provider', () => {
 
 describe('coercion', () => {
   it('turns numeric text into numbers', () => {
-    const config = load({ PORT: '8080', DATABASE_POOL_SIZE: '25', STORY_CHAPTERS: '7', OPENAI_TIMEOUT_MS: '5000', WORKER_METRICS_PORT: '0', BODY_LIMIT_BYTES: '2048' })
+    const config = load({
+      PORT: '8080',
+      DATABASE_POOL_SIZE: '25',
+      STORY_CHAPTERS: '7',
+      OPENAI_TIMEOUT_MS: '5000',
+      WORKER_METRICS_PORT: '0',
+      BODY_LIMIT_BYTES: '2048',
+    })
     expect(config.http.port).toBe(8080)
     expect(config.database.poolSize).toBe(25)
     expect(config.generation.chapters).toBe(7)
@@ -92,12 +118,19 @@ describe('coercion', () => {
   })
 
   it('turns true/false text into booleans', () => {
-    expect(load({ STREAMING: 'false', OPENAI_STRUCTURED_OUTPUT: 'false' })).toMatchObject({ generation: { streaming: false, openai: { structuredOutput: false } } })
-    expect(load({ STREAMING: 'true', OPENAI_STRUCTURED_OUTPUT: 'true' })).toMatchObject({ generation: { streaming: true, openai: { structuredOutput: true } } })
+    expect(load({ STREAMING: 'false', OPENAI_STRUCTURED_OUTPUT: 'false' })).toMatchObject({
+      generation: { streaming: false, openai: { structuredOutput: false } },
+    })
+    expect(load({ STREAMING: 'true', OPENAI_STRUCTURED_OUTPUT: 'true' })).toMatchObject({
+      generation: { streaming: true, openai: { structuredOutput: true } },
+    })
   })
 
   it('splits CORS_ORIGINS and strips a trailing slash from PUBLIC_URL', () => {
-    const config = load({ CORS_ORIGINS: 'https://a.example, https://b.example ,,', PUBLIC_URL: 'https://dreamify.example/' })
+    const config = load({
+      CORS_ORIGINS: 'https://a.example, https://b.example ,,',
+      PUBLIC_URL: 'https://dreamify.example/',
+    })
     expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example'])
     expect(config.http.publicUrl).toBe('https://dreamify.example')
   })
@@ -162,7 +195,10 @@ describe('problems', () => {
   })
 
   it('enables the queue dashboard only with both a user and a password', () => {
-    expect(load({ ADMIN_USER: 'admin', ADMIN_PASSWORD: 'hunter2' }).admin).toEqual({ user: 'admin', password: 'hunter2' })
+    expect(load({ ADMIN_USER: 'admin', ADMIN_PASSWORD: 'hunter2' }).admin).toEqual({
+      user: 'admin',
+      password: 'hunter2',
+    })
     expect(load({ ADMIN_PASSWORD: 'hunter2' }).admin).toBeNull()
   })
 })
@@ -222,11 +258,13 @@ describe('JWT_EXPIRES_IN', () => {
 })
 
 describe('README', () => {
-  it("lists every variable of EnvSchema in the configuration table", () => {
+  it('lists every variable of EnvSchema in the configuration table', () => {
     const readme = resolve(import.meta.dirname, '../../../README.md')
     // The README is written alongside this test; until it exists this test fails on purpose.
     expect(existsSync(readme), `${readme} is missing`).toBe(true)
-    const rows = readFileSync(readme, 'utf8').split('\n').filter((line) => line.trimStart().startsWith('|'))
+    const rows = readFileSync(readme, 'utf8')
+      .split('\n')
+      .filter((line) => line.trimStart().startsWith('|'))
     const missing = Object.keys(EnvSchema.properties).filter((name) => !rows.some((row) => row.includes(`\`${name}\``)))
     expect(missing, 'variables missing from the README configuration table').toEqual([])
   })

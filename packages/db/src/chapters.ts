@@ -2,7 +2,10 @@ import type { Db, Tx } from './database.ts'
 
 export const chapterRepository = {
   /** Saves a chapter's text once: a retried or resumed text step never duplicates or rewrites it. */
-  async insertIfAbsent(db: Db | Tx, chapter: { story_id: string; number: number; title: string; content: string }): Promise<boolean> {
+  async insertIfAbsent(
+    db: Db | Tx,
+    chapter: { story_id: string; number: number; title: string; content: string },
+  ): Promise<boolean> {
     const result = await db
       .insertInto('chapters')
       .values(chapter)
@@ -21,11 +24,22 @@ export const chapterRepository = {
   },
 
   find(db: Db | Tx, storyId: string, number: number) {
-    return db.selectFrom('chapters').selectAll().where('story_id', '=', storyId).where('number', '=', number).executeTakeFirst()
+    return db
+      .selectFrom('chapters')
+      .selectAll()
+      .where('story_id', '=', storyId)
+      .where('number', '=', number)
+      .executeTakeFirst()
   },
 
   lock(tx: Tx, storyId: string, number: number) {
-    return tx.selectFrom('chapters').selectAll().where('story_id', '=', storyId).where('number', '=', number).forUpdate().executeTakeFirst()
+    return tx
+      .selectFrom('chapters')
+      .selectAll()
+      .where('story_id', '=', storyId)
+      .where('number', '=', number)
+      .forUpdate()
+      .executeTakeFirst()
   },
 
   attachImage(tx: Tx, storyId: string, number: number, imageId: string) {

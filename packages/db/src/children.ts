@@ -42,13 +42,22 @@ export const childRepository = {
 
   /** Points the child at a new portrait; returns the one it replaces, for the caller to delete. */
   async replaceAvatar(tx: Tx, childId: string, imageId: string): Promise<string | null> {
-    const previous = await tx.selectFrom('children').select('avatar_image_id').where('id', '=', childId).forUpdate().executeTakeFirst()
+    const previous = await tx
+      .selectFrom('children')
+      .select('avatar_image_id')
+      .where('id', '=', childId)
+      .forUpdate()
+      .executeTakeFirst()
     await tx.updateTable('children').set({ avatar_image_id: imageId }).where('id', '=', childId).execute()
     return previous?.avatar_image_id ?? null
   },
 
   async deleteOwned(db: Db, parentId: string, childId: string): Promise<boolean> {
-    const result = await db.deleteFrom('children').where('id', '=', childId).where('parent_id', '=', parentId).executeTakeFirst()
+    const result = await db
+      .deleteFrom('children')
+      .where('id', '=', childId)
+      .where('parent_id', '=', parentId)
+      .executeTakeFirst()
     return result.numDeletedRows > 0n
   },
 }

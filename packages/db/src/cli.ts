@@ -3,7 +3,6 @@ import { explainUnreachable, loadConfigOrExit } from '@dreamify/core'
 import { createDatabase } from './database.ts'
 import { ensureDatabase, migrateDown, migrateDownAll, migrateToLatest } from './migrate.ts'
 
-
 const direction = process.argv[2] ?? 'up'
 const config = loadConfigOrExit()
 try {

@@ -34,6 +34,12 @@ export function createDatabase({ url, poolSize, connectionTimeoutMs = 5000 }: Da
 export function isDatabaseUnavailable(error: unknown): boolean {
   const err = error as { code?: string; message?: string } | undefined
   if (!err) return false
-  if (typeof err.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[1-3]|08\d{3}|53300)$/.test(err.code)) return true
-  return /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connection is closed/i.test(err.message ?? '')
+  if (
+    typeof err.code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[1-3]|08\d{3}|53300)$/.test(err.code)
+  )
+    return true
+  return /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connection is closed/i.test(
+    err.message ?? '',
+  )
 }

@@ -12,13 +12,12 @@ const DEAD = sql<boolean>`(expires_at <= now() or (response_status is null and c
 /** The stored answers behind the API's `Idempotency-Key` header (apps/api/src/lib/idempotency.ts). */
 export const idempotencyRepository = {
   /** Claims the key with an empty response; false when a live row already holds it. */
-  async reserve(db: Db, row: { parent_id: string; key: string; route: string; request_hash: string }): Promise<boolean> {
+  async reserve(
+    db: Db,
+    row: { parent_id: string; key: string; route: string; request_hash: string },
+  ): Promise<boolean> {
     // Opportunistic cleanup of this parent's dead rows (the primary key starts with parent_id).
-    await db
-      .deleteFrom('idempotency_keys')
-      .where('parent_id', '=', row.parent_id)
-      .where(DEAD)
-      .execute()
+    await db.deleteFrom('idempotency_keys').where('parent_id', '=', row.parent_id).where(DEAD).execute()
     const inserted = await db
       .insertInto('idempotency_keys')
       .values({ ...row, response_status: null, response_body: null, expires_at: sql<Date>`now() + ${TTL}` })
@@ -64,6 +63,11 @@ export const idempotencyRepository = {
 
   /** Gives the key back (the first request failed), so a corrected retry can use it. */
   async release(db: Db, parentId: string, key: string) {
-    await db.deleteFrom('idempotency_keys').where('parent_id', '=', parentId).where('key', '=', key).where('response_status', 'is', null).execute()
+    await db
+      .deleteFrom('idempotency_keys')
+      .where('parent_id', '=', parentId)
+      .where('key', '=', key)
+      .where('response_status', 'is', null)
+      .execute()
   },
 }

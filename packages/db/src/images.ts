@@ -1,7 +1,10 @@
 import type { Db, Tx } from './database.ts'
 
 export const imageRepository = {
-  async insert(db: Db | Tx, image: { parent_id: string; child_id: string; story_id?: string | null; content_type: string; bytes: Buffer }): Promise<string> {
+  async insert(
+    db: Db | Tx,
+    image: { parent_id: string; child_id: string; story_id?: string | null; content_type: string; bytes: Buffer },
+  ): Promise<string> {
     const row = await db
       .insertInto('images')
       .values({ ...image, byte_size: image.bytes.length })
@@ -12,7 +15,11 @@ export const imageRepository = {
 
   /** The stored bytes as they are: served without base64 and without another copy. */
   findForServing(db: Db, imageId: string) {
-    return db.selectFrom('images').select(['id', 'content_type', 'bytes', 'byte_size', 'created_at']).where('id', '=', imageId).executeTakeFirst()
+    return db
+      .selectFrom('images')
+      .select(['id', 'content_type', 'bytes', 'byte_size', 'created_at'])
+      .where('id', '=', imageId)
+      .executeTakeFirst()
   },
 
   delete(db: Db | Tx, imageId: string) {

@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
 import type { JobKind, JobStage } from '@dreamify/core'
+import { sql } from 'kysely'
 import type { Db, Tx } from './database.ts'
 
 const UNFINISHED = ['queued', 'running'] as const
@@ -7,7 +7,17 @@ const UNFINISHED = ['queued', 'running'] as const
 export const jobRepository = {
   create(
     db: Db | Tx,
-    job: { id: string; parent_id: string; kind: JobKind; story_id?: string; child_id?: string; chapter_number?: number; chapters_total?: number; chapters_illustrated?: number; chapters_settled?: number },
+    job: {
+      id: string
+      parent_id: string
+      kind: JobKind
+      story_id?: string
+      child_id?: string
+      chapter_number?: number
+      chapters_total?: number
+      chapters_illustrated?: number
+      chapters_settled?: number
+    },
   ) {
     return db.insertInto('jobs').values(job).returningAll().executeTakeFirstOrThrow()
   },
@@ -18,7 +28,12 @@ export const jobRepository = {
 
   /** Scoped to the parent: another parent's job is indistinguishable from a missing one. */
   findOwned(db: Db, parentId: string, jobId: string) {
-    return db.selectFrom('jobs').selectAll().where('id', '=', jobId).where('parent_id', '=', parentId).executeTakeFirst()
+    return db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', jobId)
+      .where('parent_id', '=', parentId)
+      .executeTakeFirst()
   },
 
   /** Locks the job row for the rest of the transaction, so concurrent steps of one story serialise here. */
@@ -31,14 +46,22 @@ export const jobRepository = {
    * (completed, failed or cancelled) job is never touched. Returns the row, or undefined when the
    * job is finished or gone, which tells the caller to stop.
    */
-  advance(db: Db | Tx, jobId: string, change: { stage?: JobStage; percent?: number; chapters_illustrated?: number; attempt?: boolean }) {
+  advance(
+    db: Db | Tx,
+    jobId: string,
+    change: { stage?: JobStage; percent?: number; chapters_illustrated?: number; attempt?: boolean },
+  ) {
     return db
       .updateTable('jobs')
       .set((eb) => ({
         status: 'running',
         ...(change.stage ? { stage: change.stage } : {}),
-        ...(change.percent === undefined ? {} : { percent: sql<number>`greatest(percent, ${Math.min(100, Math.round(change.percent))})` }),
-        ...(change.chapters_illustrated === undefined ? {} : { chapters_illustrated: sql<number>`greatest(chapters_illustrated, ${change.chapters_illustrated})` }),
+        ...(change.percent === undefined
+          ? {}
+          : { percent: sql<number>`greatest(percent, ${Math.min(100, Math.round(change.percent))})` }),
+        ...(change.chapters_illustrated === undefined
+          ? {}
+          : { chapters_illustrated: sql<number>`greatest(chapters_illustrated, ${change.chapters_illustrated})` }),
         ...(change.attempt ? { attempts: eb('attempts', '+', 1) } : {}),
         updated_at: new Date(),
       }))
@@ -51,7 +74,15 @@ export const jobRepository = {
   complete(db: Db | Tx, jobId: string) {
     return db
       .updateTable('jobs')
-      .set({ status: 'completed', stage: 'done', percent: 100, updated_at: new Date(), finished_at: new Date(), error_code: null, error_message: null })
+      .set({
+        status: 'completed',
+        stage: 'done',
+        percent: 100,
+        updated_at: new Date(),
+        finished_at: new Date(),
+        error_code: null,
+        error_message: null,
+      })
       .where('id', '=', jobId)
       .where('status', 'in', UNFINISHED)
       .returningAll()
@@ -61,7 +92,13 @@ export const jobRepository = {
   fail(db: Db | Tx, jobId: string, error: { code: string; message: string }) {
     return db
       .updateTable('jobs')
-      .set({ status: 'failed', error_code: error.code, error_message: error.message, updated_at: new Date(), finished_at: new Date() })
+      .set({
+        status: 'failed',
+        error_code: error.code,
+        error_message: error.message,
+        updated_at: new Date(),
+        finished_at: new Date(),
+      })
       .where('id', '=', jobId)
       .where('status', 'in', UNFINISHED)
       .returningAll()
@@ -96,7 +133,12 @@ export const jobRepository = {
 
   /** Touches a job so the reconciler leaves it alone for another interval. */
   touch(db: Db, jobId: string) {
-    return db.updateTable('jobs').set({ updated_at: new Date() }).where('id', '=', jobId).where('status', 'in', UNFINISHED).execute()
+    return db
+      .updateTable('jobs')
+      .set({ updated_at: new Date() })
+      .where('id', '=', jobId)
+      .where('status', 'in', UNFINISHED)
+      .execute()
   },
 
   async countStoriesInFlight(db: Db | Tx, parentId: string): Promise<number> {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { Migrator, NO_MIGRATIONS, type MigrationResultSet } from 'kysely/migration'
+import { type MigrationResultSet, Migrator, NO_MIGRATIONS } from 'kysely/migration'
 import pg from 'pg'
 import { createDatabase, type Db } from './database.ts'
 import { migrations } from './migrations/index.ts'

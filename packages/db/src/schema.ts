@@ -1,7 +1,17 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type {
-  AgeRange, EyeColor, HairColor, HairType, ImageStatus, ImageStyle, JobKind, JobStage, JobStatus, Sex, StoryGenre,
+  AgeRange,
+  EyeColor,
+  HairColor,
+  HairType,
+  ImageStatus,
+  ImageStyle,
+  JobKind,
+  JobStage,
+  JobStatus,
+  Sex,
+  StoryGenre,
 } from '@dreamify/core'
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 type CreatedAt = ColumnType<Date, never, never>
 type UpdatedAt = ColumnType<Date, never, Date>

@@ -1,11 +1,20 @@
-import { sql } from 'kysely'
 import type { StoryGenre } from '@dreamify/core'
+import { sql } from 'kysely'
 import type { Db } from './database.ts'
 import type { ChildRow, JobRow } from './schema.ts'
 
 // The child's profile as prompts use it (the name, appearance and favourites; nothing else).
 const CHILD_PROFILE = [
-  'name', 'age_range', 'sex', 'eye_color', 'hair_type', 'hair_color', 'ethnicity', 'fav_animals', 'fav_activities', 'fav_shows',
+  'name',
+  'age_range',
+  'sex',
+  'eye_color',
+  'hair_type',
+  'hair_color',
+  'ethnicity',
+  'fav_animals',
+  'fav_activities',
+  'fav_shows',
 ] as const satisfies ReadonlyArray<keyof ChildRow>
 
 /** What a story and its illustrations are made from: the child's profile as stored. */
@@ -25,7 +34,15 @@ export const stepContextRepository = {
    * statement. Undefined when the job is finished or gone.
    */
   async startStoryText(db: Db, jobId: string, startedPercent: number) {
-    const { rows } = await sql<JobRow & { chapters_saved: number; chapters_pending: number[]; topic: string; story_genre: StoryGenre; child: ChildProfile }>`
+    const { rows } = await sql<
+      JobRow & {
+        chapters_saved: number
+        chapters_pending: number[]
+        topic: string
+        story_genre: StoryGenre
+        child: ChildProfile
+      }
+    >`
       with saved as (
         select count(*)::integer as count, coalesce(array_agg(number order by number) filter (where image_status = 'pending'), '{}') as pending
         from chapters where story_id = (select story_id from jobs where id = ${jobId})
@@ -52,11 +69,20 @@ export const stepContextRepository = {
     const row = await db
       .selectFrom('jobs')
       .innerJoin('stories', 'stories.id', 'jobs.story_id')
-      .innerJoin('chapters', (join) => join.onRef('chapters.story_id', '=', 'stories.id').on('chapters.number', '=', chapterNumber))
+      .innerJoin('chapters', (join) =>
+        join.onRef('chapters.story_id', '=', 'stories.id').on('chapters.number', '=', chapterNumber),
+      )
       .innerJoin('children', 'children.id', 'stories.child_id')
       .select([
-        'jobs.status', 'jobs.kind', 'stories.parent_id', 'stories.child_id', 'stories.image_style',
-        'chapters.title', 'chapters.content', 'chapters.image_status', childProfile.as('child'),
+        'jobs.status',
+        'jobs.kind',
+        'stories.parent_id',
+        'stories.child_id',
+        'stories.image_style',
+        'chapters.title',
+        'chapters.content',
+        'chapters.image_status',
+        childProfile.as('child'),
       ])
       .where('jobs.id', '=', jobId)
       .where('stories.id', '=', storyId)
@@ -64,7 +90,15 @@ export const stepContextRepository = {
     if (!row) return undefined
     return {
       job: { status: row.status, kind: row.kind },
-      chapter: { story_id: storyId, number: chapterNumber, parent_id: row.parent_id, child_id: row.child_id, title: row.title, content: row.content, image_status: row.image_status },
+      chapter: {
+        story_id: storyId,
+        number: chapterNumber,
+        parent_id: row.parent_id,
+        child_id: row.child_id,
+        title: row.title,
+        content: row.content,
+        image_status: row.image_status,
+      },
       style: row.image_style,
       child: row.child,
     }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
 import type { ImageStyle, StoryGenre } from '@dreamify/core'
+import { sql } from 'kysely'
 import type { Db, Tx } from './database.ts'
 
 export const storyRepository = {
@@ -10,7 +10,16 @@ export const storyRepository = {
    */
   async createWithJob(
     db: Db | Tx,
-    story: { id: string; job_id: string; parent_id: string; child_id: string; topic: string; story_genre: StoryGenre; image_style: ImageStyle; chapters_total: number },
+    story: {
+      id: string
+      job_id: string
+      parent_id: string
+      child_id: string
+      topic: string
+      story_genre: StoryGenre
+      image_style: ImageStyle
+      chapters_total: number
+    },
   ): Promise<boolean> {
     const { rows } = await sql<{ id: string }>`
       with child as (
@@ -35,9 +44,19 @@ export const storyRepository = {
       .selectFrom('stories')
       .innerJoin('jobs', 'jobs.id', 'stories.job_id')
       .select([
-        'stories.id', 'stories.child_id', 'stories.job_id', 'stories.title', 'stories.topic', 'stories.story_genre',
-        'stories.image_style', 'stories.chapters_total', 'stories.created_at', 'stories.completed_at',
-        'jobs.status', 'jobs.error_code', 'jobs.error_message',
+        'stories.id',
+        'stories.child_id',
+        'stories.job_id',
+        'stories.title',
+        'stories.topic',
+        'stories.story_genre',
+        'stories.image_style',
+        'stories.chapters_total',
+        'stories.created_at',
+        'stories.completed_at',
+        'jobs.status',
+        'jobs.error_code',
+        'jobs.error_message',
       ])
       .where('stories.id', '=', storyId)
       .where('stories.parent_id', '=', parentId)
@@ -52,11 +71,18 @@ export const storyRepository = {
    * A child's library, newest first, by keyset pagination on (created_at, id): stable while new
    * stories arrive, and one index range scan per page.
    */
-  listByChild(db: Db, parentId: string, childId: string, page: { limit: number; after?: { createdAt: Date; id: string } }) {
+  listByChild(
+    db: Db,
+    parentId: string,
+    childId: string,
+    page: { limit: number; after?: { createdAt: Date; id: string } },
+  ) {
     let query = db
       .selectFrom('stories')
       .innerJoin('jobs', 'jobs.id', 'stories.job_id')
-      .leftJoin('chapters as cover', (join) => join.onRef('cover.story_id', '=', 'stories.id').on('cover.number', '=', 1))
+      .leftJoin('chapters as cover', (join) =>
+        join.onRef('cover.story_id', '=', 'stories.id').on('cover.number', '=', 1),
+      )
       .select(['stories.id', 'stories.title', 'stories.created_at', 'jobs.status', 'cover.image_id as cover_image_id'])
       .where('stories.child_id', '=', childId)
       .where('stories.parent_id', '=', parentId)
@@ -64,12 +90,21 @@ export const storyRepository = {
       const { createdAt, id } = page.after
       query = query.where(sql<boolean>`(stories.created_at, stories.id) < (${createdAt}, ${id}::uuid)`)
     }
-    return query.orderBy('stories.created_at', 'desc').orderBy('stories.id', 'desc').limit(page.limit + 1).execute()
+    return query
+      .orderBy('stories.created_at', 'desc')
+      .orderBy('stories.id', 'desc')
+      .limit(page.limit + 1)
+      .execute()
   },
 
   /** A streamed title shows at once; the one of the answer that parses in the end replaces it (see setTitle). */
   async setTitleIfMissing(db: Db | Tx, storyId: string, title: string): Promise<boolean> {
-    const result = await db.updateTable('stories').set({ title }).where('id', '=', storyId).where('title', 'is', null).executeTakeFirst()
+    const result = await db
+      .updateTable('stories')
+      .set({ title })
+      .where('id', '=', storyId)
+      .where('title', 'is', null)
+      .executeTakeFirst()
     return result.numUpdatedRows > 0n
   },
 
@@ -86,7 +121,11 @@ export const storyRepository = {
   },
 
   async deleteOwned(db: Db | Tx, parentId: string, storyId: string): Promise<boolean> {
-    const result = await db.deleteFrom('stories').where('id', '=', storyId).where('parent_id', '=', parentId).executeTakeFirst()
+    const result = await db
+      .deleteFrom('stories')
+      .where('id', '=', storyId)
+      .where('parent_id', '=', parentId)
+      .executeTakeFirst()
     return result.numDeletedRows > 0n
   },
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import type { Db } from './database.ts'
 import { chapterRepository } from './chapters.ts'
+import type { Db } from './database.ts'
 import { imageRepository } from './images.ts'
 import { jobRepository } from './jobs.ts'
 import type { JobRow } from './schema.ts'
@@ -150,9 +150,17 @@ export async function settleRedraw(
     if (!job || (job.status !== 'queued' && job.status !== 'running')) return undefined
     const current = 'image' in outcome ? await chapterRepository.lock(tx, chapter.story_id, chapter.number) : undefined
     if (!current || !('image' in outcome)) {
-      return jobRepository.fail(tx, jobId, { code: 'IMAGE_UNAVAILABLE', message: `chapter ${chapter.number} could not be drawn again` })
+      return jobRepository.fail(tx, jobId, {
+        code: 'IMAGE_UNAVAILABLE',
+        message: `chapter ${chapter.number} could not be drawn again`,
+      })
     }
-    const imageId = await imageRepository.insert(tx, { parent_id: chapter.parent_id, child_id: chapter.child_id, story_id: chapter.story_id, ...outcome.image })
+    const imageId = await imageRepository.insert(tx, {
+      parent_id: chapter.parent_id,
+      child_id: chapter.child_id,
+      story_id: chapter.story_id,
+      ...outcome.image,
+    })
     await chapterRepository.attachImage(tx, chapter.story_id, chapter.number, imageId)
     if (current.image_id) await imageRepository.delete(tx, current.image_id)
     return jobRepository.complete(tx, jobId)

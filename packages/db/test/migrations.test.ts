@@ -1,11 +1,31 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabase, dropDatabase, ensureDatabase, migrateDownAll, migrateToLatest, sql, type Db } from '../src/index.ts'
-import { migrations } from '../src/migrations/index.ts'
 import { databaseUrl, testDatabaseName } from '../../../test/support/services.ts'
+import {
+  createDatabase,
+  type Db,
+  dropDatabase,
+  ensureDatabase,
+  migrateDownAll,
+  migrateToLatest,
+  sql,
+} from '../src/index.ts'
+import { migrations } from '../src/migrations/index.ts'
 
 const APP_TABLES = ['chapters', 'children', 'idempotency_keys', 'images', 'jobs', 'parents', 'stories']
-const APP_TYPES = ['age_range', 'eye_color', 'hair_color', 'hair_type', 'image_status', 'image_style', 'job_kind', 'job_stage', 'job_status', 'sex', 'story_genre']
+const APP_TYPES = [
+  'age_range',
+  'eye_color',
+  'hair_color',
+  'hair_type',
+  'image_status',
+  'image_style',
+  'job_kind',
+  'job_stage',
+  'job_status',
+  'sex',
+  'story_genre',
+]
 const LATEST = Object.keys(migrations)
 
 const cleanup: Array<() => Promise<void>> = []
@@ -28,7 +48,9 @@ function connect(url: string, poolSize = 2): Db {
 }
 
 async function tables(db: Db): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`.execute(db)
+  const { rows } = await sql<{
+    name: string
+  }>`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`.execute(db)
   return rows.map((r) => r.name)
 }
 
@@ -68,17 +90,26 @@ describe('migrations on a fresh database', () => {
     const parent = await sql<{ id: string }>`insert into parents (first_name, last_name, email, password_hash)
       values ('Ann', 'Lee', 'enum@example.com', 'x') returning id`.execute(db)
     const parentId = parent.rows[0]!.id
-    const insertChild = (eyeColor: string) => sql`insert into children (parent_id, name, age_range, sex, eye_color, hair_type, hair_color, ethnicity)
+    const insertChild = (eyeColor: string) =>
+      sql`insert into children (parent_id, name, age_range, sex, eye_color, hair_type, hair_color, ethnicity)
       values (${parentId}, 'Mia', '4-6', 'Female', ${eyeColor}, 'Curly', 'Red', 'Irish')`.execute(db)
     expect(await failureCode(insertChild('Purple'))).toMatchObject({ code: '22P02' })
     expect(await failureCode(insertChild('green'))).toMatchObject({ code: '22P02' })
     await insertChild('Green')
-    expect(await failureCode(sql`insert into jobs (id, parent_id, kind, child_id) values ('j1', ${parentId}, 'video', ${randomUUID()})`.execute(db))).toMatchObject({ code: '22P02' })
+    expect(
+      await failureCode(
+        sql`insert into jobs (id, parent_id, kind, child_id) values ('j1', ${parentId}, 'video', ${randomUUID()})`.execute(
+          db,
+        ),
+      ),
+    ).toMatchObject({ code: '22P02' })
   })
 
   it('keeps parents unique by lower(email), and emails stored lower-cased and trimmed', async () => {
     const insert = (email: string) =>
-      sql`insert into parents (first_name, last_name, email, password_hash) values ('A', 'B', ${email}, 'x')`.execute(db)
+      sql`insert into parents (first_name, last_name, email, password_hash) values ('A', 'B', ${email}, 'x')`.execute(
+        db,
+      )
     await insert('same@example.com')
     expect(await failureCode(insert('same@example.com'))).toEqual({ code: '23505', constraint: 'parents_email_key' })
     // A differently cased copy never gets as far as the index: the check constraint wants lower case.
@@ -94,8 +125,12 @@ describe('migrations on a fresh database', () => {
       select parent_id as parent, id as child from c`.execute(db)
     const { parent, child } = rows[0]!
     const story = async () =>
-      (await sql<{ id: string }>`insert into stories (parent_id, child_id, topic, story_genre, image_style, chapters_total)
-        values (${parent}, ${child}, 'dragons', 'Fantasy', 'Cartoon', 3) returning id`.execute(db)).rows[0]!.id
+      (
+        await sql<{
+          id: string
+        }>`insert into stories (parent_id, child_id, topic, story_genre, image_style, chapters_total)
+        values (${parent}, ${child}, 'dragons', 'Fantasy', 'Cartoon', 3) returning id`.execute(db)
+      ).rows[0]!.id
     const first = await story()
     const second = await story()
     const chapter = (storyId: string, number: number) =>
@@ -142,7 +177,9 @@ describe('several processes starting at once', () => {
     // BUG (packages/db/src/migrate.ts, ensureDatabase): a racing CREATE DATABASE fails with 23505 on
     // pg_database_datname_index, not only with 42P04, so all but one concurrent caller currently throw.
     const settled = await Promise.allSettled([ensureDatabase(url), ensureDatabase(url), ensureDatabase(url)])
-    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : []))
+    const failures = settled.flatMap((s) =>
+      s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [],
+    )
     expect(failures, 'concurrent ensureDatabase calls must not fail').toEqual([])
     const outcomes = settled.map((s) => (s.status === 'fulfilled' ? s.value : 'failed'))
     expect(outcomes.filter((o) => o === 'created')).toHaveLength(1)

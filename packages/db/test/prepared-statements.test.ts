@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabase, dropDatabase, ensureDatabase, sql, type Db } from '../src/index.ts'
 import { databaseUrl, testDatabaseName } from '../../../test/support/services.ts'
+import { createDatabase, type Db, dropDatabase, ensureDatabase, sql } from '../src/index.ts'
 
 describe('prepared statements', () => {
   const url = databaseUrl(testDatabaseName('prepared'))
@@ -19,7 +19,9 @@ describe('prepared statements', () => {
 
   const backendPid = async () => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid
   const prepared = async () =>
-    (await sql<{ name: string }>`select name from pg_prepared_statements where name like ${'dreamify_%'}`.execute(db)).rows.map((r) => r.name)
+    (
+      await sql<{ name: string }>`select name from pg_prepared_statements where name like ${'dreamify_%'}`.execute(db)
+    ).rows.map((r) => r.name)
   const readNote = (id: number) => sql<Record<string, unknown>>`select * from notes where id = ${id}`.execute(db)
 
   it('prepares a parameterised statement once per connection and reuses it', async () => {

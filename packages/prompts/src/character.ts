@@ -1,13 +1,13 @@
-import type { AgeRange, ChildAppearance, EyeColor, HairColor, HairType, Sex } from './types.ts';
+import type { AgeRange, ChildAppearance, EyeColor, HairColor, HairType, Sex } from './types.ts'
 
 const AGE_WORDING: Record<AgeRange, { before: string; after: string }> = {
   '0-3': { before: 'a toddler', after: 'about 2 years old' },
   '4-6': { before: 'a young', after: 'about 5 years old' },
   '7-9': { before: 'a', after: 'about 8 years old' },
   '10-13': { before: 'a preteen', after: 'about 11 years old' },
-};
+}
 
-const CHILD_NOUN: Record<Sex, string> = { Male: 'boy', Female: 'girl' };
+const CHILD_NOUN: Record<Sex, string> = { Male: 'boy', Female: 'girl' }
 
 // "Kinky" is the product's label, but image models' safety filters misread it.
 const HAIR_TYPE_WORDING: Record<Exclude<HairType, 'Bald'>, string> = {
@@ -15,7 +15,7 @@ const HAIR_TYPE_WORDING: Record<Exclude<HairType, 'Bald'>, string> = {
   Wavy: 'wavy',
   Curly: 'curly',
   Kinky: 'tightly coiled',
-};
+}
 
 const HAIR_COLOR_WORDING: Record<Exclude<HairColor, 'Bald'>, string> = {
   Blonde: 'blonde',
@@ -25,7 +25,7 @@ const HAIR_COLOR_WORDING: Record<Exclude<HairColor, 'Bald'>, string> = {
   Auburn: 'auburn',
   Gray: 'gray',
   White: 'white',
-};
+}
 
 const EYE_COLOR_WORDING: Record<EyeColor, string> = {
   Blue: 'blue',
@@ -34,9 +34,9 @@ const EYE_COLOR_WORDING: Record<EyeColor, string> = {
   Hazel: 'hazel',
   Amber: 'amber',
   Gray: 'gray',
-};
+}
 
-const MAX_ETHNICITY_LENGTH = 60;
+const MAX_ETHNICITY_LENGTH = 60
 
 // Ethnicity is free text that ends up verbatim in image prompts: keep letters and light punctuation only.
 function describeHeritage(ethnicity: string | null | undefined): string | null {
@@ -45,18 +45,18 @@ function describeHeritage(ethnicity: string | null | undefined): string | null {
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, MAX_ETHNICITY_LENGTH)
-    .trim();
-  return cleaned === '' ? null : `of ${cleaned} heritage`;
+    .trim()
+  return cleaned === '' ? null : `of ${cleaned} heritage`
 }
 
 function describeHair(hairType: HairType, hairColor: HairColor): string {
-  if (hairType === 'Bald' || hairColor === 'Bald') return 'a bald head';
-  return `${HAIR_TYPE_WORDING[hairType]} ${HAIR_COLOR_WORDING[hairColor]} hair`;
+  if (hairType === 'Bald' || hairColor === 'Bald') return 'a bald head'
+  return `${HAIR_TYPE_WORDING[hairType]} ${HAIR_COLOR_WORDING[hairColor]} hair`
 }
 
 function lookup<K extends string, V>(table: Record<K, V>, key: K, field: string): V {
-  if (!Object.hasOwn(table, key)) throw new RangeError(`Unknown ${field}: ${String(key)}`);
-  return table[key];
+  if (!Object.hasOwn(table, key)) throw new RangeError(`Unknown ${field}: ${String(key)}`)
+  return table[key]
 }
 
 /**
@@ -64,15 +64,15 @@ function lookup<K extends string, V>(table: Record<K, V>, key: K, field: string)
  * so the child looks the same throughout. The name is left out on purpose: image models tend to letter it in.
  */
 export function describeCharacter(child: ChildAppearance): string {
-  const age = lookup(AGE_WORDING, child.age_range, 'age_range');
-  const noun = lookup(CHILD_NOUN, child.sex, 'sex');
-  if (child.hair_type !== 'Bald') lookup(HAIR_TYPE_WORDING, child.hair_type, 'hair_type');
-  if (child.hair_color !== 'Bald') lookup(HAIR_COLOR_WORDING, child.hair_color, 'hair_color');
-  const eyes = lookup(EYE_COLOR_WORDING, child.eye_color, 'eye_color');
-  const heritage = describeHeritage(child.ethnicity);
+  const age = lookup(AGE_WORDING, child.age_range, 'age_range')
+  const noun = lookup(CHILD_NOUN, child.sex, 'sex')
+  if (child.hair_type !== 'Bald') lookup(HAIR_TYPE_WORDING, child.hair_type, 'hair_type')
+  if (child.hair_color !== 'Bald') lookup(HAIR_COLOR_WORDING, child.hair_color, 'hair_color')
+  const eyes = lookup(EYE_COLOR_WORDING, child.eye_color, 'eye_color')
+  const heritage = describeHeritage(child.ethnicity)
   return [
     `${age.before} ${noun} ${age.after}`,
     ...(heritage ? [heritage] : []),
     `with ${describeHair(child.hair_type, child.hair_color)} and ${eyes} eyes`,
-  ].join(', ');
+  ].join(', ')
 }

@@ -6,23 +6,23 @@ export type StoryFormatErrorReason =
   | 'duplicate_chapter'
   | 'missing_chapter_title'
   | 'empty_chapter'
-  | 'wrong_chapter_count';
+  | 'wrong_chapter_count'
 
 export class StoryFormatError extends Error {
-  readonly reason: StoryFormatErrorReason;
+  readonly reason: StoryFormatErrorReason
   /** The chapter the problem was found in, when there is one. */
-  readonly chapter: number | null;
+  readonly chapter: number | null
 
   constructor(reason: StoryFormatErrorReason, message: string, chapter: number | null = null) {
-    super(message);
-    this.name = 'StoryFormatError';
-    this.reason = reason;
-    this.chapter = chapter;
+    super(message)
+    this.name = 'StoryFormatError'
+    this.reason = reason
+    this.chapter = chapter
   }
 }
 
 export function assertChapterCount(chapters: number): void {
   if (!Number.isInteger(chapters) || chapters < 1) {
-    throw new RangeError(`chapters must be a positive integer, got ${String(chapters)}`);
+    throw new RangeError(`chapters must be a positive integer, got ${String(chapters)}`)
   }
 }

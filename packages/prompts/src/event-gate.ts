@@ -1,4 +1,4 @@
-import type { StoryChapter, StoryStreamEvent } from './types.ts';
+import type { StoryChapter, StoryStreamEvent } from './types.ts'
 
 /**
  * Decides which parsed pieces become stream events: the title first, then chapters strictly in order 1..N,
@@ -6,46 +6,46 @@ import type { StoryChapter, StoryStreamEvent } from './types.ts';
  * without it being wasted on a chapter the final draft would not contain.
  */
 export interface EventGate {
-  offerTitle(title: string): StoryStreamEvent[];
-  offerChapter(chapter: StoryChapter): StoryStreamEvent[];
+  offerTitle(title: string): StoryStreamEvent[]
+  offerChapter(chapter: StoryChapter): StoryStreamEvent[]
 }
 
 export function createEventGate(expectedChapters: number): EventGate {
-  let title: string | null = null;
-  let titleSent = false;
-  let nextChapter = 1;
-  const offered = new Set<number>();
-  const waiting = new Map<number, StoryChapter>();
+  let title: string | null = null
+  let titleSent = false
+  let nextChapter = 1
+  const offered = new Set<number>()
+  const waiting = new Map<number, StoryChapter>()
 
   function flush(): StoryStreamEvent[] {
-    if (title === null) return [];
-    const events: StoryStreamEvent[] = [];
+    if (title === null) return []
+    const events: StoryStreamEvent[] = []
     if (!titleSent) {
-      titleSent = true;
-      events.push({ type: 'title', title });
+      titleSent = true
+      events.push({ type: 'title', title })
     }
     for (let chapter = waiting.get(nextChapter); chapter; chapter = waiting.get(nextChapter)) {
-      waiting.delete(nextChapter);
-      nextChapter += 1;
-      events.push({ type: 'chapter', number: chapter.number, title: chapter.title, content: chapter.content });
+      waiting.delete(nextChapter)
+      nextChapter += 1
+      events.push({ type: 'chapter', number: chapter.number, title: chapter.title, content: chapter.content })
     }
-    return events;
+    return events
   }
 
   return {
     offerTitle(candidate) {
-      if (title !== null || candidate === '') return [];
-      title = candidate;
-      return flush();
+      if (title !== null || candidate === '') return []
+      title = candidate
+      return flush()
     },
     offerChapter(chapter) {
-      if (offered.has(chapter.number)) return [];
-      offered.add(chapter.number);
+      if (offered.has(chapter.number)) return []
+      offered.add(chapter.number)
       const plausible =
-        chapter.number >= 1 && chapter.number <= expectedChapters && chapter.title !== '' && chapter.content !== '';
-      if (!plausible) return [];
-      waiting.set(chapter.number, chapter);
-      return flush();
+        chapter.number >= 1 && chapter.number <= expectedChapters && chapter.title !== '' && chapter.content !== ''
+      if (!plausible) return []
+      waiting.set(chapter.number, chapter)
+      return flush()
     },
-  };
+  }
 }

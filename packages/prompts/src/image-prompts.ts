@@ -1,4 +1,4 @@
-import type { ImageStyle } from './types.ts';
+import type { ImageStyle } from './types.ts'
 
 const STYLE_PHRASES: Record<ImageStyle, string> = {
   Cartoon: 'a bright, friendly cartoon style with bold clean outlines and cheerful colours',
@@ -6,43 +6,43 @@ const STYLE_PHRASES: Record<ImageStyle, string> = {
   Fantasy: 'a magical fantasy art style with glowing light and rich, dreamy colours',
   Watercolor: 'a gentle watercolour style with soft washes of colour and delicate textures',
   Anime: 'a warm anime style with expressive eyes, clean lines and soft cel shading',
-};
+}
 
-export const NO_TEXT_RULE = 'No text, letters or words in the picture.';
-const CHILD_FRIENDLY = 'Warm, gentle and child-friendly; nothing scary or violent.';
-const SCENE_MAX_CHARS = 400;
-const SCENE_SENTENCES = 2;
+export const NO_TEXT_RULE = 'No text, letters or words in the picture.'
+const CHILD_FRIENDLY = 'Warm, gentle and child-friendly; nothing scary or violent.'
+const SCENE_MAX_CHARS = 400
+const SCENE_SENTENCES = 2
 
 export function imageStylePhrase(style: ImageStyle): string {
-  if (!Object.hasOwn(STYLE_PHRASES, style)) throw new RangeError(`Unknown image_style: ${String(style)}`);
-  return STYLE_PHRASES[style];
+  if (!Object.hasOwn(STYLE_PHRASES, style)) throw new RangeError(`Unknown image_style: ${String(style)}`)
+  return STYLE_PHRASES[style]
 }
 
 /** The opening sentences of a chapter, trimmed at a word boundary, as the scene to draw. */
 export function summarizeScene(content: string, maxChars: number = SCENE_MAX_CHARS): string {
-  const flat = content.replace(/\s+/g, ' ').trim();
-  const sentences = flat.match(/[^.!?…]+(?:[.!?…]+["”’')]*|$)/g) ?? [];
-  const opening = sentences.slice(0, SCENE_SENTENCES).join('').trim();
-  if (opening.length <= maxChars) return opening;
-  const cut = opening.slice(0, maxChars - 1);
-  const lastSpace = cut.lastIndexOf(' ');
-  return `${(lastSpace > 0 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:]+$/, '')}…`;
+  const flat = content.replace(/\s+/g, ' ').trim()
+  const sentences = flat.match(/[^.!?…]+(?:[.!?…]+["”’')]*|$)/g) ?? []
+  const opening = sentences.slice(0, SCENE_SENTENCES).join('').trim()
+  if (opening.length <= maxChars) return opening
+  const cut = opening.slice(0, maxChars - 1)
+  const lastSpace = cut.lastIndexOf(' ')
+  return `${(lastSpace > 0 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:]+$/, '')}…`
 }
 
 export function buildImagePrompt(input: {
-  character: string;
-  chapter: { title: string; content: string };
-  style: ImageStyle;
+  character: string
+  chapter: { title: string; content: string }
+  style: ImageStyle
 }): string {
   // The chapter title is only a fallback: titles in prompts invite the model to letter them into the picture.
-  const scene = summarizeScene(input.chapter.content) || input.chapter.title.trim();
+  const scene = summarizeScene(input.chapter.content) || input.chapter.title.trim()
   return [
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
     `Scene: ${scene}`,
     `Main character (keep exactly this appearance): ${input.character}.`,
     CHILD_FRIENDLY,
     NO_TEXT_RULE,
-  ].join('\n');
+  ].join('\n')
 }
 
 export function buildAvatarPrompt(input: { character: string; style?: ImageStyle }): string {
@@ -51,5 +51,5 @@ export function buildAvatarPrompt(input: { character: string; style?: ImageStyle
     `Drawn in ${imageStylePhrase(input.style ?? 'Cartoon')}.`,
     CHILD_FRIENDLY,
     NO_TEXT_RULE,
-  ].join('\n');
+  ].join('\n')
 }

@@ -1,3 +1,16 @@
+export { describeCharacter } from './character.ts'
+export type { StoryFormatErrorReason } from './errors.ts'
+export { StoryFormatError } from './errors.ts'
+export { buildAvatarPrompt, buildImagePrompt, imageStylePhrase, NO_TEXT_RULE, summarizeScene } from './image-prompts.ts'
+export { parseStructuredStory } from './json-story.ts'
+export type { StoryJsonSchema, StoryResponseFormat } from './response-format.ts'
+export { storyResponseFormat } from './response-format.ts'
+export type { StoryLength } from './story-length.ts'
+export { storyLengthFor } from './story-length.ts'
+export type { StoryMessages, StoryRequest } from './story-messages.ts'
+export { buildStoryMessages, STORY_DATA_CLOSE, STORY_DATA_OPEN } from './story-messages.ts'
+export { createStoryStreamParser } from './story-stream.ts'
+export { parseTaggedStory } from './tagged-story.ts'
 export type {
   AgeRange,
   ChildAppearance,
@@ -14,18 +27,5 @@ export type {
   StoryStreamEvent,
   StoryStreamParser,
   StoryStreamResult,
-} from './types.ts';
-export { StoryFormatError } from './errors.ts';
-export type { StoryFormatErrorReason } from './errors.ts';
-export { describeCharacter } from './character.ts';
-export { storyLengthFor } from './story-length.ts';
-export type { StoryLength } from './story-length.ts';
-export { buildStoryMessages, STORY_DATA_CLOSE, STORY_DATA_OPEN } from './story-messages.ts';
-export type { StoryMessages, StoryRequest } from './story-messages.ts';
-export { storyResponseFormat } from './response-format.ts';
-export type { StoryJsonSchema, StoryResponseFormat } from './response-format.ts';
-export { buildAvatarPrompt, buildImagePrompt, imageStylePhrase, NO_TEXT_RULE, summarizeScene } from './image-prompts.ts';
-export { validateStoryDraft } from './validate.ts';
-export { parseStructuredStory } from './json-story.ts';
-export { parseTaggedStory } from './tagged-story.ts';
-export { createStoryStreamParser } from './story-stream.ts';
+} from './types.ts'
+export { validateStoryDraft } from './validate.ts'

@@ -1,37 +1,37 @@
-import { assertChapterCount } from './errors.ts';
+import { assertChapterCount } from './errors.ts'
 
 interface StringSchema {
-  type: 'string';
+  type: 'string'
 }
 
 export interface StoryJsonSchema {
-  type: 'object';
+  type: 'object'
   properties: {
-    title: StringSchema;
+    title: StringSchema
     chapters: {
-      type: 'array';
-      minItems: number;
-      maxItems: number;
+      type: 'array'
+      minItems: number
+      maxItems: number
       items: {
-        type: 'object';
-        properties: { title: StringSchema; content: StringSchema };
-        required: ['title', 'content'];
-        additionalProperties: false;
-      };
-    };
-  };
-  required: ['title', 'chapters'];
-  additionalProperties: false;
+        type: 'object'
+        properties: { title: StringSchema; content: StringSchema }
+        required: ['title', 'content']
+        additionalProperties: false
+      }
+    }
+  }
+  required: ['title', 'chapters']
+  additionalProperties: false
 }
 
 export interface StoryResponseFormat {
-  type: 'json_schema';
-  json_schema: { name: 'story'; strict: true; schema: StoryJsonSchema };
+  type: 'json_schema'
+  json_schema: { name: 'story'; strict: true; schema: StoryJsonSchema }
 }
 
 /** OpenAI `response_format` for the JSON story; parseStructuredStory still checks the count itself. */
 export function storyResponseFormat(chapters: number): StoryResponseFormat {
-  assertChapterCount(chapters);
+  assertChapterCount(chapters)
   return {
     type: 'json_schema',
     json_schema: {
@@ -57,5 +57,5 @@ export function storyResponseFormat(chapters: number): StoryResponseFormat {
         additionalProperties: false,
       },
     },
-  };
+  }
 }

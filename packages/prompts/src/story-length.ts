@@ -1,9 +1,9 @@
-import type { AgeRange } from './types.ts';
+import type { AgeRange } from './types.ts'
 
 export interface StoryLength {
   /** Target length of the whole story, in words. */
-  words: number;
-  readingLevel: string;
+  words: number
+  readingLevel: string
 }
 
 const STORY_LENGTHS: Record<AgeRange, StoryLength> = {
@@ -18,16 +18,15 @@ const STORY_LENGTHS: Record<AgeRange, StoryLength> = {
   },
   '7-9': {
     words: 2000,
-    readingLevel:
-      'for ages 7-9: clear sentences of varied length, with the occasional new word made clear by context',
+    readingLevel: 'for ages 7-9: clear sentences of varied length, with the occasional new word made clear by context',
   },
   '10-13': {
     words: 2400,
     readingLevel: 'for ages 10-13: richer vocabulary, varied sentences and some description and dialogue',
   },
-};
+}
 
 export function storyLengthFor(ageRange: AgeRange): StoryLength {
-  if (!Object.hasOwn(STORY_LENGTHS, ageRange)) throw new RangeError(`Unknown age_range: ${String(ageRange)}`);
-  return STORY_LENGTHS[ageRange];
+  if (!Object.hasOwn(STORY_LENGTHS, ageRange)) throw new RangeError(`Unknown age_range: ${String(ageRange)}`)
+  return STORY_LENGTHS[ageRange]
 }

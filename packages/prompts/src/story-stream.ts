@@ -1,6 +1,6 @@
-import { createJsonStoryParser } from './json-story.ts';
-import { createTaggedStoryParser } from './tagged-story.ts';
-import type { StoryOutputFormat, StoryStreamParser } from './types.ts';
+import { createJsonStoryParser } from './json-story.ts'
+import { createTaggedStoryParser } from './tagged-story.ts'
+import type { StoryOutputFormat, StoryStreamParser } from './types.ts'
 
 /**
  * Parses a story while the model streams it.
@@ -14,7 +14,5 @@ import type { StoryOutputFormat, StoryStreamParser } from './types.ts';
  * the chapter in the final draft. They are provisional: if end() throws, discard work started from them.
  */
 export function createStoryStreamParser(options: { format: StoryOutputFormat; chapters: number }): StoryStreamParser {
-  return options.format === 'json'
-    ? createJsonStoryParser(options.chapters)
-    : createTaggedStoryParser(options.chapters);
+  return options.format === 'json' ? createJsonStoryParser(options.chapters) : createTaggedStoryParser(options.chapters)
 }

@@ -13,41 +13,39 @@ export function tidyParagraphs(text: string): string {
         .join('\n'),
     )
     .filter((paragraph) => paragraph !== '')
-    .join('\n\n');
+    .join('\n\n')
 }
 
-const THE_END_PARAGRAPH = /^[*_#\s]*the\s+end[.!…]*[*_\s]*$/i;
-const THE_END_AFTER_LAST_SENTENCE = /([.!?…]["”’']?)\s+[*_]*the\s+end[.!…]*[*_]*$/i;
+const THE_END_PARAGRAPH = /^[*_#\s]*the\s+end[.!…]*[*_\s]*$/i
+const THE_END_AFTER_LAST_SENTENCE = /([.!?…]["”’']?)\s+[*_]*the\s+end[.!…]*[*_]*$/i
 // Models sometimes sign off after the story; these openings never start a paragraph of a third-person bedtime story.
 const ASSISTANT_CHATTER =
-  /^[*_\s]*(?:I hope|I've |I have (?:written|created)|Let me know|Would you like|Feel free|Hope you|Enjoy (?:the|this|your) story|Note:|\(?Word count)/i;
+  /^[*_\s]*(?:I hope|I've |I have (?:written|created)|Let me know|Would you like|Feel free|Hope you|Enjoy (?:the|this|your) story|Note:|\(?Word count)/i
 
 /** Drops a closing "The end." and any sign-off after it from the last chapter's (already tidied) content. */
 export function finishLastChapterContent(content: string): string {
-  let paragraphs = content === '' ? [] : content.split('\n\n');
-  const theEndAt = paragraphs.findIndex((paragraph) => THE_END_PARAGRAPH.test(paragraph));
+  let paragraphs = content === '' ? [] : content.split('\n\n')
+  const theEndAt = paragraphs.findIndex((paragraph) => THE_END_PARAGRAPH.test(paragraph))
   if (theEndAt >= 0) {
-    paragraphs = paragraphs.slice(0, theEndAt);
+    paragraphs = paragraphs.slice(0, theEndAt)
   }
   while (paragraphs.length > 1 && ASSISTANT_CHATTER.test(paragraphs[paragraphs.length - 1] ?? '')) {
-    paragraphs.pop();
+    paragraphs.pop()
   }
-  const last = paragraphs.pop();
+  const last = paragraphs.pop()
   if (last !== undefined) {
-    paragraphs.push(last.replace(THE_END_AFTER_LAST_SENTENCE, '$1'));
+    paragraphs.push(last.replace(THE_END_AFTER_LAST_SENTENCE, '$1'))
   }
-  return paragraphs.join('\n\n');
+  return paragraphs.join('\n\n')
 }
 
 /** Strips markdown emphasis/heading markers and wrapping double quotes from a title value. */
 export function cleanTitle(value: string): string {
-  const unmarked = value
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s*_#]+|[\s*_#]+$/g, '');
-  const quoted = /^["“](.*)["”]$/.exec(unmarked);
-  return (quoted?.[1] ?? unmarked).trim();
+  const unmarked = value.replace(/\s+/g, ' ').replace(/^[\s*_#]+|[\s*_#]+$/g, '')
+  const quoted = /^["“](.*)["”]$/.exec(unmarked)
+  return (quoted?.[1] ?? unmarked).trim()
 }
 
 export function looksLikeTitle(line: string): boolean {
-  return line.length > 0 && line.length <= 80 && !line.includes('\n') && !/[.,;:"”’)]$/.test(line);
+  return line.length > 0 && line.length <= 80 && !line.includes('\n') && !/[.,;:"”’)]$/.test(line)
 }

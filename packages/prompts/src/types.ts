@@ -1,53 +1,53 @@
 // Kept structurally identical to the enums @dreamify/core exports, so either can be passed in.
-export type AgeRange = '0-3' | '4-6' | '7-9' | '10-13';
-export type Sex = 'Male' | 'Female';
-export type EyeColor = 'Blue' | 'Brown' | 'Green' | 'Hazel' | 'Amber' | 'Gray';
-export type HairType = 'Straight' | 'Wavy' | 'Curly' | 'Kinky' | 'Bald';
-export type HairColor = 'Blonde' | 'Brown' | 'Black' | 'Red' | 'Auburn' | 'Gray' | 'White' | 'Bald';
-export type ImageStyle = 'Cartoon' | 'Realistic' | 'Fantasy' | 'Watercolor' | 'Anime';
-export type StoryGenre = 'Fantasy' | 'Adventure' | 'Educational';
+export type AgeRange = '0-3' | '4-6' | '7-9' | '10-13'
+export type Sex = 'Male' | 'Female'
+export type EyeColor = 'Blue' | 'Brown' | 'Green' | 'Hazel' | 'Amber' | 'Gray'
+export type HairType = 'Straight' | 'Wavy' | 'Curly' | 'Kinky' | 'Bald'
+export type HairColor = 'Blonde' | 'Brown' | 'Black' | 'Red' | 'Auburn' | 'Gray' | 'White' | 'Bald'
+export type ImageStyle = 'Cartoon' | 'Realistic' | 'Fantasy' | 'Watercolor' | 'Anime'
+export type StoryGenre = 'Fantasy' | 'Adventure' | 'Educational'
 
 /** How the model is asked to lay out the story: a JSON object or labelled plain text. */
-export type StoryOutputFormat = 'json' | 'tagged';
+export type StoryOutputFormat = 'json' | 'tagged'
 
 export interface ChildAppearance {
-  name: string;
-  age_range: AgeRange;
-  sex: Sex;
-  eye_color: EyeColor;
-  hair_type: HairType;
-  hair_color: HairColor;
-  ethnicity?: string | null;
+  name: string
+  age_range: AgeRange
+  sex: Sex
+  eye_color: EyeColor
+  hair_type: HairType
+  hair_color: HairColor
+  ethnicity?: string | null
 }
 
 export interface StoryChild extends ChildAppearance {
-  fav_animals?: string | null;
-  fav_activities?: string | null;
-  fav_shows?: string | null;
+  fav_animals?: string | null
+  fav_activities?: string | null
+  fav_shows?: string | null
 }
 
 export interface StoryChapter {
-  number: number;
-  title: string;
-  content: string;
+  number: number
+  title: string
+  content: string
 }
 
 export interface StoryDraft {
-  title: string;
-  chapters: StoryChapter[];
+  title: string
+  chapters: StoryChapter[]
 }
 
 export type StoryStreamEvent =
   | { type: 'title'; title: string }
-  | { type: 'chapter'; number: number; title: string; content: string };
+  | { type: 'chapter'; number: number; title: string; content: string }
 
 export interface StoryStreamResult {
-  draft: StoryDraft;
+  draft: StoryDraft
   /** Events not yet returned by push(): usually the last chapter (tagged) or nothing (json). */
-  events: StoryStreamEvent[];
+  events: StoryStreamEvent[]
 }
 
 export interface StoryStreamParser {
-  push(delta: string): StoryStreamEvent[];
-  end(): StoryStreamResult;
+  push(delta: string): StoryStreamEvent[]
+  end(): StoryStreamResult
 }

@@ -1,32 +1,36 @@
-import { assertChapterCount, StoryFormatError } from './errors.ts';
-import type { StoryDraft } from './types.ts';
+import { assertChapterCount, StoryFormatError } from './errors.ts'
+import type { StoryDraft } from './types.ts'
 
 /** Throws StoryFormatError unless the draft has a title and exactly chapters 1..expectedChapters, none empty. */
 export function validateStoryDraft(draft: StoryDraft, expectedChapters: number): StoryDraft {
-  assertChapterCount(expectedChapters);
+  assertChapterCount(expectedChapters)
   if (draft.title.trim() === '') {
-    throw new StoryFormatError('missing_title', 'The story has no title');
+    throw new StoryFormatError('missing_title', 'The story has no title')
   }
   draft.chapters.forEach((chapter, index) => {
-    const expectedNumber = index + 1;
+    const expectedNumber = index + 1
     if (chapter.number < expectedNumber) {
-      throw new StoryFormatError('duplicate_chapter', `Chapter ${chapter.number} appears more than once`, chapter.number);
+      throw new StoryFormatError(
+        'duplicate_chapter',
+        `Chapter ${chapter.number} appears more than once`,
+        chapter.number,
+      )
     }
     if (chapter.number > expectedNumber) {
-      throw new StoryFormatError('missing_chapter', `Chapter ${expectedNumber} is missing`, expectedNumber);
+      throw new StoryFormatError('missing_chapter', `Chapter ${expectedNumber} is missing`, expectedNumber)
     }
     if (chapter.title.trim() === '') {
-      throw new StoryFormatError('missing_chapter_title', `Chapter ${chapter.number} has no title`, chapter.number);
+      throw new StoryFormatError('missing_chapter_title', `Chapter ${chapter.number} has no title`, chapter.number)
     }
     if (chapter.content.trim() === '') {
-      throw new StoryFormatError('empty_chapter', `Chapter ${chapter.number} has no content`, chapter.number);
+      throw new StoryFormatError('empty_chapter', `Chapter ${chapter.number} has no content`, chapter.number)
     }
-  });
+  })
   if (draft.chapters.length !== expectedChapters) {
     throw new StoryFormatError(
       'wrong_chapter_count',
       `Expected ${expectedChapters} chapters, got ${draft.chapters.length}`,
-    );
+    )
   }
-  return draft;
+  return draft
 }

@@ -1,4 +1,4 @@
-import type { StoryChild } from '../src/index.ts';
+import type { StoryChild } from '../src/index.ts'
 
 export const child: StoryChild = {
   name: 'Mia',
@@ -11,7 +11,7 @@ export const child: StoryChild = {
   fav_animals: 'foxes and owls',
   fav_activities: 'painting',
   fav_shows: null,
-};
+}
 
 export const cleanTaggedStory = [
   'Title: Mia and the Moon Fox',
@@ -27,7 +27,7 @@ export const cleanTaggedStory = [
   'Chapter 3: They floated home on a moonbeam.',
   '',
   'Mia yawned and snuggled under her quilt.',
-].join('\n');
+].join('\n')
 
 export const expectedCleanDraft = {
   title: 'Mia and the Moon Fox',
@@ -35,7 +35,8 @@ export const expectedCleanDraft = {
     {
       number: 1,
       title: 'A Knock at the Window',
-      content: 'Mia was painting stars when something tapped on the glass.\n\nIt was a small silver fox with a lantern.',
+      content:
+        'Mia was painting stars when something tapped on the glass.\n\nIt was a small silver fox with a lantern.',
     },
     {
       number: 2,
@@ -48,7 +49,7 @@ export const expectedCleanDraft = {
       content: 'They floated home on a moonbeam.\n\nMia yawned and snuggled under her quilt.',
     },
   ],
-};
+}
 
 /** Everything a chatty model does at once: preamble, markdown, lower-case labels, CRLF, "The End", a sign-off. */
 export const messyTaggedStory = [
@@ -78,32 +79,32 @@ export const messyTaggedStory = [
   '*The End.*',
   '',
   'I hope Mia enjoys this story! Let me know if you would like any changes.',
-].join('\r\n');
+].join('\r\n')
 
 export const structuredStory = JSON.stringify({
   title: 'Mia and the Moon Fox',
   chapters: expectedCleanDraft.chapters.map(({ title, content }) => ({ title, content })),
-});
+})
 
 /** Deterministic PRNG so a failing random chunking can be reproduced from its seed. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
+  let state = seed >>> 0
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
 }
 
 export function randomChunks(text: string, seed: number, minSize = 1, maxSize = 7): string[] {
-  const random = seededRandom(seed);
-  const chunks: string[] = [];
+  const random = seededRandom(seed)
+  const chunks: string[] = []
   for (let at = 0; at < text.length; ) {
-    const size = minSize + Math.floor(random() * (maxSize - minSize + 1));
-    chunks.push(text.slice(at, at + size));
-    at += size;
+    const size = minSize + Math.floor(random() * (maxSize - minSize + 1))
+    chunks.push(text.slice(at, at + size))
+    at += size
   }
-  return chunks;
+  return chunks
 }

@@ -12,6 +12,11 @@ export const aChild = {
   fav_animals: 'otters',
   fav_activities: 'building sandcastles',
   fav_shows: null,
-} as const;
+} as const
 
-export const aStory = (childId: string, topic = 'a lost red balloon') => ({ child_id: childId, topic, story_genre: 'Adventure', image_style: 'Watercolor' });
+export const aStory = (childId: string, topic = 'a lost red balloon') => ({
+  child_id: childId,
+  topic,
+  story_genre: 'Adventure',
+  image_style: 'Watercolor',
+})

@@ -1,75 +1,92 @@
-import { hashString } from './random.ts';
-import { buildStory, extractGenres, extractStoryValues, formatTaggedStory } from './story-text.ts';
-import type { Story, StoryTemplate } from './story-text.ts';
+import { hashString } from './random.ts'
+import type { Story, StoryTemplate } from './story-text.ts'
+import { buildStory, extractGenres, extractStoryValues, formatTaggedStory } from './story-text.ts'
 
 /** The subset of a chat completion request body the fake reads. */
 export interface ChatRequestBody {
-  model?: string;
-  messages?: Array<{ role?: string; content?: unknown }>;
-  stream?: boolean;
-  stream_options?: { include_usage?: boolean } | null;
-  response_format?: { type?: string; json_schema?: { schema?: unknown } } | null;
+  model?: string
+  messages?: Array<{ role?: string; content?: unknown }>
+  stream?: boolean
+  stream_options?: { include_usage?: boolean } | null
+  response_format?: { type?: string; json_schema?: { schema?: unknown } } | null
 }
 
 /** All message text, in order (string contents and `text` parts). */
 export function promptText(body: ChatRequestBody): string {
-  const parts: string[] = [];
+  const parts: string[] = []
   for (const m of body.messages ?? []) {
-    if (typeof m.content === 'string') parts.push(m.content);
+    if (typeof m.content === 'string') parts.push(m.content)
     else if (Array.isArray(m.content)) {
-      for (const p of m.content as Array<{ text?: unknown }>) if (typeof p?.text === 'string') parts.push(p.text);
+      for (const p of m.content as Array<{ text?: unknown }>) if (typeof p?.text === 'string') parts.push(p.text)
     }
   }
-  return parts.join('\n');
+  return parts.join('\n')
 }
 
 export function wantsJson(body: ChatRequestBody): boolean {
-  const type = body.response_format?.type;
-  return type === 'json_schema' || type === 'json_object';
+  const type = body.response_format?.type
+  return type === 'json_schema' || type === 'json_object'
 }
 
-const WORD_NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12 };
+const WORD_NUMBERS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  twelve: 12,
+}
 
 /** From the json_schema's chapters.minItems, else "N chapters" in the prompt, else 5 (max 50). */
 export function requestedChapterCount(body: ChatRequestBody): number {
-  const schema = body.response_format?.type === 'json_schema' ? (body.response_format.json_schema?.schema as { properties?: { chapters?: { minItems?: unknown } } } | undefined) : undefined;
-  const min = schema?.properties?.chapters?.minItems;
-  if (typeof min === 'number' && Number.isInteger(min) && min > 0) return Math.min(50, min);
-  const m = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+chapters/i.exec(promptText(body));
+  const schema =
+    body.response_format?.type === 'json_schema'
+      ? (body.response_format.json_schema?.schema as { properties?: { chapters?: { minItems?: unknown } } } | undefined)
+      : undefined
+  const min = schema?.properties?.chapters?.minItems
+  if (typeof min === 'number' && Number.isInteger(min) && min > 0) return Math.min(50, min)
+  const m = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+chapters/i.exec(promptText(body))
   if (m) {
-    const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : WORD_NUMBERS[m[1]!.toLowerCase()]!;
-    if (n > 0) return Math.min(50, n);
+    const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : WORD_NUMBERS[m[1]!.toLowerCase()]!
+    if (n > 0) return Math.min(50, n)
   }
-  return 5;
+  return 5
 }
 
 /** The story the fake tells for a request, built from the templates and the prompt's values. */
 export function storyForRequest(body: ChatRequestBody, templates: readonly StoryTemplate[]): Story {
-  const prompt = promptText(body);
-  const values = extractStoryValues(prompt);
+  const prompt = promptText(body)
+  const values = extractStoryValues(prompt)
   return buildStory(templates, {
     chapters: requestedChapterCount(body),
     values,
     genres: extractGenres(prompt),
     seed: hashString(`${values.name ?? ''}|${values.topic ?? ''}`),
-  });
+  })
 }
 
 /** The assistant message content: compact JSON for JSON response formats, tagged text otherwise. */
 export function replyContent(body: ChatRequestBody, story: Story): string {
-  return wantsJson(body) ? JSON.stringify(story) : formatTaggedStory(story);
+  return wantsJson(body) ? JSON.stringify(story) : formatTaggedStory(story)
 }
 
 /** Content that is not a valid story; `variant` picks one of a few shapes. */
 export function malformedContent(body: ChatRequestBody, variant: number): string {
   if (wantsJson(body)) {
-    return variant % 2 === 0 ? JSON.stringify({ title: 'A Sleepy Story', chapters: [{ title: 'The Only Chapter' }] }) : '{"title": "A Sleepy Story", "chapters": [{"title": "The Beg';
+    return variant % 2 === 0
+      ? JSON.stringify({ title: 'A Sleepy Story', chapters: [{ title: 'The Only Chapter' }] })
+      : '{"title": "A Sleepy Story", "chapters": [{"title": "The Beg'
   }
   return variant % 2 === 0
     ? 'Once upon a time there was a story, but I seem to have misplaced its chapters. Sweet dreams!'
-    : 'Title: \n\nChapter one... zzz... the end?';
+    : 'Title: \n\nChapter one... zzz... the end?'
 }
 
 export function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
+  return Math.max(1, Math.ceil(text.length / 4))
 }

@@ -6,10 +6,10 @@
  * [--seed N] [--api-key K] [--fixtures-dir D]`. Prints `{"url":…,"baseURL":…}` on one line
  * once listening; stops on SIGTERM/SIGINT.
  */
-import { parseArgs } from 'node:util';
-import { startFakeOpenAI } from './fake-openai.ts';
-import type { FakeOpenAIOptions } from './fake-openai.ts';
-import type { FaultKind, FaultOptions, FaultScope } from './faults.ts';
+import { parseArgs } from 'node:util'
+import type { FakeOpenAIOptions } from './fake-openai.ts'
+import { startFakeOpenAI } from './fake-openai.ts'
+import type { FaultKind, FaultOptions, FaultScope } from './faults.ts'
 
 const NUMBERS = {
   port: 'port',
@@ -17,7 +17,7 @@ const NUMBERS = {
   'text-latency-ms': 'textLatencyMs',
   'image-latency-ms': 'imageLatencyMs',
   seed: 'seed',
-} as const;
+} as const
 const RATES = {
   'rate-429': 'rate429',
   'retry-after-seconds': 'retryAfterSeconds',
@@ -26,33 +26,46 @@ const RATES = {
   'rate-malformed': 'rateMalformed',
   'rate-refusal': 'rateRefusal',
   'rate-break-stream': 'rateBreakStream',
-} as const;
+} as const
 
 export function parseCliOptions(argv: string[]): FakeOpenAIOptions {
-  const names = [...Object.keys(NUMBERS), ...Object.keys(RATES), 'fail-next', 'scope', 'api-key', 'fixtures-dir', 'host'];
-  const { values } = parseArgs({ args: argv, options: Object.fromEntries(names.map((n) => [n, { type: 'string' }])), strict: true });
+  const names = [
+    ...Object.keys(NUMBERS),
+    ...Object.keys(RATES),
+    'fail-next',
+    'scope',
+    'api-key',
+    'fixtures-dir',
+    'host',
+  ]
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(names.map((n) => [n, { type: 'string' }])),
+    strict: true,
+  })
   const num = (key: string): number => {
-    const n = Number(values[key]);
-    if (!Number.isFinite(n)) throw new Error(`--${key} must be a number`);
-    return n;
-  };
-  const options: FakeOpenAIOptions = {};
-  const faults: FaultOptions = {};
-  for (const [flag, key] of Object.entries(NUMBERS)) if (values[flag] !== undefined) options[key] = num(flag);
-  for (const [flag, key] of Object.entries(RATES)) if (values[flag] !== undefined) faults[key] = num(flag);
-  if (Object.keys(faults).length) options.faults = faults;
-  if (typeof values['fail-next'] === 'string') options.failNext = values['fail-next'].split(',').filter(Boolean) as FaultKind[];
-  if (typeof values.scope === 'string') options.scope = values.scope as FaultScope;
-  if (typeof values['api-key'] === 'string') options.apiKey = values['api-key'];
-  if (typeof values['fixtures-dir'] === 'string') options.fixturesDir = values['fixtures-dir'];
-  if (typeof values.host === 'string') options.host = values.host;
-  return options;
+    const n = Number(values[key])
+    if (!Number.isFinite(n)) throw new Error(`--${key} must be a number`)
+    return n
+  }
+  const options: FakeOpenAIOptions = {}
+  const faults: FaultOptions = {}
+  for (const [flag, key] of Object.entries(NUMBERS)) if (values[flag] !== undefined) options[key] = num(flag)
+  for (const [flag, key] of Object.entries(RATES)) if (values[flag] !== undefined) faults[key] = num(flag)
+  if (Object.keys(faults).length) options.faults = faults
+  if (typeof values['fail-next'] === 'string')
+    options.failNext = values['fail-next'].split(',').filter(Boolean) as FaultKind[]
+  if (typeof values.scope === 'string') options.scope = values.scope as FaultScope
+  if (typeof values['api-key'] === 'string') options.apiKey = values['api-key']
+  if (typeof values['fixtures-dir'] === 'string') options.fixturesDir = values['fixtures-dir']
+  if (typeof values.host === 'string') options.host = values.host
+  return options
 }
 
-const server = await startFakeOpenAI(parseCliOptions(process.argv.slice(2)));
-process.stdout.write(`${JSON.stringify({ url: server.url, baseURL: server.baseURL })}\n`);
+const server = await startFakeOpenAI(parseCliOptions(process.argv.slice(2)))
+process.stdout.write(`${JSON.stringify({ url: server.url, baseURL: server.baseURL })}\n`)
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    void server.close().then(() => process.exit(0));
-  });
+    void server.close().then(() => process.exit(0))
+  })
 }

@@ -1,15 +1,21 @@
 /** The two commands deleteKeysUnder needs, so that any ioredis client will do (testkit depends on none). */
 export interface KeyDeleter {
-  scan(cursor: string, matchToken: 'MATCH', pattern: string, countToken: 'COUNT', count: number): Promise<[cursor: string, keys: string[]]>;
-  unlink(...keys: string[]): Promise<number>;
+  scan(
+    cursor: string,
+    matchToken: 'MATCH',
+    pattern: string,
+    countToken: 'COUNT',
+    count: number,
+  ): Promise<[cursor: string, keys: string[]]>
+  unlink(...keys: string[]): Promise<number>
 }
 
 /** Deletes every key under a queue prefix (`<prefix>:*`), by SCAN so Redis is never blocked. */
 export async function deleteKeysUnder(redis: KeyDeleter, prefix: string): Promise<void> {
-  let cursor = '0';
+  let cursor = '0'
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+    if (keys.length) await redis.unlink(...keys)
+    cursor = next
+  } while (cursor !== '0')
 }

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises'
 
 /**
  * Polls `probe` until it returns something truthy. A probe that throws is simply tried again
@@ -9,16 +9,16 @@ export async function waitFor<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   { timeoutMs = 30_000, intervalMs = 100 } = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
+  const deadline = Date.now() + timeoutMs
+  let lastError: unknown
   while (Date.now() < deadline) {
     try {
-      const value = await probe();
-      if (value) return value;
+      const value = await probe()
+      if (value) return value
     } catch (error) {
-      lastError = error;
+      lastError = error
     }
-    await sleep(intervalMs);
+    await sleep(intervalMs)
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`)
 }

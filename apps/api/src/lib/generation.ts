@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto'
+import {
+  AppError,
+  appendJobEvent,
+  type Config,
+  type CreateStoryBody,
+  FINISHED_JOB_STATUSES,
+  jobSnapshot,
+  notFound,
+  QUEUES,
+  type Queues,
+  queueJobId,
+  withTimeout,
+} from '@dreamify/core'
+import { chapterRepository, type Db, jobRepository, sql, storyRepository, type Tx } from '@dreamify/db'
 import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
-import { AppError, appendJobEvent, type Config, type CreateStoryBody, FINISHED_JOB_STATUSES, jobSnapshot, notFound, QUEUES, queueJobId, type Queues, withTimeout } from '@dreamify/core'
-import { chapterRepository, jobRepository, sql, storyRepository, type Db, type Tx } from '@dreamify/db'
 import type { Redis } from 'ioredis'
 
 const ENQUEUE_TIMEOUT_MS = 1000
@@ -28,7 +40,10 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
     try {
       await withTimeout(queue.add(name, data, { jobId }), ENQUEUE_TIMEOUT_MS, 'enqueue timed out')
     } catch (error) {
-      logger.warn({ err: error, queueJobId: jobId }, 'enqueue failed; the reconciler will drive the job once Redis is back')
+      logger.warn(
+        { err: error, queueJobId: jobId },
+        'enqueue failed; the reconciler will drive the job once Redis is back',
+      )
     }
   }
 
@@ -39,20 +54,30 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
     const { storiesInFlightPerParent, storiesPerDayPerParent } = config.limits
     if (!limitsApply) return
     await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
-    if (storiesInFlightPerParent > 0 && (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent) {
-      throw new AppError('RATE_LIMITED', `at most ${storiesInFlightPerParent} stories can be in progress at once; wait for one to finish`, { 'retry-after': '30' })
+    if (
+      storiesInFlightPerParent > 0 &&
+      (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent
+    ) {
+      throw new AppError(
+        'RATE_LIMITED',
+        `at most ${storiesInFlightPerParent} stories can be in progress at once; wait for one to finish`,
+        { 'retry-after': '30' },
+      )
     }
     if (storiesPerDayPerParent > 0) {
       const since = new Date(Date.now() - DAY_MS)
       if ((await storyRepository.countCreatedSince(tx, parentId, since)) >= storiesPerDayPerParent) {
         const oldest = await storyRepository.oldestCreatedSince(tx, parentId, since)
         const wait = oldest ? Math.max(1, Math.ceil((oldest.created_at.getTime() + DAY_MS - Date.now()) / 1000)) : 3600
-        throw new AppError('RATE_LIMITED', `at most ${storiesPerDayPerParent} stories a day`, { 'retry-after': String(wait) })
+        throw new AppError('RATE_LIMITED', `at most ${storiesPerDayPerParent} stories a day`, {
+          'retry-after': String(wait),
+        })
       }
     }
   }
 
-  const enqueueStoryText = (jobId: string) => enqueue(queues[QUEUES.storyText] as Queue, QUEUES.storyText, { jobId }, queueJobId.storyText(jobId))
+  const enqueueStoryText = (jobId: string) =>
+    enqueue(queues[QUEUES.storyText] as Queue, QUEUES.storyText, { jobId }, queueJobId.storyText(jobId))
 
   async function publishCancellation(jobId: string) {
     try {
@@ -72,8 +97,14 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
   return {
     async requestStory(parentId: string, body: CreateStoryBody) {
       const story = {
-        id: randomUUID(), job_id: randomUUID(), parent_id: parentId, child_id: body.child_id, topic: body.topic.trim(),
-        story_genre: body.story_genre, image_style: body.image_style, chapters_total: config.generation.chapters,
+        id: randomUUID(),
+        job_id: randomUUID(),
+        parent_id: parentId,
+        child_id: body.child_id,
+        topic: body.topic.trim(),
+        story_genre: body.story_genre,
+        image_style: body.image_style,
+        chapters_total: config.generation.chapters,
       }
       const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story)
       // With limits, a transaction holds the parent's lock while they are checked; without, one statement.
@@ -90,7 +121,13 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
 
     async requestAvatar(parentId: string, childId: string): Promise<string> {
       const jobId = randomUUID()
-      await jobRepository.create(db, { id: jobId, parent_id: parentId, kind: 'avatar', child_id: childId, chapters_total: 0 })
+      await jobRepository.create(db, {
+        id: jobId,
+        parent_id: parentId,
+        kind: 'avatar',
+        child_id: childId,
+        chapters_total: 0,
+      })
       await enqueue(queues[QUEUES.avatar] as Queue, QUEUES.avatar, { jobId }, queueJobId.avatar(jobId))
       return jobId
     },
@@ -108,7 +145,13 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
         await chapterRepository.resetFailedImages(tx, storyId)
         const { illustrated } = await chapterRepository.tally(tx, storyId)
         await jobRepository.create(tx, {
-          id: jobId, parent_id: parentId, kind: 'story', story_id: storyId, chapters_total: story.chapters_total, chapters_illustrated: illustrated, chapters_settled: illustrated,
+          id: jobId,
+          parent_id: parentId,
+          kind: 'story',
+          story_id: storyId,
+          chapters_total: story.chapters_total,
+          chapters_illustrated: illustrated,
+          chapters_settled: illustrated,
         })
         await storyRepository.replaceJob(tx, storyId, jobId)
       })
@@ -121,10 +164,26 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
       const story = await findStory(parentId, storyId)
       const chapter = await chapterRepository.find(db, storyId, chapterNumber)
       if (!chapter) throw notFound('chapter')
-      if (story.status !== 'completed') throw new AppError('CONFLICT', `chapters can be drawn again once the story is completed; this one is ${story.status}`)
+      if (story.status !== 'completed')
+        throw new AppError(
+          'CONFLICT',
+          `chapters can be drawn again once the story is completed; this one is ${story.status}`,
+        )
       const jobId = randomUUID()
-      await jobRepository.create(db, { id: jobId, parent_id: parentId, kind: 'image', story_id: storyId, chapter_number: chapterNumber, chapters_total: 1 })
-      await enqueue(queues[QUEUES.chapterImage] as Queue, QUEUES.chapterImage, { jobId, storyId, chapterNumber }, queueJobId.chapterImage(jobId, chapterNumber))
+      await jobRepository.create(db, {
+        id: jobId,
+        parent_id: parentId,
+        kind: 'image',
+        story_id: storyId,
+        chapter_number: chapterNumber,
+        chapters_total: 1,
+      })
+      await enqueue(
+        queues[QUEUES.chapterImage] as Queue,
+        QUEUES.chapterImage,
+        { jobId, storyId, chapterNumber },
+        queueJobId.chapterImage(jobId, chapterNumber),
+      )
       return { job_id: jobId }
     },
 
@@ -136,7 +195,9 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
       forgetJob(cancelled.id)
       await publishCancellation(cancelled.id)
       // Event streams hear it at once (their Postgres check would notice within seconds anyway).
-      await appendJobEvent(redis, config.redis.queuePrefix, cancelled.id, 'cancelled', jobSnapshot(cancelled)).catch(() => undefined)
+      await appendJobEvent(redis, config.redis.queuePrefix, cancelled.id, 'cancelled', jobSnapshot(cancelled)).catch(
+        () => undefined,
+      )
       return cancelled
     },
 

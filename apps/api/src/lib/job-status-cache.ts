@@ -1,4 +1,4 @@
-import { jobRepository, type Db, type JobRow } from '@dreamify/db'
+import { type Db, type JobRow, jobRepository } from '@dreamify/db'
 
 /** How far behind Postgres a poll may be. Frontends poll every 500 ms or so; this keeps a hot job to one query per window. */
 export const JOB_STATUS_TTL_MS = 200

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
+import { AppError, withTimeout } from '@dreamify/core'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
-import { AppError, withTimeout } from '@dreamify/core'
 
 // A Redis command that takes longer than this counts as Redis being unavailable.
 const REDIS_TIMEOUT_MS = 500
@@ -36,7 +36,11 @@ export function createRateLimiter({ redis, prefix, logger }: RateLimiterDeps) {
   const keyOf = (name: string, id: string) =>
     `${prefix}:ratelimit:${name}:${createHash('sha256').update(id).digest('base64url').slice(0, 32)}`
 
-  async function guarded<T>(what: string, window: Pick<Window, 'name'>, command: () => Promise<T>): Promise<T | undefined> {
+  async function guarded<T>(
+    what: string,
+    window: Pick<Window, 'name'>,
+    command: () => Promise<T>,
+  ): Promise<T | undefined> {
     try {
       return await withTimeout(command(), REDIS_TIMEOUT_MS, 'redis timed out')
     } catch (error) {
@@ -47,7 +51,9 @@ export function createRateLimiter({ redis, prefix, logger }: RateLimiterDeps) {
 
   const tooMany = (window: Window, pttl: number) => {
     const seconds = Math.max(1, Math.ceil((pttl > 0 ? pttl : window.windowMs) / 1000))
-    return new AppError('RATE_LIMITED', `too many attempts; try again in ${seconds} s`, { 'retry-after': String(seconds) })
+    return new AppError('RATE_LIMITED', `too many attempts; try again in ${seconds} s`, {
+      'retry-after': String(seconds),
+    })
   }
 
   return {

@@ -1,10 +1,10 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { FastifyAdapter } from '@bull-board/fastify'
+import type { Queues } from '@dreamify/core'
 import type { Queue } from 'bullmq'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { createHash, timingSafeEqual } from 'node:crypto'
-import type { Queues } from '@dreamify/core'
 
 type BoardOptions = Parameters<typeof createBullBoard>[0]
 
@@ -41,7 +41,10 @@ export function checkBasicAuth(header: string | undefined, expected: AdminCreden
  * The bull-board dashboard at /admin/queues behind HTTP Basic auth (ADMIN_USER / ADMIN_PASSWORD).
  * Register it only when config.admin is set: without it the path is a plain 404.
  */
-export async function adminPlugin(app: FastifyInstance, { queues, credentials }: { queues: Queues; credentials: AdminCredentials }) {
+export async function adminPlugin(
+  app: FastifyInstance,
+  { queues, credentials }: { queues: Queues; credentials: AdminCredentials },
+) {
   const serverAdapter = new FastifyAdapter()
   serverAdapter.setBasePath(ADMIN_PATH)
   createBullBoard({
@@ -57,10 +60,12 @@ export async function adminPlugin(app: FastifyInstance, { queues, credentials }:
       // Answered here rather than thrown: bull-board's own error handler would reshape a thrown error.
       scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
         if (checkBasicAuth(request.headers.authorization, credentials)) return
-        return reply
-          .status(401)
-          .header('www-authenticate', 'Basic realm="Dreamify admin", charset="UTF-8"')
-          .send({ statusCode: 401, code: 'UNAUTHORIZED', error: 'Unauthorized', message: 'admin credentials are required' })
+        return reply.status(401).header('www-authenticate', 'Basic realm="Dreamify admin", charset="UTF-8"').send({
+          statusCode: 401,
+          code: 'UNAUTHORIZED',
+          error: 'Unauthorized',
+          message: 'admin credentials are required',
+        })
       })
       await scope.register(serverAdapter.registerPlugin())
     },

@@ -1,7 +1,7 @@
+import { AppError, type Config, isUuid } from '@dreamify/core'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError, type Config, isUuid } from '@dreamify/core'
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {

@@ -1,8 +1,8 @@
+import { ERROR_CODES } from '@dreamify/core'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { ERROR_CODES } from '@dreamify/core'
 
 const errorList = Object.entries(ERROR_CODES)
   .map(([code, { status, description }]) => `| \`${code}\` | ${status} | ${description} |`)

@@ -1,13 +1,21 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
 import { AppError, type ErrorCode } from '@dreamify/core'
 import { isDatabaseUnavailable } from '@dreamify/db'
 import type { ErrorObject } from 'ajv'
+import type { FastifyError, FastifyInstance } from 'fastify'
 import { describeValidationError } from './validation.ts'
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 }
 
 // Fastify's own 4xx errors, mapped to our codes.
@@ -33,14 +41,30 @@ function describe(error: FastifyError & { validation?: ErrorObject[]; validation
     const code = part === 'params' ? 'INVALID_ID' : 'VALIDATION_FAILED'
     return { statusCode: 400, code, message: describeValidationError(part, error.validation[0]!) }
   }
-  if (isDatabaseUnavailable(error)) return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable, retry later' }
+  if (isDatabaseUnavailable(error))
+    return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable, retry later' }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {
-    const code = FASTIFY_CODES[error.code] ?? (error instanceof SyntaxError || /JSON/i.test(error.message) ? 'INVALID_JSON' : status === 429 ? 'RATE_LIMITED' : 'VALIDATION_FAILED')
-    const message = code === 'INVALID_JSON' ? 'body is not valid JSON' : code === 'UNSUPPORTED_MEDIA_TYPE' ? 'body must be sent as application/json' : error.message
+    const code =
+      FASTIFY_CODES[error.code] ??
+      (error instanceof SyntaxError || /JSON/i.test(error.message)
+        ? 'INVALID_JSON'
+        : status === 429
+          ? 'RATE_LIMITED'
+          : 'VALIDATION_FAILED')
+    const message =
+      code === 'INVALID_JSON'
+        ? 'body is not valid JSON'
+        : code === 'UNSUPPORTED_MEDIA_TYPE'
+          ? 'body must be sent as application/json'
+          : error.message
     return { statusCode: status, code, message }
   }
-  return { statusCode: 500, code: 'INTERNAL', message: 'internal error; the logs have the details under this request id' }
+  return {
+    statusCode: 500,
+    code: 'INTERNAL',
+    message: 'internal error; the logs have the details under this request id',
+  }
 }
 
 /** One error shape everywhere: {statusCode, code, error, message}. 5xx answers never show internals. */
@@ -59,6 +83,11 @@ export function installErrorHandling(app: FastifyInstance): void {
   })
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)} not found` }),
+    reply.status(404).send({
+      statusCode: 404,
+      code: 'NOT_FOUND',
+      error: 'Not Found',
+      message: `route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)} not found`,
+    }),
   )
 }

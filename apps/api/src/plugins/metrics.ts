@@ -1,8 +1,8 @@
+import { type Queues, withTimeout } from '@dreamify/core'
 import type { Queue } from 'bullmq'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
-import { type Queues, withTimeout } from '@dreamify/core'
 
 /** The BullMQ states reported by `dreamify_queue_jobs`. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const
@@ -53,7 +53,11 @@ export const metricsPlugin = fp(
 
     app.addHook('onResponse', async (request, reply) => {
       requestDuration.observe(
-        { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) },
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? UNMATCHED_ROUTE,
+          status_code: String(reply.statusCode),
+        },
         reply.elapsedTime / 1000,
       )
     })

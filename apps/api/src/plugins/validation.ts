@@ -1,7 +1,7 @@
+import { AppError, NON_BLANK } from '@dreamify/core'
 import { Ajv, type ErrorObject, type Options } from 'ajv'
 import formatsPlugin from 'ajv-formats'
 import type { FastifyInstance, FastifySchema } from 'fastify'
-import { AppError, NON_BLANK } from '@dreamify/core'
 
 const addFormats = formatsPlugin as unknown as (ajv: Ajv) => Ajv
 
@@ -45,7 +45,9 @@ export function describeValidationError(part: string, error: ErrorObject): strin
     case 'required':
       return `${field ? `${field}.` : ''}${String(params.missingProperty)} is required`
     case 'pattern':
-      return params.pattern === NON_BLANK ? `${field} must not be blank` : `${field} must match ${String(params.pattern)}`
+      return params.pattern === NON_BLANK
+        ? `${field} must not be blank`
+        : `${field} must match ${String(params.pattern)}`
     case 'enum':
       return `${field} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`
     case 'format':

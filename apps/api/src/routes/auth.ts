@@ -1,6 +1,6 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AppError, type Config, LoginBody, ParentResponse, RegisterBody, TokenResponse } from '@dreamify/core'
-import { parentRepository, type Db } from '@dreamify/db'
+import { type Db, parentRepository } from '@dreamify/db'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { hashPassword, verifyPassword } from '../lib/passwords.ts'
 import type { RateLimiter } from '../lib/rate-limit.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
@@ -17,8 +17,12 @@ export interface AuthRouteDeps {
 }
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, { db, rateLimiter, limits }) => {
-  const loginsPerAccount = (email: string) =>
-    ({ name: 'login-account', id: email, limit: limits.loginAttemptsPer15Min, windowMs: FIFTEEN_MINUTES_MS })
+  const loginsPerAccount = (email: string) => ({
+    name: 'login-account',
+    id: email,
+    limit: limits.loginAttemptsPer15Min,
+    windowMs: FIFTEEN_MINUTES_MS,
+  })
 
   app.post('/auth/register', {
     schema: {
@@ -29,7 +33,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
     },
     // Every attempt counts, before the body is even parsed.
     onRequest: async (request) => {
-      await rateLimiter.hit({ name: 'register-ip', id: request.ip, limit: limits.registrationsPerHourPerIp, windowMs: HOUR_MS })
+      await rateLimiter.hit({
+        name: 'register-ip',
+        id: request.ip,
+        limit: limits.registrationsPerHourPerIp,
+        windowMs: HOUR_MS,
+      })
     },
     preValidation: async (request) => {
       // Trimmed before validation so " Ann@Example.com " is a valid address.
@@ -58,7 +67,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
     },
     // Every attempt from an IP counts, whichever account it tries.
     onRequest: async (request) => {
-      await rateLimiter.hit({ name: 'login-ip', id: request.ip, limit: limits.loginAttemptsPer15Min, windowMs: FIFTEEN_MINUTES_MS })
+      await rateLimiter.hit({
+        name: 'login-ip',
+        id: request.ip,
+        limit: limits.loginAttemptsPer15Min,
+        windowMs: FIFTEEN_MINUTES_MS,
+      })
     },
     handler: async (request) => {
       const email = normaliseEmail(request.body.email)
@@ -77,7 +91,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
 
   app.get('/auth/me', {
     onRequest: app.authenticate,
-    schema: { tags: ['auth'], summary: 'The signed-in parent', security: bearerAuth, response: { 200: ParentResponse, ...errorResponses(401) } },
+    schema: {
+      tags: ['auth'],
+      summary: 'The signed-in parent',
+      security: bearerAuth,
+      response: { 200: ParentResponse, ...errorResponses(401) },
+    },
     handler: async (request) => {
       const parent = await parentRepository.findById(db, request.parentId)
       if (!parent) throw new AppError('UNAUTHORIZED', 'the account of this token no longer exists')

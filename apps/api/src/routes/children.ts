@@ -1,9 +1,16 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  APPEARANCE_FIELDS, AppError, ChildCreatedResponse, ChildListResponse, ChildParams, ChildResponse, CreateChildBody,
-  UpdateChildBody, notFound,
+  APPEARANCE_FIELDS,
+  AppError,
+  ChildCreatedResponse,
+  ChildListResponse,
+  ChildParams,
+  ChildResponse,
+  CreateChildBody,
+  notFound,
+  UpdateChildBody,
 } from '@dreamify/core'
 import { childRepository, type Db } from '@dreamify/db'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { childView } from '../lib/child-view.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
@@ -19,7 +26,10 @@ export interface ChildrenRouteDeps {
 const trimText = <T extends Record<string, unknown>>(body: T): T =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T
 
-export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = async (app, { db, images, requestAvatar }) => {
+export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = async (
+  app,
+  { db, images, requestAvatar },
+) => {
   const idempotentCreate = idempotency(db, { route: 'POST /children' })
   app.post('/children', {
     schema: {
@@ -40,7 +50,12 @@ export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = asyn
   })
 
   app.get('/children', {
-    schema: { tags: ['children'], summary: "The parent's children, oldest first", security: bearerAuth, response: { 200: ChildListResponse, ...errorResponses(401) } },
+    schema: {
+      tags: ['children'],
+      summary: "The parent's children, oldest first",
+      security: bearerAuth,
+      response: { 200: ChildListResponse, ...errorResponses(401) },
+    },
     handler: async (request) => {
       const rows = await childRepository.listByParent(db, request.parentId)
       return { children: rows.map((row) => childView(row, images)) }
@@ -48,7 +63,13 @@ export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = asyn
   })
 
   app.get('/children/:child_id', {
-    schema: { tags: ['children'], summary: 'One child', security: bearerAuth, params: ChildParams, response: { 200: ChildResponse, ...errorResponses(400, 401, 404) } },
+    schema: {
+      tags: ['children'],
+      summary: 'One child',
+      security: bearerAuth,
+      params: ChildParams,
+      response: { 200: ChildResponse, ...errorResponses(400, 401, 404) },
+    },
     handler: async (request) => {
       const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
       if (!child) throw notFound('child')
@@ -69,7 +90,10 @@ export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = asyn
     handler: async (request) => {
       const changes = trimText(request.body)
       if (Object.keys(changes).length === 0) {
-        throw new AppError('EMPTY_UPDATE', `body must contain at least one of: ${Object.keys(UpdateChildBody.properties).join(', ')}`)
+        throw new AppError(
+          'EMPTY_UPDATE',
+          `body must contain at least one of: ${Object.keys(UpdateChildBody.properties).join(', ')}`,
+        )
       }
       const child = await childRepository.updateOwned(db, request.parentId, request.params.child_id, changes)
       if (!child) throw notFound('child')
@@ -80,7 +104,13 @@ export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = asyn
   })
 
   app.delete('/children/:child_id', {
-    schema: { tags: ['children'], summary: 'Remove a child with all stories and images', security: bearerAuth, params: ChildParams, response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) } },
+    schema: {
+      tags: ['children'],
+      summary: 'Remove a child with all stories and images',
+      security: bearerAuth,
+      params: ChildParams,
+      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
+    },
     handler: async (request, reply) => {
       const deleted = await childRepository.deleteOwned(db, request.parentId, request.params.child_id)
       if (!deleted) throw notFound('child')

@@ -1,14 +1,26 @@
 import { PassThrough } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  AppError,
+  appendJobEvent,
+  FINAL_JOB_EVENTS,
+  FINISHED_JOB_STATUSES,
+  formatServerSentEvent,
+  type JobEvent,
+  JobParams,
+  jobEventKeys,
+  jobSnapshot,
+  lastJobEventId,
+  notFound,
+  parseJobEventEntry,
+  readJobEvents,
+  stateEvent,
+} from '@dreamify/core'
+import { type Db, type JobRow, jobRepository } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import Type from 'typebox'
-import {
-  AppError, appendJobEvent, FINAL_JOB_EVENTS, FINISHED_JOB_STATUSES, formatServerSentEvent, jobEventKeys, JobParams, jobSnapshot, lastJobEventId,
-  notFound, parseJobEventEntry, readJobEvents, stateEvent, type JobEvent,
-} from '@dreamify/core'
-import { jobRepository, type Db, type JobRow } from '@dreamify/db'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 
 /** Long enough for a browser's EventSource to reconnect a few times; then the client asks for another. */
@@ -46,7 +58,10 @@ const isFinal = (event: Pick<JobEvent, 'event'>) => FINAL_JOB_EVENTS.includes(ev
  * stream until the final event. `POST /api/jobs/:job_id/events-token` gives browsers, whose
  * EventSource cannot send an Authorization header, a short-lived token for one job's stream.
  */
-export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { db, redis, queuePrefix, heartbeatMs = HEARTBEAT_MS, watchMs = WATCH_MS }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (
+  app,
+  { db, redis, queuePrefix, heartbeatMs = HEARTBEAT_MS, watchMs = WATCH_MS },
+) => {
   const hub = createEventHub({ db, redis, prefix: queuePrefix, watchMs, logger: app.log })
   const open = new Set<() => void>()
   // Open streams would keep the server from closing: end them first (clients reconnect elsewhere and resume).
@@ -68,13 +83,18 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     handler: async (request) => {
       const job = await jobRepository.findOwned(db, request.parentId, request.params.job_id)
       if (!job) throw notFound('job')
-      const token = app.jwt.sign({ sub: request.parentId, scope: 'events', job: job.id }, { expiresIn: EVENTS_TOKEN_TTL_SECONDS })
+      const token = app.jwt.sign(
+        { sub: request.parentId, scope: 'events', job: job.id },
+        { expiresIn: EVENTS_TOKEN_TTL_SECONDS },
+      )
       return { token, expires_in: EVENTS_TOKEN_TTL_SECONDS }
     },
   })
 
   /** The parent the stream is for: by `?token=` (an events token for this job) or the usual bearer header. */
-  async function streamOwner(request: FastifyRequest<{ Params: { job_id: string }; Querystring: { token?: string } }>): Promise<string> {
+  async function streamOwner(
+    request: FastifyRequest<{ Params: { job_id: string }; Querystring: { token?: string } }>,
+  ): Promise<string> {
     const { token } = request.query
     if (token === undefined) {
       await app.authenticate(request)
@@ -84,7 +104,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     try {
       claims = app.jwt.verify(token)
     } catch {
-      throw new AppError('UNAUTHORIZED', 'the events token is invalid or has expired; ask POST /api/jobs/{job_id}/events-token for a new one')
+      throw new AppError(
+        'UNAUTHORIZED',
+        'the events token is invalid or has expired; ask POST /api/jobs/{job_id}/events-token for a new one',
+      )
     }
     if (claims.scope !== 'events' || typeof claims.sub !== 'string' || claims.job !== request.params.job_id) {
       throw new AppError('UNAUTHORIZED', "the token is not for this job's events")
@@ -191,7 +214,11 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
           if (!isFinished(job)) send({ id: after, event: 'stage', data: jobSnapshot(job) })
           else if (finalId === 0) finalId = await hub.finalEventId(job)
         }
-        for (const event of await hub.replay(jobId, resumeAfter ?? (isFinished(job) && finalId > 0 ? finalId - 1 : after))) send(event)
+        for (const event of await hub.replay(
+          jobId,
+          resumeAfter ?? (isFinished(job) && finalId > 0 ? finalId - 1 : after),
+        ))
+          send(event)
       } catch (error) {
         request.log.debug({ err: error, jobId }, 'could not replay job events; tailing only')
       }
@@ -232,7 +259,19 @@ interface Watch {
  * without a final event in its stream (a cancellation, which no worker publishes, or a worker's
  * publish lost while Redis was away) gets one, published here so every listener sees one id.
  */
-function createEventHub({ db, redis, prefix, watchMs, logger }: { db: Db; redis: Redis; prefix: string; watchMs: number; logger: FastifyBaseLogger }) {
+function createEventHub({
+  db,
+  redis,
+  prefix,
+  watchMs,
+  logger,
+}: {
+  db: Db
+  redis: Redis
+  prefix: string
+  watchMs: number
+  logger: FastifyBaseLogger
+}) {
   const watches = new Map<string, Watch>()
   const keyPrefix = jobEventKeys(prefix, '').stream
   let reader: Redis | undefined
@@ -270,9 +309,15 @@ function createEventHub({ db, redis, prefix, watchMs, logger }: { db: Db; redis:
       reading = generation
       try {
         readerId ??= Number(await r.client('ID'))
-        const result = (await r.xread('COUNT', 500, 'BLOCK', BLOCK_MS, 'STREAMS', ...jobIds.map((id) => keyPrefix + id), ...positions)) as
-          | Array<[key: string, entries: Array<[id: string, fields: string[]]>]>
-          | null
+        const result = (await r.xread(
+          'COUNT',
+          500,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...jobIds.map((id) => keyPrefix + id),
+          ...positions,
+        )) as Array<[key: string, entries: Array<[id: string, fields: string[]]>]> | null
         reading = -1
         for (const [key, entries] of result ?? []) dispatch(key.slice(keyPrefix.length), entries)
       } catch (error) {
@@ -331,7 +376,11 @@ function createEventHub({ db, redis, prefix, watchMs, logger }: { db: Db; redis:
     if (checking || watches.size === 0) return
     checking = true
     try {
-      const rows = await db.selectFrom('jobs').selectAll().where('id', 'in', [...watches.keys()]).execute()
+      const rows = await db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('id', 'in', [...watches.keys()])
+        .execute()
       const byId = new Map(rows.map((row) => [row.id, row]))
       for (const [jobId, watch] of watches) {
         const job = byId.get(jobId)
@@ -348,7 +397,8 @@ function createEventHub({ db, redis, prefix, watchMs, logger }: { db: Db; redis:
           // A no-op when the stream has its final event already; the reader delivers whichever it holds.
           await appendJobEvent(redis, prefix, jobId, stateEvent(job.status), jobSnapshot(job))
         } catch {
-          for (const listener of [...watch.listeners]) listener.fallback({ event: stateEvent(job.status), data: jobSnapshot(job) })
+          for (const listener of [...watch.listeners])
+            listener.fallback({ event: stateEvent(job.status), data: jobSnapshot(job) })
         }
       }
     } catch (error) {

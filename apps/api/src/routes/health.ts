@@ -1,8 +1,12 @@
+import { type Db, sql } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { sql, type Db } from '@dreamify/db'
 
-const Check = Type.Object({ status: Type.Enum(['up', 'down']), latency_ms: Type.Optional(Type.Number()), error: Type.Optional(Type.String()) })
+const Check = Type.Object({
+  status: Type.Enum(['up', 'down']),
+  latency_ms: Type.Optional(Type.Number()),
+  error: Type.Optional(Type.String()),
+})
 const Ready = Type.Object({ status: Type.Enum(['ready', 'unavailable']), checks: Type.Record(Type.String(), Check) })
 
 async function timed(check: () => Promise<unknown>) {
@@ -15,8 +19,21 @@ async function timed(check: () => Promise<unknown>) {
   }
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db; pingRedis?: () => Promise<unknown> }> = async (app, { db, pingRedis }) => {
-  app.get('/health/live', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }))
+export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db; pingRedis?: () => Promise<unknown> }> = async (
+  app,
+  { db, pingRedis },
+) => {
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'The process is up',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  )
 
   app.get('/health/ready', {
     schema: { tags: ['health'], summary: 'Postgres and Redis are reachable', response: { 200: Ready, 503: Ready } },

@@ -23,7 +23,12 @@ export const avatarJob: JobDefinition<typeof QUEUES.avatar> = {
     const completed = await db.transaction().execute(async (tx) => {
       const current = await jobRepository.lock(tx, jobId)
       if (!current || FINISHED_JOB_STATUSES.includes(current.status)) return
-      const imageId = await imageRepository.insert(tx, { parent_id: child.parent_id, child_id: child.id, content_type: image.contentType, bytes: image.bytes })
+      const imageId = await imageRepository.insert(tx, {
+        parent_id: child.parent_id,
+        child_id: child.id,
+        content_type: image.contentType,
+        bytes: image.bytes,
+      })
       const previous = await childRepository.replaceAvatar(tx, child.id, imageId)
       if (previous) await imageRepository.delete(tx, previous)
       return jobRepository.complete(tx, jobId)

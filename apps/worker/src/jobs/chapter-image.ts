@@ -27,9 +27,15 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
       await events.state(started)
     }
 
-    const image = await provider.drawImage(buildImagePrompt({ character: describeCharacter(child), chapter, style }), signal, 'chapter')
+    const image = await provider.drawImage(
+      buildImagePrompt({ character: describeCharacter(child), chapter, style }),
+      signal,
+      'chapter',
+    )
     const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
-    const settled = isRedraw ? await settleRedraw(db, jobId, chapter, outcome) : await settleChapterImage(db, jobId, chapter, outcome)
+    const settled = isRedraw
+      ? await settleRedraw(db, jobId, chapter, outcome)
+      : await settleChapterImage(db, jobId, chapter, outcome)
     if (!settled) return
     // then a stage event, or `completed` when this chapter was the last to settle
     await events.chapters(jobId, 'chapter_illustrated', [{ number: chapterNumber, title: chapter.title }], settled)
@@ -40,6 +46,8 @@ export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found) return undefined
     const outcome = { failed: true } as const
-    return found.job.kind === 'image' ? settleRedraw(db, jobId, found.chapter, outcome) : settleChapterImage(db, jobId, found.chapter, outcome)
+    return found.job.kind === 'image'
+      ? settleRedraw(db, jobId, found.chapter, outcome)
+      : settleChapterImage(db, jobId, found.chapter, outcome)
   },
 }

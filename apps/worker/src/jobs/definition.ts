@@ -33,5 +33,9 @@ export interface JobDefinition<N extends QueueName> {
   ownerJobId: (payload: PayloadOf[N]) => string
   run: (payload: PayloadOf[N], context: JobContext) => Promise<void>
   /** records the failure; resolves to the job as it now is (undefined when it was finished or gone) */
-  fail: (payload: PayloadOf[N], failure: JobFailure, context: Omit<JobContext, 'signal' | 'attempt'>) => Promise<JobRow | undefined>
+  fail: (
+    payload: PayloadOf[N],
+    failure: JobFailure,
+    context: Omit<JobContext, 'signal' | 'attempt'>,
+  ) => Promise<JobRow | undefined>
 }

@@ -1,5 +1,13 @@
 import { addAgain, QUEUES, queueJobId } from '@dreamify/core'
-import { completeStoryIfSettled, jobRepository, PERCENT, recordChaptersWritten, stepContextRepository, storyRepository, type ChildProfile } from '@dreamify/db'
+import {
+  type ChildProfile,
+  completeStoryIfSettled,
+  jobRepository,
+  PERCENT,
+  recordChaptersWritten,
+  stepContextRepository,
+  storyRepository,
+} from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import type { JobContext, JobDefinition } from './definition.ts'
@@ -34,7 +42,8 @@ export const storyTextJob: JobDefinition<typeof QUEUES.storyText> = {
     await events.state(job)
     // Chapters saved by an earlier try whose illustrations may never have been enqueued, or whose
     // settle was lost (a Postgres failover) after their queue job finished.
-    if (saved.pending.length > 0) await addAgain(queues[QUEUES.chapterImage], chapterImageJobs(jobId, story.id, saved.pending))
+    if (saved.pending.length > 0)
+      await addAgain(queues[QUEUES.chapterImage], chapterImageJobs(jobId, story.id, saved.pending))
 
     if (saved.count < story.chapters_total) {
       await writeMissingChapters(context, jobId, story, child)
@@ -50,7 +59,12 @@ export const storyTextJob: JobDefinition<typeof QUEUES.storyText> = {
 type Story = NonNullable<Awaited<ReturnType<typeof stepContextRepository.startStoryText>>>['story']
 
 /** Stops early (without error) when the job was cancelled or deleted meanwhile. */
-async function writeMissingChapters(context: JobContext, jobId: string, story: Story, child: ChildProfile): Promise<void> {
+async function writeMissingChapters(
+  context: JobContext,
+  jobId: string,
+  story: Story,
+  child: ChildProfile,
+): Promise<void> {
   const { db, provider, queues, config, logger, signal, events } = context
   const format = provider.storyFormat
   const input = { child, topic: story.topic, genre: story.story_genre, chapters: story.chapters_total, format }
@@ -65,7 +79,8 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
     const handle = async (found: StoryStreamEvent[]) => {
       const chapters: Array<{ number: number; title: string; content: string }> = []
       for (const event of found) {
-        if (event.type === 'chapter') chapters.push({ number: event.number, title: event.title, content: event.content })
+        if (event.type === 'chapter')
+          chapters.push({ number: event.number, title: event.title, content: event.content })
         else if (eager && (await storyRepository.setTitleIfMissing(db, story.id, event.title))) shownTitle = event.title
       }
       if (chapters.length === 0) return
@@ -77,7 +92,8 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
       // Published before their images are enqueued, so chapter_illustrated always comes after chapter_written.
       const saved = chapters.filter((c) => recorded.inserted.includes(c.number))
       await events.chapters(jobId, 'chapter_written', saved, recorded.job)
-      if (recorded.inserted.length > 0) await queues[QUEUES.chapterImage].addBulk(chapterImageJobs(jobId, story.id, recorded.inserted))
+      if (recorded.inserted.length > 0)
+        await queues[QUEUES.chapterImage].addBulk(chapterImageJobs(jobId, story.id, recorded.inserted))
     }
     try {
       const pending: StoryStreamEvent[] = []
@@ -95,8 +111,15 @@ async function writeMissingChapters(context: JobContext, jobId: string, story: S
       return
     } catch (error) {
       if (!(error instanceof StoryFormatError)) throw error
-      logger.warn({ reason: error.reason, attempt }, 'the provider answered something that is not a story in the requested shape')
+      logger.warn(
+        { reason: error.reason, attempt },
+        'the provider answered something that is not a story in the requested shape',
+      )
     }
   }
-  throw new ProviderError('permanent', 'STORY_UNPARSEABLE', `the provider's answer was not a valid ${story.chapters_total}-chapter story after ${MAX_PARSE_ATTEMPTS} attempts`)
+  throw new ProviderError(
+    'permanent',
+    'STORY_UNPARSEABLE',
+    `the provider's answer was not a valid ${story.chapters_total}-chapter story after ${MAX_PARSE_ATTEMPTS} attempts`,
+  )
 }

@@ -29,14 +29,24 @@ function loadLibrary(): Library {
   if (library) return library
   const storyDir = join(FIXTURES_DIR, 'stories')
   const imageDir = join(FIXTURES_DIR, 'images')
-  const stories = readdirSync(storyDir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(storyDir, f), 'utf8')) as StoryTemplate)
-  const pngs = readdirSync(imageDir).filter((f) => f.endsWith('.png')).sort()
+  const stories = readdirSync(storyDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(storyDir, f), 'utf8')) as StoryTemplate)
+  const pngs = readdirSync(imageDir)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
   const read = (f: string) => readFileSync(join(imageDir, f))
-  library = { stories, illustrations: pngs.filter((f) => !f.startsWith('avatar')).map(read), portraits: pngs.filter((f) => f.startsWith('avatar')).map(read) }
+  library = {
+    stories,
+    illustrations: pngs.filter((f) => !f.startsWith('avatar')).map(read),
+    portraits: pngs.filter((f) => f.startsWith('avatar')).map(read),
+  }
   return library
 }
 
-const pick = <T>(items: T[], seed: string): T => items[createHash('sha256').update(seed).digest().readUInt32BE(0) % items.length]!
+const pick = <T>(items: T[], seed: string): T =>
+  items[createHash('sha256').update(seed).digest().readUInt32BE(0) % items.length]!
 
 function firstOf(list: string | null, fallback: string): string {
   return list?.split(/,|\band\b/)[0]?.trim() || fallback
@@ -59,8 +69,12 @@ export function renderFixtureStory(request: StoryRequest, stories = loadLibrary(
     Possessive: female ? 'Her' : 'His',
     object: female ? 'her' : 'him',
   }
-  const fill = (text: string) => text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => values[key] ?? values[key.toLowerCase()] ?? '')
-  const chapters = reshape(template.chapters.map((c) => ({ title: fill(c.title), content: fill(c.content) })), request.chapters)
+  const fill = (text: string) =>
+    text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => values[key] ?? values[key.toLowerCase()] ?? '')
+  const chapters = reshape(
+    template.chapters.map((c) => ({ title: fill(c.title), content: fill(c.content) })),
+    request.chapters,
+  )
   return { title: fill(template.title), chapters }
 }
 
@@ -82,9 +96,15 @@ function reshape(chapters: Array<{ title: string; content: string }>, count: num
   return result
 }
 
-export function formatStory(story: { title: string; chapters: Array<{ title: string; content: string }> }, format: StoryRequest['format']): string {
+export function formatStory(
+  story: { title: string; chapters: Array<{ title: string; content: string }> },
+  format: StoryRequest['format'],
+): string {
   if (format === 'json') return JSON.stringify(story)
-  return [`Title: ${story.title}`, ...story.chapters.map((c, i) => `Chapter ${i + 1} title: ${c.title}\nChapter ${i + 1}: ${c.content}`)].join('\n\n')
+  return [
+    `Title: ${story.title}`,
+    ...story.chapters.map((c, i) => `Chapter ${i + 1} title: ${c.title}\nChapter ${i + 1}: ${c.content}`),
+  ].join('\n\n')
 }
 
 /**
@@ -115,7 +135,10 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
     async drawImage(prompt: string, signal: AbortSignal, purpose = 'chapter'): Promise<GeneratedImage> {
       if (config.imageMs) await sleep(config.imageMs, undefined, { signal })
       const { illustrations, portraits } = loadLibrary()
-      return { bytes: pick(purpose === 'avatar' && portraits.length ? portraits : illustrations, prompt), contentType: 'image/png' }
+      return {
+        bytes: pick(purpose === 'avatar' && portraits.length ? portraits : illustrations, prompt),
+        contentType: 'image/png',
+      }
     },
   }
 }

@@ -1,7 +1,13 @@
-import OpenAI from 'openai'
 import type { Config } from '@dreamify/core'
 import { storyResponseFormat } from '@dreamify/prompts'
-import { type GeneratedImage, type GenerationProvider, ProviderError, type StoryRequest, type Usage } from './provider.ts'
+import OpenAI from 'openai'
+import {
+  type GeneratedImage,
+  type GenerationProvider,
+  ProviderError,
+  type StoryRequest,
+  type Usage,
+} from './provider.ts'
 
 type OpenAIConfig = Config['generation']['openai']
 
@@ -13,7 +19,12 @@ const MAX_IMAGE_BYTES = 20 * 1024 * 1024
  * retrying and pausing on 429 are the queue's job, shared by every worker.
  */
 export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
-  const client = new OpenAI({ apiKey: config.apiKey ?? null, baseURL: config.baseURL ?? null, timeout: config.timeoutMs, maxRetries: 0 })
+  const client = new OpenAI({
+    apiKey: config.apiKey ?? null,
+    baseURL: config.baseURL ?? null,
+    timeout: config.timeoutMs,
+    maxRetries: 0,
+  })
   const provider: GenerationProvider = {
     name: 'openai',
     storyFormat: config.structuredOutput ? 'json' : 'tagged',
@@ -25,7 +36,9 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
           { role: 'system' as const, content: request.messages.system },
           { role: 'user' as const, content: request.messages.user },
         ],
-        ...(request.format === 'json' ? { response_format: storyResponseFormat(request.chapters) as unknown as OpenAI.ResponseFormatJSONSchema } : {}),
+        ...(request.format === 'json'
+          ? { response_format: storyResponseFormat(request.chapters) as unknown as OpenAI.ResponseFormatJSONSchema }
+          : {}),
       }
       try {
         if (!request.stream) {
@@ -36,7 +49,10 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
           yield message?.content ?? ''
           return
         }
-        const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal })
+        const stream = await client.chat.completions.create(
+          { ...body, stream: true, stream_options: { include_usage: true } },
+          { signal },
+        )
         for await (const chunk of stream) {
           if (chunk.usage) report(provider, 'text', chunk.usage.total_tokens)
           const delta = chunk.choices[0]?.delta
@@ -53,7 +69,13 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
     async drawImage(prompt: string, signal: AbortSignal): Promise<GeneratedImage> {
       try {
         const response = await client.images.generate(
-          { model: config.imageModel, prompt, n: 1, size: config.imageSize as OpenAI.ImageGenerateParams['size'], quality: config.imageQuality as OpenAI.ImageGenerateParams['quality'] },
+          {
+            model: config.imageModel,
+            prompt,
+            n: 1,
+            size: config.imageSize as OpenAI.ImageGenerateParams['size'],
+            quality: config.imageQuality as OpenAI.ImageGenerateParams['quality'],
+          },
           { signal },
         )
         report(provider, 'image', response.usage?.total_tokens)
@@ -77,12 +99,23 @@ function report(provider: GenerationProvider, kind: Usage['kind'], tokens: numbe
 async function download(url: string, signal: AbortSignal): Promise<GeneratedImage> {
   const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]) })
   if (!response.ok) {
-    throw new ProviderError(response.status >= 500 ? 'transient' : 'permanent', 'IMAGE_UNAVAILABLE', `image download answered ${response.status}`, { status: response.status })
+    throw new ProviderError(
+      response.status >= 500 ? 'transient' : 'permanent',
+      'IMAGE_UNAVAILABLE',
+      `image download answered ${response.status}`,
+      { status: response.status },
+    )
   }
   const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() ?? ''
-  if (!contentType.startsWith('image/')) throw new ProviderError('permanent', 'IMAGE_UNAVAILABLE', `image download has content type ${JSON.stringify(contentType)}`)
+  if (!contentType.startsWith('image/'))
+    throw new ProviderError(
+      'permanent',
+      'IMAGE_UNAVAILABLE',
+      `image download has content type ${JSON.stringify(contentType)}`,
+    )
   const bytes = Buffer.from(await response.arrayBuffer())
-  if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) throw new ProviderError('permanent', 'IMAGE_UNAVAILABLE', `image download has ${bytes.length} bytes`)
+  if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES)
+    throw new ProviderError('permanent', 'IMAGE_UNAVAILABLE', `image download has ${bytes.length} bytes`)
   return { bytes, contentType }
 }
 
@@ -95,7 +128,12 @@ const SIGNATURES: Array<[string, number[]]> = [
 
 function checkedImage(bytes: Buffer): GeneratedImage {
   const match = SIGNATURES.find(([, magic]) => magic.every((byte, i) => bytes[i] === byte))
-  if (!match) throw new ProviderError('transient', 'IMAGE_UNAVAILABLE', 'the provider sent bytes that are not a PNG, JPEG or WebP image')
+  if (!match)
+    throw new ProviderError(
+      'transient',
+      'IMAGE_UNAVAILABLE',
+      'the provider sent bytes that are not a PNG, JPEG or WebP image',
+    )
   return { bytes, contentType: match[0] }
 }
 
@@ -115,26 +153,51 @@ export function classify(error: unknown): unknown {
   if (error instanceof ProviderError) return error
   if (error instanceof OpenAI.APIUserAbortError) return error
   if (error instanceof OpenAI.APIConnectionError) {
-    return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', `provider unreachable: ${error.message}`, { cause: error })
+    return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', `provider unreachable: ${error.message}`, {
+      cause: error,
+    })
   }
   if (error instanceof OpenAI.APIError) {
     const status = error.status ?? 0
     const code = (error.code ?? '') as string
     if (status === 429) {
-      return new ProviderError('rate_limited', 'PROVIDER_UNAVAILABLE', 'provider rate limit', { status, retryAfterMs: retryAfterMs(error.headers) ?? 10_000, cause: error })
+      return new ProviderError('rate_limited', 'PROVIDER_UNAVAILABLE', 'provider rate limit', {
+        status,
+        retryAfterMs: retryAfterMs(error.headers) ?? 10_000,
+        cause: error,
+      })
     }
     if (status >= 500 || status === 408 || status === 409) {
-      return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', `provider answered ${status}`, { status, cause: error })
+      return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', `provider answered ${status}`, {
+        status,
+        cause: error,
+      })
     }
-    if (status === 401 || status === 403) return new ProviderError('permanent', 'PROVIDER_AUTH', `provider refused our credentials (${status})`, { status, cause: error })
+    if (status === 401 || status === 403)
+      return new ProviderError('permanent', 'PROVIDER_AUTH', `provider refused our credentials (${status})`, {
+        status,
+        cause: error,
+      })
     if (code === 'content_policy_violation' || /content.?policy|safety/i.test(error.message)) {
-      return new ProviderError('permanent', 'PROVIDER_REFUSED', 'the provider refused the request under its content policy', { status, cause: error })
+      return new ProviderError(
+        'permanent',
+        'PROVIDER_REFUSED',
+        'the provider refused the request under its content policy',
+        { status, cause: error },
+      )
     }
-    return new ProviderError('permanent', 'PROVIDER_REJECTED', `provider rejected the request (${status}): ${error.message}`, { status, cause: error })
+    return new ProviderError(
+      'permanent',
+      'PROVIDER_REJECTED',
+      `provider rejected the request (${status}): ${error.message}`,
+      { status, cause: error },
+    )
   }
   // A stream that broke off mid-way surfaces as a plain error from the body reader.
   if (error instanceof Error && /terminated|ECONNRESET|socket|aborted|premature/i.test(error.message)) {
-    return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', `provider connection broke: ${error.message}`, { cause: error })
+    return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', `provider connection broke: ${error.message}`, {
+      cause: error,
+    })
   }
   return error
 }

@@ -48,7 +48,12 @@ export class ProviderError extends Error {
   readonly retryAfterMs: number | undefined
   readonly status: number | undefined
 
-  constructor(kind: ProviderError['kind'], code: GenerationErrorCode, message: string, options: { retryAfterMs?: number; status?: number; cause?: unknown } = {}) {
+  constructor(
+    kind: ProviderError['kind'],
+    code: GenerationErrorCode,
+    message: string,
+    options: { retryAfterMs?: number; status?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause })
     this.name = 'ProviderError'
     this.kind = kind

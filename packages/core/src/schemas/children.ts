@@ -43,5 +43,8 @@ export type Child = Static<typeof Child>
 
 export const ChildParams = Type.Object({ child_id: Uuid })
 export const ChildResponse = Type.Object({ child: Child })
-export const ChildCreatedResponse = Type.Object({ child: Child, avatar_job_id: Type.Union([Type.String(), Type.Null()]) })
+export const ChildCreatedResponse = Type.Object({
+  child: Child,
+  avatar_job_id: Type.Union([Type.String(), Type.Null()]),
+})
 export const ChildListResponse = Type.Object({ children: Type.Array(Child) })

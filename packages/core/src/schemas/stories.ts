@@ -65,7 +65,10 @@ export const StorySummary = Type.Object({
   cover_image_url: Type.Union([Type.String(), Type.Null()]),
 })
 
-export const StoryList = Type.Object({ stories: Type.Array(StorySummary), next_cursor: Type.Union([Type.String(), Type.Null()]) })
+export const StoryList = Type.Object({
+  stories: Type.Array(StorySummary),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+})
 export const StoryListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -75,4 +78,7 @@ export const StoryParams = Type.Object({ story_id: Uuid })
 export const ChapterParams = Type.Object({ story_id: Uuid, number: Type.Integer({ minimum: 1, maximum: 50 }) })
 export const JobParams = Type.Object({ job_id: JobId })
 export const ImageParams = Type.Object({ image_id: Uuid })
-export const ImageQuery = Type.Object({ expires: Type.Integer({ minimum: 0 }), sig: Type.String({ minLength: 1, maxLength: 100 }) })
+export const ImageQuery = Type.Object({
+  expires: Type.Integer({ minimum: 0 }),
+  sig: Type.String({ minLength: 1, maxLength: 100 }),
+})
