@@ -6,10 +6,10 @@ import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
-import { createGeneration } from './lib/generation.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
 import { createRateLimiter } from './lib/rate-limit.ts'
+import { createStoryService } from './lib/story-service.ts'
 import { adminPlugin } from './plugins/admin.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { docsPlugin } from './plugins/docs.ts'
@@ -80,7 +80,7 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
 
   const jobs = createJobStatusCache(db)
-  const generation = createGeneration({ db, queues, redis, config, logger: app.log, forgetJob: jobs.forget })
+  const storyService = createStoryService({ db, queues, redis, config, logger: app.log, forgetJob: jobs.forget })
   const rateLimiter = createRateLimiter({ redis, prefix: config.redis.queuePrefix, logger: app.log })
 
   await app.register(healthRoutes, { db, pingRedis: () => redis.ping() })
@@ -91,8 +91,8 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)
-      await scope.register(childrenRoutes, { db, images, requestAvatar: generation.requestAvatar })
-      await scope.register(storyRoutes, { db, generation, images })
+      await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar })
+      await scope.register(storyRoutes, { db, storyService, images })
       await scope.register(jobRoutes, { jobs })
     },
     { prefix: '/api' },

@@ -1,9 +1,9 @@
 import type { GenerationErrorCode } from '@dreamify/core'
 import { type Job, type Queue, RateLimitError, UnrecoverableError } from 'bullmq'
-import type { JobFailure } from './jobs/definition.ts'
 import { ProviderError } from './providers/index.ts'
+import type { StepFailure } from './steps/definition.ts'
 
-export type Decision = { action: 'retry' } | { action: 'pause'; ms: number } | { action: 'fail'; failure: JobFailure }
+export type Decision = { action: 'retry' } | { action: 'pause'; ms: number } | { action: 'fail'; failure: StepFailure }
 
 /**
  * The failure policy, in one place. Transient errors retry with backoff and jitter (the job's
@@ -28,7 +28,7 @@ export async function act(
   decision: Decision,
   error: unknown,
   queue: Queue,
-  recordFailure: (failure: JobFailure) => Promise<void>,
+  recordFailure: (failure: StepFailure) => Promise<void>,
 ): Promise<never> {
   switch (decision.action) {
     case 'pause':

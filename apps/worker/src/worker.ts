@@ -5,10 +5,10 @@ import type { Redis } from 'ioredis'
 import { Value } from 'typebox/value'
 import { type JobEventPublisher, silentJobEvents } from './events.ts'
 import { act, decide } from './failures.ts'
-import type { JobDefinition } from './jobs/definition.ts'
-import { JOBS } from './jobs/index.ts'
 import type { StepOutcome, WorkerMetrics } from './metrics.ts'
 import type { GenerationProvider } from './providers/index.ts'
+import type { StepDefinition } from './steps/definition.ts'
+import { STEPS } from './steps/index.ts'
 
 export interface WorkerDeps {
   config: Config
@@ -20,7 +20,7 @@ export interface WorkerDeps {
   /** a connection of its own for the cancellation channel (a subscriber can do nothing else) */
   subscriber: Redis
   logger: Logger
-  jobs?: ReadonlyArray<JobDefinition<QueueName>>
+  steps?: ReadonlyArray<StepDefinition<QueueName>>
   /** publishes each job's progress for the API's event streams (none when unset) */
   events?: JobEventPublisher
   /** step durations and finished stories (none when unset) */
@@ -37,16 +37,16 @@ const UNLIMITED_PER_MINUTE = 1_000_000_000
 export const cancellationChannel = (prefix: string) => `${prefix}:cancellations`
 
 /** Fails at start-up when a queue has no handler or two. */
-export function checkRegistry(jobs: ReadonlyArray<JobDefinition<QueueName>>): void {
+export function checkRegistry(steps: ReadonlyArray<StepDefinition<QueueName>>): void {
   for (const queue of Object.values(QUEUES)) {
-    const count = jobs.filter((job) => job.queue === queue).length
+    const count = steps.filter((step) => step.queue === queue).length
     if (count !== 1) throw new Error(`queue ${queue} has ${count} handlers; it needs exactly one`)
   }
 }
 
 export function buildWorker(deps: WorkerDeps) {
   const { config, db, provider, queues, connection, subscriber, logger } = deps
-  const jobs = deps.jobs ?? JOBS
+  const steps = deps.steps ?? STEPS
   const metrics = deps.metrics
   const publisher = deps.events ?? silentJobEvents
   // Every state a step publishes also counts a story that has just finished, with no read of its own.
@@ -57,13 +57,13 @@ export function buildWorker(deps: WorkerDeps) {
     chapters: (jobId, event, chapters, job) => publisher.chapters(jobId, event, chapters, job).then(() => count(job)),
     state: (job) => publisher.state(job).then(() => count(job)),
   }
-  checkRegistry(jobs)
+  checkRegistry(steps)
   const prefix = config.redis.queuePrefix
   const shutdown = new AbortController()
   // In-flight steps by the Postgres job they belong to, so a cancellation can reach them.
   const inFlight = new Map<string, Set<AbortController>>()
 
-  const workers = jobs.map((definition) => {
+  const workers = steps.map((definition) => {
     const queue: Queue = queues[definition.queue] as Queue
     const rate = definition.ratePerMinute(config)
     return new Worker(

@@ -5,8 +5,8 @@ import { RateLimitError, UnrecoverableError } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
 import { TEST_REDIS_URL } from '../../../test/support/services.ts'
 import { act, type Decision, decide } from '../src/failures.ts'
-import type { JobFailure } from '../src/jobs/definition.ts'
 import { ProviderError } from '../src/providers/index.ts'
+import type { StepFailure } from '../src/steps/definition.ts'
 
 const ATTEMPTS = DEFAULT_JOB_OPTIONS.attempts!
 /** A job on its `attempt`-th try (1-based) out of `attempts`. */
@@ -107,7 +107,7 @@ describe('act', () => {
   })
 
   async function run(decision: Decision, error: unknown) {
-    const recorded: JobFailure[] = []
+    const recorded: StepFailure[] = []
     const thrown = await act(decision, error, queue, async (failure) => {
       recorded.push(failure)
     }).then(

@@ -15,18 +15,18 @@ import {
 import { chapterRepository, childRepository, type Db, storyRepository } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
-import type { Generation } from '../lib/generation.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
+import type { StoryService } from '../lib/story-service.ts'
 
 export interface StoryRouteDeps {
   db: Db
-  generation: Generation
+  storyService: StoryService
   images: ImageUrlSigner
 }
 
-export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app, { db, generation, images }) => {
+export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app, { db, storyService, images }) => {
   const idempotentRequest = idempotency(db, {
     route: 'POST /stories',
     replayHeaders: (accepted) => ({ location: `/api/jobs/${(accepted as { job_id: string }).job_id}` }),
@@ -44,7 +44,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
     preHandler: idempotentRequest.preHandler,
     onSend: idempotentRequest.onSend,
     handler: async (request, reply) => {
-      const accepted = await generation.requestStory(request.parentId, request.body)
+      const accepted = await storyService.requestStory(request.parentId, request.body)
       return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
     },
   })
@@ -58,7 +58,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       response: { 200: Story, ...errorResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const story = await generation.findStory(request.parentId, request.params.story_id)
+      const story = await storyService.findStory(request.parentId, request.params.story_id)
       const chapters = await chapterRepository.listByStory(db, story.id)
       return {
         story_id: story.id,
@@ -124,7 +124,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
     },
     handler: async (request, reply) => {
-      await generation.deleteStory(request.parentId, request.params.story_id)
+      await storyService.deleteStory(request.parentId, request.params.story_id)
       return reply.status(204).send(null)
     },
   })
@@ -138,7 +138,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 429) },
     },
     handler: async (request, reply) => {
-      const accepted = await generation.retryStory(request.parentId, request.params.story_id)
+      const accepted = await storyService.retryStory(request.parentId, request.params.story_id)
       return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
     },
   })
@@ -151,7 +151,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       params: StoryParams,
       response: { 200: Job, ...errorResponses(400, 401, 404, 409) },
     },
-    handler: async (request) => jobSnapshot(await generation.cancelStory(request.parentId, request.params.story_id)),
+    handler: async (request) => jobSnapshot(await storyService.cancelStory(request.parentId, request.params.story_id)),
   })
 
   app.post('/stories/:story_id/chapters/:number/image', {
@@ -163,7 +163,11 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409) },
     },
     handler: async (request, reply) => {
-      const accepted = await generation.redrawChapter(request.parentId, request.params.story_id, request.params.number)
+      const accepted = await storyService.redrawChapter(
+        request.parentId,
+        request.params.story_id,
+        request.params.number,
+      )
       return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
     },
   })

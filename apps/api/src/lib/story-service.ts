@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis'
 const ENQUEUE_TIMEOUT_MS = 1000
 const DAY_MS = 24 * 3600 * 1000
 
-export interface GenerationDeps {
+export interface StoryServiceDeps {
   db: Db
   queues: Queues
   /** publishes cancellations to every worker */
@@ -35,7 +35,7 @@ export interface GenerationDeps {
  * What the API asks of the pipeline. A request is accepted once its rows commit in Postgres; the
  * queue entry is written after, and when Redis cannot take it, the worker's reconciler will.
  */
-export function createGeneration({ db, queues, redis, config, logger, forgetJob = () => {} }: GenerationDeps) {
+export function createStoryService({ db, queues, redis, config, logger, forgetJob = () => {} }: StoryServiceDeps) {
   async function enqueue(queue: Queue, name: string, data: object, jobId: string) {
     try {
       await withTimeout(queue.add(name, data, { jobId }), ENQUEUE_TIMEOUT_MS, 'enqueue timed out')
@@ -215,4 +215,4 @@ export function createGeneration({ db, queues, redis, config, logger, forgetJob 
   }
 }
 
-export type Generation = ReturnType<typeof createGeneration>
+export type StoryService = ReturnType<typeof createStoryService>

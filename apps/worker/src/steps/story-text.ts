@@ -10,7 +10,7 @@ import {
 } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
-import type { JobContext, JobDefinition } from './definition.ts'
+import type { StepContext, StepDefinition } from './definition.ts'
 
 /** How many times an answer that is not a story in the requested shape is asked for again. */
 export const MAX_PARSE_ATTEMPTS = 3
@@ -28,7 +28,7 @@ const chapterImageJobs = (jobId: string, storyId: string, chapterNumbers: readon
  * the moment its text is complete, while later chapters are still being written. Saved chapters
  * are never written again: a retried or resumed step only adds the ones that are missing.
  */
-export const storyTextJob: JobDefinition<typeof QUEUES.storyText> = {
+export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
   queue: QUEUES.storyText,
   concurrency: (config) => config.worker.textConcurrency,
   ratePerMinute: (config) => config.worker.textRequestsPerMinute,
@@ -60,7 +60,7 @@ type Story = NonNullable<Awaited<ReturnType<typeof stepContextRepository.startSt
 
 /** Stops early (without error) when the job was cancelled or deleted meanwhile. */
 async function writeMissingChapters(
-  context: JobContext,
+  context: StepContext,
   jobId: string,
   story: Story,
   child: ChildProfile,

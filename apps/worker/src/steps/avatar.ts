@@ -1,10 +1,10 @@
 import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
 import { childRepository, imageRepository, jobRepository } from '@dreamify/db'
 import { buildAvatarPrompt, describeCharacter } from '@dreamify/prompts'
-import type { JobDefinition } from './definition.ts'
+import type { StepDefinition } from './definition.ts'
 
 /** Draws a child's portrait. The old one stays until the new one is stored. */
-export const avatarJob: JobDefinition<typeof QUEUES.avatar> = {
+export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
   queue: QUEUES.avatar,
   concurrency: (config) => config.worker.imageConcurrency,
   ratePerMinute: (config) => config.worker.imagesPerMinute,

@@ -3,7 +3,7 @@ import type { Db, JobRow } from '@dreamify/db'
 import type { JobEventPublisher } from '../events.ts'
 import type { GenerationProvider } from '../providers/index.ts'
 
-export interface JobContext {
+export interface StepContext {
   db: Db
   provider: GenerationProvider
   queues: Queues
@@ -17,13 +17,13 @@ export interface JobContext {
   attempt: number
 }
 
-export interface JobFailure {
+export interface StepFailure {
   code: GenerationErrorCode
   message: string
 }
 
 /** One job per file: what it consumes, how it runs, and what a failure that will not be retried records. */
-export interface JobDefinition<N extends QueueName> {
+export interface StepDefinition<N extends QueueName> {
   queue: N
   /** how many of these one worker process runs at once */
   concurrency: (config: Config) => number
@@ -31,11 +31,11 @@ export interface JobDefinition<N extends QueueName> {
   ratePerMinute: (config: Config) => number
   /** the Postgres job whose cancellation stops this one */
   ownerJobId: (payload: PayloadOf[N]) => string
-  run: (payload: PayloadOf[N], context: JobContext) => Promise<void>
+  run: (payload: PayloadOf[N], context: StepContext) => Promise<void>
   /** records the failure; resolves to the job as it now is (undefined when it was finished or gone) */
   fail: (
     payload: PayloadOf[N],
-    failure: JobFailure,
-    context: Omit<JobContext, 'signal' | 'attempt'>,
+    failure: StepFailure,
+    context: Omit<StepContext, 'signal' | 'attempt'>,
   ) => Promise<JobRow | undefined>
 }

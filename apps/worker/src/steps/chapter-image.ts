@@ -1,14 +1,14 @@
 import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
 import { jobRepository, settleChapterImage, settleRedraw, stepContextRepository } from '@dreamify/db'
 import { buildImagePrompt, describeCharacter } from '@dreamify/prompts'
-import type { JobDefinition } from './definition.ts'
+import type { StepDefinition } from './definition.ts'
 
 /**
  * Draws one chapter's illustration and settles it: the story job completes when its last chapter
  * settles. A chapter already drawn is never drawn (or paid for) again, except by an explicit
  * redraw, which has a job of its own (kind `image`).
  */
-export const chapterImageJob: JobDefinition<typeof QUEUES.chapterImage> = {
+export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   queue: QUEUES.chapterImage,
   concurrency: (config) => config.worker.imageConcurrency,
   ratePerMinute: (config) => config.worker.imagesPerMinute,

@@ -1,0 +1,12 @@
+import type { QueueName } from '@dreamify/core'
+import { avatarStep } from './avatar.ts'
+import { chapterImageStep } from './chapter-image.ts'
+import type { StepDefinition } from './definition.ts'
+import { storyTextStep } from './story-text.ts'
+
+/** Every job the worker runs, in one explicit list. */
+export const STEPS: ReadonlyArray<StepDefinition<QueueName>> = [
+  storyTextStep as StepDefinition<QueueName>,
+  chapterImageStep as StepDefinition<QueueName>,
+  avatarStep as StepDefinition<QueueName>,
+]
