@@ -5,14 +5,13 @@ import {
   type Config,
   type CreateStoryBody,
   FINISHED_JOB_STATUSES,
-  jobSnapshot,
   notFound,
   QUEUES,
   type Queues,
   queueJobId,
   withTimeout,
 } from '@dreamify/core'
-import { chapterRepository, type Db, jobRepository, sql, storyRepository, type Tx } from '@dreamify/db'
+import { chapterRepository, type Db, jobRepository, jobSnapshot, sql, storyRepository, type Tx } from '@dreamify/db'
 import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
