@@ -11,7 +11,15 @@ import {
   queueJobId,
   withTimeout,
 } from '@dreamify/core'
-import { chapterRepository, type Db, jobRepository, jobSnapshot, sql, storyRepository, type Tx } from '@dreamify/db'
+import {
+  chapterRepository,
+  type Db,
+  jobRepository,
+  jobSnapshot,
+  lockParentRequests,
+  storyRepository,
+  type Tx,
+} from '@dreamify/db'
 import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
@@ -52,7 +60,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
   async function enforceStoryLimits(tx: Tx, parentId: string) {
     const { storiesInFlightPerParent, storiesPerDayPerParent } = config.limits
     if (!limitsApply) return
-    await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
+    await lockParentRequests(tx, parentId)
     if (
       storiesInFlightPerParent > 0 &&
       (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent

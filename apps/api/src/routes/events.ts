@@ -10,7 +10,8 @@ const streamDescription = [
   'text/event-stream. Events: `stage` (the job as GET /api/jobs/{job_id} answers it, whenever its stage, percent',
   'or chapters_illustrated change), `chapter_written` and `chapter_illustrated` (`{number, title}`), then one of',
   '`completed`, `failed`, `cancelled` (the job), after which the stream ends.',
-  'Ids are integers that grow within the job; send Last-Event-ID to get what was missed. A `: ping` comment comes every 15 s.',
+  'Ids are integers that grow within the job; send Last-Event-ID to get what was missed.',
+  'A `: ping` comment comes every 15 s.',
   'Authorization: the bearer header, or `?token=` from POST /api/jobs/{job_id}/events-token.',
   '204 when the client has already seen the final event.',
 ].join(' ')
