@@ -5,11 +5,14 @@ import { aChild } from '@dreamify/testkit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import { TEST_REDIS_URL } from '../../../test/support/services.ts'
+import { authPlugin } from '../src/plugins/auth.ts'
 import { jobEventsHubPlugin } from '../src/plugins/job-events-hub/index.ts'
 import type { JobEventListener } from '../src/plugins/job-events-hub/multiplexer.ts'
+import { eventRoutes } from '../src/routes/events.ts'
 
 // The hub on its own, in a bare Fastify instance, on the file's database and a queue prefix of its own.
 let db: Db
@@ -185,5 +188,13 @@ describe('the job events hub', () => {
     await hub.close()
     while ((await namedConnections()) === before) await new Promise((resolve) => setTimeout(resolve, 20))
     expect(await namedConnections()).toBe(before - 1)
+  })
+
+  it('is required by the event routes, which refuse to start without it', async () => {
+    const server = Fastify()
+    await server.register(authPlugin, { config: testConfig() })
+    server.register(eventRoutes, { prefix: '/api', db })
+    await expect(server.ready()).rejects.toThrow(/job-events-hub/)
+    await server.close()
   })
 })
