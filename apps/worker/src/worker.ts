@@ -48,15 +48,8 @@ export function buildWorker(deps: WorkerDeps) {
   const { config, db, provider, queues, connection, subscriber, logger } = deps
   const steps = deps.steps ?? STEPS
   const metrics = deps.metrics
-  const publisher = deps.events ?? silentJobEvents
-  // Every state a step publishes also counts a story that has just finished, with no read of its own.
-  const count = async (job: JobRow | undefined) => {
-    if (job) await metrics?.recordStoryOutcome(job)
-  }
-  const events: JobEventPublisher = {
-    chapters: (jobId, event, chapters, job) => publisher.chapters(jobId, event, chapters, job).then(() => count(job)),
-    state: (job) => publisher.state(job).then(() => count(job)),
-  }
+  const events: JobEventPublisher = deps.events ?? silentJobEvents
+  const storyFinished = (job: JobRow) => metrics?.countFinishedStory(job)
   checkRegistry(steps)
   const prefix = config.redis.queuePrefix
   const shutdown = new AbortController()
@@ -93,6 +86,7 @@ export function buildWorker(deps: WorkerDeps) {
           events,
           signal: AbortSignal.any(signals),
           attempt: job.attemptsMade + 1,
+          storyFinished,
         }
         const set = inFlight.get(owner) ?? new Set()
         set.add(abort)
@@ -118,9 +112,17 @@ export function buildWorker(deps: WorkerDeps) {
           log.warn({ err: error, decision: decision.action, attempt: context.attempt }, 'step failed')
           await act(decision, error, queue, async (failure) => {
             // failed, or (a chapter's drawing given up on) still running or now completed
-            await events.state(
-              await definition.fail(payload, failure, { db, provider, queues, config, logger: log, events }),
-            )
+            const changed = await definition.fail(payload, failure, {
+              db,
+              provider,
+              queues,
+              config,
+              logger: log,
+              events,
+              storyFinished,
+            })
+            if (changed?.status === 'failed') storyFinished(changed)
+            await events.state(changed)
           })
         } finally {
           metrics?.observeStep(definition.queue, outcome, started)
