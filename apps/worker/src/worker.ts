@@ -77,17 +77,9 @@ export function buildWorker(deps: WorkerDeps) {
         })
         const abort = new AbortController()
         const signals = [abort.signal, shutdown.signal, ...(bullSignal ? [bullSignal] : [])]
-        const context = {
-          db,
-          provider,
-          queues,
-          config,
-          logger: log,
-          events,
-          signal: AbortSignal.any(signals),
-          attempt: job.attemptsMade + 1,
-          storyFinished,
-        }
+        // what a failure handler gets too; a step also gets its signal and attempt
+        const shared = { db, provider, queues, config, logger: log, events, storyFinished }
+        const context = { ...shared, signal: AbortSignal.any(signals), attempt: job.attemptsMade + 1 }
         const set = inFlight.get(owner) ?? new Set()
         set.add(abort)
         inFlight.set(owner, set)
@@ -112,15 +104,7 @@ export function buildWorker(deps: WorkerDeps) {
           log.warn({ err: error, decision: decision.action, attempt: context.attempt }, 'step failed')
           await act(decision, error, queue, async (failure) => {
             // failed, or (a chapter's drawing given up on) still running or now completed
-            const changed = await definition.fail(payload, failure, {
-              db,
-              provider,
-              queues,
-              config,
-              logger: log,
-              events,
-              storyFinished,
-            })
+            const changed = await definition.fail(payload, failure, shared)
             if (changed?.status === 'failed') storyFinished(changed)
             await events.state(changed)
           })

@@ -5,6 +5,7 @@ import { waitFor } from '@dreamify/testkit'
 import { describe, expect, it } from 'vitest'
 import { testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
+import { aFamily } from '../../../test/support/families.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import { silentJobEvents } from '../src/events.ts'
 import { createFixturesProvider } from '../src/providers/fixtures.ts'
@@ -42,27 +43,7 @@ describe('the avatar step', async () => {
   })
 
   async function aChildWithAvatarJobs(count: number) {
-    const parentId = randomUUID()
-    await sql`insert into parents (id, first_name, last_name, email, password_hash)
-      values (${parentId}, 'A', 'B', ${`${parentId}@example.com`}, 'x')`.execute(db)
-    const { id: childId } = await db
-      .insertInto('children')
-      .values({
-        parent_id: parentId,
-        name: 'Mia',
-        age_range: '4-6',
-        sex: 'Female',
-        eye_color: 'Blue',
-        hair_type: 'Curly',
-        hair_color: 'Red',
-        ethnicity: 'Irish',
-        fav_animals: null,
-        fav_activities: null,
-        fav_shows: null,
-        avatar_image_id: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const { parentId, childId } = await aFamily(db)
     const jobs = await Promise.all(
       Array.from({ length: count }, () =>
         jobRepository.create(db, { id: randomUUID(), parent_id: parentId, kind: 'avatar', child_id: childId }),

@@ -17,23 +17,9 @@ insert into "images" ("parent_id", "child_id", "content_type", "bytes", "job_id"
 select "avatar_image_id"
   from "children"
   where "id" = $1
-  for no key
-  update;
+  for no key update;
 
--- complete
-with "job" as (update "jobs"
-  set "status" = $1, "stage" = $2, "percent" = $3, "error_code" = $4, "error_message" = $5, "updated_at" = now(), "finished_at" = now()
-  where "id" = $6
-  and "status" in ('queued', 'running')
-  and ("kind" <> $7
-  or "chapters_settled" >= "chapters_total")
-  returning *), "story" as (update "stories"
-  set "completed_at" = now()
-  from "job"
-  where "stories"."id" = "job"."story_id"
-  and "job"."kind" = $8)
-  select *
-  from "job";
+-- complete: the statement of complete.sql
 
 -- setAvatar
 update "children"
@@ -41,6 +27,5 @@ update "children"
   where "id" = $2;
 
 -- deletePrevious
-delete
-  from "images"
+delete from "images"
   where "id" = $1;

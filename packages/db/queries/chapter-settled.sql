@@ -24,17 +24,4 @@ with chapter as (
   and exists (select from chapter)
   returning *;
 
--- then, when it was the last
-with "job" as (update "jobs"
-  set "status" = $1, "stage" = $2, "percent" = $3, "error_code" = $4, "error_message" = $5, "updated_at" = now(), "finished_at" = now()
-  where "id" = $6
-  and "status" in ('queued', 'running')
-  and ("kind" <> $7
-  or "chapters_settled" >= "chapters_total")
-  returning *), "story" as (update "stories"
-  set "completed_at" = now()
-  from "job"
-  where "stories"."id" = "job"."story_id"
-  and "job"."kind" = $8)
-  select *
-  from "job";
+-- then, when it was the last: the statement of complete.sql

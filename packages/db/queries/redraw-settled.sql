@@ -6,16 +6,14 @@
 select *
   from "jobs"
   where "id" = $1
-  for
-  update;
+  for update;
 
 -- lockChapter
 select "image_id"
   from "chapters"
   where "story_id" = $1
   and "number" = $2
-  for
-  update;
+  for update;
 
 -- attachImage
 with image as (
@@ -29,21 +27,7 @@ with image as (
   and number = $8;
 
 -- deletePrevious
-delete
-  from "images"
+delete from "images"
   where "id" = $1;
 
--- complete
-with "job" as (update "jobs"
-  set "status" = $1, "stage" = $2, "percent" = $3, "error_code" = $4, "error_message" = $5, "updated_at" = now(), "finished_at" = now()
-  where "id" = $6
-  and "status" in ('queued', 'running')
-  and ("kind" <> $7
-  or "chapters_settled" >= "chapters_total")
-  returning *), "story" as (update "stories"
-  set "completed_at" = now()
-  from "job"
-  where "stories"."id" = "job"."story_id"
-  and "job"."kind" = $8)
-  select *
-  from "job";
+-- complete: the statement of complete.sql

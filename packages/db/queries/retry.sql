@@ -10,8 +10,7 @@ with current as (
   where stories.id = $1
   and stories.parent_id = $2
   and jobs.status in ('failed', 'cancelled')
-  for
-  update of stories ), reset as (
+  for update of stories ), reset as (
   update chapters
   set image_status = 'pending', updated_at = now()
   where story_id = (select id

@@ -1,31 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { type Db, type SettlingChapter, sql, storyRepository } from '../src/index.ts'
+import { aFamily } from '../../../test/support/families.ts'
+import { type Db, type SettlingChapter, storyRepository } from '../src/index.ts'
 
-/** A parent with a child, on the test file's own database. */
-export async function aFamily(db: Db) {
-  const parentId = randomUUID()
-  await sql`insert into parents (id, first_name, last_name, email, password_hash)
-    values (${parentId}, 'A', 'B', ${`${parentId}@example.com`}, 'x')`.execute(db)
-  const child = await db
-    .insertInto('children')
-    .values({
-      parent_id: parentId,
-      name: 'Mia',
-      age_range: '4-6',
-      sex: 'Female',
-      eye_color: 'Blue',
-      hair_type: 'Curly',
-      hair_color: 'Red',
-      ethnicity: 'Irish',
-      fav_animals: 'otters',
-      fav_activities: null,
-      fav_shows: null,
-      avatar_image_id: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return { parentId, childId: child.id }
-}
+export { aFamily }
 
 /** A story of `chapters` chapters and its queued job, as POST /api/stories makes them. */
 export async function aStory(db: Db, chapters = 3) {
