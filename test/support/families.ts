@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import { type Db, sql } from '@dreamify/db'
 
-/** A parent with one child, written straight to the test file's database (no API in between). */
-export async function aFamily(db: Db): Promise<{ parentId: string; childId: string }> {
+// Parents and children written straight to the test file's database (no API in between).
+
+export async function aParent(db: Db): Promise<string> {
   const parentId = randomUUID()
   await sql`insert into parents (id, first_name, last_name, email, password_hash)
     values (${parentId}, 'A', 'B', ${`${parentId}@example.com`}, 'x')`.execute(db)
+  return parentId
+}
+
+export async function aChildOf(db: Db, parentId: string): Promise<string> {
   const child = await db
     .insertInto('children')
     .values({
@@ -24,5 +29,11 @@ export async function aFamily(db: Db): Promise<{ parentId: string; childId: stri
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  return { parentId, childId: child.id }
+  return child.id
+}
+
+/** A parent with one child. */
+export async function aFamily(db: Db): Promise<{ parentId: string; childId: string }> {
+  const parentId = await aParent(db)
+  return { parentId, childId: await aChildOf(db, parentId) }
 }

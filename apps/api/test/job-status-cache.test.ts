@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { type Db, jobLifecycle, jobRepository, sql } from '@dreamify/db'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../test/support/database.ts'
+import { aChildOf } from '../../../test/support/families.ts'
 import { createJobStatusCache } from '../src/lib/job-status-cache.ts'
 
 let db: Db
@@ -21,25 +22,8 @@ beforeAll(async () => {
 })
 
 async function newAvatarJob() {
-  const child = await db
-    .insertInto('children')
-    .values({
-      parent_id: parentId,
-      name: 'Mia',
-      age_range: '4-6',
-      sex: 'Female',
-      eye_color: 'Blue',
-      hair_type: 'Curly',
-      hair_color: 'Red',
-      ethnicity: 'Irish',
-      fav_animals: null,
-      fav_activities: null,
-      fav_shows: null,
-      avatar_image_id: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return jobRepository.create(db, { id: randomUUID(), parent_id: parentId, kind: 'avatar', child_id: child.id })
+  const childId = await aChildOf(db, parentId)
+  return jobRepository.create(db, { id: randomUUID(), parent_id: parentId, kind: 'avatar', child_id: childId })
 }
 
 describe('the job status cache', () => {

@@ -58,9 +58,7 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
     'start-story': statements({ startStory: raw(startStoryQuery(JOB)) }),
     'start-drawing': statements({ startDrawing: startDrawingQuery(offline, JOB) }),
     'chapters-written': statements({
-      'one chapter (streaming)': recordChaptersWrittenQuery(offline, JOB, { id: STORY, chapters_total: 3 }, [
-        written(1),
-      ]),
+      // one values row per chapter saved: three here (all at once), one while streaming
       'three chapters at once': recordChaptersWrittenQuery(offline, JOB, { id: STORY, chapters_total: 3 }, [
         written(1),
         written(2),
