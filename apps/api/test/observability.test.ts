@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { closeQueues, createQueues, createRedis } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { aChild, buildTestApp, signUp, testConfig } from '../../../test/support/api.ts'
+import { aChild, buildTestApp, holdToDocument, signUp, testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { freePort } from '../../../test/support/processes.ts'
 import { type App, buildApp } from '../src/app.ts'
@@ -119,7 +119,7 @@ describe('GET /metrics', () => {
     const redis = createRedis(deadUrl, 'producer')
     const queues = createQueues(redis, 'dreamify-test-unreachable')
     for (const queue of Object.values(queues)) queue.on('error', () => {})
-    const offline = await buildApp({ config: testConfig(), db, queues, redis })
+    const offline = holdToDocument(await buildApp({ config: testConfig(), db, queues, redis }))
     try {
       const started = Date.now()
       const response = await offline.inject({ method: 'GET', url: '/metrics' })

@@ -2,6 +2,7 @@ import {
   ChapterParams,
   ChildParams,
   CreateStoryBody,
+  DEFAULT_STORY_PAGE_SIZE,
   Job,
   JobAccepted,
   jobSnapshot,
@@ -93,7 +94,8 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       response: { 200: StoryList, ...errorResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const { limit, cursor } = request.query
+      // Validation has already filled in the default; this only tells TypeScript so.
+      const { limit = DEFAULT_STORY_PAGE_SIZE, cursor } = request.query
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
       const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
       if (!child) throw notFound('child')
