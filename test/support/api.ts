@@ -64,13 +64,14 @@ export function holdToDocument(app: App): App {
 }
 
 /**
- * The escape hatch: a request the router itself refuses before any route sees it (a path that is
- * no route at all), whose answer no operation of the document can describe. Nothing else uses it.
+ * The escape hatch: `outsideTheDocument(app).inject(…)` sends a request unchecked. Only for requests
+ * the router itself refuses before any route sees them (a path that is no route at all), whose
+ * answer no operation of the document can describe.
  */
-export function injectOutsideTheDocument(app: App, options: InjectOptions): Promise<LightMyRequestResponse> {
+export function outsideTheDocument(app: App): { inject: App['inject'] } {
   const inject = uncheckedInjects.get(app)
-  if (!inject) throw new Error('injectOutsideTheDocument: the app was not built by buildTestApp or holdToDocument')
-  return inject(options)
+  if (!inject) throw new Error('outsideTheDocument: the app was not built by buildTestApp or holdToDocument')
+  return { inject: inject as unknown as App['inject'] }
 }
 
 let counter = 0

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import { OPENAPI_DOCUMENT_PATH, renderOpenApiDocument } from '../src/lib/openapi-document.ts'
 import { documentViolation } from '../../../test/support/openapi-conformance.ts'
+import { OPENAPI_DOCUMENT_PATH, renderOpenApiDocument } from '../src/lib/openapi-document.ts'
 
 describe('the committed OpenAPI document', () => {
   it('is the one the app renders now (every API change shows up in review)', async () => {

@@ -33,7 +33,11 @@ function sortKeys(value: unknown): unknown {
  * fixed (not read from this machine's environment), so every machine renders the same text.
  */
 export async function renderOpenApiDocument(): Promise<string> {
-  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'only-the-openapi-document-is-built-with-this', LOG_LEVEL: 'silent' })
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET: 'only-the-openapi-document-is-built-with-this',
+    LOG_LEVEL: 'silent',
+  })
   const db = createDatabase({ url: config.database.url, poolSize: 1 })
   const redis = new Redis(config.redis.url, { lazyConnect: true, enableOfflineQueue: false })
   const app = await buildApp({ config, db, queues: untouchableQueues(), redis })

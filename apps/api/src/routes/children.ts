@@ -54,7 +54,7 @@ export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = asyn
       tags: ['children'],
       summary: "The parent's children, oldest first",
       security: bearerAuth,
-      response: { 200: ChildListResponse, ...errorResponses(401) },
+      response: { 200: ChildListResponse, ...errorResponses(400, 401) },
     },
     handler: async (request) => {
       const rows = await childRepository.listByParent(db, request.parentId)
@@ -109,7 +109,7 @@ export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = asyn
       summary: 'Remove a child with all stories and images',
       security: bearerAuth,
       params: ChildParams,
-      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
+      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404, 413, 415) },
     },
     handler: async (request, reply) => {
       const deleted = await childRepository.deleteOwned(db, request.parentId, request.params.child_id)

@@ -78,7 +78,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (
       description: `For browsers' EventSource, which cannot send an Authorization header: pass it as \`?token=\` to GET /api/jobs/{job_id}/events. It is good for that job's stream only, for ${EVENTS_TOKEN_TTL_SECONDS} s.`,
       security: bearerAuth,
       params: JobParams,
-      response: { 200: EventsToken, ...errorResponses(400, 401, 404) },
+      response: { 200: EventsToken, ...errorResponses(400, 401, 404, 413, 415) },
     },
     handler: async (request) => {
       const job = await jobRepository.findOwned(db, request.parentId, request.params.job_id)

@@ -123,7 +123,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       summary: 'Delete a story with its chapters and images (cancelling it first if running)',
       security: bearerAuth,
       params: StoryParams,
-      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
+      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404, 413, 415) },
     },
     handler: async (request, reply) => {
       await storyService.deleteStory(request.parentId, request.params.story_id)
@@ -137,7 +137,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       summary: 'Retry a failed or cancelled story from what is saved',
       security: bearerAuth,
       params: StoryParams,
-      response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 429) },
+      response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
     },
     handler: async (request, reply) => {
       const accepted = await storyService.retryStory(request.parentId, request.params.story_id)
@@ -151,7 +151,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       summary: 'Stop a queued or running story',
       security: bearerAuth,
       params: StoryParams,
-      response: { 200: Job, ...errorResponses(400, 401, 404, 409) },
+      response: { 200: Job, ...errorResponses(400, 401, 404, 409, 413, 415) },
     },
     handler: async (request) => jobSnapshot(await storyService.cancelStory(request.parentId, request.params.story_id)),
   })
@@ -162,7 +162,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
       summary: "Draw one chapter's illustration again",
       security: bearerAuth,
       params: ChapterParams,
-      response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409) },
+      response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415) },
     },
     handler: async (request, reply) => {
       const accepted = await storyService.redrawChapter(
