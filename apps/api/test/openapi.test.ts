@@ -7,8 +7,14 @@ describe('the committed OpenAPI document', () => {
   it('is the one the app renders now (every API change shows up in review)', async () => {
     const committed = await readFile(OPENAPI_DOCUMENT_PATH, 'utf8').catch(() => '')
     const current = await renderOpenApiDocument()
-    if (committed !== current)
-      expect.fail('docs/openapi.json is stale: run ./dreamify openapi and commit the file it writes')
+    if (committed === current) return
+    const was = committed.split('\n')
+    const now = current.split('\n')
+    const line = now.findIndex((text, i) => text !== was[i])
+    expect.fail(
+      `docs/openapi.json is stale: run ./dreamify openapi and commit the file it writes ` +
+        `(first difference at line ${line + 1}: ${JSON.stringify(was[line] ?? '')} is now ${JSON.stringify(now[line] ?? '')})`,
+    )
   })
 })
 

@@ -21,7 +21,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import Type from 'typebox'
-import { bearerAuth, errorResponses, noBody } from '../lib/schema.ts'
+import { bearerAuth, errorResponses, eventStreamAnswers } from '../lib/schema.ts'
 
 /** Long enough for a browser's EventSource to reconnect a few times; then the client asks for another. */
 export const EVENTS_TOKEN_TTL_SECONDS = 600
@@ -127,14 +127,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (
       security: bearerAuth,
       params: JobParams,
       querystring: EventsQuery,
-      response: {
-        200: {
-          description: 'The stream of events, until the final one',
-          content: { 'text/event-stream': { schema: { type: 'string' } } },
-        },
-        204: noBody('The client has already seen the final event (Last-Event-ID): an EventSource stops reconnecting'),
-        ...errorResponses(400, 401, 404),
-      },
+      response: { ...eventStreamAnswers, ...errorResponses(400, 401, 404) },
     },
     handler: async (request, typedReply) => {
       // The body is a stream of events, not a schema-described JSON document.

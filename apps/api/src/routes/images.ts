@@ -3,7 +3,7 @@ import { type Db, imageRepository } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
-import { errorResponses, noBody } from '../lib/schema.ts'
+import { errorResponses, imageAnswers } from '../lib/schema.ts'
 
 /**
  * Images by signed URL: an <img src> cannot send a bearer token, so the URL itself is the
@@ -21,14 +21,7 @@ export const imageRoutes: FastifyPluginAsyncTypebox<{ db: Db; images: ImageUrlSi
       querystring: ImageQuery,
       description:
         'Answers the stored bytes with their Content-Type, an ETag and Cache-Control; 304 to a matching If-None-Match.',
-      response: {
-        200: {
-          description: 'The stored bytes, with their Content-Type (image/png, image/jpeg or image/webp)',
-          content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
-        },
-        304: noBody('Not Modified: the If-None-Match matched this image, which never changes'),
-        ...errorResponses(400, 403, 404),
-      },
+      response: { ...imageAnswers, ...errorResponses(400, 403, 404) },
     },
     handler: async (request, typedReply) => {
       // The body is bytes, not a schema-described JSON document.
