@@ -18,3 +18,21 @@ export class ApiClient extends PlainApiClient {
     })
   }
 }
+
+/**
+ * `fetch` for the API requests a test makes without the client (image bytes, an event stream),
+ * held to the document the same way. An event stream's body is left unread: it may never end.
+ */
+export async function documentedFetch(url: string | URL, init?: RequestInit): Promise<Response> {
+  const response = await fetch(url, init)
+  const contentType = response.headers.get('content-type') ?? undefined
+  const { pathname, search } = new URL(url)
+  expectDocumented({
+    method: init?.method ?? 'GET',
+    url: `${pathname}${search}`,
+    status: response.status,
+    contentType,
+    body: contentType?.startsWith('text/event-stream') ? '' : await response.clone().text(),
+  })
+  return response
+}
