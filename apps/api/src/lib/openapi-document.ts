@@ -43,7 +43,11 @@ export async function renderOpenApiDocument(): Promise<string> {
   const app = await buildApp({ config, db, queues: untouchableQueues(), redis })
   try {
     await app.ready()
-    return `${JSON.stringify(sortKeys(app.swagger()), null, 2)}\n`
+    const document = `${JSON.stringify(sortKeys(app.swagger()), null, 2)}\n`
+    // 'wait' is a lazy client that was never asked anything: building the app must stay that way.
+    if (redis.status !== 'wait')
+      throw new Error('building the OpenAPI document connected to Redis; buildApp must open nothing')
+    return document
   } finally {
     await app.close()
     redis.disconnect()
