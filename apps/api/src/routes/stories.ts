@@ -82,7 +82,7 @@ export const storyRoutes = fp(
         const after = cursor === undefined ? undefined : decodeCursor(cursor)
         const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
         if (!child) throw notFound('child')
-        const rows = await storyRepository.listByChild(db, request.parentId, child.id, {
+        const rows = await storyRepository.listByChild(db, child.id, {
           limit,
           ...(after ? { after } : {}),
         })
