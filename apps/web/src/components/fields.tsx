@@ -46,8 +46,15 @@ interface ChoiceProps {
 export function RadioGroup({ label, name, options, value, onChange, error }: ChoiceProps) {
   const id = useId()
   return (
-    <fieldset className="field radio-group" aria-describedby={error ? `${id}-error` : undefined}>
-      <legend>{label}</legend>
+    <div
+      className="field radio-group"
+      role="radiogroup"
+      aria-labelledby={`${id}-legend`}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
+      <span className="legend" id={`${id}-legend`}>
+        {label}
+      </span>
       <div className="radio-options">
         {options.map((option) => (
           <label key={option.value} className="radio">
@@ -67,7 +74,7 @@ export function RadioGroup({ label, name, options, value, onChange, error }: Cho
           {error}
         </p>
       )}
-    </fieldset>
+    </div>
   )
 }
 
