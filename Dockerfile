@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Dreamify: one image for the API, the worker and the migrations (pick with the command).
-# TypeScript runs as is through Node's type stripping, so there is no build step.
+# TypeScript runs as is through Node's type stripping; only the web app (apps/web) is built.
 
 FROM node:24-slim AS deps
 WORKDIR /app
@@ -14,7 +14,14 @@ COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/prompts/package.json packages/prompts/
 COPY packages/testkit/package.json packages/testkit/
+COPY apps/web/package.json apps/web/
 RUN pnpm install --frozen-lockfile --prod=false
+
+# The parents' web app, built once into apps/web/dist (the API serves it at /).
+FROM deps AS web
+COPY apps/web apps/web
+COPY scripts/web-build.ts scripts/
+RUN node scripts/web-build.ts
 
 FROM node:24-slim AS runtime
 WORKDIR /app
@@ -27,6 +34,7 @@ ENV NODE_ENV=production \
 # node_modules (the root one and each workspace package's links), then the sources over them.
 COPY --from=deps --chown=node:node /app /app
 COPY --chown=node:node . .
+COPY --from=web --chown=node:node /app/apps/web/dist apps/web/dist
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \

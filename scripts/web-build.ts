@@ -56,3 +56,6 @@ export async function ensureWebBuild(log: (line: string) => void = () => {}): Pr
     rmSync(LOCK, { recursive: true, force: true })
   }
 }
+
+// `node scripts/web-build.ts` (the Docker image's build step): build unless current.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await ensureWebBuild((line) => console.log(`dreamify: ${line}`))

@@ -60,6 +60,8 @@ describe.each(
     await page.getByRole('heading', { level: 1, name: 'Create account' }).waitFor()
     await expectAccessible(page, 'create account')
     await registerInApp(page, baseUrl, 'Alex')
+    // The access token lives in memory only.
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0)
     await expectAccessible(page, 'children (empty)')
   })
 
