@@ -40,6 +40,7 @@ import {
   resetData,
   stopLive,
 } from './support.ts'
+import { web } from './web.ts'
 
 const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = {
   poll,
@@ -49,6 +50,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   scaling,
   memory,
   streaming,
+  web,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')

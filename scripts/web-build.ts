@@ -49,7 +49,12 @@ export async function ensureWebBuild(log: (line: string) => void = () => {}): Pr
     if (isWebBuildCurrent()) return
     log('building the web app (apps/web)')
     const hash = sourceHash()
-    const built = spawnSync(process.execPath, [VITE, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' })
+    // Always the production bundle, whatever NODE_ENV the caller runs under (vitest sets 'test').
+    const built = spawnSync(process.execPath, [VITE, 'build', '--logLevel', 'warn'], {
+      cwd: WEB_DIR,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    })
     if (built.status !== 0) throw new Error('the web app failed to build (see the output above)')
     writeFileSync(STAMP, hash)
   } finally {
