@@ -32,7 +32,8 @@ describe.each(Object.entries(VIEWPORTS))('the session on a %s', (_name, viewport
 
   it('keeps the refresh token in an HttpOnly cookie and nothing in storage', async () => {
     expect(await storage(page)).toBe(0)
-    const cookies = await page.context().cookies(baseUrl)
+    // The cookie belongs to /api/auth only, so it is listed for that path.
+    const cookies = await page.context().cookies(`${baseUrl}/api/auth/refresh`)
     expect(cookies.length).toBeGreaterThan(0)
     for (const cookie of cookies) {
       expect(cookie.httpOnly).toBe(true)
