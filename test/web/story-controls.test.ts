@@ -98,6 +98,17 @@ describe('the story screen', () => {
     expect(hairColours).toEqual(options.hair_colors!.map((o) => o.label))
   })
 
+  it('stays accessible in the dark colour scheme, in the reader at night too', async () => {
+    const { page } = await signedInWithChild({ ...VIEWPORTS.phone, colorScheme: 'dark' })
+    await expectAccessible(page, 'children, dark')
+    await requestStory(page, 'an owl who could not sleep')
+    await page.getByRole('link', { name: 'Start reading' }).click()
+    await page.getByRole('heading', { level: 2, name: /^Chapter 1\b/ }).waitFor()
+    await expectAccessible(page, 'reader, dark')
+    await page.getByRole('button', { name: 'Night mode' }).click()
+    await expectAccessible(page, 'reader at night, dark')
+  })
+
   it('turns pages with a swipe on a touch screen', async () => {
     const { page } = await signedInWithChild(VIEWPORTS.phone)
     await requestStory(page, 'a whale who sang lullabies')

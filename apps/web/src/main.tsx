@@ -6,7 +6,9 @@ import { router } from './app/router.tsx'
 import { ErrorBoundary } from './components/notices.tsx'
 import { queryClient } from './lib/query-client.ts'
 import { refreshSession } from './lib/session.ts'
-import './styles.css'
+import './styles/base.css'
+import './styles/screens.css'
+import './styles/reader.css'
 
 // A reload keeps the parent signed in through the refresh cookie (or lands on sign-in without one).
 void refreshSession()
