@@ -14,6 +14,7 @@ export const BENCH_NAMES = [
   'memory',
   'streaming',
   'scale',
+  'web',
 ] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
 
@@ -65,6 +66,7 @@ export const TITLES: Record<BenchName, string> = {
   memory: "A worker's memory over 1,000 stories",
   streaming: 'Streaming: first illustrated chapter and whole story',
   scale: 'Hot reads at a million stories',
+  web: "The parents' web app: first-load JavaScript and time to interactive",
 }
 
 export function formatValue(figure: Figure): string {

@@ -41,6 +41,7 @@ import {
   resetData,
   stopLive,
 } from './support.ts'
+import { web } from './web.ts'
 
 const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = {
   poll,
@@ -51,6 +52,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   memory,
   streaming,
   scale,
+  web,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { explainUnreachable, loadConfigOrExit, RUNTIME_ENV } from '@dreamify/core'
 import { ensureDatabase, migrateDatabase } from '@dreamify/db'
 import { Redis } from 'ioredis'
+import { ensureWebBuild } from './web-build.ts'
 
 function fail(message: string): never {
   console.error(message)
@@ -34,8 +35,10 @@ try {
 }
 
 for (const step of await migrateDatabase(config.database.url)) console.log(`dreamify: ${step}`)
+// The parents' app at / (built again only when its sources changed since the last build).
+await ensureWebBuild((line) => console.log(`dreamify: ${line}`))
 console.log(
-  `dreamify: API on http://localhost:${config.http.port} (docs at /docs), generation provider: ${config.generation.provider}`,
+  `dreamify: the app on http://localhost:${config.http.port}/, the API's docs at /docs, generation provider: ${config.generation.provider}`,
 )
 
 // As deployed (RUNTIME_ENV), unless the caller's environment says otherwise.

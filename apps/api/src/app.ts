@@ -18,11 +18,13 @@ import { authPlugin } from './plugins/auth.ts'
 import { docsPlugin } from './plugins/docs.ts'
 import { jobEventsHubPlugin } from './plugins/job-events-hub/index.ts'
 import { metricsPlugin } from './plugins/metrics.ts'
+import { webAppPlugin } from './plugins/web-app.ts'
 import { authRoutes } from './routes/auth.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { eventRoutes } from './routes/events.ts'
 import { imageRoutes } from './routes/images.ts'
 import { jobRoutes } from './routes/jobs.ts'
+import { optionRoutes } from './routes/options.ts'
 import { storyRoutes } from './routes/stories.ts'
 
 export interface AppDeps {
@@ -95,6 +97,7 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(jobEventsHubPlugin, { db, redis, queuePrefix: config.redis.queuePrefix })
   await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits })
   await app.register(imageRoutes, { prefix: '/api', db, images })
+  await app.register(optionRoutes, { prefix: '/api' })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
   await app.register(eventRoutes, { prefix: '/api', db })
   await app.register(
@@ -106,6 +109,7 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
     },
     { prefix: '/api' },
   )
+  await app.register(webAppPlugin, { publicUrl: config.http.publicUrl })
   return app
 }
 

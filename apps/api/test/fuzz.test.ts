@@ -399,6 +399,7 @@ const ROUTES: Route[] = [
     body: (_w, rng) => ({ email: `nobody-${rng.int(1e9)}@example.com`, password: 'correct horse' }),
   },
   { method: 'GET', path: '/api/auth/me', auth: true },
+  { method: 'GET', path: '/api/options', auth: false },
   { method: 'POST', path: '/api/children', auth: true, body: () => ({ ...aChild }) },
   { method: 'GET', path: '/api/children', auth: true },
   { method: 'GET', path: '/api/children/{child_id}', auth: true, params: (w) => ({ child_id: w.childId }) },

@@ -62,8 +62,9 @@ describe('GET /metrics', () => {
     const id = randomUUID()
     expect((await app.inject({ method: 'GET', url: `/api/children/${id}`, headers })).statusCode).toBe(404)
     expect((await app.inject({ method: 'GET', url: `/api/children/${id}` })).statusCode).toBe(401)
-    // No route: the router's own 404, outside the document.
-    expect((await outsideTheDocument(app).inject({ method: 'GET', url: `/no/such/${id}` })).statusCode).toBe(404)
+    // A GET of an unknown page path is the web app's (its SPA fallback); an unknown POST matches no route,
+    // and gets the router's own 404, outside the document.
+    expect((await outsideTheDocument(app).inject({ method: 'POST', url: `/no/such/${id}` })).statusCode).toBe(404)
     const { body } = await app.inject({ method: 'GET', url: '/metrics' })
     expect(body).toContain('# TYPE dreamify_http_request_duration_seconds histogram')
     const route = '/api/children/:child_id'
@@ -90,7 +91,7 @@ describe('GET /metrics', () => {
     ).toBeGreaterThanOrEqual(1)
     expect(
       sample(body, 'dreamify_http_request_duration_seconds_count', {
-        method: 'GET',
+        method: 'POST',
         route: '(unmatched)',
         status_code: '404',
       }),
