@@ -121,7 +121,7 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
       if (!request.stream) {
         if (config.textMs) await sleep(config.textMs, undefined, { signal })
         yield text
-        return
+        return undefined
       }
       const ticks = Math.max(1, Math.floor(config.textMs / TICK_MS))
       const size = Math.ceil(text.length / ticks)
@@ -130,6 +130,8 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
         signal.throwIfAborted()
         yield text.slice(at, at + size)
       }
+      // The offline provider costs nothing, so it reports no usage.
+      return undefined
     },
 
     async drawImage(prompt: string, signal: AbortSignal, purpose = 'chapter'): Promise<GeneratedImage> {
