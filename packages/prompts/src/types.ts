@@ -1,11 +1,4 @@
-// Kept structurally identical to the enums @dreamify/core exports, so either can be passed in.
-export type AgeRange = '0-3' | '4-6' | '7-9' | '10-13'
-export type Sex = 'Male' | 'Female'
-export type EyeColor = 'Blue' | 'Brown' | 'Green' | 'Hazel' | 'Amber' | 'Gray'
-export type HairType = 'Straight' | 'Wavy' | 'Curly' | 'Kinky' | 'Bald'
-export type HairColor = 'Blonde' | 'Brown' | 'Black' | 'Red' | 'Auburn' | 'Gray' | 'White' | 'Bald'
-export type ImageStyle = 'Cartoon' | 'Realistic' | 'Fantasy' | 'Watercolor' | 'Anime'
-export type StoryGenre = 'Fantasy' | 'Adventure' | 'Educational'
+import type { AgeRange, EyeColor, HairColor, HairType, Sex } from '@dreamify/core/enums'
 
 /** How the model is asked to lay out the story: a JSON object or labelled plain text. */
 export type StoryOutputFormat = 'json' | 'tagged'

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { loadStoryTemplates, type StoryTemplate } from '@dreamify/prompts'
 import type { ChatRequestBody } from './chat-request.ts'
 import { estimateTokens, malformedContent, promptText, replyContent, storyForRequest } from './chat-request.ts'
 import type { Endpoint, FaultKind, FaultOptions, FaultScope } from './faults.ts'
@@ -13,8 +14,6 @@ import { ERRORS, sendJson } from './openai-errors.ts'
 import { mulberry32 } from './random.ts'
 import { FIXTURE_PICTURE_NAMES, renderFixturePng } from './scenes.ts'
 import { chatChunk, delay, splitIntoTokens, writeChatStream } from './sse.ts'
-import type { StoryTemplate } from './story-text.ts'
-import { loadStoryTemplates } from './story-text.ts'
 
 export interface FakeOpenAIOptions {
   /** Listen port (only at start); 0 / unset = any free port. */

@@ -69,18 +69,5 @@ export {
 } from './sse.ts'
 export type { EventStream, StreamEvent } from './sse-reader.ts'
 export { openEventStream } from './sse-reader.ts'
-export type { BuildStoryOptions, Genre, Story, StoryChapter, StoryTemplate, StoryValues } from './story-text.ts'
-export {
-  buildStory,
-  DEFAULT_STORY_VALUES,
-  extractGenres,
-  extractStoryValues,
-  fillPlaceholders,
-  formatTaggedStory,
-  GENRES,
-  loadStoryTemplates,
-  PLACEHOLDERS,
-  parseTaggedStory,
-  pickTemplate,
-} from './story-text.ts'
+export { extractGenres, extractStoryValues, parseTaggedStory } from './story-text.ts'
 export { waitFor } from './wait-for.ts'
