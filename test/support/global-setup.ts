@@ -1,8 +1,7 @@
-import { explainUnreachable } from '@dreamify/core'
-import { dropDatabase, migrateDatabase } from '@dreamify/db'
+import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
-import { databaseUrl, pingRedis, TEST_POSTGRES_URL, TEST_REDIS_URL, testDatabaseName } from './services.ts'
+import { databaseUrl, TEST_POSTGRES_URL, TEST_REDIS_URL, testDatabaseName } from './services.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,18 +18,9 @@ const LEFTOVER_AGE_MS = 2 * 3600 * 1000
  * database of this run's own, which each test file clones.
  */
 export default async function setup(project: TestProject) {
+  await checkServices({ postgres: TEST_POSTGRES_URL, redis: TEST_REDIS_URL })
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 5000 })
-  try {
-    await client.connect()
-  } catch (error) {
-    throw new Error(explainUnreachable('postgres', TEST_POSTGRES_URL, error))
-  }
-  try {
-    await pingRedis()
-  } catch (error) {
-    await client.end()
-    throw new Error(explainUnreachable('redis', TEST_REDIS_URL, error))
-  }
+  await client.connect()
   const { rows } = await client.query<{ datname: string }>(
     "select datname from pg_database where datname like 'dreamify_test%'",
   )

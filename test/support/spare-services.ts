@@ -3,9 +3,9 @@ import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { pingRedis } from '@dreamify/core'
 import { onTestFinished } from 'vitest'
 import { freePort, waitFor } from './processes.ts'
-import { pingRedis } from './services.ts'
 
 const run = promisify(execFile)
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
