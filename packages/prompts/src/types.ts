@@ -1,23 +1,16 @@
-import type { AgeRange, EyeColor, HairColor, HairType, Sex } from '@dreamify/core/enums'
+import type { CreateChildBody } from '@dreamify/core'
 
 /** How the model is asked to lay out the story: a JSON object or labelled plain text. */
 export type StoryOutputFormat = 'json' | 'tagged'
 
-export interface ChildAppearance {
-  name: string
-  age_range: AgeRange
-  sex: Sex
-  eye_color: EyeColor
-  hair_type: HairType
-  hair_color: HairColor
-  ethnicity?: string | null
-}
+/** What a picture of the child needs: the profile's name and appearance (ethnicity may be left out). */
+export type ChildAppearance = Pick<
+  CreateChildBody,
+  'name' | 'age_range' | 'sex' | 'eye_color' | 'hair_type' | 'hair_color'
+> & { ethnicity?: string | null }
 
-export interface StoryChild extends ChildAppearance {
-  fav_animals?: string | null
-  fav_activities?: string | null
-  fav_shows?: string | null
-}
+/** What a story about the child needs: the appearance and the favourites. */
+export type StoryChild = ChildAppearance & Pick<CreateChildBody, 'fav_animals' | 'fav_activities' | 'fav_shows'>
 
 export interface StoryChapter {
   number: number

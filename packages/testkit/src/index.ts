@@ -21,23 +21,6 @@ export { freePort } from './free-port.ts'
 export { makeFixtureImages } from './make-fixture-images.ts'
 export type { OpenAIErrorBody } from './openai-errors.ts'
 export { ERRORS, openAIError, sendJson } from './openai-errors.ts'
-export type { Canvas, Point, Rgb } from './paint.ts'
-export {
-  arc,
-  blend,
-  blob,
-  circle,
-  createCanvas,
-  ellipse,
-  fillBelow,
-  glow,
-  hills,
-  line,
-  mix,
-  polygon,
-  rect,
-  verticalGradient,
-} from './paint.ts'
 export type { PngInfo } from './png.ts'
 export { crc32, encodePng, isPng, PNG_SIGNATURE, readPngInfo } from './png.ts'
 export type { NodeProcess, NodeProcessOptions, StartProcess } from './processes.ts'
