@@ -172,5 +172,3 @@ export function buildWorker(deps: WorkerDeps) {
     },
   }
 }
-
-export type DreamifyWorker = ReturnType<typeof buildWorker>
