@@ -1,4 +1,5 @@
 import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
+import { closePidRegistry, openPidRegistry } from '@dreamify/testkit'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { databaseUrl, TEST_POSTGRES_URL, TEST_REDIS_URL, testDatabaseName } from './services.ts'
@@ -15,7 +16,8 @@ const LEFTOVER_AGE_MS = 2 * 3600 * 1000
 
 /**
  * Once per run: check the services, drop what earlier runs left behind, and migrate a template
- * database of this run's own, which each test file clones.
+ * database of this run's own, which each test file clones. At the end, the run fails when a
+ * process it started (an API, a worker, a spare Redis or Postgres) is still running.
  */
 export default async function setup(project: TestProject) {
   await checkServices({ postgres: TEST_POSTGRES_URL, redis: TEST_REDIS_URL })
@@ -33,7 +35,10 @@ export default async function setup(project: TestProject) {
   const template = testDatabaseName('template')
   await migrateDatabase(databaseUrl(template))
   project.provide('templateDatabase', template)
+  // Test files run in forks that inherit this variable, so what they start is recorded here.
+  const registry = openPidRegistry()
   return async () => {
     await dropDatabase(databaseUrl(template)).catch(() => undefined)
+    await closePidRegistry(registry)
   }
 }

@@ -21,6 +21,16 @@ export { freePort } from './free-port.ts'
 export { makeFixtureImages } from './make-fixture-images.ts'
 export type { OpenAIErrorBody } from './openai-errors.ts'
 export { ERRORS, openAIError, sendJson } from './openai-errors.ts'
+export type { ProcessRecord } from './pid-registry.ts'
+export {
+  closePidRegistry,
+  findLeftovers,
+  isRunning,
+  killLeftovers,
+  openPidRegistry,
+  PID_REGISTRY_ENV,
+  recordProcess,
+} from './pid-registry.ts'
 export type { PngInfo } from './png.ts'
 export { crc32, encodePng, isPng, PNG_SIGNATURE, readPngInfo } from './png.ts'
 export type { NodeProcess, NodeProcessOptions, StartProcess } from './processes.ts'
