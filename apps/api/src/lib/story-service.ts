@@ -7,14 +7,21 @@ import {
   FINISHED_JOB_STATUSES,
   type JobItem,
   jobItem,
-  jobSnapshot,
   notFound,
   QUEUES,
   type Queues,
   queueOf,
   withTimeout,
 } from '@dreamify/core'
-import { chapterRepository, type Db, jobRepository, sql, storyRepository, type Tx } from '@dreamify/db'
+import {
+  chapterRepository,
+  type Db,
+  jobRepository,
+  jobSnapshot,
+  lockParentRequests,
+  storyRepository,
+  type Tx,
+} from '@dreamify/db'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 
@@ -58,7 +65,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
   async function enforceStoryLimits(tx: Tx, parentId: string) {
     const { storiesInFlightPerParent, storiesPerDayPerParent } = config.limits
     if (!limitsApply) return
-    await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
+    await lockParentRequests(tx, parentId)
     if (
       storiesInFlightPerParent > 0 &&
       (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent

@@ -52,5 +52,5 @@ export const authPlugin = fp(
       expires_in: config.auth.tokenTtlSeconds,
     }))
   },
-  { name: 'auth' },
+  { name: 'auth', dependencies: [] },
 )
