@@ -36,17 +36,17 @@ describe('story templates', () => {
     const story = buildStory(templates, {
       chapters: 5,
       values: {
-        name: 'Ada',
-        topic: 'volcanoes',
-        animal: 'owl',
-        activity: 'painting',
-        pronoun: 'she',
-        possessive: 'her',
+        name: 'Noor',
+        topic: 'the tides',
+        animal: 'seal',
+        activity: 'sailing',
+        pronoun: 'he',
+        possessive: 'his',
       },
     })
     const text = formatStory(story, 'tagged')
     expect(text).not.toContain('{{')
-    expect(text).toContain('Ada')
+    expect(text).toContain('Noor')
     expect(fillPlaceholders('{{name}} {{unknown}}', {})).toBe('Mia {{unknown}}')
   })
 })
