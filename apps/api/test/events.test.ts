@@ -1,5 +1,5 @@
 import { appendJobEvent, jobEventKeys } from '@dreamify/core'
-import { type Db, jobRepository, jobSnapshot, sql } from '@dreamify/db'
+import { type Db, jobLifecycle, jobSnapshot, sql } from '@dreamify/db'
 import { openEventStream } from '@dreamify/testkit'
 import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
@@ -147,14 +147,14 @@ describe('GET /api/jobs/:job_id/events', () => {
     expect(stream.events[0]).toEqual({ id: 0, event: 'stage', data: polled })
 
     // What a worker does, from another process: append to the job's Redis Stream.
-    const running = (await jobRepository.advance(db, job_id, { stage: 'writing', percent: 2 }))!
+    const running = (await jobLifecycle.startStory(db, job_id))!.job
     expect(await appendJobEvent(redis, prefix, job_id, 'stage', jobSnapshot(running))).toBe(1)
     expect(await appendJobEvent(redis, prefix, job_id, 'stage', jobSnapshot(running))).toBe(0) // nothing changed: dropped
     expect(await appendJobEvent(redis, prefix, job_id, 'chapter_written', { number: 1, title: 'The Kite' })).toBe(2)
     const older = { ...jobSnapshot(running), progress: { ...jobSnapshot(running).progress, percent: 1 } }
     expect(await appendJobEvent(redis, prefix, job_id, 'stage', older)).toBe(0) // progress never goes back
     expect(await appendJobEvent(redis, prefix, job_id, 'chapter_illustrated', { number: 1, title: 'The Kite' })).toBe(3)
-    const completed = (await jobRepository.complete(db, job_id))!
+    const completed = (await completeStory(db, job_id))!
     expect(await appendJobEvent(redis, prefix, job_id, 'completed', jobSnapshot(completed))).toBe(4)
     expect(await appendJobEvent(redis, prefix, job_id, 'chapter_written', { number: 2, title: 'late' })).toBe(0) // nothing after the final event
     const events = await stream.end()
@@ -214,7 +214,7 @@ describe('GET /api/jobs/:job_id/events', () => {
     const { job_id } = await aStoryJob(owner.headers)
     const stream = await openEventStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
     await stream.until((events) => events.length === 1)
-    await jobRepository.fail(db, job_id, { code: 'PROVIDER_UNAVAILABLE', message: 'gone' })
+    await jobLifecycle.fail(db, job_id, { code: 'PROVIDER_UNAVAILABLE', message: 'gone' })
     const events = await stream.end() // the watcher gives the worker one check to publish, then publishes itself
     expect(events.map((e) => e.event)).toEqual(['stage', 'failed'])
     expect(events[1]!.id).toBe(1)
@@ -227,7 +227,7 @@ describe('GET /api/jobs/:job_id/events', () => {
 
   it('sends a job finished long ago its final event at once', async () => {
     const { job_id } = await aStoryJob(owner.headers)
-    await jobRepository.complete(db, job_id)
+    await completeStory(db, job_id)
     await sql`update jobs set finished_at = now() - interval '1 hour' where id = ${job_id}`.execute(db)
     const started = Date.now()
     const response = await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events`, headers: owner.headers })
@@ -287,3 +287,9 @@ describe('a server with streams open', () => {
     }
   })
 })
+
+/** A story job completes once every chapter is settled: what the fan-in would do, here without drawing any. */
+async function completeStory(db: Db, jobId: string) {
+  await sql`update jobs set chapters_settled = chapters_total where id = ${jobId}`.execute(db)
+  return jobLifecycle.complete(db, jobId)
+}

@@ -1,5 +1,14 @@
-import { addAgain, type JobItem, jobItem, type Logger, QUEUES, type Queues, queueOf } from '@dreamify/core'
-import { chapterRepository, type Db, type JobRow, jobRepository } from '@dreamify/db'
+import {
+  addAgain,
+  isUnfinishedJob,
+  type JobItem,
+  jobItem,
+  type Logger,
+  QUEUES,
+  type Queues,
+  queueOf,
+} from '@dreamify/core'
+import { chapterRepository, type Db, type JobRow, jobLifecycle, jobRepository } from '@dreamify/db'
 import { runPeriodically } from './periodic.ts'
 
 // A job that has not moved for this long is checked against the queues.
@@ -30,7 +39,7 @@ export function startReconciler({
   intervalMs?: number
 }) {
   return runPeriodically('reconciler', { intervalMs, jitterMs: 1000, logger }, async () => {
-    const stale = await jobRepository.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
+    const stale = await jobLifecycle.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
     for (const job of stale) await reconcile(db, queues, logger, job)
   })
 }
@@ -57,13 +66,13 @@ async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
   const { driver, others } = await queueItems(db, job)
   for (const item of [driver, ...others]) {
     if (LIVE_STATES.has(await queueOf(queues, item).getJobState(item.opts.jobId))) {
-      await jobRepository.touch(db, job.id)
+      await jobLifecycle.touch(db, job.id)
       return
     }
   }
   if (job.attempts >= MAX_DRIVES) {
     logger.warn({ jobId: job.id }, 'job kept stalling; failing it')
-    await jobRepository.fail(db, job.id, {
+    await jobLifecycle.fail(db, job.id, {
       code: 'INTERNAL',
       message: 'the job was retried too many times without finishing',
     })
@@ -72,9 +81,8 @@ async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
   // The listing may be old by now (a busy queue takes time to check): drive only a job that is
   // still unfinished and has still not moved.
   const current = await jobRepository.find(db, job.id)
-  if (!current || (current.status !== 'queued' && current.status !== 'running') || current.updated_at > job.updated_at)
-    return
+  if (!current || !isUnfinishedJob(current.status) || current.updated_at > job.updated_at) return
   await addAgain(queues, [driver])
-  await jobRepository.touch(db, job.id)
+  await jobLifecycle.touch(db, job.id)
   logger.info({ jobId: job.id, kind: job.kind }, 'job had no queue entry; driven again')
 }
