@@ -5,6 +5,7 @@ import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aChild, buildTestApp, expectErrorShape, signUp, testConfig } from '../../../test/support/api.ts'
+import { documentedFetch } from '../../../test/support/client.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import type { App } from '../src/app.ts'
@@ -88,7 +89,7 @@ describe('POST /api/jobs/:job_id/events-token', () => {
       'UNAUTHORIZED',
     )
     expectErrorShape((await eventsToken({ authorization }, job_id)).json(), 401, 'UNAUTHORIZED')
-    const stream = await fetch(`${base}/api/jobs/${job_id}/events`, { headers: { authorization } })
+    const stream = await documentedFetch(`${base}/api/jobs/${job_id}/events`, { headers: { authorization } })
     expect(stream.status).toBe(401)
   })
 })
@@ -184,8 +185,11 @@ describe('GET /api/jobs/:job_id/events', () => {
     expect(await redis.ttl(jobEventKeys(prefix, job_id).stream)).toBeGreaterThan(23 * 3600)
     // Once the client has the final event, 204 tells an EventSource to stop reconnecting.
     expect(
-      (await fetch(`${base}/api/jobs/${job_id}/events`, { headers: { ...owner.headers, 'last-event-id': '4' } }))
-        .status,
+      (
+        await documentedFetch(`${base}/api/jobs/${job_id}/events`, {
+          headers: { ...owner.headers, 'last-event-id': '4' },
+        })
+      ).status,
     ).toBe(204)
   })
 

@@ -95,7 +95,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
       tags: ['auth'],
       summary: 'The signed-in parent',
       security: bearerAuth,
-      response: { 200: ParentResponse, ...errorResponses(401) },
+      response: { 200: ParentResponse, ...errorResponses(400, 401) },
     },
     handler: async (request) => {
       const parent = await parentRepository.findById(db, request.parentId)
