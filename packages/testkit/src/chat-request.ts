@@ -87,6 +87,18 @@ export function malformedContent(body: ChatRequestBody, variant: number): string
     : 'Title: \n\nChapter one... zzz... the end?'
 }
 
+/** The usage an image answer reports: the prompt's tokens in, a fixed 1056 per image out. */
+export function imageUsage(prompt: string, images: number) {
+  const inputTokens = estimateTokens(prompt)
+  const outputTokens = 1056 * images
+  return {
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+    input_tokens_details: { text_tokens: inputTokens, image_tokens: 0 },
+  }
+}
+
 export function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4))
 }
