@@ -3,10 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { cpus, release, totalmem, type } from 'node:os'
 import { join } from 'node:path'
-import { explainUnreachable } from '@dreamify/core'
-import { dropDatabase, migrateDatabase } from '@dreamify/db'
-import { Redis } from 'ioredis'
-import pg from 'pg'
+import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
 import { memory } from './memory.ts'
@@ -74,31 +71,6 @@ process.on('SIGTERM', () => {
 
 const log = (message: string) => console.log(`bench: ${message}`)
 
-async function checkServices() {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 })
-  try {
-    await client.connect()
-    await client.end()
-  } catch (error) {
-    throw new Error(explainUnreachable('postgres', ADMIN_URL, error))
-  }
-  const redis = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  })
-  redis.on('error', () => {})
-  try {
-    await redis.connect()
-    await redis.ping()
-  } catch (error) {
-    throw new Error(explainUnreachable('redis', REDIS_URL, error))
-  } finally {
-    redis.disconnect()
-  }
-}
-
 function gitCommit(): string {
   try {
     return (
@@ -131,7 +103,7 @@ const started = performance.now()
 const loadBefore = loadAverage()
 
 try {
-  await checkServices()
+  await checkServices({ postgres: ADMIN_URL, redis: REDIS_URL })
 } catch (error) {
   console.error((error as Error).message)
   process.exit(1)

@@ -1,7 +1,7 @@
 import type { QueueName } from '@dreamify/core'
 import type { JobRow } from '@dreamify/db'
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
-import { type GenerationProvider, ProviderError } from './providers/index.ts'
+import { type GenerationProvider, ProviderError, type Usage } from './providers/index.ts'
 
 /**
  * How a step ended: done, handed back for a retry, failed for good, the queue paused on a 429,
@@ -94,16 +94,12 @@ function errorCode(error: unknown): string {
 
 /**
  * A provider that measures every call: its latency (a story until its stream ends), its errors by
- * code, the images drawn and the tokens the provider reports. Calls ended by a cancellation or a
- * shutdown (or a caller that stops reading) count as `aborted`, not as errors.
+ * code, the images drawn and the tokens each call returns (or its failure carries). Calls ended by
+ * a cancellation or a shutdown (or a caller that stops reading) count as `aborted`, not as errors.
  */
 export function instrumentProvider(provider: GenerationProvider, metrics: WorkerMetrics): GenerationProvider {
-  // Providers report usage on themselves, so the counting hook goes on the one being measured;
-  // a hook set on the wrapper is called after it.
-  let downstream = provider.onUsage
-  provider.onUsage = (usage) => {
-    metrics.tokens.inc({ kind: usage.kind }, usage.tokens)
-    downstream?.(usage)
+  const count = (usage: Usage | undefined) => {
+    if (usage) metrics.tokens.inc({ kind: usage.kind }, usage.tokens)
   }
 
   function settle(
@@ -118,6 +114,7 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
       return metrics.providerDuration.observe({ kind, status: 'aborted' }, seconds)
     metrics.providerDuration.observe({ kind, status: 'error' }, seconds)
     metrics.providerErrors.inc({ kind, code: errorCode(outcome.error) })
+    if (outcome.error instanceof ProviderError) count(outcome.error.usage)
   }
 
   return {
@@ -132,8 +129,10 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
       const startedAt = performance.now()
       let outcome: { error: unknown } | 'ok' | 'stopped' = 'stopped'
       try {
-        yield* provider.writeStory(request, signal)
+        const usage = yield* provider.writeStory(request, signal)
         outcome = 'ok'
+        count(usage)
+        return usage
       } catch (error) {
         outcome = { error }
         throw error
@@ -149,18 +148,12 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
         const image = await provider.drawImage(prompt, signal, purpose)
         settle('image', startedAt, signal, 'ok')
         metrics.images.inc({ purpose })
+        count(image.usage)
         return image
       } catch (error) {
         settle('image', startedAt, signal, { error })
         throw error
       }
-    },
-
-    get onUsage() {
-      return downstream
-    },
-    set onUsage(hook) {
-      downstream = hook
     },
   }
 }

@@ -158,5 +158,3 @@ export function buildWorker(deps: WorkerDeps) {
     },
   }
 }
-
-export type DreamifyWorker = ReturnType<typeof buildWorker>

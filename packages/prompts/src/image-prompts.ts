@@ -1,4 +1,4 @@
-import type { ImageStyle } from './types.ts'
+import type { ImageStyle } from '@dreamify/core/enums'
 
 const STYLE_PHRASES: Record<ImageStyle, string> = {
   Cartoon: 'a bright, friendly cartoon style with bold clean outlines and cheerful colours',

@@ -23,23 +23,16 @@ export { largeLibrary, libraryLoadStatements } from './library-load.ts'
 export { makeFixtureImages } from './make-fixture-images.ts'
 export type { OpenAIErrorBody } from './openai-errors.ts'
 export { ERRORS, openAIError, sendJson } from './openai-errors.ts'
-export type { Canvas, Point, Rgb } from './paint.ts'
+export type { ProcessRecord } from './pid-registry.ts'
 export {
-  arc,
-  blend,
-  blob,
-  circle,
-  createCanvas,
-  ellipse,
-  fillBelow,
-  glow,
-  hills,
-  line,
-  mix,
-  polygon,
-  rect,
-  verticalGradient,
-} from './paint.ts'
+  closePidRegistry,
+  findLeftovers,
+  isRunning,
+  killLeftovers,
+  openPidRegistry,
+  PID_REGISTRY_ENV,
+  recordProcess,
+} from './pid-registry.ts'
 export type { PngInfo } from './png.ts'
 export { crc32, encodePng, isPng, PNG_SIGNATURE, readPngInfo } from './png.ts'
 export type { NodeProcess, NodeProcessOptions, StartProcess } from './processes.ts'
@@ -71,18 +64,5 @@ export {
 } from './sse.ts'
 export type { EventStream, StreamEvent } from './sse-reader.ts'
 export { openEventStream } from './sse-reader.ts'
-export type { BuildStoryOptions, Genre, Story, StoryChapter, StoryTemplate, StoryValues } from './story-text.ts'
-export {
-  buildStory,
-  DEFAULT_STORY_VALUES,
-  extractGenres,
-  extractStoryValues,
-  fillPlaceholders,
-  formatTaggedStory,
-  GENRES,
-  loadStoryTemplates,
-  PLACEHOLDERS,
-  parseTaggedStory,
-  pickTemplate,
-} from './story-text.ts'
+export { extractGenres, extractStoryValues, parseTaggedStory } from './story-text.ts'
 export { waitFor } from './wait-for.ts'

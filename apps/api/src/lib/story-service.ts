@@ -5,10 +5,12 @@ import {
   type Config,
   type CreateStoryBody,
   isUnfinishedJob,
+  type JobItem,
+  jobItem,
   notFound,
   QUEUES,
   type Queues,
-  queueJobId,
+  queueOf,
   withTimeout,
 } from '@dreamify/core'
 import {
@@ -22,7 +24,6 @@ import {
   storyRepository,
   type Tx,
 } from '@dreamify/db'
-import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 
@@ -45,12 +46,16 @@ export interface StoryServiceDeps {
  * queue entry is written after, and when Redis cannot take it, the worker's reconciler will.
  */
 export function createStoryService({ db, queues, redis, config, logger, forgetJob = () => {} }: StoryServiceDeps) {
-  async function enqueue(queue: Queue, name: string, data: object, jobId: string) {
+  async function enqueue(item: JobItem) {
     try {
-      await withTimeout(queue.add(name, data, { jobId }), ENQUEUE_TIMEOUT_MS, 'enqueue timed out')
+      await withTimeout(
+        queueOf(queues, item).add(item.name, item.data, item.opts),
+        ENQUEUE_TIMEOUT_MS,
+        'enqueue timed out',
+      )
     } catch (error) {
       logger.warn(
-        { err: error, queueJobId: jobId },
+        { err: error, queueJobId: item.opts.jobId },
         'enqueue failed; the reconciler will drive the job once Redis is back',
       )
     }
@@ -85,8 +90,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
     }
   }
 
-  const enqueueStoryText = (jobId: string) =>
-    enqueue(queues[QUEUES.storyText] as Queue, QUEUES.storyText, { jobId }, queueJobId.storyText(jobId))
+  const enqueueStoryText = (jobId: string) => enqueue(jobItem(QUEUES.storyText, { jobId }))
 
   async function publishCancellation(jobId: string) {
     try {
@@ -137,7 +141,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         child_id: childId,
         chapters_total: 0,
       })
-      await enqueue(queues[QUEUES.avatar] as Queue, QUEUES.avatar, { jobId }, queueJobId.avatar(jobId))
+      await enqueue(jobItem(QUEUES.avatar, { jobId }))
       return jobId
     },
 
@@ -182,12 +186,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         chapter_number: chapterNumber,
         chapters_total: 1,
       })
-      await enqueue(
-        queues[QUEUES.chapterImage] as Queue,
-        QUEUES.chapterImage,
-        { jobId, storyId, chapterNumber },
-        queueJobId.chapterImage(jobId, chapterNumber),
-      )
+      await enqueue(jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber }))
       return { job_id: jobId }
     },
 

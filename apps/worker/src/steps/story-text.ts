@@ -1,4 +1,4 @@
-import { addAgain, QUEUES, queueJobId } from '@dreamify/core'
+import { addAgain, jobItem, QUEUES } from '@dreamify/core'
 import { type ChildProfile, jobLifecycle, type StartedStory, storyRepository } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
@@ -9,11 +9,7 @@ export const MAX_PARSE_ATTEMPTS = 3
 
 /** The illustration jobs of these chapters, under their deterministic ids. */
 const chapterImageJobs = (jobId: string, storyId: string, chapterNumbers: readonly number[]) =>
-  chapterNumbers.map((chapterNumber) => ({
-    name: QUEUES.chapterImage,
-    data: { jobId, storyId, chapterNumber },
-    opts: { jobId: queueJobId.chapterImage(jobId, chapterNumber) },
-  }))
+  chapterNumbers.map((chapterNumber) => jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber }))
 
 /**
  * Writes the story's text. With streaming on, each chapter is saved and its illustration enqueued
@@ -34,8 +30,7 @@ export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
     await events.state(job)
     // Chapters saved by an earlier try whose illustrations may never have been enqueued, or whose
     // settle was lost (a Postgres failover) after their queue job finished.
-    if (saved.pending.length > 0)
-      await addAgain(queues[QUEUES.chapterImage], chapterImageJobs(jobId, story.id, saved.pending))
+    if (saved.pending.length > 0) await addAgain(queues, chapterImageJobs(jobId, story.id, saved.pending))
 
     if (saved.count < story.chapters_total) {
       await writeMissingChapters(context, jobId, story, child)
