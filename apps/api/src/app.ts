@@ -6,6 +6,8 @@ import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
+import { createAccountService } from './lib/account.ts'
+import { createAccountDeletion } from './lib/account-deletion.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
 import { createRateLimiter } from './lib/rate-limit.ts'
@@ -16,12 +18,14 @@ import { docsPlugin } from './plugins/docs.ts'
 import { installErrorHandling } from './plugins/errors.ts'
 import { metricsPlugin } from './plugins/metrics.ts'
 import { installValidation } from './plugins/validation.ts'
+import { accountRoutes } from './routes/account.ts'
 import { authRoutes } from './routes/auth.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { eventRoutes } from './routes/events.ts'
 import { healthRoutes } from './routes/health.ts'
 import { imageRoutes } from './routes/images.ts'
 import { jobRoutes } from './routes/jobs.ts'
+import { sessionRoutes } from './routes/sessions.ts'
 import { storyRoutes } from './routes/stories.ts'
 
 export interface AppDeps {
@@ -75,7 +79,7 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(docsPlugin)
   await app.register(metricsPlugin, { queues })
   if (config.admin) await app.register(adminPlugin, { queues, credentials: config.admin })
-  await app.register(authPlugin, { config })
+  await app.register(authPlugin, { config, db, redis })
 
   const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
 
@@ -84,7 +88,13 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   const rateLimiter = createRateLimiter({ redis, prefix: config.redis.queuePrefix, logger: app.log })
 
   await app.register(healthRoutes, { db, pingRedis: () => redis.ping() })
-  await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits })
+  const { sessions } = app
+  const account = createAccountService({ db, sessions, rateLimiter, limits: config.limits })
+  const deletion = createAccountDeletion({
+    ...{ db, redis, queues, sessions, storyService, logger: app.log },
+    prefix: config.redis.queuePrefix,
+  })
+  await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits, account })
   await app.register(imageRoutes, { prefix: '/api', db, images })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
   await app.register(eventRoutes, { prefix: '/api', db, redis, queuePrefix: config.redis.queuePrefix })
@@ -94,6 +104,8 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
       await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar })
       await scope.register(storyRoutes, { db, storyService, images })
       await scope.register(jobRoutes, { jobs })
+      await scope.register(sessionRoutes)
+      await scope.register(accountRoutes, { db, account, deletion, rateLimiter })
     },
     { prefix: '/api' },
   )

@@ -142,7 +142,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (
       if (isFinished(job)) {
         finalId = await hub.finalEventId(job)
         // An EventSource reconnects whenever a stream ends, even after the final event; 204 tells it to stop.
-        if (finalId > 0 && resumeAfter !== undefined && resumeAfter >= finalId) return reply.status(204).send()
+        if (finalId > 0 && resumeAfter !== undefined && resumeAfter >= finalId) return reply.status(204).send(null)
       }
 
       const stream = new PassThrough()
