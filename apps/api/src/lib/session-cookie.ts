@@ -51,7 +51,8 @@ export function createSessionCookie(config: Config) {
      */
     assertTrustedOrigin(request: FastifyRequest) {
       const origin = request.headers.origin
-      const own = `${request.protocol}://${request.host}`
+      // As an origin: without a default port, as browsers write it.
+      const own = originOf(`${request.protocol}://${request.host}`)
       if (origin && (origin === own || allowedOrigins.has(origin))) return
       throw new AppError(
         'FORBIDDEN',

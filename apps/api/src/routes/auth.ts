@@ -112,9 +112,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
       body: RefreshBody,
       response: { 200: TokenResponse, ...errorResponses(400, 401, 403, 413, 415) },
     },
+    // A browser refreshing by cookie may send no body at all.
+    preValidation: async (request) => {
+      request.body ??= {}
+    },
     handler: async (request, typedReply) => {
       const reply = typedReply as FastifyReply
-      const fromBody = request.body?.refresh_token
+      const fromBody = request.body.refresh_token
       const fromCookie = fromBody === undefined ? app.sessionCookie.read(request) : undefined
       if (fromCookie !== undefined) app.sessionCookie.assertTrustedOrigin(request)
       const token = fromBody ?? fromCookie
