@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import { createLogger } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, expectErrorShape, signUp } from '../../../test/support/api.ts'
+import { buildTestApp, expectErrorShape, signUp, testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
-import type { App } from '../src/app.ts'
+import { createTestQueues } from '../../../test/support/queues.ts'
+import { type App, buildApp } from '../src/app.ts'
 
 let app: App
 let db: Db
@@ -353,6 +355,68 @@ describe('password checks count against the login limits', () => {
       expectErrorShape(loginNow.json(), 429, 'RATE_LIMITED')
     } finally {
       await limited.close()
+    }
+  })
+})
+
+describe('logs', () => {
+  it('never hold a token, a cookie or a password, even at trace level', async () => {
+    const lines: string[] = []
+    const logger = createLogger('trace', 'api', { write: (line: string) => lines.push(line) })
+    const { db: logDb } = await createTestDatabase()
+    const { redis, queues, prefix } = createTestQueues()
+    const logged = await buildApp({ config: testConfig({ QUEUE_PREFIX: prefix }), db: logDb, queues, redis, logger })
+    try {
+      const parent = await signUp(logged, 'Logged')
+      const signedInCookie = await logged.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { host: 'localhost:3000' },
+        payload: { email: parent.email, password: PASSWORD, session: 'cookie' },
+      })
+      const cookie = signedInCookie.cookies[0]!.value
+      const refreshed = await logged.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        headers: { host: 'localhost:3000', origin: 'http://localhost:3000' },
+        cookies: { dreamify_refresh: cookie },
+      })
+      const access = refreshed.json().access_token as string
+      await logged.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(access) })
+      logger.info({ body: { refresh_token: cookie, current_password: PASSWORD }, headers: { cookie } }, 'a test line')
+      const all = lines.join('')
+      expect(all).toContain('a test line')
+      for (const secret of [cookie, refreshed.cookies[0]!.value, access, parent.token, PASSWORD])
+        expect(all).not.toContain(secret)
+    } finally {
+      await logged.close()
+    }
+  })
+})
+
+describe('a token whose account is gone', () => {
+  it('answers 401 on every route that takes a bearer token, never a 5xx', async () => {
+    // As after a deletion, or a database recreated while the signing secret survived.
+    const parent = await signUp(app, 'Gone')
+    await db.deleteFrom('parents').where('id', '=', parent.parentId).execute()
+    const docs = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>
+    }
+    const routes = Object.entries(docs.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => operation.security?.length)
+        .map(([method, _]) => [method.toUpperCase(), path.replace(/\{[^}]+\}/g, randomUUID())] as const),
+    )
+    expect(routes.length).toBeGreaterThan(15)
+    for (const [method, url] of routes) {
+      const response = await app.inject({
+        method,
+        url,
+        headers: { ...parent.headers, 'idempotency-key': randomUUID() },
+        ...(method === 'GET' || method === 'HEAD' ? {} : { payload: { name: 'Mia', password: PASSWORD } }),
+      })
+      expect(response.statusCode, `${method} ${url}`).toBe(401)
+      expectErrorShape(response.json(), 401)
     }
   })
 })
