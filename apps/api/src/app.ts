@@ -74,7 +74,8 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } })
   await app.register(cors, {
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
-    credentials: false,
+    // Only for the allowlisted origins: their web app may send the refresh cookie (see lib/session-cookie.ts).
+    credentials: true,
   })
   await app.register(docsPlugin)
   await app.register(metricsPlugin, { queues })
