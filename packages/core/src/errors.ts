@@ -6,7 +6,10 @@ export const ERROR_CODES = {
   INVALID_ID: { status: 400, description: 'A path id is not a UUID (or not a job id).' },
   INVALID_CURSOR: { status: 400, description: 'The pagination cursor is malformed.' },
   EMPTY_UPDATE: { status: 400, description: 'A PATCH carried none of the updatable fields.' },
-  UNAUTHORIZED: { status: 401, description: 'The bearer token is missing, malformed, expired or wrongly signed.' },
+  UNAUTHORIZED: {
+    status: 401,
+    description: 'The bearer token is missing, malformed, expired or wrongly signed, or its session has ended.',
+  },
   INVALID_CREDENTIALS: { status: 401, description: 'Email or password is wrong (the same answer for both).' },
   SESSION_EXPIRED: {
     status: 401,
