@@ -18,6 +18,21 @@ export const sessionRepository = {
       .executeTakeFirstOrThrow()
   },
 
+  /**
+   * Opportunistic cleanup at each sign-in: rows of the parent's sessions that have expired, or were
+   * revoked a day ago (long past their access tokens' lifetime). A token of theirs presented later is
+   * unknown, which answers exactly as revoked does.
+   */
+  prune(db: Db, parentId: string) {
+    return db
+      .deleteFrom('sessions')
+      .where('parent_id', '=', parentId)
+      .where((eb) =>
+        eb.or([eb('expires_at', '<=', sql<Date>`now()`), eb('revoked_at', '<', sql<Date>`now() - interval '1 day'`)]),
+      )
+      .execute()
+  },
+
   /** The token's row, locked, so two refreshes with one token are decided one after the other. */
   findForRefresh(tx: Tx, tokenHash: Buffer) {
     return tx

@@ -41,6 +41,7 @@ export function createSessionService({ db, guard, sessionTtlDays }: SessionServi
   return {
     async start(parentId: string, userAgent: string | undefined): Promise<IssuedSession> {
       const refreshToken = newToken()
+      await sessionRepository.prune(db, parentId)
       const session = await sessionRepository.start(db, {
         parent_id: parentId,
         token_hash: hashOf(refreshToken),
