@@ -12,9 +12,14 @@ COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
+COPY packages/http/package.json packages/http/
 COPY packages/prompts/package.json packages/prompts/
 COPY packages/testkit/package.json packages/testkit/
-RUN pnpm install --frozen-lockfile --prod=false
+# Production dependencies only: the dev tools (TypeScript, Vitest, Biome, autocannon) are the root's
+# devDependencies, and each workspace package declares what it runs with. Node never runs TypeScript
+# from node_modules, so the packages' type declarations, TypeScript sources and source maps go too.
+RUN pnpm install --frozen-lockfile --prod \
+ && find node_modules/.pnpm -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' \) -delete
 
 FROM node:24-slim AS runtime
 WORKDIR /app
@@ -24,11 +29,12 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     MALLOC_ARENA_MAX=2 \
     NODE_OPTIONS=--max-semi-space-size=8
-# node_modules (the root one and each workspace package's links), then the sources over them.
+# The production node_modules (the root one and each workspace package's links), then the sources over them.
 COPY --from=deps --chown=node:node /app /app
 COPY --chown=node:node . .
 USER node
 EXPOSE 3000
+# Asks /health/ready of whichever process the container runs: the API (PORT) or a worker (WORKER_METRICS_PORT).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "scripts/healthcheck.ts"]
 CMD ["node", "apps/api/src/server.ts"]

@@ -5,7 +5,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-export const BENCH_NAMES = ['poll', 'enqueue', 'pipeline', 'latency', 'scaling', 'memory', 'streaming'] as const
+export const BENCH_NAMES = [
+  'poll',
+  'enqueue',
+  'pipeline',
+  'latency',
+  'scaling',
+  'memory',
+  'streaming',
+  'scale',
+] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
 
 export interface Figure {
@@ -55,6 +64,7 @@ export const TITLES: Record<BenchName, string> = {
   scaling: 'Scaling out worker processes (provider-bound)',
   memory: "A worker's memory over 1,000 stories",
   streaming: 'Streaming: first illustrated chapter and whole story',
+  scale: 'Hot reads at a million stories',
 }
 
 export function formatValue(figure: Figure): string {

@@ -22,6 +22,7 @@ import {
   TITLES,
   writeDocument,
 } from './report.ts'
+import { scale } from './scale.ts'
 import { scaling } from './scaling.ts'
 import { streaming } from './streaming.ts'
 import {
@@ -49,6 +50,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   scaling,
   memory,
   streaming,
+  scale,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')

@@ -1,5 +1,5 @@
-import { appendJobEvent, jobEventKeys, jobSnapshot } from '@dreamify/core'
-import { type Db, jobRepository, sql } from '@dreamify/db'
+import { appendJobEvent, jobEventKeys } from '@dreamify/core'
+import { type Db, jobRepository, jobSnapshot, sql } from '@dreamify/db'
 import { openEventStream } from '@dreamify/testkit'
 import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
@@ -8,10 +8,12 @@ import { aChild, buildTestApp, expectErrorShape, signUp, testConfig } from '../.
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import type { App } from '../src/app.ts'
+import { installErrorHandling } from '../src/lib/error-handling.ts'
+import { EVENTS_TOKEN_TTL_SECONDS } from '../src/lib/events-token.ts'
 import { JOB_STATUS_TTL_MS } from '../src/lib/job-status-cache.ts'
 import { authPlugin } from '../src/plugins/auth.ts'
-import { installErrorHandling } from '../src/plugins/errors.ts'
-import { EVENTS_TOKEN_TTL_SECONDS, eventRoutes } from '../src/routes/events.ts'
+import { jobEventsHubPlugin } from '../src/plugins/job-events-hub/index.ts'
+import { eventRoutes } from '../src/routes/events.ts'
 
 let app: App
 let db: Db
@@ -267,7 +269,8 @@ describe('a server with streams open', () => {
     const server = Fastify()
     installErrorHandling(server)
     await server.register(authPlugin, { config, db, redis })
-    await server.register(eventRoutes, { prefix: '/api', db, redis, queuePrefix: prefix, heartbeatMs: 50 })
+    await server.register(jobEventsHubPlugin, { db, redis, queuePrefix: prefix, heartbeatMs: 50 })
+    await server.register(eventRoutes, { prefix: '/api', db })
     const url = await server.listen({ port: 0, host: '127.0.0.1' })
     const { job_id } = await aStoryJob(owner.headers)
     const streams = await Promise.all(

@@ -15,6 +15,7 @@ export const accountDataRepository = {
         'stories.topic',
         'stories.story_genre',
         'stories.image_style',
+        'stories.chapters_total',
         'stories.created_at',
         'stories.completed_at',
         'jobs.status',

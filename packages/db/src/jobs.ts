@@ -141,13 +141,21 @@ export const jobRepository = {
       .execute()
   },
 
+  /**
+   * The statuses are literals, not parameters: the prepared statement's generic plan can then read
+   * only unfinished jobs (jobs_unfinished_idx) instead of every job the parent ever had.
+   */
   async countStoriesInFlight(db: Db | Tx, parentId: string): Promise<number> {
     const row = await db
       .selectFrom('jobs')
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .where('parent_id', '=', parentId)
       .where('kind', '=', 'story')
-      .where('status', 'in', UNFINISHED)
+      .where(
+        'status',
+        'in',
+        UNFINISHED.map((status) => sql.lit(status)),
+      )
       .executeTakeFirstOrThrow()
     return Number(row.count)
   },

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream'
-import { jobSnapshot } from '@dreamify/core'
-import { accountDataRepository, type Db, imageRepository, parentRepository } from '@dreamify/db'
+import { accountDataRepository, type Db, imageRepository, jobSnapshot, parentRepository } from '@dreamify/db'
 import type { FastifyBaseLogger } from 'fastify'
 import yazl from 'yazl'
-import { childView } from './child-view.ts'
+import { childView } from '../views/child.ts'
+import { storyView } from '../views/story.ts'
 import type { ImageUrlSigner } from './image-urls.ts'
 
 export const EXPORT_FILE = 'dreamify-export.json'
@@ -39,29 +39,14 @@ export async function exportAccount(db: Db, parentId: string, logger: FastifyBas
     exported_at: new Date(),
     parent,
     children: children.map((child) => childView(child, inZip)),
-    stories: stories.map((story) => ({
-      story_id: story.id,
-      child_id: story.child_id,
-      job_id: story.job_id,
-      status: story.status,
-      error: story.error_code ? { code: story.error_code, message: story.error_message ?? '' } : null,
-      title: story.title,
-      topic: story.topic,
-      story_genre: story.story_genre,
-      image_style: story.image_style,
-      created_at: story.created_at,
-      completed_at: story.completed_at,
-      chapters: chapters
-        .filter((chapter) => chapter.story_id === story.id)
-        .map((chapter) => ({
-          number: chapter.number,
-          title: chapter.title,
-          content: chapter.content,
-          image_url: chapter.image_id && chapter.image_status === 'ready' ? fileOf(chapter.image_id) : null,
-          image_status: chapter.image_status,
-        })),
-    })),
-    jobs: jobs.map(jobSnapshot),
+    stories: stories.map((story) =>
+      storyView(
+        story,
+        chapters.filter((chapter) => chapter.story_id === story.id),
+        inZip,
+      ),
+    ),
+    jobs: jobs.map((job) => jobSnapshot(job)),
   }
 
   const zip = new yazl.ZipFile()

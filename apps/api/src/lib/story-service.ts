@@ -5,14 +5,21 @@ import {
   type Config,
   type CreateStoryBody,
   FINISHED_JOB_STATUSES,
-  jobSnapshot,
   notFound,
   QUEUES,
   type Queues,
   queueJobId,
   withTimeout,
 } from '@dreamify/core'
-import { chapterRepository, type Db, jobRepository, sql, storyRepository, type Tx } from '@dreamify/db'
+import {
+  chapterRepository,
+  type Db,
+  jobRepository,
+  jobSnapshot,
+  lockParentRequests,
+  storyRepository,
+  type Tx,
+} from '@dreamify/db'
 import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
@@ -53,7 +60,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
   async function enforceStoryLimits(tx: Tx, parentId: string) {
     const { storiesInFlightPerParent, storiesPerDayPerParent } = config.limits
     if (!limitsApply) return
-    await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
+    await lockParentRequests(tx, parentId)
     if (
       storiesInFlightPerParent > 0 &&
       (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent

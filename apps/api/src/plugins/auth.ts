@@ -104,5 +104,5 @@ export const authPlugin = fp(
       refresh_expires_in: Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)),
     }))
   },
-  { name: 'auth' },
+  { name: 'auth', dependencies: [] },
 )
