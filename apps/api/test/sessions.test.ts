@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '@dreamify/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, expectErrorShape, signUp } from '../../../test/support/api.ts'
+import { aChild, buildTestApp, expectErrorShape, signUp } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import type { App } from '../src/app.ts'
 
@@ -201,6 +201,29 @@ describe('logout', () => {
     ).toBe(204)
     expectErrorShape((await me(parent.access_token)).json(), 401, 'UNAUTHORIZED')
     expectErrorShape((await refresh(parent.refresh_token)).json(), 401, 'SESSION_REVOKED')
+  })
+})
+
+describe("an event stream's token", () => {
+  it('is refused once the session it was asked in has ended', async () => {
+    const parent = await signedIn('Events')
+    const added = await app.inject({
+      method: 'POST',
+      url: '/api/children',
+      headers: bearer(parent.access_token),
+      payload: aChild,
+    })
+    const jobId = added.json().avatar_job_id as string
+    const issued = await app.inject({
+      method: 'POST',
+      url: `/api/jobs/${jobId}/events-token`,
+      headers: bearer(parent.access_token),
+    })
+    const { token } = issued.json()
+    expect(claims(token)).toMatchObject({ sid: parent.sid, scope: 'events', job: jobId })
+    await app.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(parent.access_token) })
+    const stream = await app.inject({ method: 'GET', url: `/api/jobs/${jobId}/events?token=${token}` })
+    expectErrorShape(stream.json(), 401, 'UNAUTHORIZED')
   })
 })
 

@@ -29,6 +29,8 @@ export interface SessionTokens {
 declare module 'fastify' {
   interface FastifyInstance {
     authenticate: (request: FastifyRequest) => Promise<void>
+    /** for tokens checked elsewhere (an event stream's): is their session still live? */
+    isSessionLive: (sessionId: string) => Promise<boolean>
     /** the tokens of a session just started or refreshed; without the refresh token in cookie mode */
     sessionTokens: (session: IssuedSession, mode: 'body' | 'cookie') => SessionTokens
     sessions: SessionService
@@ -73,6 +75,9 @@ export const authPlugin = fp(
     app.addHook('onClose', () => guard.close())
     app.decorate('sessions', createSessionService({ db, guard, sessionTtlDays: config.auth.sessionTtlDays }))
     app.decorate('sessionCookie', createSessionCookie(config))
+    app.decorate('isSessionLive', (sessionId: string) =>
+      isUuid(sessionId) ? guard.isLive(sessionId) : Promise.resolve(false),
+    )
     app.decorateRequest('parentId', '')
     app.decorateRequest('sessionId', '')
 
