@@ -6,7 +6,7 @@ import { type Db, sql } from '@dreamify/db'
 import { isPng, openEventStream } from '@dreamify/testkit'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient } from '../support/client.ts'
+import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
 import { createTestQueues } from '../support/queues.ts'
@@ -109,7 +109,7 @@ async function aFamily(name: string) {
 describe('GET /api/auth/me/export', () => {
   it('streams a zip of the JSON in the API shapes and every image it names', async () => {
     const family = await aFamily('Export')
-    const response = await fetch(`${apiA}/api/auth/me/export`, {
+    const response = await documentedFetch(`${apiA}/api/auth/me/export`, {
       headers: { authorization: `Bearer ${family.client.token}` },
     })
     expect(response.status).toBe(200)
@@ -149,7 +149,7 @@ describe('GET /api/auth/me/export', () => {
   })
 
   it('is refused without a token', async () => {
-    expect((await fetch(`${apiA}/api/auth/me/export`)).status).toBe(401)
+    expect((await documentedFetch(`${apiA}/api/auth/me/export`)).status).toBe(401)
   })
 })
 
@@ -187,7 +187,7 @@ describe('DELETE /api/auth/me', () => {
     const family = await aFamily('Erase')
     const story = (await family.client.request('GET', `/api/stories/${family.storyId}`)).json
     const imageUrl = story.chapters[0].image_url as string
-    expect((await fetch(`${apiA}${imageUrl}`)).status).toBe(200)
+    expect((await documentedFetch(`${apiA}${imageUrl}`)).status).toBe(200)
     // A second story still being written, with its event stream open on the other process.
     const inFlight = (await family.client.requestStory(family.childId, 'a very long night')).json
     const stream = await openEventStream(`${apiB}/api/jobs/${inFlight.job_id}/events`, {
@@ -206,7 +206,7 @@ describe('DELETE /api/auth/me', () => {
     expect(await rowsReferring(ids)).toEqual([])
     expect(await rowsReferring({ ...ids, storyId: inFlight.story_id })).toEqual([])
     await waitFor('the open event stream to end', () => stream.isEnded(), { timeoutMs: 10_000 })
-    expect((await fetch(`${apiA}${imageUrl}`)).status).toBe(404)
+    expect((await documentedFetch(`${apiA}${imageUrl}`)).status).toBe(404)
     expect((await family.on(apiB).request('GET', '/api/children')).status).toBe(401)
     expect((await family.client.request('GET', '/api/auth/me')).status).toBe(401)
     // Whatever a worker held when it was cancelled is swept up after it lets go.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { appendJobEvent, createRedis, type JobEvent, jobEventKeys } from '@dreamify/core'
-import { childRepository, type Db, jobRepository, jobSnapshot, parentRepository, sql } from '@dreamify/db'
+import { childRepository, type Db, jobLifecycle, jobRepository, jobSnapshot, parentRepository, sql } from '@dreamify/db'
 import { aChild } from '@dreamify/testkit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
@@ -122,7 +122,7 @@ describe('the job events hub', () => {
     const a = recorder()
     const b = recorder()
     const stops = [app.jobEventsHub.subscribe(job.id, 0, a.listener), app.jobEventsHub.subscribe(job.id, 0, b.listener)]
-    const cancelled = (await jobRepository.cancel(db, job.id))! // no worker publishes a cancellation
+    const cancelled = (await jobLifecycle.cancel(db, job.id))! // no worker publishes a cancellation
     await Promise.all([a.until(() => a.heard.length === 1), b.until(() => b.heard.length === 1)])
     const finalId = Number(await redis.hget(jobEventKeys(prefix, job.id).meta, 'final'))
     expect(finalId).toBeGreaterThan(0)
@@ -141,7 +141,7 @@ describe('the job events hub', () => {
     await appendJobEvent(redis, prefix, job.id, 'chapter_written', { number: 1, title: 'One' })
     await a.until(() => a.heard.length === 1) // the reader is connected
     producer.disconnect() // the hub's producer connection is gone: publishing fails
-    const cancelled = (await jobRepository.cancel(db, job.id))!
+    const cancelled = (await jobLifecycle.cancel(db, job.id))!
     await a.until(() => a.heard.length === 2)
     expect(a.heard[1]).toEqual({ event: 'cancelled', data: jobSnapshot(cancelled), via: 'fallback' })
     await hub.close()
@@ -159,7 +159,7 @@ describe('the job events hub', () => {
 
   it('gives a job finished long ago its final event, once', async () => {
     const job = await aJob()
-    await jobRepository.complete(db, job.id)
+    await jobLifecycle.complete(db, job.id)
     await sql`update jobs set finished_at = now() - interval '1 hour' where id = ${job.id}`.execute(db)
     const finished = (await jobRepository.find(db, job.id))!
     const id = await app.jobEventsHub.finalEventId(finished)
@@ -172,7 +172,7 @@ describe('the job events hub', () => {
   it('leaves a job that just finished to its worker, and one that runs without a final event', async () => {
     const running = await aJob()
     expect(await app.jobEventsHub.finalEventId(running)).toBe(0)
-    const completed = (await jobRepository.complete(db, (await aJob()).id))!
+    const completed = (await jobLifecycle.complete(db, (await aJob()).id))!
     expect(await app.jobEventsHub.finalEventId(completed)).toBe(0)
     expect(await redis.exists(jobEventKeys(prefix, completed.id).stream)).toBe(0)
   })

@@ -1,6 +1,5 @@
-import { type QueueName, withTimeout } from '@dreamify/core'
+import type { QueueName } from '@dreamify/core'
 import type { JobRow } from '@dreamify/db'
-import type { Redis } from 'ioredis'
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import { type GenerationProvider, ProviderError } from './providers/index.ts'
 
@@ -10,27 +9,8 @@ import { type GenerationProvider, ProviderError } from './providers/index.ts'
  */
 export type StepOutcome = 'completed' | 'retried' | 'failed' | 'rate_limited' | 'cancelled' | 'interrupted'
 
-/** Where a finished story is recorded once across every worker, so a fan-in seen by two steps counts once. */
-const STORY_COUNTED_TTL_SECONDS = 7 * 24 * 3600
-const CLAIM_TIMEOUT_MS = 1000
-
-export interface StoryOutcomeDeps {
-  /** a fail-fast connection: a claim that cannot be made in time is skipped, never waited for */
-  redis: Redis
-  prefix: string
-}
-
-/**
- * One worker process's metrics, on a registry of its own (served by the health server's /metrics).
- * Pass `stories` to have finished stories counted (dreamify_stories_total).
- */
-export function createWorkerMetrics({
-  stories,
-  defaultMetrics = true,
-}: {
-  stories?: StoryOutcomeDeps
-  defaultMetrics?: boolean
-} = {}) {
+/** One worker process's metrics, on a registry of its own (served by the health server's /metrics). */
+export function createWorkerMetrics({ defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry()
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'dreamify_worker_' })
   const registers = [registry]
@@ -74,22 +54,6 @@ export function createWorkerMetrics({
     registers,
   })
 
-  const locallyCounted = new Set<string>()
-
-  /** Claims the right to count a story, once across every worker (once in this process without Redis). */
-  async function claim(jobId: string): Promise<boolean> {
-    if (locallyCounted.has(jobId)) return false
-    if (!stories) return true
-    const claimed = stories.redis.set(
-      `${stories.prefix}:metrics:story-counted:${jobId}`,
-      '1',
-      'EX',
-      STORY_COUNTED_TTL_SECONDS,
-      'NX',
-    )
-    return (await withTimeout(claimed, CLAIM_TIMEOUT_MS)) === 'OK'
-  }
-
   return {
     registry,
     jobDuration,
@@ -104,23 +68,16 @@ export function createWorkerMetrics({
     },
 
     /**
-     * Called with every job state a step publishes: a story job that is now completed or failed is
-     * counted, once. Never throws (a metric never fails a step).
+     * Counts a story job that the caller's own transition has just finished: a settle or a complete
+     * that says `completedNow`, or a fail that returned the row. Exactly one call finishes a story
+     * (the fan-in on the job's counters), so the count is exact with no de-duplication.
      */
-    async recordStoryOutcome(job: JobRow): Promise<void> {
-      if (!stories || job.kind !== 'story' || (job.status !== 'completed' && job.status !== 'failed')) return
-      const jobId = job.id
-      try {
-        if (!(await claim(jobId))) return
-        locallyCounted.add(jobId)
-        if (locallyCounted.size > 10_000) locallyCounted.delete(locallyCounted.values().next().value!)
-        storiesTotal.inc({
-          outcome: job.status,
-          code: job.status === 'failed' ? (job.error_code ?? 'INTERNAL') : 'none',
-        })
-      } catch {
-        // Redis away: this story goes uncounted rather than holding up the step.
-      }
+    countFinishedStory(job: JobRow): void {
+      if (job.kind !== 'story' || (job.status !== 'completed' && job.status !== 'failed')) return
+      storiesTotal.inc({
+        outcome: job.status,
+        code: job.status === 'failed' ? (job.error_code ?? 'INTERNAL') : 'none',
+      })
     },
 
     async scrape() {

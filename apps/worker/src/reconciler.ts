@@ -1,5 +1,5 @@
-import { addAgain, type Logger, QUEUES, type Queues, queueJobId } from '@dreamify/core'
-import { chapterRepository, type Db, type JobRow, jobRepository } from '@dreamify/db'
+import { addAgain, isUnfinishedJob, type Logger, QUEUES, type Queues, queueJobId } from '@dreamify/core'
+import { chapterRepository, type Db, type JobRow, jobLifecycle, jobRepository } from '@dreamify/db'
 import type { Queue } from 'bullmq'
 import { runPeriodically } from './periodic.ts'
 
@@ -33,7 +33,7 @@ export function startReconciler({
   intervalMs?: number
 }) {
   return runPeriodically('reconciler', { intervalMs, jitterMs: 1000, logger }, async () => {
-    const stale = await jobRepository.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
+    const stale = await jobLifecycle.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
     for (const job of stale) await reconcile(db, queues, logger, job)
   })
 }
@@ -85,13 +85,13 @@ async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
   const { driver, others } = await queueRefs(db, queues, job)
   for (const ref of [driver, ...others]) {
     if (LIVE_STATES.has(await ref.queue.getJobState(ref.id))) {
-      await jobRepository.touch(db, job.id)
+      await jobLifecycle.touch(db, job.id)
       return
     }
   }
   if (job.attempts >= MAX_DRIVES) {
     logger.warn({ jobId: job.id }, 'job kept stalling; failing it')
-    await jobRepository.fail(db, job.id, {
+    await jobLifecycle.fail(db, job.id, {
       code: 'INTERNAL',
       message: 'the job was retried too many times without finishing',
     })
@@ -100,9 +100,8 @@ async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
   // The listing may be old by now (a busy queue takes time to check): drive only a job that is
   // still unfinished and has still not moved.
   const current = await jobRepository.find(db, job.id)
-  if (!current || (current.status !== 'queued' && current.status !== 'running') || current.updated_at > job.updated_at)
-    return
+  if (!current || !isUnfinishedJob(current.status) || current.updated_at > job.updated_at) return
   await addAgain(driver.queue, [{ name: driver.name, data: driver.data, opts: { jobId: driver.id } }])
-  await jobRepository.touch(db, job.id)
+  await jobLifecycle.touch(db, job.id)
   logger.info({ jobId: job.id, kind: job.kind }, 'job had no queue entry; driven again')
 }

@@ -74,6 +74,8 @@ export interface ImagesTable {
   parent_id: string
   child_id: string
   story_id: string | null
+  /** the job that drew it, so a retried job finds a picture it already paid for */
+  job_id: string | null
   content_type: string
   bytes: Buffer
   byte_size: number

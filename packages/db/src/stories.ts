@@ -63,10 +63,6 @@ export const storyRepository = {
       .executeTakeFirst()
   },
 
-  find(db: Db | Tx, storyId: string) {
-    return db.selectFrom('stories').selectAll().where('id', '=', storyId).executeTakeFirst()
-  },
-
   /**
    * A child's library, newest first, by keyset pagination on (created_at, id): stable while new
    * stories arrive, and one ordered index range scan per page (stories_child_created_idx).
@@ -123,14 +119,6 @@ export const storyRepository = {
 
   setTitle(db: Db | Tx, storyId: string, title: string) {
     return db.updateTable('stories').set({ title }).where('id', '=', storyId).execute()
-  },
-
-  markCompleted(db: Db | Tx, storyId: string) {
-    return db.updateTable('stories').set({ completed_at: new Date() }).where('id', '=', storyId).execute()
-  },
-
-  replaceJob(tx: Tx, storyId: string, jobId: string) {
-    return tx.updateTable('stories').set({ job_id: jobId, completed_at: null }).where('id', '=', storyId).execute()
   },
 
   async deleteOwned(db: Db | Tx, parentId: string, storyId: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-export type { Answer, JsonRequest } from './api-client.ts'
+export type { Answer, AnswerObserver, ApiClientOptions, JsonRequest } from './api-client.ts'
 export { ApiClient, readAnswer, sendRequest } from './api-client.ts'
 export { aChild, aStory } from './api-payloads.ts'
 export type { ChatRequestBody } from './chat-request.ts'

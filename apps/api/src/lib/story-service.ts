@@ -4,7 +4,7 @@ import {
   appendJobEvent,
   type Config,
   type CreateStoryBody,
-  FINISHED_JOB_STATUSES,
+  isUnfinishedJob,
   notFound,
   QUEUES,
   type Queues,
@@ -14,9 +14,11 @@ import {
 import {
   chapterRepository,
   type Db,
+  jobLifecycle,
   jobRepository,
   jobSnapshot,
   lockParentRequests,
+  RETRYABLE_JOB_STATUSES,
   storyRepository,
   type Tx,
 } from '@dreamify/db'
@@ -97,7 +99,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
 
   /** Cancels any unfinished job (a story's, an avatar's, a redraw's); undefined when it is finished or gone. */
   async function cancelJob(jobId: string) {
-    const cancelled = await jobRepository.cancel(db, jobId)
+    const cancelled = await jobLifecycle.cancel(db, jobId)
     if (!cancelled) return undefined
     forgetJob(cancelled.id)
     await publishCancellation(cancelled.id)
@@ -155,26 +157,21 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
     /** Starts a failed or cancelled story again under a new job; saved chapters and images are kept. */
     async retryStory(parentId: string, storyId: string) {
       const story = await findStory(parentId, storyId)
-      if (!['failed', 'cancelled'].includes(story.status)) {
-        throw new AppError('CONFLICT', `only a failed or cancelled story can be retried; this one is ${story.status}`)
-      }
+      const notRetryable = () =>
+        new AppError('CONFLICT', `only a failed or cancelled story can be retried; this one is ${story.status}`)
+      if (!(RETRYABLE_JOB_STATUSES as readonly string[]).includes(story.status)) throw notRetryable()
       const jobId = randomUUID()
-      await db.transaction().execute(async (tx) => {
+      const retried = await db.transaction().execute(async (tx) => {
         await enforceStoryLimits(tx, parentId)
-        // Chapters whose drawing failed get another chance under the new job, which counts the drawn ones as settled.
-        await chapterRepository.resetFailedImages(tx, storyId)
-        const { illustrated } = await chapterRepository.tally(tx, storyId)
-        await jobRepository.create(tx, {
-          id: jobId,
-          parent_id: parentId,
-          kind: 'story',
+        return jobLifecycle.retryStory(tx, {
           story_id: storyId,
+          parent_id: parentId,
+          job_id: jobId,
           chapters_total: story.chapters_total,
-          chapters_illustrated: illustrated,
-          chapters_settled: illustrated,
         })
-        await storyRepository.replaceJob(tx, storyId, jobId)
       })
+      // Another retry of the same story got there first.
+      if (!retried) throw notRetryable()
       await enqueueStoryText(jobId)
       return { job_id: jobId }
     },
@@ -219,8 +216,8 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
 
     async deleteStory(parentId: string, storyId: string) {
       const story = await findStory(parentId, storyId)
-      if (!FINISHED_JOB_STATUSES.includes(story.status)) {
-        await jobRepository.cancel(db, story.job_id!)
+      if (isUnfinishedJob(story.status)) {
+        await jobLifecycle.cancel(db, story.job_id!)
         await publishCancellation(story.job_id!)
       }
       await storyRepository.deleteOwned(db, parentId, storyId)

@@ -6,7 +6,7 @@ import type { AccountService } from '../lib/account.ts'
 import type { AccountDeletion } from '../lib/account-deletion.ts'
 import { exportAccount } from '../lib/account-export.ts'
 import type { RateLimiter } from '../lib/rate-limit.ts'
-import { bearerAuth, errorResponses } from '../lib/schema.ts'
+import { bearerAuth, errorResponses, exportAnswers, noBody } from '../lib/schema.ts'
 
 /** An export reads every image of the account: a few an hour is plenty for a person, and bounds the cost. */
 const EXPORTS_PER_HOUR = 5
@@ -37,7 +37,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async 
       summary: "The parent's data as a zip",
       description: `application/zip, streamed: dreamify-export.json (parent, children, stories with chapters, jobs, in the API's shapes; image URLs are the image's path in the zip) and every image under images/. At most ${EXPORTS_PER_HOUR} an hour.`,
       security: bearerAuth,
-      response: errorResponses(401, 429),
+      response: { ...exportAnswers, ...errorResponses(400, 401, 429) },
     },
     handler: async (request, typedReply) => {
       // The body is a zip, not a schema-described JSON document.
@@ -61,7 +61,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async 
         'Needs `{password}` (a wrong one is a 403 and counts against the login limits). Unfinished stories are cancelled first; then children, stories, chapters, images, jobs, sessions, queued work and event streams are erased. The email can register again.',
       security: bearerAuth,
       body: DeleteAccountBody,
-      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 413, 415, 429) },
+      response: {
+        204: noBody('The account and everything in it are erased'),
+        ...errorResponses(400, 401, 403, 413, 415, 429),
+      },
     },
     handler: async (request, reply) => {
       await account.confirmPassword(request.parentId, request.ip, request.body.password, 'password')

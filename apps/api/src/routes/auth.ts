@@ -16,7 +16,7 @@ import type { AccountService } from '../lib/account.ts'
 import { loginWindows, normaliseEmail } from '../lib/login-limits.ts'
 import { hashPassword, verifyPassword } from '../lib/passwords.ts'
 import type { RateLimiter } from '../lib/rate-limit.ts'
-import { bearerAuth, errorResponses } from '../lib/schema.ts'
+import { bearerAuth, errorResponses, noBody } from '../lib/schema.ts'
 
 const HOUR_MS = 60 * 60_000
 
@@ -143,7 +143,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
       description:
         'Revokes the session (its refresh tokens, and its access tokens on every API instance within seconds) and clears the cookie.',
       security: bearerAuth,
-      response: { 204: { type: 'null' }, ...errorResponses(401) },
+      response: { 204: noBody('The session has ended'), ...errorResponses(400, 401, 413, 415) },
     },
     handler: async (request, reply) => {
       await app.sessions.end(request.sessionId)
@@ -158,7 +158,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
       tags: ['auth'],
       summary: 'The signed-in parent',
       security: bearerAuth,
-      response: { 200: ParentResponse, ...errorResponses(401) },
+      response: { 200: ParentResponse, ...errorResponses(400, 401) },
     },
     handler: async (request) => ({ parent: await account.profile(request.parentId) }),
   })
@@ -185,7 +185,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
       summary: 'Change the password; every other session ends',
       security: bearerAuth,
       body: ChangePasswordBody,
-      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 413, 415, 429) },
+      response: {
+        204: noBody('The password is changed; every other session has ended'),
+        ...errorResponses(400, 401, 403, 413, 415, 429),
+      },
     },
     handler: async (request, reply) => {
       const { current_password, new_password } = request.body

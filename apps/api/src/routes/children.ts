@@ -53,7 +53,7 @@ export const childrenRoutes = fp(
         tags: ['children'],
         summary: "The parent's children, oldest first",
         security: bearerAuth,
-        response: { 200: ChildListResponse, ...errorResponses(401) },
+        response: { 200: ChildListResponse, ...errorResponses(400, 401) },
       },
       handler: async (request) => {
         const rows = await childRepository.listByParent(db, request.parentId)
@@ -108,7 +108,7 @@ export const childrenRoutes = fp(
         summary: 'Remove a child with all stories and images',
         security: bearerAuth,
         params: ChildParams,
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
+        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404, 413, 415) },
       },
       handler: async (request, reply) => {
         const deleted = await childRepository.deleteOwned(db, request.parentId, request.params.child_id)

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { EVENTS_TOKEN_TTL_SECONDS, eventStreamOwner, signEventsToken } from '../lib/events-token.ts'
-import { bearerAuth, errorResponses } from '../lib/schema.ts'
+import { bearerAuth, errorResponses, eventStreamAnswers } from '../lib/schema.ts'
 
 const streamDescription = [
   'text/event-stream. Events: `stage` (the job as GET /api/jobs/{job_id} answers it, whenever its stage, percent',
@@ -36,7 +36,7 @@ export const eventRoutes = fp(
         description: tokenDescription,
         security: bearerAuth,
         params: JobParams,
-        response: { 200: EventsToken, ...errorResponses(400, 401, 404) },
+        response: { 200: EventsToken, ...errorResponses(400, 401, 404, 413, 415) },
       },
       handler: async (request) => {
         const job = await jobRepository.findOwned(db, request.parentId, request.params.job_id)
@@ -53,7 +53,7 @@ export const eventRoutes = fp(
         security: bearerAuth,
         params: JobParams,
         querystring: EventsQuery,
-        response: errorResponses(400, 401, 404),
+        response: { ...eventStreamAnswers, ...errorResponses(400, 401, 404) },
       },
       handler: async (request, reply) => {
         const parentId = await eventStreamOwner(app, request)

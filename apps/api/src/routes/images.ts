@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
-import { errorResponses } from '../lib/schema.ts'
+import { errorResponses, imageAnswers } from '../lib/schema.ts'
 
 /**
  * Images by signed URL: an <img src> cannot send a bearer token, so the URL itself is the
@@ -20,7 +20,7 @@ export const imageRoutes = fp(
         querystring: ImageQuery,
         description:
           'Answers the stored bytes with their Content-Type, an ETag and Cache-Control; 304 to a matching If-None-Match.',
-        response: errorResponses(400, 403, 404),
+        response: { ...imageAnswers, ...errorResponses(400, 403, 404) },
       },
       handler: async (request, typedReply) => {
         // The body is bytes, not a schema-described JSON document.

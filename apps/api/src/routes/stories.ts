@@ -2,6 +2,7 @@ import {
   ChapterParams,
   ChildParams,
   CreateStoryBody,
+  DEFAULT_STORY_PAGE_SIZE,
   Job,
   JobAccepted,
   notFound,
@@ -76,7 +77,8 @@ export const storyRoutes = fp(
         response: { 200: StoryList, ...errorResponses(400, 401, 404) },
       },
       handler: async (request) => {
-        const { limit, cursor } = request.query
+        // Validation has already filled in the default; this only tells TypeScript so.
+        const { limit = DEFAULT_STORY_PAGE_SIZE, cursor } = request.query
         const after = cursor === undefined ? undefined : decodeCursor(cursor)
         const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
         if (!child) throw notFound('child')
@@ -98,7 +100,7 @@ export const storyRoutes = fp(
         summary: 'Delete a story with its chapters and images (cancelling it first if running)',
         security: bearerAuth,
         params: StoryParams,
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
+        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404, 413, 415) },
       },
       handler: async (request, reply) => {
         await storyService.deleteStory(request.parentId, request.params.story_id)
@@ -112,7 +114,7 @@ export const storyRoutes = fp(
         summary: 'Retry a failed or cancelled story from what is saved',
         security: bearerAuth,
         params: StoryParams,
-        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 429) },
+        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
       },
       handler: async (request, reply) => {
         const accepted = await storyService.retryStory(request.parentId, request.params.story_id)
@@ -126,7 +128,7 @@ export const storyRoutes = fp(
         summary: 'Stop a queued or running story',
         security: bearerAuth,
         params: StoryParams,
-        response: { 200: Job, ...errorResponses(400, 401, 404, 409) },
+        response: { 200: Job, ...errorResponses(400, 401, 404, 409, 413, 415) },
       },
       handler: async (request) =>
         jobSnapshot(await storyService.cancelStory(request.parentId, request.params.story_id)),
@@ -138,7 +140,7 @@ export const storyRoutes = fp(
         summary: "Draw one chapter's illustration again",
         security: bearerAuth,
         params: ChapterParams,
-        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409) },
+        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415) },
       },
       handler: async (request, reply) => {
         const accepted = await storyService.redrawChapter(

@@ -1,13 +1,5 @@
 import { addAgain, QUEUES, queueJobId } from '@dreamify/core'
-import {
-  type ChildProfile,
-  completeStoryIfSettled,
-  jobRepository,
-  PERCENT,
-  recordChaptersWritten,
-  stepContextRepository,
-  storyRepository,
-} from '@dreamify/db'
+import { type ChildProfile, jobLifecycle, type StartedStory, storyRepository } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import type { StepContext, StepDefinition } from './definition.ts'
@@ -35,8 +27,8 @@ export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
   ownerJobId: ({ jobId }) => jobId,
 
   async run({ jobId }, context) {
-    const { db, queues, logger, events } = context
-    const started = await stepContextRepository.startStoryText(db, jobId, PERCENT.started)
+    const { db, queues, logger, events, storyFinished } = context
+    const started = await jobLifecycle.startStory(db, jobId)
     if (!started) return
     const { job, story, child, saved } = started
     await events.state(job)
@@ -49,14 +41,20 @@ export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
       await writeMissingChapters(context, jobId, story, child)
     } else {
       logger.debug('text already saved; resuming at the illustrations')
-      if (job.chapters_settled >= job.chapters_total) await events.state(await completeStoryIfSettled(db, jobId))
+      // Every chapter settled but the story not completed: a cancellation landed between the last
+      // drawing and its count, and this is the retry (or the completing statement was lost).
+      if (job.chapters_settled >= job.chapters_total) {
+        const completed = await jobLifecycle.complete(db, jobId)
+        if (completed) storyFinished(completed)
+        await events.state(completed)
+      }
     }
   },
 
-  fail: ({ jobId }, failure, { db }) => jobRepository.fail(db, jobId, failure),
+  fail: ({ jobId }, failure, { db }) => jobLifecycle.fail(db, jobId, failure),
 }
 
-type Story = NonNullable<Awaited<ReturnType<typeof stepContextRepository.startStoryText>>>['story']
+type Story = StartedStory['story']
 
 /** Stops early (without error) when the job was cancelled or deleted meanwhile. */
 async function writeMissingChapters(
@@ -84,7 +82,7 @@ async function writeMissingChapters(
         else if (eager && (await storyRepository.setTitleIfMissing(db, story.id, event.title))) shownTitle = event.title
       }
       if (chapters.length === 0) return
-      const recorded = await recordChaptersWritten(db, jobId, story, chapters)
+      const recorded = await jobLifecycle.recordChaptersWritten(db, jobId, story, chapters)
       if (!recorded.job) {
         alive = false
         return
