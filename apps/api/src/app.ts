@@ -7,6 +7,8 @@ import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
+import { createAccountService } from './lib/account.ts'
+import { createAccountDeletion } from './lib/account-deletion.ts'
 import { installErrorHandling } from './lib/error-handling.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
@@ -19,12 +21,14 @@ import { docsPlugin } from './plugins/docs.ts'
 import { jobEventsHubPlugin } from './plugins/job-events-hub/index.ts'
 import { metricsPlugin } from './plugins/metrics.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
+import { accountRoutes } from './routes/account.ts'
 import { authRoutes } from './routes/auth.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { eventRoutes } from './routes/events.ts'
 import { imageRoutes } from './routes/images.ts'
 import { jobRoutes } from './routes/jobs.ts'
 import { optionRoutes } from './routes/options.ts'
+import { sessionRoutes } from './routes/sessions.ts'
 import { storyRoutes } from './routes/stories.ts'
 
 export interface AppDeps {
@@ -73,12 +77,13 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } })
   await app.register(cors, {
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
-    credentials: false,
+    // Only for the allowlisted origins: their web app may send the refresh cookie (see lib/session-cookie.ts).
+    credentials: true,
   })
   await app.register(docsPlugin)
   await app.register(metricsPlugin, { queues })
   if (config.admin) await app.register(adminPlugin, { queues, credentials: config.admin })
-  await app.register(authPlugin, { config })
+  await app.register(authPlugin, { config, db, redis })
 
   const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
 
@@ -95,7 +100,13 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
 
   await app.register(healthPlugin, { checks: { postgres: () => pingDatabase(db), redis: () => redis.ping() } })
   await app.register(jobEventsHubPlugin, { db, redis, queuePrefix: config.redis.queuePrefix })
-  await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits })
+  const { sessions } = app
+  const account = createAccountService({ db, sessions, rateLimiter, limits: config.limits })
+  const deletion = createAccountDeletion({
+    ...{ db, redis, queues, sessions, storyService, logger: app.log },
+    prefix: config.redis.queuePrefix,
+  })
+  await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits, account })
   await app.register(imageRoutes, { prefix: '/api', db, images })
   await app.register(optionRoutes, { prefix: '/api' })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
@@ -106,6 +117,8 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
       await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar })
       await scope.register(storyRoutes, { db, storyService, images })
       await scope.register(jobRoutes, { jobStatusCache })
+      await scope.register(sessionRoutes)
+      await scope.register(accountRoutes, { db, account, deletion, rateLimiter })
     },
     { prefix: '/api' },
   )

@@ -272,7 +272,7 @@ describe('a server with streams open', () => {
     const config = testConfig({ QUEUE_PREFIX: prefix })
     const server = Fastify()
     installErrorHandling(server)
-    await server.register(authPlugin, { config })
+    await server.register(authPlugin, { config, db, redis })
     await server.register(jobEventsHubPlugin, { db, redis, queuePrefix: prefix, heartbeatMs: 50 })
     await server.register(eventRoutes, { prefix: '/api', db })
     const url = await server.listen({ port: 0, host: '127.0.0.1' })

@@ -192,7 +192,7 @@ describe('the job events hub', () => {
 
   it('is required by the event routes, which refuse to start without it', async () => {
     const server = Fastify()
-    await server.register(authPlugin, { config: testConfig() })
+    await server.register(authPlugin, { config: testConfig(), db, redis })
     server.register(eventRoutes, { prefix: '/api', db })
     await expect(server.ready()).rejects.toThrow(/job-events-hub/)
     await server.close()

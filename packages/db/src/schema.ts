@@ -115,6 +115,20 @@ export interface IdempotencyKeysTable {
   expires_at: Date
 }
 
+export interface SessionsTable {
+  id: Generated<string>
+  parent_id: string
+  /** the session: the id of the family's first row, and the access tokens' `sid` */
+  family_id: string
+  token_hash: Buffer
+  client: string
+  created_at: CreatedAt
+  last_used_at: Generated<Date>
+  expires_at: Date
+  rotated_at: Date | null
+  revoked_at: Date | null
+}
+
 export interface Database {
   parents: ParentsTable
   children: ChildrenTable
@@ -123,6 +137,7 @@ export interface Database {
   images: ImagesTable
   jobs: JobsTable
   idempotency_keys: IdempotencyKeysTable
+  sessions: SessionsTable
 }
 
 export type ParentRow = Selectable<ParentsTable>
@@ -132,3 +147,4 @@ export type ChildUpdate = Updateable<ChildrenTable>
 export type StoryRow = Selectable<StoriesTable>
 export type ChapterRow = Selectable<ChaptersTable>
 export type JobRow = Selectable<JobsTable>
+export type SessionRow = Selectable<SessionsTable>

@@ -4,9 +4,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 /** Long enough for a browser's EventSource to reconnect a few times; then the client asks for another. */
 export const EVENTS_TOKEN_TTL_SECONDS = 600
 
-/** A token good for one job's event stream only (the bearer check refuses any token with a scope). */
-export function signEventsToken(app: FastifyInstance, parentId: string, jobId: string) {
-  const token = app.jwt.sign({ sub: parentId, scope: 'events', job: jobId }, { expiresIn: EVENTS_TOKEN_TTL_SECONDS })
+/**
+ * A token good for one job's event stream only (the bearer check refuses any token with a scope).
+ * It carries the session it was asked in, so ending that session refuses it too.
+ */
+export function signEventsToken(app: FastifyInstance, parentId: string, sessionId: string, jobId: string) {
+  const token = app.jwt.sign(
+    { sub: parentId, sid: sessionId, scope: 'events', job: jobId },
+    { expiresIn: EVENTS_TOKEN_TTL_SECONDS },
+  )
   return { token, expires_in: EVENTS_TOKEN_TTL_SECONDS }
 }
 
@@ -20,7 +26,7 @@ export async function eventStreamOwner(
     await app.authenticate(request)
     return request.parentId
   }
-  let claims: { sub?: unknown; scope?: unknown; job?: unknown }
+  let claims: { sub?: unknown; sid?: unknown; scope?: unknown; job?: unknown }
   try {
     claims = app.jwt.verify(token)
   } catch {
@@ -32,5 +38,7 @@ export async function eventStreamOwner(
   if (claims.scope !== 'events' || typeof claims.sub !== 'string' || claims.job !== request.params.job_id) {
     throw new AppError('UNAUTHORIZED', "the token is not for this job's events")
   }
+  if (typeof claims.sid !== 'string' || !(await app.isSessionLive(claims.sid)))
+    throw new AppError('UNAUTHORIZED', 'the session of this token has ended; sign in again')
   return claims.sub
 }

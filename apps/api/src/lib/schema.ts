@@ -31,4 +31,12 @@ export const eventStreamAnswers = {
   204: noBody('The client has already seen the final event (Last-Event-ID): an EventSource stops reconnecting'),
 }
 
+/** GET /api/auth/me/export answers a zip, streamed. */
+export const exportAnswers = {
+  200: {
+    description: "The parent's data: dreamify-export.json and every image under images/",
+    content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+  },
+}
+
 export const bearerAuth = [{ bearerAuth: [] }]

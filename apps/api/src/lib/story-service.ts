@@ -101,6 +101,19 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
     }
   }
 
+  /** Cancels any unfinished job (a story's, an avatar's, a redraw's); undefined when it is finished or gone. */
+  async function cancelJob(jobId: string) {
+    const cancelled = await jobLifecycle.cancel(db, jobId)
+    if (!cancelled) return undefined
+    forgetJob(cancelled.id)
+    await publishCancellation(cancelled.id)
+    // Event streams hear it at once (their Postgres check would notice within seconds anyway).
+    await appendJobEvent(redis, config.redis.queuePrefix, cancelled.id, 'cancelled', jobSnapshot(cancelled)).catch(
+      () => undefined,
+    )
+    return cancelled
+  }
+
   async function findStory(parentId: string, storyId: string) {
     const story = await storyRepository.findOwned(db, parentId, storyId)
     if (!story) throw notFound('story')
@@ -193,16 +206,12 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
     /** Stops every further provider call for the story, on whichever worker holds it. */
     async cancelStory(parentId: string, storyId: string) {
       const story = await findStory(parentId, storyId)
-      const cancelled = await jobLifecycle.cancel(db, story.job_id!)
+      const cancelled = await cancelJob(story.job_id!)
       if (!cancelled) throw new AppError('CONFLICT', `the story is already ${story.status}`)
-      forgetJob(cancelled.id)
-      await publishCancellation(cancelled.id)
-      // Event streams hear it at once (their Postgres check would notice within seconds anyway).
-      await appendJobEvent(redis, config.redis.queuePrefix, cancelled.id, 'cancelled', jobSnapshot(cancelled)).catch(
-        () => undefined,
-      )
       return cancelled
     },
+
+    cancelJob,
 
     async deleteStory(parentId: string, storyId: string) {
       const story = await findStory(parentId, storyId)

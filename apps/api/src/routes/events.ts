@@ -41,7 +41,7 @@ export const eventRoutes = fp(
       handler: async (request) => {
         const job = await jobRepository.findOwned(db, request.parentId, request.params.job_id)
         if (!job) throw notFound('job')
-        return signEventsToken(app, request.parentId, job.id)
+        return signEventsToken(app, request.parentId, request.sessionId, job.id)
       },
     })
 
