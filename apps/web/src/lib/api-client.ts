@@ -1,27 +1,11 @@
 import createClient from 'openapi-fetch'
+import { ApiError } from './api-error.ts'
 import type { components, paths } from './api-schema'
 import { refreshSession, session } from './session.ts'
 
+export { ApiError }
+
 export type ApiSchemas = components['schemas']
-
-/** An answer in the API's one error shape, kept with its status (and Retry-After for a 429). */
-export class ApiError extends Error {
-  readonly status: number
-  readonly code: string
-  readonly retryAfterSeconds: number | undefined
-
-  constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
-    super(message)
-    this.status = status
-    this.code = code
-    this.retryAfterSeconds = retryAfterSeconds
-  }
-
-  /** The body field the API named in its message ("body.topic must …"), if any. */
-  get field(): string | undefined {
-    return /^body\.(\w+)/.exec(this.message)?.[1]
-  }
-}
 
 /** The typed client for every call outside the session (see session.ts), same origin. */
 export const api = createClient<paths>({ baseUrl: '' })

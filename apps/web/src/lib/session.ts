@@ -3,6 +3,8 @@
 // place. The access token is never written to storage: a reload restores the session through the
 // cookie, or ends at sign-in when there is none (or when the API has no refresh yet).
 
+import { ApiError } from './api-error.ts'
+
 export type SessionStatus = 'restoring' | 'signed-in' | 'signed-out'
 
 interface TokenAnswer {
@@ -16,19 +18,6 @@ export interface ActiveSession {
   last_used_at: string
   client: string
   current: boolean
-}
-
-export class SessionError extends Error {
-  readonly status: number
-  readonly code: string
-  readonly retryAfterSeconds: number | undefined
-
-  constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
-    super(message)
-    this.status = status
-    this.code = code
-    this.retryAfterSeconds = retryAfterSeconds
-  }
 }
 
 /** Refresh this long before the access token expires. */
@@ -71,10 +60,10 @@ export function forgetSession() {
   setStatus('signed-out')
 }
 
-async function readError(response: Response): Promise<SessionError> {
+async function readError(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
   const retryAfter = Number(response.headers.get('retry-after'))
-  return new SessionError(
+  return new ApiError(
     response.status,
     body.code ?? 'ERROR',
     body.message ?? `the server answered ${response.status}`,

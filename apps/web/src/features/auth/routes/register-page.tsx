@@ -3,11 +3,11 @@ import { Link } from 'react-router'
 import { TextField } from '../../../components/fields.tsx'
 import { ErrorNotice } from '../../../components/notices.tsx'
 import { Page } from '../../../components/page.tsx'
-import { register, SessionError } from '../../../lib/session.ts'
+import { ApiError } from '../../../lib/api-error.ts'
+import { register } from '../../../lib/session.ts'
 import { useAfterSignIn } from '../components/use-after-sign-in.ts'
 
-const fieldOf = (error: unknown) =>
-  error instanceof SessionError ? /^body\.(\w+)/.exec(error.message)?.[1] : undefined
+const fieldOf = (error: unknown) => (error instanceof ApiError ? error.field : undefined)
 
 export function RegisterPage() {
   const done = useAfterSignIn()
