@@ -25,3 +25,14 @@ export type JobStage = (typeof JOB_STAGES)[number]
 export type ImageStatus = (typeof IMAGE_STATUSES)[number]
 
 export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled']
+
+/** Why a parent reports a story (POST /api/stories/:id/report). */
+export const STORY_REPORT_REASONS = [
+  'frightening',
+  'violent',
+  'sexual',
+  'rude_language',
+  'not_age_appropriate',
+  'other',
+] as const
+export type StoryReportReason = (typeof STORY_REPORT_REASONS)[number]

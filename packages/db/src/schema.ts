@@ -113,6 +113,28 @@ export interface IdempotencyKeysTable {
   expires_at: Date
 }
 
+export interface ModerationDecisionsTable {
+  id: Generated<string>
+  parent_id: string
+  story_id: string | null
+  job_id: string | null
+  stage: 'request' | 'topic' | 'story_text' | 'image_prompt' | 'image'
+  target: string
+  moderator: 'openai' | 'local'
+  decision: 'allowed' | 'flagged'
+  categories: ColumnType<Array<{ category: string; score: number }>, string, never>
+  created_at: CreatedAt
+}
+
+export interface StoryReportsTable {
+  id: Generated<string>
+  story_id: string
+  parent_id: string
+  reason: string
+  note: string | null
+  created_at: CreatedAt
+}
+
 export interface Database {
   parents: ParentsTable
   children: ChildrenTable
@@ -121,6 +143,8 @@ export interface Database {
   images: ImagesTable
   jobs: JobsTable
   idempotency_keys: IdempotencyKeysTable
+  moderation_decisions: ModerationDecisionsTable
+  story_reports: StoryReportsTable
 }
 
 export type ParentRow = Selectable<ParentsTable>

@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely/migration'
 import * as initial from './2026-11-24T00-00_initial.ts'
 import * as pipelineWritePath from './2026-11-28T00-00_pipeline_write_path.ts'
+import * as moderation from './2026-12-01T00-00_moderation.ts'
 
 // Every migration, by name, in order. Listed explicitly so that bundling or type stripping can never
 // lose one; names are dated so they sort.
 export const migrations: Record<string, Migration> = {
   '2026-11-24T00-00_initial': initial,
   '2026-11-28T00-00_pipeline_write_path': pipelineWritePath,
+  '2026-12-01T00-00_moderation': moderation,
 }
