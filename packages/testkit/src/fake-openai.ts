@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { ChatRequestBody } from './chat-request.ts'
 import { estimateTokens, malformedContent, promptText, replyContent, storyForRequest } from './chat-request.ts'
+import { createFakeModerations, type FakeModerationOptions } from './fake-moderations.ts'
 import type { Endpoint, FaultKind, FaultOptions, FaultScope } from './faults.ts'
 import { decideFault, isFaultKind } from './faults.ts'
 import type { FixtureImage } from './fixtures.ts'
@@ -16,7 +17,7 @@ import { chatChunk, delay, splitIntoTokens, writeChatStream } from './sse.ts'
 import type { StoryTemplate } from './story-text.ts'
 import { loadStoryTemplates } from './story-text.ts'
 
-export interface FakeOpenAIOptions {
+export interface FakeOpenAIOptions extends FakeModerationOptions {
   /** Listen port (only at start); 0 / unset = any free port. */
   port?: number
   /** Listen host (only at start); default 127.0.0.1. */
@@ -78,7 +79,8 @@ function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>): Settin
   if (patch.tokensPerSecond !== undefined) next.tokensPerSecond = Math.max(0, Number(patch.tokensPerSecond))
   if (patch.imageLatencyMs !== undefined) next.imageLatencyMs = Math.max(0, Number(patch.imageLatencyMs))
   if (patch.scope !== undefined) {
-    if (!['text', 'images', 'all'].includes(patch.scope)) throw new Error(`invalid scope ${String(patch.scope)}`)
+    if (!['text', 'images', 'moderations', 'all'].includes(patch.scope))
+      throw new Error(`invalid scope ${String(patch.scope)}`)
     next.scope = patch.scope
   }
   if (patch.failNext !== undefined) {
@@ -132,6 +134,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     options,
   )
   let settings = initial
+  const moderations = createFakeModerations(options)
   let random: () => number = Math.random
   const reseed = (): void => {
     random = settings.seed === undefined ? Math.random : mulberry32(settings.seed)
@@ -146,6 +149,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 
   const configure = (patch: Partial<FakeOpenAIOptions>): void => {
     settings = settingsFrom(settings, patch)
+    moderations.configure(patch)
     if ('seed' in patch) reseed()
   }
   const reset = (): void => {
@@ -153,6 +157,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     files.clear()
     malformedCount = 0
     settings = settingsFrom(initial, {})
+    moderations.reset()
     reseed()
   }
 
@@ -359,7 +364,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           ? 'text'
           : path === '/v1/images/generations'
             ? 'images'
-            : null
+            : path === '/v1/moderations' && moderations.enabled
+              ? 'moderations'
+              : null
     if (!endpoint) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return sendJson(res, 400, ERRORS.badRequest('We could not parse the JSON body of your request.'))
@@ -367,7 +374,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const fault = decideFault(settings, endpoint, random)
     if (fault) call.fault = fault
     if (endpoint === 'text') await chat(res, body as ChatRequestBody, fault, aborter.signal)
-    else await generateImages(res, body as Record<string, unknown>, fault, aborter.signal)
+    else if (endpoint === 'images') await generateImages(res, body as Record<string, unknown>, fault, aborter.signal)
+    else if (!fault || !sendFault(res, fault)) moderations.answer(res, body as Record<string, unknown>, fault)
   }
 
   const server: Server = createServer((req, res) => {
