@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Config, Queues } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import { createLocalModerator, createModerationMetrics } from '@dreamify/moderation'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
+import { createContentCheck } from './lib/content-check.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
 import { createRateLimiter } from './lib/rate-limit.ts'
@@ -23,6 +25,7 @@ import { healthRoutes } from './routes/health.ts'
 import { imageRoutes } from './routes/images.ts'
 import { jobRoutes } from './routes/jobs.ts'
 import { storyRoutes } from './routes/stories.ts'
+import { storyReportRoutes } from './routes/story-reports.ts'
 
 export interface AppDeps {
   config: Config
@@ -82,8 +85,13 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   const jobs = createJobStatusCache(db)
   const storyService = createStoryService({ db, queues, redis, config, logger: app.log, forgetJob: jobs.forget })
   const rateLimiter = createRateLimiter({ redis, prefix: config.redis.queuePrefix, logger: app.log })
+  // What parents type is checked here by the offline moderator; the worker's moderator checks again.
+  const moderationMetrics = createModerationMetrics(app.metricsRegistry)
+  const requestModerator = createLocalModerator()
+  moderationMetrics.announce('request', requestModerator)
+  const checkContent = createContentCheck({ db, metrics: moderationMetrics })
 
-  await app.register(healthRoutes, { db, pingRedis: () => redis.ping() })
+  await app.register(healthRoutes, { db, pingRedis: () => redis.ping(), moderator: requestModerator })
   await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits })
   await app.register(imageRoutes, { prefix: '/api', db, images })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
@@ -91,8 +99,9 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)
-      await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar })
-      await scope.register(storyRoutes, { db, storyService, images })
+      await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar, checkContent })
+      await scope.register(storyRoutes, { db, storyService, images, checkContent })
+      await scope.register(storyReportRoutes, { db, metrics: moderationMetrics })
       await scope.register(jobRoutes, { jobs })
     },
     { prefix: '/api' },

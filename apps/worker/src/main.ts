@@ -8,6 +8,7 @@ import { startHousekeeping } from './housekeeping.ts'
 import { createWorkerMetrics, instrumentProvider } from './metrics.ts'
 import { createProvider } from './providers/index.ts'
 import { startReconciler } from './reconciler.ts'
+import { startSafetyScreen } from './safety/start.ts'
 import { buildWorker } from './worker.ts'
 
 const config = loadConfigOrExit()
@@ -22,7 +23,8 @@ const events = createJobEventPublisher({ redis: eventsRedis, prefix: config.redi
 const queues = createQueues(connection, config.redis.queuePrefix)
 const metrics = createWorkerMetrics({ stories: { redis: eventsRedis, prefix: config.redis.queuePrefix } })
 const provider = instrumentProvider(createProvider(config.generation), metrics)
-const worker = buildWorker({ config, db, provider, queues, connection, subscriber, logger, events, metrics })
+const safety = await startSafetyScreen({ config, db, logger, registry: metrics.registry })
+const worker = buildWorker({ config, db, provider, safety, queues, connection, subscriber, logger, events, metrics })
 const reconciler = startReconciler({ db, queues, logger })
 const housekeeping = startHousekeeping({ db, logger })
 
@@ -38,6 +40,8 @@ const health = await startHealthServer(
       () => ({ status: 'up' as const }),
       (e: Error) => ({ status: 'down' as const, error: e.message }),
     ),
+    // Not a dependency check: says which moderator this worker uses and how far it can be trusted.
+    moderation: { status: 'up' as const, moderator: safety.moderator.name, assurance: safety.moderator.assurance },
   }),
   () => metrics.scrape(),
 )

@@ -7,6 +7,7 @@ import { type JobEventPublisher, silentJobEvents } from './events.ts'
 import { act, decide } from './failures.ts'
 import type { StepOutcome, WorkerMetrics } from './metrics.ts'
 import type { GenerationProvider } from './providers/index.ts'
+import type { SafetyScreen } from './safety/screen.ts'
 import type { StepDefinition } from './steps/definition.ts'
 import { STEPS } from './steps/index.ts'
 
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   config: Config
   db: Db
   provider: GenerationProvider
+  /** the moderator, with its audit trail */
+  safety: SafetyScreen
   queues: Queues
   /** BullMQ's connection for workers (blocking commands; must allow an offline queue) */
   connection: Redis
@@ -45,7 +48,7 @@ export function checkRegistry(steps: ReadonlyArray<StepDefinition<QueueName>>): 
 }
 
 export function buildWorker(deps: WorkerDeps) {
-  const { config, db, provider, queues, connection, subscriber, logger } = deps
+  const { config, db, provider, safety, queues, connection, subscriber, logger } = deps
   const steps = deps.steps ?? STEPS
   const metrics = deps.metrics
   const publisher = deps.events ?? silentJobEvents
@@ -87,6 +90,7 @@ export function buildWorker(deps: WorkerDeps) {
         const context = {
           db,
           provider,
+          safety,
           queues,
           config,
           logger: log,
@@ -119,7 +123,7 @@ export function buildWorker(deps: WorkerDeps) {
           await act(decision, error, queue, async (failure) => {
             // failed, or (a chapter's drawing given up on) still running or now completed
             await events.state(
-              await definition.fail(payload, failure, { db, provider, queues, config, logger: log, events }),
+              await definition.fail(payload, failure, { db, provider, safety, queues, config, logger: log, events }),
             )
           })
         } finally {

@@ -10,3 +10,4 @@ export {
   OPENAI_MODERATION_MODEL,
   type OpenAIModeratorOptions,
 } from './openai.ts'
+export { describeCategories } from './wording.ts'

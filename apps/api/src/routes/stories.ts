@@ -14,9 +14,11 @@ import {
 } from '@dreamify/core'
 import { chapterRepository, childRepository, type Db, storyRepository } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { ContentCheck } from '../lib/content-check.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
+import { safetySummary } from '../lib/safety-view.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 import type { StoryService } from '../lib/story-service.ts'
 
@@ -24,9 +26,14 @@ export interface StoryRouteDeps {
   db: Db
   storyService: StoryService
   images: ImageUrlSigner
+  /** refuses a topic unsuitable for a bedtime story (422 CONTENT_REFUSED) */
+  checkContent: ContentCheck
 }
 
-export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app, { db, storyService, images }) => {
+export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (
+  app,
+  { db, storyService, images, checkContent },
+) => {
   const idempotentRequest = idempotency(db, {
     route: 'POST /stories',
     replayHeaders: (accepted) => ({ location: `/api/jobs/${(accepted as { job_id: string }).job_id}` }),
@@ -44,6 +51,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
     preHandler: idempotentRequest.preHandler,
     onSend: idempotentRequest.onSend,
     handler: async (request, reply) => {
+      await checkContent(request.parentId, { 'body.topic': request.body.topic })
       const accepted = await storyService.requestStory(request.parentId, request.body)
       return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
     },
@@ -79,6 +87,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (app
           image_url: c.image_id && c.image_status === 'ready' ? images.url(c.image_id) : null,
           image_status: c.image_status,
         })),
+        safety: await safetySummary(db, story.id),
       }
     },
   })

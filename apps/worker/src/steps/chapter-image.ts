@@ -1,6 +1,7 @@
 import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
 import { jobRepository, settleChapterImage, settleRedraw, stepContextRepository } from '@dreamify/db'
-import { buildImagePrompt, describeCharacter } from '@dreamify/prompts'
+import { describeCharacter } from '@dreamify/prompts'
+import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
 
 /**
@@ -14,7 +15,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events }) {
+  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety }) {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found || FINISHED_JOB_STATUSES.includes(found.job.status)) return
     const { job, chapter, child, style } = found
@@ -27,11 +28,8 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
       await events.state(started)
     }
 
-    const image = await provider.drawImage(
-      buildImagePrompt({ character: describeCharacter(child), chapter, style }),
-      signal,
-      'chapter',
-    )
+    const drawing = { storyId, jobId, chapter, character: describeCharacter(child), style, childName: child.name }
+    const image = await drawModerated(safety, provider, drawing, signal)
     const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
     const settled = isRedraw
       ? await settleRedraw(db, jobId, chapter, outcome)

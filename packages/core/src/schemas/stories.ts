@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { IMAGE_STATUSES, IMAGE_STYLES, JOB_KINDS, JOB_STAGES, JOB_STATUSES, STORY_GENRES } from '../enums.ts'
 import { GenerationError, Timestamp, Uuid } from './common.ts'
+import { SafetySummary } from './safety.ts'
 
 export const JobId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
 
@@ -55,6 +56,7 @@ export const Story = Type.Object({
   created_at: Timestamp,
   completed_at: Type.Union([Timestamp, Type.Null()]),
   chapters: Type.Array(Chapter),
+  safety: SafetySummary,
 })
 
 export const StorySummary = Type.Object({
