@@ -169,6 +169,8 @@ describe('moderation in the pipeline', () => {
   it("never tells the provider the child's name, while the saved story has it", async () => {
     const { story: shown } = await story(childId, 'a robot who learns to dance')
     expect(JSON.stringify(shown)).toContain(NAME)
+    // the topic, the title, and each of the 3 chapters, picture prompts and pictures
+    expect(shown.safety).toEqual({ checked_by: ['openai'], assurance: 'standard', checks: 11, flagged: [], reports: 0 })
     expect(fake.calls.length).toBeGreaterThan(20)
     const leaks = fake.calls.filter((c) => text(c).toLowerCase().includes(NAME.toLowerCase()))
     expect(leaks.map((c) => c.path)).toEqual([])
