@@ -79,6 +79,16 @@ describe('POST and PATCH /api/children refuse unsuitable free text', () => {
     expect(error.message).toMatch(/^body\.fav_shows is not suitable/)
   })
 
+  it("leaves the child's name alone: real names trip profanity lists", async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/children',
+      headers: owner.headers,
+      payload: { ...aChild, name: 'Dick' },
+    })
+    expect(response.statusCode).toBe(201)
+  })
+
   it('checks a PATCH too, and accepts harmless words that contain denied ones', async () => {
     const patch = (payload: object) =>
       app.inject({ method: 'PATCH', url: `/api/children/${childId}`, headers: owner.headers, payload })

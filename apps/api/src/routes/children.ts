@@ -26,10 +26,11 @@ export interface ChildrenRouteDeps {
   checkContent: ContentCheck
 }
 
-// The free-text fields a parent types, which end up in prompts.
+// The free-text fields a parent types, which end up in prompts. Not the name: real names trip profanity
+// lists (Dick), and by default the provider never sees it (see PROVIDER_SEES_CHILD_NAME).
 const freeText = (body: Record<string, unknown>) =>
   Object.fromEntries(
-    ['name', 'ethnicity', 'fav_animals', 'fav_activities', 'fav_shows'].map((field) => [
+    ['ethnicity', 'fav_animals', 'fav_activities', 'fav_shows'].map((field) => [
       `body.${field}`,
       body[field] as string | null | undefined,
     ]),
