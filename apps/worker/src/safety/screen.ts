@@ -24,6 +24,27 @@ export interface SafetyScreen {
   check(target: ScreenTarget, input: ModerationInput, signal?: AbortSignal): Promise<ModerationVerdict>
 }
 
+/**
+ * Fail closed: a step whose check cannot be made is retried like a provider outage, never skipped.
+ * The moderator is the provider's own server, so its 429 pauses the queue and a refused key fails at once.
+ */
+function unavailable(error: ModeratorUnavailableError): ProviderError {
+  const options = { ...(error.status === undefined ? {} : { status: error.status }), cause: error }
+  if (error.status === 401 || error.status === 403)
+    return new ProviderError(
+      'permanent',
+      'PROVIDER_AUTH',
+      `the moderator refused our credentials (${error.status})`,
+      options,
+    )
+  if (error.status === 429)
+    return new ProviderError('rate_limited', 'PROVIDER_UNAVAILABLE', 'moderator rate limit', {
+      ...options,
+      retryAfterMs: 10_000,
+    })
+  return new ProviderError('transient', 'PROVIDER_UNAVAILABLE', error.message, options)
+}
+
 export function createSafetyScreen(deps: { db: Db; moderator: Moderator; metrics?: ModerationMetrics }): SafetyScreen {
   const { db, moderator, metrics } = deps
   return {
@@ -34,12 +55,7 @@ export function createSafetyScreen(deps: { db: Db; moderator: Moderator; metrics
       try {
         verdict = await moderator.check(input, signal)
       } catch (error) {
-        // Fail closed: a step whose check cannot be made is retried like a provider outage, never skipped.
-        if (error instanceof ModeratorUnavailableError)
-          throw new ProviderError('transient', 'PROVIDER_UNAVAILABLE', error.message, {
-            ...(error.status === undefined ? {} : { status: error.status }),
-            cause: error,
-          })
+        if (error instanceof ModeratorUnavailableError) throw unavailable(error)
         throw error
       }
       metrics?.observe(target.stage, verdict, started)
