@@ -40,16 +40,20 @@ export const moderationRepository = {
     `.execute(db)
   },
 
-  /** How many times this job's story text was flagged: the second flag fails the story. */
-  async countTextFlags(db: Db | Tx, jobId: string): Promise<number> {
-    const row = await db
-      .selectFrom('moderation_decisions')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .where('job_id', '=', jobId)
-      .where('stage', '=', 'story_text')
-      .where('decision', '=', 'flagged')
-      .executeTakeFirstOrThrow()
-    return Number(row.count)
+  /**
+   * What the text step's moderation needs to resume, in one round trip: how many times this job's
+   * story text was flagged (the second flag fails the story), and which chapters are already saved
+   * (they passed when they were saved; a rewrite's versions of them are dropped unchecked).
+   */
+  async textScreenState(db: Db | Tx, jobId: string, storyId: string) {
+    const { rows } = await sql<{ flags: number; saved: number[] }>`
+      select
+        (select count(*)::int from moderation_decisions
+          where job_id = ${jobId} and stage = 'story_text' and decision = 'flagged') as flags,
+        coalesce((select array_agg(number order by number) from chapters where story_id = ${storyId}), '{}') as saved
+    `.execute(db)
+    const row = rows[0]!
+    return { flags: row.flags, savedChapters: new Set(row.saved) }
   },
 
   /** The parent-facing summary of a story's checks, and how many reports it has. */

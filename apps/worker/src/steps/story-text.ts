@@ -92,7 +92,8 @@ async function writeMissingChapters(
     format,
   }
   const eager = config.generation.streaming
-  let flags = await moderationRepository.countTextFlags(db, jobId)
+  const state = await moderationRepository.textScreenState(db, jobId, story.id)
+  let flags = state.flags
   let parseFailures = 0
 
   for (;;) {
@@ -105,8 +106,11 @@ async function writeMissingChapters(
     const handle = async (found: StoryStreamEvent[]) => {
       const written: Array<{ number: number; title: string; content: string }> = []
       for (const event of found) {
-        if (event.type === 'chapter') written.push({ number: event.number, title: event.title, content: event.content })
-        else if (eager) {
+        // Chapters saved earlier passed their check then; this answer's versions of them are dropped.
+        if (event.type === 'chapter') {
+          if (!state.savedChapters.has(event.number))
+            written.push({ number: event.number, title: event.title, content: event.content })
+        } else if (eager) {
           const title = await screen.title(event.title)
           if (await storyRepository.setTitleIfMissing(db, story.id, title)) shownTitle = event.title
         }
@@ -118,6 +122,7 @@ async function writeMissingChapters(
         alive = false
         return
       }
+      for (const number of recorded.inserted) state.savedChapters.add(number)
       // Published before their images are enqueued, so chapter_illustrated always comes after chapter_written.
       const saved = chapters.filter((c) => recorded.inserted.includes(c.number))
       await events.chapters(jobId, 'chapter_written', saved, recorded.job)
