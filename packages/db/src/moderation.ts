@@ -42,18 +42,20 @@ export const moderationRepository = {
 
   /**
    * What the text step's moderation needs to resume, in one round trip: how many times this job's
-   * story text was flagged (the second flag fails the story), and which chapters are already saved
-   * (they passed when they were saved; a rewrite's versions of them are dropped unchecked).
+   * story text was flagged (the second flag fails the story), and which chapters (and whether a
+   * title) are already saved: they passed when they were saved, and a rewrite's versions of them
+   * are not shown while streaming.
    */
   async textScreenState(db: Db | Tx, jobId: string, storyId: string) {
-    const { rows } = await sql<{ flags: number; saved: number[] }>`
+    const { rows } = await sql<{ flags: number; saved: number[]; title_saved: boolean }>`
       select
         (select count(*)::int from moderation_decisions
           where job_id = ${jobId} and stage = 'story_text' and decision = 'flagged') as flags,
-        coalesce((select array_agg(number order by number) from chapters where story_id = ${storyId}), '{}') as saved
+        coalesce((select array_agg(number order by number) from chapters where story_id = ${storyId}), '{}') as saved,
+        coalesce((select title is not null from stories where id = ${storyId}), false) as title_saved
     `.execute(db)
     const row = rows[0]!
-    return { flags: row.flags, savedChapters: new Set(row.saved) }
+    return { flags: row.flags, savedChapters: new Set(row.saved), titleSaved: row.title_saved }
   },
 
   /** The parent-facing summary of a story's checks, and how many reports it has. */

@@ -110,9 +110,12 @@ async function writeMissingChapters(
         if (event.type === 'chapter') {
           if (!state.savedChapters.has(event.number))
             written.push({ number: event.number, title: event.title, content: event.content })
-        } else if (eager) {
+        } else if (eager && !state.titleSaved) {
           const title = await screen.title(event.title)
-          if (await storyRepository.setTitleIfMissing(db, story.id, title)) shownTitle = event.title
+          if (await storyRepository.setTitleIfMissing(db, story.id, title)) {
+            shownTitle = event.title
+            state.titleSaved = true
+          }
         }
       }
       if (written.length === 0) return
