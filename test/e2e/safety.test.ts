@@ -128,7 +128,11 @@ describe('moderation in the pipeline', () => {
     const from = fake.calls.length
     const { final, story: shown } = await story(childId, 'a lighthouse keeper and his cat')
     expect(final.status).toBe('completed')
-    expect(shown.chapters.map((c: any) => c.image_status)).toEqual(['ready', 'ready', 'ready'])
+    expect(shown.chapters.map((c: any) => [c.image_status, c.image_error])).toEqual([
+      ['ready', null],
+      ['ready', null],
+      ['ready', null],
+    ])
     const draws = fake.calls.slice(from).filter((c) => c.path === '/v1/images/generations')
     expect(draws).toHaveLength(4)
     expect(draws.filter((c) => text(c).includes('calm, sunny meadow'))).toHaveLength(1)
@@ -139,10 +143,10 @@ describe('moderation in the pipeline', () => {
     fake.configure({ flagNextImages: 100 })
     const { final, story: shown } = await story(childId, 'a snowman who visits the beach')
     expect(final.status).toBe('completed')
-    expect(shown.chapters.map((c: any) => [c.image_status, c.image_url])).toEqual([
-      ['failed', null],
-      ['failed', null],
-      ['failed', null],
+    expect(shown.chapters.map((c: any) => [c.image_status, c.image_url, c.image_error])).toEqual([
+      ['failed', null, 'CONTENT_FLAGGED'],
+      ['failed', null, 'CONTENT_FLAGGED'],
+      ['failed', null, 'CONTENT_FLAGGED'],
     ])
     expect(shown.chapters.every((c: any) => c.content.length > 100)).toBe(true)
     expect(shown.safety.flagged.filter((f: any) => f.stage === 'image')).toHaveLength(6)

@@ -65,6 +65,8 @@ export interface ChaptersTable {
   content: string
   image_status: Generated<ImageStatus>
   image_id: string | null
+  /** why the picture failed for good (shown only while image_status is failed) */
+  image_error_code: string | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }

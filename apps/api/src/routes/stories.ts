@@ -86,6 +86,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (
           content: c.content,
           image_url: c.image_id && c.image_status === 'ready' ? images.url(c.image_id) : null,
           image_status: c.image_status,
+          image_error: c.image_status === 'failed' ? c.image_error_code : null,
         })),
         safety: await safetySummary(db, story.id),
       }

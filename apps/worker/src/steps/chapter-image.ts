@@ -1,5 +1,5 @@
 import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
-import { jobRepository, settleChapterImage, settleRedraw, stepContextRepository } from '@dreamify/db'
+import { chapterRepository, jobRepository, settleChapterImage, settleRedraw, stepContextRepository } from '@dreamify/db'
 import { describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -40,9 +40,10 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   },
 
   // An illustration that fails for good leaves its story complete with that chapter marked failed.
-  async fail({ jobId, storyId, chapterNumber }, _failure, { db }) {
+  async fail({ jobId, storyId, chapterNumber }, failure, { db }) {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found) return undefined
+    await chapterRepository.recordImageFailure(db, storyId, chapterNumber, failure.code)
     const outcome = { failed: true } as const
     return found.job.kind === 'image'
       ? settleRedraw(db, jobId, found.chapter, outcome)

@@ -41,6 +41,8 @@ export const Chapter = Type.Object({
   content: Type.String(),
   image_url: Type.Union([Type.String(), Type.Null()]),
   image_status: Type.Enum([...IMAGE_STATUSES]),
+  /** why the picture failed, while image_status is failed (CONTENT_FLAGGED: flagged twice by the moderator) */
+  image_error: Type.Union([Type.String(), Type.Null()]),
 })
 
 export const Story = Type.Object({

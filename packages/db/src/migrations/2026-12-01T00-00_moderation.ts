@@ -1,8 +1,10 @@
 import { type Kysely, sql } from 'kysely'
 
 // Frozen in time (see the initial migration). Child safety: every moderation decision, and the
-// reports parents make about a story. Neither keeps the text that was checked.
+// reports parents make about a story. Neither keeps the text that was checked. A chapter whose
+// picture failed for good says why (CONTENT_FLAGGED, or the provider's code).
 export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('chapters').addColumn('image_error_code', 'text').execute()
   await db.schema
     .createTable('moderation_decisions')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
@@ -53,4 +55,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('story_reports').execute()
   await db.schema.dropTable('moderation_decisions').execute()
+  await db.schema.alterTable('chapters').dropColumn('image_error_code').execute()
 }
