@@ -12,6 +12,7 @@ COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
+COPY packages/moderation/package.json packages/moderation/
 COPY packages/prompts/package.json packages/prompts/
 COPY packages/testkit/package.json packages/testkit/
 RUN pnpm install --frozen-lockfile --prod=false
