@@ -40,29 +40,23 @@ export async function enqueue({ pool, prefix, log }: BenchContext): Promise<Outc
   log(
     `warming up ${WARM_UP_SECONDS} s, then ${SECONDS} s of POST /api/stories arriving evenly at ${RATE} req/s (${CONNECTIONS} connections, ${PARENTS} parents)`,
   )
-  await load({
-    mode: 'paced',
-    method: 'POST',
-    url,
-    headers,
-    variants,
-    connections: CONNECTIONS,
-    duration: WARM_UP_SECONDS,
-    overallRate: RATE,
-  })
+  // POST /api/stories arriving evenly at RATE for `duration` seconds.
+  const postEvenly = (duration: number) =>
+    load({
+      mode: 'paced',
+      method: 'POST',
+      url,
+      headers,
+      variants,
+      connections: CONNECTIONS,
+      duration,
+      overallRate: RATE,
+    })
+  await postEvenly(WARM_UP_SECONDS)
   const before = await tallyStoryJobs(pool)
   const probeBefore = await probe(api)
   const cpuBefore = cpuSnapshot({ api: [api.pid] })
-  const main = await load({
-    mode: 'paced',
-    method: 'POST',
-    url,
-    headers,
-    variants,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    overallRate: RATE,
-  })
+  const main = await postEvenly(SECONDS)
   const cpu = cpuBreakdown(cpuBefore, cpuSnapshot({ api: [api.pid] }))
   cpu.parts['load generator'] = (main.generatorCpuMs ?? 0) / 1000
   cpu.parts.other = Math.max(0, cpu.parts.other! - cpu.parts['load generator']!)

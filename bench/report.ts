@@ -5,7 +5,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-export const BENCH_NAMES = ['poll', 'enqueue', 'pipeline', 'latency', 'scaling', 'memory', 'streaming'] as const
+export const BENCH_NAMES = [
+  'poll',
+  'enqueue',
+  'pipeline',
+  'latency',
+  'scaling',
+  'memory',
+  'streaming',
+  'scale',
+  'web',
+] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
 
 export interface Figure {
@@ -55,6 +65,8 @@ export const TITLES: Record<BenchName, string> = {
   scaling: 'Scaling out worker processes (provider-bound)',
   memory: "A worker's memory over 1,000 stories",
   streaming: 'Streaming: first illustrated chapter and whole story',
+  scale: 'Hot reads at a million stories',
+  web: "The parents' web app: first-load JavaScript and time to interactive",
 }
 
 export function formatValue(figure: Figure): string {

@@ -3,10 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { cpus, release, totalmem, type } from 'node:os'
 import { join } from 'node:path'
-import { explainUnreachable } from '@dreamify/core'
-import { dropDatabase, migrateDatabase } from '@dreamify/db'
-import { Redis } from 'ioredis'
-import pg from 'pg'
+import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
 import { memory } from './memory.ts'
@@ -22,6 +19,7 @@ import {
   TITLES,
   writeDocument,
 } from './report.ts'
+import { scale } from './scale.ts'
 import { scaling } from './scaling.ts'
 import { streaming } from './streaming.ts'
 import {
@@ -40,6 +38,7 @@ import {
   resetData,
   stopLive,
 } from './support.ts'
+import { web } from './web.ts'
 
 const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = {
   poll,
@@ -49,6 +48,8 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   scaling,
   memory,
   streaming,
+  scale,
+  web,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')
@@ -69,31 +70,6 @@ process.on('SIGTERM', () => {
 })
 
 const log = (message: string) => console.log(`bench: ${message}`)
-
-async function checkServices() {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 })
-  try {
-    await client.connect()
-    await client.end()
-  } catch (error) {
-    throw new Error(explainUnreachable('postgres', ADMIN_URL, error))
-  }
-  const redis = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  })
-  redis.on('error', () => {})
-  try {
-    await redis.connect()
-    await redis.ping()
-  } catch (error) {
-    throw new Error(explainUnreachable('redis', REDIS_URL, error))
-  } finally {
-    redis.disconnect()
-  }
-}
 
 function gitCommit(): string {
   try {
@@ -127,7 +103,7 @@ const started = performance.now()
 const loadBefore = loadAverage()
 
 try {
-  await checkServices()
+  await checkServices({ postgres: ADMIN_URL, redis: REDIS_URL })
 } catch (error) {
   console.error((error as Error).message)
   process.exit(1)

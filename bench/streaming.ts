@@ -1,9 +1,9 @@
 // 7. streaming (issue 5): the time to the first illustrated chapter and to the whole story, with
 // STREAMING=true and false, against the fake OpenAI-compatible server at a realistic pace.
 import { performance } from 'node:perf_hooks'
+import { loadStoryTemplates } from '@dreamify/prompts'
 import {
   type ChatRequestBody,
-  loadStoryTemplates,
   replyContent,
   splitIntoTokens,
   startFakeOpenAI,

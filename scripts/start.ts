@@ -1,41 +1,24 @@
 // ./dreamify start: create and migrate the database, then run the API and one worker in the foreground.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { explainUnreachable, loadConfigOrExit, RUNTIME_ENV } from '@dreamify/core'
-import { ensureDatabase, migrateDatabase } from '@dreamify/db'
-import { Redis } from 'ioredis'
-
-function fail(message: string): never {
-  console.error(message)
-  process.exit(1)
-}
+import { loadConfigOrExit, RUNTIME_ENV } from '@dreamify/core'
+import { checkServices, ensureDatabase, migrateDatabase } from '@dreamify/db'
+import { ensureWebBuild } from './web-build.ts'
 
 const config = loadConfigOrExit()
 
 try {
-  await ensureDatabase(config.database.url)
+  await checkServices({ postgres: config.database.url, redis: config.redis.url })
 } catch (error) {
-  fail(explainUnreachable('postgres', config.database.url, error))
+  console.error((error as Error).message)
+  process.exit(1)
 }
-
-const redis = new Redis(config.redis.url, {
-  lazyConnect: true,
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 0,
-  retryStrategy: () => null,
-})
-redis.on('error', () => {})
-try {
-  await redis.connect()
-  await redis.ping()
-} catch (error) {
-  fail(explainUnreachable('redis', config.redis.url, error))
-} finally {
-  redis.disconnect()
-}
+await ensureDatabase(config.database.url)
 
 for (const step of await migrateDatabase(config.database.url)) console.log(`dreamify: ${step}`)
+// The parents' app at / (built again only when its sources changed since the last build).
+await ensureWebBuild((line) => console.log(`dreamify: ${line}`))
 console.log(
-  `dreamify: API on http://localhost:${config.http.port} (docs at /docs), generation provider: ${config.generation.provider}`,
+  `dreamify: the app on http://localhost:${config.http.port}/, the API's docs at /docs, generation provider: ${config.generation.provider}`,
 )
 
 // As deployed (RUNTIME_ENV), unless the caller's environment says otherwise.

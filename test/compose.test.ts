@@ -190,7 +190,9 @@ describe('Dockerfile', () => {
   it('builds in stages on node:24-slim with a frozen pnpm install', () => {
     expect(dockerfile.match(/^FROM node:24-slim AS \w+$/gm)?.length).toBeGreaterThanOrEqual(2)
     expect(dockerfile).toContain('npm install -g pnpm@11.28.11')
-    expect(dockerfile).toMatch(/pnpm install --frozen-lockfile --prod=false/)
+    // Production dependencies only: no TypeScript, Vitest or Biome in the image.
+    expect(dockerfile).toMatch(/pnpm install --frozen-lockfile --prod(?!=false)\b/)
+    expect(dockerfile).not.toMatch(/--prod=false/)
     expect(dockerfile).toMatch(/COPY package\.json pnpm-lock\.yaml pnpm-workspace\.yaml/)
   })
 
@@ -209,6 +211,8 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ENV NODE_ENV=production/m)
     expect(dockerfile).toMatch(/^EXPOSE 3000$/m)
     expect(dockerfile).toMatch(/^HEALTHCHECK /m)
+    // One image runs the API or a worker: the check asks whichever of the two is running (test/healthcheck.test.ts).
+    expect(dockerfile).toMatch(/CMD \["node", "scripts\/healthcheck\.ts"\]/)
     expect(dockerfile).toMatch(/^CMD \["node", "apps\/api\/src\/server\.ts"\]$/m)
   })
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient } from '../support/client.ts'
+import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
 import { createTestQueues } from '../support/queues.ts'
@@ -88,6 +88,6 @@ describe('cancellation', () => {
     expect((await client.request('GET', `/api/jobs/${accepted.job_id}`)).status).toBe(404)
     // The worker notices and stops without errors that would leave anything behind.
     await new Promise((r) => setTimeout(r, 2000))
-    expect((await fetch(`${apiUrl}/health/ready`)).status).toBe(200)
+    expect((await documentedFetch(`${apiUrl}/health/ready`)).status).toBe(200)
   })
 })

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
+import { trackChild } from '@dreamify/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { escapeHtml, paragraphs, renderStoryHtml, type StoryDocument, toDataUri } from '../../scripts/demo/html.ts'
 import { fitToWidth, formatElapsed, progressBar, progressLine } from '../../scripts/demo/progress.ts'
@@ -22,6 +23,7 @@ function runDemo(
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    void trackChild(child) // recorded for the run's check that nothing is left running
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

@@ -1,4 +1,4 @@
-import { QUEUES, type Queues, queueJobId } from '@dreamify/core'
+import { jobItem, QUEUES, type Queues } from '@dreamify/core'
 import { type Db, sql } from '@dreamify/db'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
@@ -36,7 +36,11 @@ describe('lost Postgres writes', () => {
     const { json: accepted } = await client.requestStory(childId, 'a lighthouse keeper')
     const { story_id: storyId, job_id: jobId } = accepted
     await client.pollJob(jobId, { timeoutMs: 30_000 })
-    expect(await queues[QUEUES.chapterImage].getJobState(queueJobId.chapterImage(jobId, 3))).toBe('completed')
+    expect(
+      await queues[QUEUES.chapterImage].getJobState(
+        jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber: 3 }).opts.jobId,
+      ),
+    ).toBe('completed')
 
     // As if the last commits of chapter 3's settle and the completion were lost, 30 s ago.
     await sql`update chapters set image_status = 'pending', image_id = null where story_id = ${storyId} and number = 3`.execute(

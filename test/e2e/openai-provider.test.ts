@@ -3,7 +3,7 @@ import { createRedis } from '@dreamify/core'
 import { type FakeOpenAI, type RecordedCall, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_PARSE_ATTEMPTS } from '../../apps/worker/src/steps/story-text.ts'
-import { ApiClient } from '../support/client.ts'
+import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
 import { TEST_REDIS_URL } from '../support/services.ts'
@@ -62,7 +62,7 @@ function callsSince(from: number) {
 const bodyOf = (call: RecordedCall) => call.body as Record<string, any>
 
 async function expectPng(url: string) {
-  const response = await fetch(`${api.url}${url}`)
+  const response = await documentedFetch(`${api.url}${url}`)
   expect(response.status).toBe(200)
   expect(response.headers.get('content-type')).toBe('image/png')
   const bytes = Buffer.from(await response.arrayBuffer())

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient } from '../support/client.ts'
+import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
 import { createTestQueues } from '../support/queues.ts'
@@ -86,7 +86,7 @@ describe('a story from request to illustrated chapters', () => {
     expect(story.chapters.map((c: any) => c.content).join(' ')).toContain('Mia')
     for (const chapter of story.chapters) {
       expect(chapter.image_status).toBe('ready')
-      const image = await fetch(`${api.url}${chapter.image_url}`)
+      const image = await documentedFetch(`${api.url}${chapter.image_url}`)
       expect(image.status).toBe(200)
       expect(image.headers.get('content-type')).toBe('image/png')
       expect(image.headers.get('etag')).toBeTruthy()
@@ -97,8 +97,10 @@ describe('a story from request to illustrated chapters', () => {
     // The same image keeps the same URL across polls, so browsers can cache it.
     const again = await parent.request('GET', `/api/stories/${storyId}`)
     expect(again.json.chapters[0].image_url).toBe(story.chapters[0].image_url)
-    const cached = await fetch(`${api.url}${story.chapters[0].image_url}`, {
-      headers: { 'if-none-match': (await fetch(`${api.url}${story.chapters[0].image_url}`)).headers.get('etag')! },
+    const cached = await documentedFetch(`${api.url}${story.chapters[0].image_url}`, {
+      headers: {
+        'if-none-match': (await documentedFetch(`${api.url}${story.chapters[0].image_url}`)).headers.get('etag')!,
+      },
     })
     expect(cached.status).toBe(304)
   })
@@ -109,16 +111,16 @@ describe('a story from request to illustrated chapters', () => {
     const sig = url.searchParams.get('sig')!
     const tampered = new URL(url)
     tampered.searchParams.set('sig', `${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`)
-    expect((await fetch(tampered)).status).toBe(403)
+    expect((await documentedFetch(tampered)).status).toBe(403)
     const expired = new URL(url)
     expired.searchParams.set('expires', '1000')
-    expect((await fetch(expired)).status).toBe(403)
+    expect((await documentedFetch(expired)).status).toBe(403)
     const longer = new URL(url)
     longer.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 3600))
-    expect((await fetch(longer)).status).toBe(403)
+    expect((await documentedFetch(longer)).status).toBe(403)
     const missing = new URL(url)
     missing.search = ''
-    expect((await fetch(missing)).status).toBe(400)
+    expect((await documentedFetch(missing)).status).toBe(400)
   })
 
   it("lists the child's library newest first with a cover and cursor pagination", async () => {
@@ -174,7 +176,7 @@ describe('a story from request to illustrated chapters', () => {
     const after = (await parent.request('GET', `/api/stories/${storyId}`)).json.chapters[1]
     expect(after.image_status).toBe('ready')
     expect(after.image_url).not.toBe(before)
-    expect((await fetch(`${api.url}${before}`)).status).toBe(404)
+    expect((await documentedFetch(`${api.url}${before}`)).status).toBe(404)
     expect((await parent.request('POST', `/api/stories/${storyId}/chapters/9/image`)).status).toBe(404)
   })
 
@@ -183,7 +185,7 @@ describe('a story from request to illustrated chapters', () => {
     expect((await parent.request('DELETE', `/api/stories/${storyId}`)).status).toBe(204)
     expect((await parent.request('GET', `/api/stories/${storyId}`)).status).toBe(404)
     expect((await parent.request('GET', `/api/jobs/${jobId}`)).status).toBe(404)
-    expect((await fetch(`${api.url}${story.chapters[0].image_url}`)).status).toBe(404)
+    expect((await documentedFetch(`${api.url}${story.chapters[0].image_url}`)).status).toBe(404)
   })
 })
 
@@ -196,7 +198,7 @@ describe('avatars', () => {
     expect(final.story_id).toBeUndefined()
     const first = (await parent.request('GET', `/api/children/${child.id}`)).json.child.avatar_url
     expect(first).toMatch(/^\/api\/images\//)
-    const image = await fetch(`${api.url}${first}`)
+    const image = await documentedFetch(`${api.url}${first}`)
     expect(image.headers.get('content-type')).toBe('image/png')
 
     const renamed = await parent.request('PATCH', `/api/children/${child.id}`, { name: 'Leon' })

@@ -1,7 +1,7 @@
 import { sql } from '@dreamify/db'
 import { openEventStream, type StreamEvent, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient } from '../support/client.ts'
+import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
 import { createTestQueues } from '../support/queues.ts'
@@ -112,7 +112,7 @@ describe('job events over SSE, worker and API in separate processes', () => {
     expect(chapterNumbers([...seen, ...missed], 'chapter_written')).toEqual([1, 2, 3, 4, 5])
 
     // The client has the final event: reconnecting again is told to stop.
-    const again = await fetch(url, { headers: { 'last-event-id': String(all.at(-1)!.id) } })
+    const again = await documentedFetch(url, { headers: { 'last-event-id': String(all.at(-1)!.id) } })
     expect(again.status).toBe(204)
   }, 60_000)
 

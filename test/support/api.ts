@@ -1,6 +1,7 @@
 import { type Config, loadConfig } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import { type App, buildApp } from '../../apps/api/src/app.ts'
+import { expectDocumented } from './openapi-conformance.ts'
 import { createTestQueues } from './queues.ts'
 
 export { aChild } from '@dreamify/testkit'
@@ -24,7 +25,53 @@ export async function buildTestApp(db: Db, env: Record<string, string> = {}): Pr
   const { redis, queues, prefix } = createTestQueues()
   const app = await buildApp({ config: testConfig({ QUEUE_PREFIX: prefix, ...env }), db, queues, redis })
   await app.ready()
+  return holdToDocument(app)
+}
+
+// Fastify's own names for these are not a dependency of the repository root.
+interface InjectOptions {
+  method?: string
+  url?: string | { pathname?: string }
+  path?: string | { pathname?: string }
+  [option: string]: unknown
+}
+type LightMyRequestResponse = Awaited<ReturnType<App['inject']>>
+type Inject = (options: InjectOptions | string) => Promise<LightMyRequestResponse>
+const uncheckedInjects = new WeakMap<App, Inject>()
+
+/**
+ * Makes the app's `inject` check every answer against docs/openapi.json (see openapi-conformance.ts),
+ * so a route test fails on an undocumented route or status, or a body its schema refuses.
+ * buildTestApp does it; a test that builds its app by hand calls it too.
+ */
+export function holdToDocument(app: App): App {
+  const inject = app.inject.bind(app) as unknown as Inject
+  uncheckedInjects.set(app, inject)
+  app.inject = (async (options: InjectOptions | string) => {
+    const response = await inject(options)
+    const request = typeof options === 'string' ? { url: options, method: 'GET' } : options
+    const url = request.url ?? request.path
+    expectDocumented({
+      method: request.method ?? 'GET',
+      url: typeof url === 'string' ? url : (url?.pathname ?? '/'),
+      status: response.statusCode,
+      contentType: response.headers['content-type']?.toString(),
+      body: response.body,
+    })
+    return response
+  }) as unknown as App['inject']
   return app
+}
+
+/**
+ * The escape hatch: `outsideTheDocument(app).inject(…)` sends a request unchecked. Only for requests
+ * the router itself refuses before any route sees them (a path that is no route at all), whose
+ * answer no operation of the document can describe.
+ */
+export function outsideTheDocument(app: App): { inject: App['inject'] } {
+  const inject = uncheckedInjects.get(app)
+  if (!inject) throw new Error('outsideTheDocument: the app was not built by buildTestApp or holdToDocument')
+  return { inject: inject as unknown as App['inject'] }
 }
 
 let counter = 0

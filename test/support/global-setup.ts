@@ -1,8 +1,8 @@
-import { explainUnreachable } from '@dreamify/core'
-import { dropDatabase, migrateDatabase } from '@dreamify/db'
+import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
+import { closePidRegistry, openPidRegistry } from '@dreamify/testkit'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
-import { databaseUrl, pingRedis, TEST_POSTGRES_URL, TEST_REDIS_URL, testDatabaseName } from './services.ts'
+import { databaseUrl, TEST_POSTGRES_URL, TEST_REDIS_URL, testDatabaseName } from './services.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,21 +16,13 @@ const LEFTOVER_AGE_MS = 2 * 3600 * 1000
 
 /**
  * Once per run: check the services, drop what earlier runs left behind, and migrate a template
- * database of this run's own, which each test file clones.
+ * database of this run's own, which each test file clones. At the end, the run fails when a
+ * process it started (an API, a worker, a spare Redis or Postgres) is still running.
  */
 export default async function setup(project: TestProject) {
+  await checkServices({ postgres: TEST_POSTGRES_URL, redis: TEST_REDIS_URL })
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 5000 })
-  try {
-    await client.connect()
-  } catch (error) {
-    throw new Error(explainUnreachable('postgres', TEST_POSTGRES_URL, error))
-  }
-  try {
-    await pingRedis()
-  } catch (error) {
-    await client.end()
-    throw new Error(explainUnreachable('redis', TEST_REDIS_URL, error))
-  }
+  await client.connect()
   const { rows } = await client.query<{ datname: string }>(
     "select datname from pg_database where datname like 'dreamify_test%'",
   )
@@ -43,7 +35,10 @@ export default async function setup(project: TestProject) {
   const template = testDatabaseName('template')
   await migrateDatabase(databaseUrl(template))
   project.provide('templateDatabase', template)
+  // Test files run in forks that inherit this variable, so what they start is recorded here.
+  const registry = openPidRegistry()
   return async () => {
     await dropDatabase(databaseUrl(template)).catch(() => undefined)
+    await closePidRegistry(registry)
   }
 }

@@ -1,5 +1,3 @@
-import { Redis } from 'ioredis'
-
 // The Postgres and Redis the suite runs against; each test file gets its own database and queue prefix.
 export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0'
@@ -13,20 +11,4 @@ export function databaseUrl(name: string): string {
   const url = new URL(TEST_POSTGRES_URL)
   url.pathname = `/${name}`
   return url.toString()
-}
-
-export async function pingRedis(url = TEST_REDIS_URL): Promise<void> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  })
-  redis.on('error', () => {})
-  try {
-    await redis.connect()
-    await redis.ping()
-  } finally {
-    redis.disconnect()
-  }
 }

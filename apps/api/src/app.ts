@@ -1,29 +1,36 @@
 import { randomUUID } from 'node:crypto'
 import type { Config, Queues } from '@dreamify/core'
-import type { Db } from '@dreamify/db'
+import { type Db, pingDatabase } from '@dreamify/db'
+import { healthPlugin } from '@dreamify/http'
 import { createLocalModerator, createModerationMetrics } from '@dreamify/moderation'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
+import { createAccountService } from './lib/account.ts'
+import { createAccountDeletion } from './lib/account-deletion.ts'
 import { createContentCheck } from './lib/content-check.ts'
+import { installErrorHandling } from './lib/error-handling.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
 import { createRateLimiter } from './lib/rate-limit.ts'
 import { createStoryService } from './lib/story-service.ts'
+import { installValidation } from './lib/validation.ts'
 import { adminPlugin } from './plugins/admin.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { docsPlugin } from './plugins/docs.ts'
-import { installErrorHandling } from './plugins/errors.ts'
+import { jobEventsHubPlugin } from './plugins/job-events-hub/index.ts'
 import { metricsPlugin } from './plugins/metrics.ts'
-import { installValidation } from './plugins/validation.ts'
+import { webAppPlugin } from './plugins/web-app.ts'
+import { accountRoutes } from './routes/account.ts'
 import { authRoutes } from './routes/auth.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { eventRoutes } from './routes/events.ts'
-import { healthRoutes } from './routes/health.ts'
 import { imageRoutes } from './routes/images.ts'
 import { jobRoutes } from './routes/jobs.ts'
+import { optionRoutes } from './routes/options.ts'
+import { sessionRoutes } from './routes/sessions.ts'
 import { storyRoutes } from './routes/stories.ts'
 import { storyReportRoutes } from './routes/story-reports.ts'
 
@@ -73,17 +80,25 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } })
   await app.register(cors, {
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
-    credentials: false,
+    // Only for the allowlisted origins: their web app may send the refresh cookie (see lib/session-cookie.ts).
+    credentials: true,
   })
   await app.register(docsPlugin)
   await app.register(metricsPlugin, { queues })
   if (config.admin) await app.register(adminPlugin, { queues, credentials: config.admin })
-  await app.register(authPlugin, { config })
+  await app.register(authPlugin, { config, db, redis })
 
   const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
 
-  const jobs = createJobStatusCache(db)
-  const storyService = createStoryService({ db, queues, redis, config, logger: app.log, forgetJob: jobs.forget })
+  const jobStatusCache = createJobStatusCache(db)
+  const storyService = createStoryService({
+    db,
+    queues,
+    redis,
+    config,
+    logger: app.log,
+    forgetJob: jobStatusCache.forget,
+  })
   const rateLimiter = createRateLimiter({ redis, prefix: config.redis.queuePrefix, logger: app.log })
   // What parents type is checked here by the offline moderator; the worker's moderator checks again.
   const moderationMetrics = createModerationMetrics(app.metricsRegistry)
@@ -91,21 +106,35 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   moderationMetrics.announce('request', requestModerator)
   const checkContent = createContentCheck({ db, metrics: moderationMetrics })
 
-  await app.register(healthRoutes, { db, pingRedis: () => redis.ping(), moderator: requestModerator })
-  await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits })
+  await app.register(healthPlugin, {
+    checks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+    facts: { moderation: { status: 'up', moderator: requestModerator.name, assurance: requestModerator.assurance } },
+  })
+  await app.register(jobEventsHubPlugin, { db, redis, queuePrefix: config.redis.queuePrefix })
+  const { sessions } = app
+  const account = createAccountService({ db, sessions, rateLimiter, limits: config.limits })
+  const deletion = createAccountDeletion({
+    ...{ db, redis, queues, sessions, storyService, logger: app.log },
+    prefix: config.redis.queuePrefix,
+  })
+  await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits, account })
   await app.register(imageRoutes, { prefix: '/api', db, images })
+  await app.register(optionRoutes, { prefix: '/api' })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
-  await app.register(eventRoutes, { prefix: '/api', db, redis, queuePrefix: config.redis.queuePrefix })
+  await app.register(eventRoutes, { prefix: '/api', db })
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)
       await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar, checkContent })
       await scope.register(storyRoutes, { db, storyService, images, checkContent })
       await scope.register(storyReportRoutes, { db, metrics: moderationMetrics })
-      await scope.register(jobRoutes, { jobs })
+      await scope.register(jobRoutes, { jobStatusCache })
+      await scope.register(sessionRoutes)
+      await scope.register(accountRoutes, { db, account, deletion, rateLimiter })
     },
     { prefix: '/api' },
   )
+  await app.register(webAppPlugin, { publicUrl: config.http.publicUrl })
   return app
 }
 

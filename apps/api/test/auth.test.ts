@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, expectErrorShape, signUp, TEST_SECRET } from '../../../test/support/api.ts'
+import { buildTestApp, expectErrorShape, outsideTheDocument, signUp, TEST_SECRET } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import type { App } from '../src/app.ts'
 
@@ -103,7 +103,14 @@ describe('POST /api/auth/login', () => {
       payload: { email: email.toUpperCase(), password: 'correct horse' },
     })
     expect(ok.statusCode).toBe(200)
-    expect(ok.json()).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600 })
+    expect(ok.json()).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      refresh_token: expect.stringMatching(/^[\w-]{43}$/),
+      refresh_expires_in: expect.any(Number),
+    })
+    expect(ok.json().refresh_expires_in).toBeGreaterThan(29 * 86_400)
 
     const wrong = await app.inject({
       method: 'POST',
@@ -134,7 +141,8 @@ describe('GET /api/auth/me and bearer tokens', () => {
   })
 
   it('refuses missing, malformed, expired, wrongly signed and alg:none tokens with 401', async () => {
-    const { parentId } = await signUp(app, 'Tokens')
+    const { parentId, token } = await signUp(app, 'Tokens')
+    const { sid } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())
     const now = Math.floor(Date.now() / 1000)
     const tokens = {
       missing: undefined,
@@ -144,6 +152,8 @@ describe('GET /api/auth/me and bearer tokens', () => {
       'wrong signature': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { sub: parentId, iat: now, exp: now + 3600 }, 'another-secret-another-secret-another')}`,
       'alg none': `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: parentId, iat: now, exp: now + 3600 })}.`,
       'wrong shape': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { user: parentId, iat: now, exp: now + 3600 })}`,
+      'without a session': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { sub: parentId, iat: now, exp: now + 3600 })}`,
+      'an unknown session': `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { sub: parentId, sid: randomUUID(), iat: now, exp: now + 3600 })}`,
     }
     for (const [name, authorization] of Object.entries(tokens)) {
       const response = await app.inject({
@@ -154,7 +164,7 @@ describe('GET /api/auth/me and bearer tokens', () => {
       expect(response.statusCode, name).toBe(401)
       expectErrorShape(response.json(), 401, 'UNAUTHORIZED')
     }
-    const good = `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { sub: parentId, iat: now, exp: now + 3600 })}`
+    const good = `Bearer ${forge({ alg: 'HS256', typ: 'JWT' }, { sub: parentId, sid, iat: now, exp: now + 3600 })}`
     expect(
       (await app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: good } })).statusCode,
     ).toBe(200)
@@ -181,6 +191,8 @@ describe('documentation and errors', () => {
   })
 
   it('answers unknown routes with 404 in the error shape', async () => {
-    expectErrorShape((await app.inject({ method: 'GET', url: '/api/nope' })).json(), 404, 'NOT_FOUND')
+    // No route: the router's own answer, which no operation of the document describes.
+    const unknown = await outsideTheDocument(app).inject({ method: 'GET', url: '/api/nope' })
+    expectErrorShape(unknown.json(), 404, 'NOT_FOUND')
   })
 })

@@ -1,17 +1,20 @@
-import { appendJobEvent, jobEventKeys, jobSnapshot } from '@dreamify/core'
-import { type Db, jobRepository, sql } from '@dreamify/db'
+import { appendJobEvent, jobEventKeys } from '@dreamify/core'
+import { type Db, jobLifecycle, jobSnapshot, sql } from '@dreamify/db'
 import { openEventStream } from '@dreamify/testkit'
 import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aChild, buildTestApp, expectErrorShape, signUp, testConfig } from '../../../test/support/api.ts'
+import { documentedFetch } from '../../../test/support/client.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import type { App } from '../src/app.ts'
+import { installErrorHandling } from '../src/lib/error-handling.ts'
+import { EVENTS_TOKEN_TTL_SECONDS } from '../src/lib/events-token.ts'
 import { JOB_STATUS_TTL_MS } from '../src/lib/job-status-cache.ts'
 import { authPlugin } from '../src/plugins/auth.ts'
-import { installErrorHandling } from '../src/plugins/errors.ts'
-import { EVENTS_TOKEN_TTL_SECONDS, eventRoutes } from '../src/routes/events.ts'
+import { jobEventsHubPlugin } from '../src/plugins/job-events-hub/index.ts'
+import { eventRoutes } from '../src/routes/events.ts'
 
 let app: App
 let db: Db
@@ -86,7 +89,7 @@ describe('POST /api/jobs/:job_id/events-token', () => {
       'UNAUTHORIZED',
     )
     expectErrorShape((await eventsToken({ authorization }, job_id)).json(), 401, 'UNAUTHORIZED')
-    const stream = await fetch(`${base}/api/jobs/${job_id}/events`, { headers: { authorization } })
+    const stream = await documentedFetch(`${base}/api/jobs/${job_id}/events`, { headers: { authorization } })
     expect(stream.status).toBe(401)
   })
 })
@@ -145,14 +148,14 @@ describe('GET /api/jobs/:job_id/events', () => {
     expect(stream.events[0]).toEqual({ id: 0, event: 'stage', data: polled })
 
     // What a worker does, from another process: append to the job's Redis Stream.
-    const running = (await jobRepository.advance(db, job_id, { stage: 'writing', percent: 2 }))!
+    const running = (await jobLifecycle.startStory(db, job_id))!.job
     expect(await appendJobEvent(redis, prefix, job_id, 'stage', jobSnapshot(running))).toBe(1)
     expect(await appendJobEvent(redis, prefix, job_id, 'stage', jobSnapshot(running))).toBe(0) // nothing changed: dropped
     expect(await appendJobEvent(redis, prefix, job_id, 'chapter_written', { number: 1, title: 'The Kite' })).toBe(2)
     const older = { ...jobSnapshot(running), progress: { ...jobSnapshot(running).progress, percent: 1 } }
     expect(await appendJobEvent(redis, prefix, job_id, 'stage', older)).toBe(0) // progress never goes back
     expect(await appendJobEvent(redis, prefix, job_id, 'chapter_illustrated', { number: 1, title: 'The Kite' })).toBe(3)
-    const completed = (await jobRepository.complete(db, job_id))!
+    const completed = (await completeStory(db, job_id))!
     expect(await appendJobEvent(redis, prefix, job_id, 'completed', jobSnapshot(completed))).toBe(4)
     expect(await appendJobEvent(redis, prefix, job_id, 'chapter_written', { number: 2, title: 'late' })).toBe(0) // nothing after the final event
     const events = await stream.end()
@@ -182,8 +185,11 @@ describe('GET /api/jobs/:job_id/events', () => {
     expect(await redis.ttl(jobEventKeys(prefix, job_id).stream)).toBeGreaterThan(23 * 3600)
     // Once the client has the final event, 204 tells an EventSource to stop reconnecting.
     expect(
-      (await fetch(`${base}/api/jobs/${job_id}/events`, { headers: { ...owner.headers, 'last-event-id': '4' } }))
-        .status,
+      (
+        await documentedFetch(`${base}/api/jobs/${job_id}/events`, {
+          headers: { ...owner.headers, 'last-event-id': '4' },
+        })
+      ).status,
     ).toBe(204)
   })
 
@@ -212,7 +218,7 @@ describe('GET /api/jobs/:job_id/events', () => {
     const { job_id } = await aStoryJob(owner.headers)
     const stream = await openEventStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
     await stream.until((events) => events.length === 1)
-    await jobRepository.fail(db, job_id, { code: 'PROVIDER_UNAVAILABLE', message: 'gone' })
+    await jobLifecycle.fail(db, job_id, { code: 'PROVIDER_UNAVAILABLE', message: 'gone' })
     const events = await stream.end() // the watcher gives the worker one check to publish, then publishes itself
     expect(events.map((e) => e.event)).toEqual(['stage', 'failed'])
     expect(events[1]!.id).toBe(1)
@@ -225,7 +231,7 @@ describe('GET /api/jobs/:job_id/events', () => {
 
   it('sends a job finished long ago its final event at once', async () => {
     const { job_id } = await aStoryJob(owner.headers)
-    await jobRepository.complete(db, job_id)
+    await completeStory(db, job_id)
     await sql`update jobs set finished_at = now() - interval '1 hour' where id = ${job_id}`.execute(db)
     const started = Date.now()
     const response = await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events`, headers: owner.headers })
@@ -266,8 +272,9 @@ describe('a server with streams open', () => {
     const config = testConfig({ QUEUE_PREFIX: prefix })
     const server = Fastify()
     installErrorHandling(server)
-    await server.register(authPlugin, { config })
-    await server.register(eventRoutes, { prefix: '/api', db, redis, queuePrefix: prefix, heartbeatMs: 50 })
+    await server.register(authPlugin, { config, db, redis })
+    await server.register(jobEventsHubPlugin, { db, redis, queuePrefix: prefix, heartbeatMs: 50 })
+    await server.register(eventRoutes, { prefix: '/api', db })
     const url = await server.listen({ port: 0, host: '127.0.0.1' })
     const { job_id } = await aStoryJob(owner.headers)
     const streams = await Promise.all(
@@ -284,3 +291,9 @@ describe('a server with streams open', () => {
     }
   })
 })
+
+/** A story job completes once every chapter is settled: what the fan-in would do, here without drawing any. */
+async function completeStory(db: Db, jobId: string) {
+  await sql`update jobs set chapters_settled = chapters_total where id = ${jobId}`.execute(db)
+  return jobLifecycle.complete(db, jobId)
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { type Db, jobRepository } from '@dreamify/db'
+import { type Db, jobLifecycle, jobRepository, sql } from '@dreamify/db'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../test/support/database.ts'
+import { aChildOf } from '../../../test/support/families.ts'
 import { createJobStatusCache } from '../src/lib/job-status-cache.ts'
 
 let db: Db
@@ -21,25 +22,8 @@ beforeAll(async () => {
 })
 
 async function newAvatarJob() {
-  const child = await db
-    .insertInto('children')
-    .values({
-      parent_id: parentId,
-      name: 'Mia',
-      age_range: '4-6',
-      sex: 'Female',
-      eye_color: 'Blue',
-      hair_type: 'Curly',
-      hair_color: 'Red',
-      ethnicity: 'Irish',
-      fav_animals: null,
-      fav_activities: null,
-      fav_shows: null,
-      avatar_image_id: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return jobRepository.create(db, { id: randomUUID(), parent_id: parentId, kind: 'avatar', child_id: child.id })
+  const childId = await aChildOf(db, parentId)
+  return jobRepository.create(db, { id: randomUUID(), parent_id: parentId, kind: 'avatar', child_id: childId })
 }
 
 describe('the job status cache', () => {
@@ -48,7 +32,7 @@ describe('the job status cache', () => {
     const cache = createJobStatusCache(db, 150)
     const rows = await Promise.all(Array.from({ length: 20 }, () => cache.findOwned(parentId, job.id)))
     expect(new Set(rows).size).toBe(1)
-    await jobRepository.advance(db, job.id, { stage: 'illustrating', percent: 50 })
+    await sql`update jobs set status = 'running', stage = 'illustrating', percent = 50 where id = ${job.id}`.execute(db)
     expect((await cache.findOwned(parentId, job.id))?.percent).toBe(0)
     await new Promise((r) => setTimeout(r, 200))
     expect((await cache.findOwned(parentId, job.id))?.percent).toBe(50)
@@ -66,7 +50,7 @@ describe('the job status cache', () => {
     const job = await newAvatarJob()
     const cache = createJobStatusCache(db, 60_000)
     expect((await cache.findOwned(parentId, job.id))?.status).toBe('queued')
-    await jobRepository.cancel(db, job.id)
+    await jobLifecycle.cancel(db, job.id)
     cache.forget(job.id)
     expect((await cache.findOwned(parentId, job.id))?.status).toBe('cancelled')
   })

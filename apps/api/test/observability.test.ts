@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto'
 import { closeQueues, createQueues, createRedis } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { aChild, buildTestApp, signUp, testConfig } from '../../../test/support/api.ts'
+import {
+  aChild,
+  buildTestApp,
+  holdToDocument,
+  outsideTheDocument,
+  signUp,
+  testConfig,
+} from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { freePort } from '../../../test/support/processes.ts'
 import { type App, buildApp } from '../src/app.ts'
@@ -55,7 +62,9 @@ describe('GET /metrics', () => {
     const id = randomUUID()
     expect((await app.inject({ method: 'GET', url: `/api/children/${id}`, headers })).statusCode).toBe(404)
     expect((await app.inject({ method: 'GET', url: `/api/children/${id}` })).statusCode).toBe(401)
-    expect((await app.inject({ method: 'GET', url: `/no/such/${id}` })).statusCode).toBe(404)
+    // A GET of an unknown page path is the web app's (its SPA fallback); an unknown POST matches no route,
+    // and gets the router's own 404, outside the document.
+    expect((await outsideTheDocument(app).inject({ method: 'POST', url: `/no/such/${id}` })).statusCode).toBe(404)
     const { body } = await app.inject({ method: 'GET', url: '/metrics' })
     expect(body).toContain('# TYPE dreamify_http_request_duration_seconds histogram')
     const route = '/api/children/:child_id'
@@ -82,7 +91,7 @@ describe('GET /metrics', () => {
     ).toBeGreaterThanOrEqual(1)
     expect(
       sample(body, 'dreamify_http_request_duration_seconds_count', {
-        method: 'GET',
+        method: 'POST',
         route: '(unmatched)',
         status_code: '404',
       }),
@@ -119,7 +128,7 @@ describe('GET /metrics', () => {
     const redis = createRedis(deadUrl, 'producer')
     const queues = createQueues(redis, 'dreamify-test-unreachable')
     for (const queue of Object.values(queues)) queue.on('error', () => {})
-    const offline = await buildApp({ config: testConfig(), db, queues, redis })
+    const offline = holdToDocument(await buildApp({ config: testConfig(), db, queues, redis }))
     try {
       const started = Date.now()
       const response = await offline.inject({ method: 'GET', url: '/metrics' })

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { closeQueues, createQueues, createRedis } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, expectErrorShape, testConfig } from '../../../test/support/api.ts'
+import { buildTestApp, expectErrorShape, holdToDocument, testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import { type App, buildApp } from '../src/app.ts'
@@ -18,17 +18,19 @@ beforeAll(async () => {
   // Built by hand (not buildTestApp) to know its prefix and look at the counters in Redis.
   const { redis, queues, prefix } = createTestQueues()
   loginPrefix = prefix
-  loginApp = await buildApp({
-    config: testConfig({
-      QUEUE_PREFIX: prefix,
-      LOGIN_ATTEMPTS_PER_15_MIN: '3',
-      REGISTRATIONS_PER_HOUR_PER_IP: '0',
-      TRUST_PROXY_HOPS: '1',
+  loginApp = holdToDocument(
+    await buildApp({
+      config: testConfig({
+        QUEUE_PREFIX: prefix,
+        LOGIN_ATTEMPTS_PER_15_MIN: '3',
+        REGISTRATIONS_PER_HOUR_PER_IP: '0',
+        TRUST_PROXY_HOPS: '1',
+      }),
+      db,
+      queues,
+      redis,
     }),
-    db,
-    queues,
-    redis,
-  })
+  )
   registerApp = await buildTestApp(db, { LOGIN_ATTEMPTS_PER_15_MIN: '0', REGISTRATIONS_PER_HOUR_PER_IP: '2' })
   unlimitedApp = await buildTestApp(db, { LOGIN_ATTEMPTS_PER_15_MIN: '0', REGISTRATIONS_PER_HOUR_PER_IP: '0' })
 })
@@ -242,7 +244,7 @@ describe('Redis unavailable', () => {
       LOGIN_ATTEMPTS_PER_15_MIN: '1',
       REGISTRATIONS_PER_HOUR_PER_IP: '1',
     })
-    downApp = await buildApp({ config, db, queues: downQueues, redis: downRedis, logger })
+    downApp = holdToDocument(await buildApp({ config, db, queues: downQueues, redis: downRedis, logger }))
   })
   afterAll(async () => {
     await downApp?.close()

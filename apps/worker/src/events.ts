@@ -1,5 +1,5 @@
-import { appendJobEvent, type JobEventName, jobSnapshot, type Logger, stateEvent, withTimeout } from '@dreamify/core'
-import type { JobRow } from '@dreamify/db'
+import { appendJobEvent, type JobEventName, type Logger, stateEvent, withTimeout } from '@dreamify/core'
+import { type JobRow, jobSnapshot } from '@dreamify/db'
 import type { Redis } from 'ioredis'
 
 /** How long one publish may take before the step gives up on it and moves on. */

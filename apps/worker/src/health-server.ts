@@ -1,53 +1,38 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import {
+  answerNotFound,
+  type HealthOptions,
+  healthPlugin,
+  type MetricsRouteOptions,
+  metricsRoute,
+} from '@dreamify/http'
+import Fastify, { type FastifyInstance } from 'fastify'
 
-export type ReadinessCheck = () => Promise<Record<string, { status: 'up' | 'down'; error?: string }>>
+export interface HealthServerDeps {
+  /** what the worker's readiness depends on, by name (see @dreamify/http's healthPlugin) */
+  checks: Record<string, () => Promise<unknown>>
+  /** entries shown as they are (the moderator in use), see healthPlugin's `facts` */
+  facts?: HealthOptions['facts']
+  scrape: MetricsRouteOptions['scrape']
+}
 
 /**
  * A worker's own small HTTP port: /health/live, /health/ready and /metrics, so that ops can probe
- * and scrape each worker process.
+ * and scrape each worker process. The same health plugin and metrics route as the API's.
  */
-export function startHealthServer(
-  port: number,
-  ready: ReadinessCheck,
-  metrics: () => Promise<{ contentType: string; body: string }>,
-): Promise<Server> {
-  const server = createServer(async (request, response) => {
-    try {
-      if (request.url === '/health/live') return json(response, 200, { status: 'ok' })
-      if (request.url === '/health/ready') {
-        const checks = await ready()
-        const up = Object.values(checks).every((c) => c.status === 'up')
-        return json(response, up ? 200 : 503, { status: up ? 'ready' : 'unavailable', checks })
-      }
-      if (request.url === '/metrics') {
-        const { contentType, body } = await metrics()
-        response.writeHead(200, { 'content-type': contentType }).end(body)
-        return
-      }
-      json(response, 404, {
-        statusCode: 404,
-        code: 'NOT_FOUND',
-        error: 'Not Found',
-        message: `route ${request.method} ${request.url} not found`,
-      })
-    } catch {
-      json(response, 500, {
-        statusCode: 500,
-        code: 'INTERNAL',
-        error: 'Internal Server Error',
-        message: 'internal error',
-      })
-    }
-  })
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '0.0.0.0', () => resolve(server))
-  })
-}
-
-export const serverPort = (server: Server) => (server.address() as AddressInfo).port
-
-function json(response: import('node:http').ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+export async function buildHealthServer({ checks, facts, scrape }: HealthServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false })
+  app.setNotFoundHandler(answerNotFound)
+  // A failed scrape says nothing about its cause: the worker's port is open to whoever can reach it.
+  app.setErrorHandler((_error, _request, reply) =>
+    reply.status(500).send({
+      statusCode: 500,
+      code: 'INTERNAL',
+      error: 'Internal Server Error',
+      message: 'internal error',
+    }),
+  )
+  // Readiness is up or down per check; latency belongs to the API's answer.
+  await app.register(healthPlugin, { checks, facts, reportLatency: false })
+  await app.register(metricsRoute, { scrape })
+  return app
 }

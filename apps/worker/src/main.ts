@@ -1,9 +1,10 @@
 // The worker process: read config, connect, run the queues' workers and the reconciler, and
 // stop cleanly on SIGTERM/SIGINT (finish active jobs, or hand them back, within SHUTDOWN_TIMEOUT_MS).
+import type { AddressInfo } from 'node:net'
 import { closeQueues, createLogger, createQueues, createRedis, loadConfigOrExit } from '@dreamify/core'
-import { createDatabase, sql } from '@dreamify/db'
+import { createDatabase, pingDatabase } from '@dreamify/db'
 import { createJobEventPublisher } from './events.ts'
-import { serverPort, startHealthServer } from './health-server.ts'
+import { buildHealthServer } from './health-server.ts'
 import { startHousekeeping } from './housekeeping.ts'
 import { createWorkerMetrics, instrumentProvider } from './metrics.ts'
 import { createProvider } from './providers/index.ts'
@@ -21,32 +22,26 @@ const subscriber = createRedis(config.redis.url, 'worker')
 const eventsRedis = createRedis(config.redis.url, 'producer', { enableAutoPipelining: true })
 const events = createJobEventPublisher({ redis: eventsRedis, prefix: config.redis.queuePrefix, logger })
 const queues = createQueues(connection, config.redis.queuePrefix)
-const metrics = createWorkerMetrics({ stories: { redis: eventsRedis, prefix: config.redis.queuePrefix } })
+const metrics = createWorkerMetrics()
 const provider = instrumentProvider(createProvider(config.generation), metrics)
 const safety = await startSafetyScreen({ config, db, logger, registry: metrics.registry })
 const worker = buildWorker({ config, db, provider, safety, queues, connection, subscriber, logger, events, metrics })
 const reconciler = startReconciler({ db, queues, logger })
 const housekeeping = startHousekeeping({ db, logger })
 
-const health = await startHealthServer(
-  config.worker.metricsPort,
-  async () => ({
-    postgres: await sql`select 1`.execute(db).then(
-      () => ({ status: 'up' as const }),
-      (e: Error) => ({ status: 'down' as const, error: e.message }),
-    ),
+const health = await buildHealthServer({
+  checks: {
+    postgres: () => pingDatabase(db),
     // The fail-fast connection: BullMQ's own would wait for Redis instead of answering 'down'.
-    redis: await eventsRedis.ping().then(
-      () => ({ status: 'up' as const }),
-      (e: Error) => ({ status: 'down' as const, error: e.message }),
-    ),
-    // Not a dependency check: says which moderator this worker uses and how far it can be trusted.
-    moderation: { status: 'up' as const, moderator: safety.moderator.name, assurance: safety.moderator.assurance },
-  }),
-  () => metrics.scrape(),
-)
+    redis: () => eventsRedis.ping(),
+  },
+  // Not a dependency check: says which moderator this worker uses and how far it can be trusted.
+  facts: { moderation: { status: 'up', moderator: safety.moderator.name, assurance: safety.moderator.assurance } },
+  scrape: () => metrics.scrape(),
+})
+await health.listen({ port: config.worker.metricsPort, host: '0.0.0.0' })
 await worker.start()
-logger.info({ provider: provider.name, healthPort: serverPort(health) }, 'worker ready')
+logger.info({ provider: provider.name, healthPort: (health.server.address() as AddressInfo).port }, 'worker ready')
 
 let stopping = false
 async function stop(signal: string) {
@@ -56,7 +51,7 @@ async function stop(signal: string) {
   reconciler.stop()
   housekeeping.stop()
   await worker.close()
-  health.close()
+  await health.close()
   await closeQueues(queues)
   connection.disconnect()
   subscriber.disconnect()

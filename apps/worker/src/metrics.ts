@@ -1,8 +1,7 @@
-import { type QueueName, withTimeout } from '@dreamify/core'
+import type { QueueName } from '@dreamify/core'
 import type { JobRow } from '@dreamify/db'
-import type { Redis } from 'ioredis'
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
-import { type GenerationProvider, ProviderError } from './providers/index.ts'
+import { type GenerationProvider, ProviderError, type Usage } from './providers/index.ts'
 
 /**
  * How a step ended: done, handed back for a retry, failed for good, the queue paused on a 429,
@@ -10,27 +9,8 @@ import { type GenerationProvider, ProviderError } from './providers/index.ts'
  */
 export type StepOutcome = 'completed' | 'retried' | 'failed' | 'rate_limited' | 'cancelled' | 'interrupted'
 
-/** Where a finished story is recorded once across every worker, so a fan-in seen by two steps counts once. */
-const STORY_COUNTED_TTL_SECONDS = 7 * 24 * 3600
-const CLAIM_TIMEOUT_MS = 1000
-
-export interface StoryOutcomeDeps {
-  /** a fail-fast connection: a claim that cannot be made in time is skipped, never waited for */
-  redis: Redis
-  prefix: string
-}
-
-/**
- * One worker process's metrics, on a registry of its own (served by the health server's /metrics).
- * Pass `stories` to have finished stories counted (dreamify_stories_total).
- */
-export function createWorkerMetrics({
-  stories,
-  defaultMetrics = true,
-}: {
-  stories?: StoryOutcomeDeps
-  defaultMetrics?: boolean
-} = {}) {
+/** One worker process's metrics, on a registry of its own (served by the health server's /metrics). */
+export function createWorkerMetrics({ defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry()
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'dreamify_worker_' })
   const registers = [registry]
@@ -74,22 +54,6 @@ export function createWorkerMetrics({
     registers,
   })
 
-  const locallyCounted = new Set<string>()
-
-  /** Claims the right to count a story, once across every worker (once in this process without Redis). */
-  async function claim(jobId: string): Promise<boolean> {
-    if (locallyCounted.has(jobId)) return false
-    if (!stories) return true
-    const claimed = stories.redis.set(
-      `${stories.prefix}:metrics:story-counted:${jobId}`,
-      '1',
-      'EX',
-      STORY_COUNTED_TTL_SECONDS,
-      'NX',
-    )
-    return (await withTimeout(claimed, CLAIM_TIMEOUT_MS)) === 'OK'
-  }
-
   return {
     registry,
     jobDuration,
@@ -104,23 +68,16 @@ export function createWorkerMetrics({
     },
 
     /**
-     * Called with every job state a step publishes: a story job that is now completed or failed is
-     * counted, once. Never throws (a metric never fails a step).
+     * Counts a story job that the caller's own transition has just finished: a settle or a complete
+     * that says `completedNow`, or a fail that returned the row. Exactly one call finishes a story
+     * (the fan-in on the job's counters), so the count is exact with no de-duplication.
      */
-    async recordStoryOutcome(job: JobRow): Promise<void> {
-      if (!stories || job.kind !== 'story' || (job.status !== 'completed' && job.status !== 'failed')) return
-      const jobId = job.id
-      try {
-        if (!(await claim(jobId))) return
-        locallyCounted.add(jobId)
-        if (locallyCounted.size > 10_000) locallyCounted.delete(locallyCounted.values().next().value!)
-        storiesTotal.inc({
-          outcome: job.status,
-          code: job.status === 'failed' ? (job.error_code ?? 'INTERNAL') : 'none',
-        })
-      } catch {
-        // Redis away: this story goes uncounted rather than holding up the step.
-      }
+    countFinishedStory(job: JobRow): void {
+      if (job.kind !== 'story' || (job.status !== 'completed' && job.status !== 'failed')) return
+      storiesTotal.inc({
+        outcome: job.status,
+        code: job.status === 'failed' ? (job.error_code ?? 'INTERNAL') : 'none',
+      })
     },
 
     async scrape() {
@@ -137,16 +94,12 @@ function errorCode(error: unknown): string {
 
 /**
  * A provider that measures every call: its latency (a story until its stream ends), its errors by
- * code, the images drawn and the tokens the provider reports. Calls ended by a cancellation or a
- * shutdown (or a caller that stops reading) count as `aborted`, not as errors.
+ * code, the images drawn and the tokens each call returns (or its failure carries). Calls ended by
+ * a cancellation or a shutdown (or a caller that stops reading) count as `aborted`, not as errors.
  */
 export function instrumentProvider(provider: GenerationProvider, metrics: WorkerMetrics): GenerationProvider {
-  // Providers report usage on themselves, so the counting hook goes on the one being measured;
-  // a hook set on the wrapper is called after it.
-  let downstream = provider.onUsage
-  provider.onUsage = (usage) => {
-    metrics.tokens.inc({ kind: usage.kind }, usage.tokens)
-    downstream?.(usage)
+  const count = (usage: Usage | undefined) => {
+    if (usage) metrics.tokens.inc({ kind: usage.kind }, usage.tokens)
   }
 
   function settle(
@@ -161,6 +114,7 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
       return metrics.providerDuration.observe({ kind, status: 'aborted' }, seconds)
     metrics.providerDuration.observe({ kind, status: 'error' }, seconds)
     metrics.providerErrors.inc({ kind, code: errorCode(outcome.error) })
+    if (outcome.error instanceof ProviderError) count(outcome.error.usage)
   }
 
   return {
@@ -175,8 +129,10 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
       const startedAt = performance.now()
       let outcome: { error: unknown } | 'ok' | 'stopped' = 'stopped'
       try {
-        yield* provider.writeStory(request, signal)
+        const usage = yield* provider.writeStory(request, signal)
         outcome = 'ok'
+        count(usage)
+        return usage
       } catch (error) {
         outcome = { error }
         throw error
@@ -192,18 +148,12 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
         const image = await provider.drawImage(prompt, signal, purpose)
         settle('image', startedAt, signal, 'ok')
         metrics.images.inc({ purpose })
+        count(image.usage)
         return image
       } catch (error) {
         settle('image', startedAt, signal, { error })
         throw error
       }
-    },
-
-    get onUsage() {
-      return downstream
-    },
-    set onUsage(hook) {
-      downstream = hook
     },
   }
 }

@@ -1,6 +1,14 @@
-import { addAgain, type Logger, QUEUES, type Queues, queueJobId } from '@dreamify/core'
-import { chapterRepository, type Db, type JobRow, jobRepository } from '@dreamify/db'
-import type { Queue } from 'bullmq'
+import {
+  addAgain,
+  isUnfinishedJob,
+  type JobItem,
+  jobItem,
+  type Logger,
+  QUEUES,
+  type Queues,
+  queueOf,
+} from '@dreamify/core'
+import { chapterRepository, type Db, type JobRow, jobLifecycle, jobRepository } from '@dreamify/db'
 import { runPeriodically } from './periodic.ts'
 
 // A job that has not moved for this long is checked against the queues.
@@ -11,8 +19,6 @@ const BATCH = 100
 export const MAX_DRIVES = 12
 
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'])
-
-type QueueRef = { queue: Queue; id: string; name: string; data: object }
 
 /**
  * Postgres is the record and Redis only the transport: an accepted story whose queue entry was
@@ -33,65 +39,40 @@ export function startReconciler({
   intervalMs?: number
 }) {
   return runPeriodically('reconciler', { intervalMs, jitterMs: 1000, logger }, async () => {
-    const stale = await jobRepository.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
+    const stale = await jobLifecycle.listStale(db, new Date(Date.now() - staleAfterMs), BATCH)
     for (const job of stale) await reconcile(db, queues, logger, job)
   })
 }
 
-async function queueRefs(db: Db, queues: Queues, job: JobRow): Promise<{ driver: QueueRef; others: QueueRef[] }> {
-  if (job.kind === 'avatar') {
-    return {
-      driver: {
-        queue: queues[QUEUES.avatar] as Queue,
-        id: queueJobId.avatar(job.id),
-        name: QUEUES.avatar,
-        data: { jobId: job.id },
-      },
-      others: [],
-    }
-  }
+/** The queue job that drives a Postgres job, and the others whose being alive means it is moving. */
+async function queueItems(db: Db, job: JobRow): Promise<{ driver: JobItem; others: JobItem[] }> {
+  if (job.kind === 'avatar') return { driver: jobItem(QUEUES.avatar, { jobId: job.id }), others: [] }
   if (job.kind === 'image') {
-    const data = { jobId: job.id, storyId: job.story_id!, chapterNumber: job.chapter_number! }
-    return {
-      driver: {
-        queue: queues[QUEUES.chapterImage] as Queue,
-        id: queueJobId.chapterImage(job.id, job.chapter_number!),
-        name: QUEUES.chapterImage,
-        data,
-      },
-      others: [],
-    }
+    const payload = { jobId: job.id, storyId: job.story_id!, chapterNumber: job.chapter_number! }
+    return { driver: jobItem(QUEUES.chapterImage, payload), others: [] }
   }
   // A story is driven by its text step, which resumes where Postgres says it is (it re-enqueues
   // the pending illustrations and completes a fully settled story); its image jobs also count as alive.
   const pending = (await chapterRepository.listByStory(db, job.story_id!)).filter((c) => c.image_status === 'pending')
   return {
-    driver: {
-      queue: queues[QUEUES.storyText] as Queue,
-      id: queueJobId.storyText(job.id),
-      name: QUEUES.storyText,
-      data: { jobId: job.id },
-    },
-    others: pending.map((c) => ({
-      queue: queues[QUEUES.chapterImage] as Queue,
-      id: queueJobId.chapterImage(job.id, c.number),
-      name: QUEUES.chapterImage,
-      data: {},
-    })),
+    driver: jobItem(QUEUES.storyText, { jobId: job.id }),
+    others: pending.map((c) =>
+      jobItem(QUEUES.chapterImage, { jobId: job.id, storyId: job.story_id!, chapterNumber: c.number }),
+    ),
   }
 }
 
 async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
-  const { driver, others } = await queueRefs(db, queues, job)
-  for (const ref of [driver, ...others]) {
-    if (LIVE_STATES.has(await ref.queue.getJobState(ref.id))) {
-      await jobRepository.touch(db, job.id)
+  const { driver, others } = await queueItems(db, job)
+  for (const item of [driver, ...others]) {
+    if (LIVE_STATES.has(await queueOf(queues, item).getJobState(item.opts.jobId))) {
+      await jobLifecycle.touch(db, job.id)
       return
     }
   }
   if (job.attempts >= MAX_DRIVES) {
     logger.warn({ jobId: job.id }, 'job kept stalling; failing it')
-    await jobRepository.fail(db, job.id, {
+    await jobLifecycle.fail(db, job.id, {
       code: 'INTERNAL',
       message: 'the job was retried too many times without finishing',
     })
@@ -100,9 +81,8 @@ async function reconcile(db: Db, queues: Queues, logger: Logger, job: JobRow) {
   // The listing may be old by now (a busy queue takes time to check): drive only a job that is
   // still unfinished and has still not moved.
   const current = await jobRepository.find(db, job.id)
-  if (!current || (current.status !== 'queued' && current.status !== 'running') || current.updated_at > job.updated_at)
-    return
-  await addAgain(driver.queue, [{ name: driver.name, data: driver.data, opts: { jobId: driver.id } }])
-  await jobRepository.touch(db, job.id)
+  if (!current || !isUnfinishedJob(current.status) || current.updated_at > job.updated_at) return
+  await addAgain(queues, [driver])
+  await jobLifecycle.touch(db, job.id)
   logger.info({ jobId: job.id, kind: job.kind }, 'job had no queue entry; driven again')
 }

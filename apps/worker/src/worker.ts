@@ -51,15 +51,8 @@ export function buildWorker(deps: WorkerDeps) {
   const { config, db, provider, safety, queues, connection, subscriber, logger } = deps
   const steps = deps.steps ?? STEPS
   const metrics = deps.metrics
-  const publisher = deps.events ?? silentJobEvents
-  // Every state a step publishes also counts a story that has just finished, with no read of its own.
-  const count = async (job: JobRow | undefined) => {
-    if (job) await metrics?.recordStoryOutcome(job)
-  }
-  const events: JobEventPublisher = {
-    chapters: (jobId, event, chapters, job) => publisher.chapters(jobId, event, chapters, job).then(() => count(job)),
-    state: (job) => publisher.state(job).then(() => count(job)),
-  }
+  const events: JobEventPublisher = deps.events ?? silentJobEvents
+  const storyFinished = (job: JobRow) => metrics?.countFinishedStory(job)
   checkRegistry(steps)
   const prefix = config.redis.queuePrefix
   const shutdown = new AbortController()
@@ -87,17 +80,9 @@ export function buildWorker(deps: WorkerDeps) {
         })
         const abort = new AbortController()
         const signals = [abort.signal, shutdown.signal, ...(bullSignal ? [bullSignal] : [])]
-        const context = {
-          db,
-          provider,
-          safety,
-          queues,
-          config,
-          logger: log,
-          events,
-          signal: AbortSignal.any(signals),
-          attempt: job.attemptsMade + 1,
-        }
+        // what a failure handler gets too; a step also gets its signal and attempt
+        const shared = { db, provider, safety, queues, config, logger: log, events, storyFinished }
+        const context = { ...shared, signal: AbortSignal.any(signals), attempt: job.attemptsMade + 1 }
         const set = inFlight.get(owner) ?? new Set()
         set.add(abort)
         inFlight.set(owner, set)
@@ -122,9 +107,9 @@ export function buildWorker(deps: WorkerDeps) {
           log.warn({ err: error, decision: decision.action, attempt: context.attempt }, 'step failed')
           await act(decision, error, queue, async (failure) => {
             // failed, or (a chapter's drawing given up on) still running or now completed
-            await events.state(
-              await definition.fail(payload, failure, { db, provider, safety, queues, config, logger: log, events }),
-            )
+            const changed = await definition.fail(payload, failure, shared)
+            if (changed?.status === 'failed') storyFinished(changed)
+            await events.state(changed)
           })
         } finally {
           metrics?.observeStep(definition.queue, outcome, started)
@@ -176,5 +161,3 @@ export function buildWorker(deps: WorkerDeps) {
     },
   }
 }
-
-export type DreamifyWorker = ReturnType<typeof buildWorker>

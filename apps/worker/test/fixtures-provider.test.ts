@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { loadConfig, STORY_GENRES, type StoryGenre } from '@dreamify/core'
-import { buildStoryMessages, parseStructuredStory, parseTaggedStory } from '@dreamify/prompts'
+import { buildStoryMessages, formatStory, parseStructuredStory, parseTaggedStory } from '@dreamify/prompts'
 import { aChild, isPng } from '@dreamify/testkit'
 import { describe, expect, it } from 'vitest'
-import { createFixturesProvider, formatStory, renderFixtureStory } from '../src/providers/fixtures.ts'
+import { createFixturesProvider, renderFixtureStory } from '../src/providers/fixtures.ts'
 import type { ChildProfile, StoryFormat, StoryRequest } from '../src/providers/provider.ts'
 
 const FIXTURES = resolve(import.meta.dirname, '../../../fixtures')

@@ -58,6 +58,16 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   return pieces
 }
 
+/** The whole text of a story, and the usage its stream returned at the end. */
+async function writeWhole(stream: AsyncGenerator<string, Usage | undefined>) {
+  let text = ''
+  for (;;) {
+    const next = await stream.next()
+    if (next.done) return { text, usage: next.value }
+    text += next.value
+  }
+}
+
 const live = () => new AbortController().signal
 
 /** Runs a call and returns what it threw (failing the test when it did not throw). */
@@ -145,18 +155,17 @@ describe('writeStory in the tagged format (OPENAI_STRUCTURED_OUTPUT=false)', () 
 describe('usage', () => {
   it('reports the token counts of a non-streamed and a streamed answer, and of an image', async () => {
     const provider: GenerationProvider = createOpenAIProvider(openaiConfig())
-    const usage: Usage[] = []
-    provider.onUsage = (u) => usage.push(u)
 
-    const whole = (await collect(provider.writeStory(storyRequest('json', false), live()))).join('')
-    const streamed = (await collect(provider.writeStory(storyRequest('json', true), live()))).join('')
+    const whole = await writeWhole(provider.writeStory(storyRequest('json', false), live()))
+    const streamed = await writeWhole(provider.writeStory(storyRequest('json', true), live()))
     const prompt = 'A watercolour otter building a sandcastle'
-    await provider.drawImage(prompt, live())
+    const image = await provider.drawImage(prompt, live())
+    const usage = [whole.usage, streamed.usage, image.usage]
 
     const [first, second] = chatCalls().map((c) => c.body as ChatRequestBody)
     expect(usage).toEqual([
-      { kind: 'text', tokens: expectedTextTokens(first!, whole) },
-      { kind: 'text', tokens: expectedTextTokens(second!, streamed) },
+      { kind: 'text', tokens: expectedTextTokens(first!, whole.text) },
+      { kind: 'text', tokens: expectedTextTokens(second!, streamed.text) },
       { kind: 'image', tokens: estimateTokens(prompt) + 1056 },
     ])
     expect(usage[0]!.tokens).toBeGreaterThan(1000)
@@ -396,8 +405,6 @@ describe('drawImage', () => {
 
     it('downloads the PNG from the URL, as image/png', async () => {
       const provider = createOpenAIProvider(openaiConfig({ OPENAI_BASE_URL: proxyBaseURL }))
-      const usage: Usage[] = []
-      provider.onUsage = (u) => usage.push(u)
       const image = await provider.drawImage('A watercolour otter by the sea', live())
       expect(image.contentType).toBe('image/png')
       expect(isPng(image.bytes)).toBe(true)
@@ -406,7 +413,9 @@ describe('drawImage', () => {
         'GET /files/*.png',
       ])
       expect((fake.calls[0]!.body as Record<string, unknown>).response_format).toBe('url')
-      expect(usage).toEqual([{ kind: 'image', tokens: estimateTokens('A watercolour otter by the sea') + 1056 }])
+      expect([image.usage]).toEqual([
+        { kind: 'image', tokens: estimateTokens('A watercolour otter by the sea') + 1056 },
+      ])
     })
 
     it('a URL that answers 404 → permanent IMAGE_UNAVAILABLE', async () => {

@@ -29,10 +29,16 @@ export const EnvSchema = Type.Object({
   QUEUE_PREFIX: text('BullMQ key prefix (use a `{hash tag}` for Redis Cluster)', 'dreamify'),
   JWT_SECRET: text('token signing secret (development: generated once into .dreamify/jwt-secret)'),
   JWT_EXPIRES_IN: Type.String({
-    default: '1h',
+    default: '15m',
     pattern: '^[0-9]+[smhd]?$',
-    description: 'token lifetime: seconds, or a number with s, m, h or d',
+    description: 'access token lifetime: seconds, or a number with s, m, h or d',
   }),
+  SESSION_TTL_DAYS: integer(
+    30,
+    'absolute lifetime of a session (its refresh tokens), however often it is refreshed',
+    1,
+    3650,
+  ),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     default: 'info',
     description: 'pino level',
@@ -180,6 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
     auth: {
       jwtSecret: env.JWT_SECRET ?? developmentSecret(options.secretFile ?? DEFAULT_SECRET_FILE),
       tokenTtlSeconds: parseDuration(env.JWT_EXPIRES_IN),
+      sessionTtlDays: env.SESSION_TTL_DAYS,
       imageUrlTtlSeconds: env.IMAGE_URL_TTL_SECONDS,
     },
     generation: {

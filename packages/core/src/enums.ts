@@ -24,7 +24,14 @@ export type JobStatus = (typeof JOB_STATUSES)[number]
 export type JobStage = (typeof JOB_STAGES)[number]
 export type ImageStatus = (typeof IMAGE_STATUSES)[number]
 
-export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled']
+/**
+ * A job still to be driven: the one definition of "unfinished". The database's transitions build
+ * their SQL from it (packages/db/src/job-lifecycle/unfinished.ts); every other status is final.
+ */
+export const UNFINISHED_JOB_STATUSES = ['queued', 'running'] as const satisfies readonly JobStatus[]
+export const isUnfinishedJob = (status: JobStatus): boolean =>
+  (UNFINISHED_JOB_STATUSES as readonly JobStatus[]).includes(status)
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = JOB_STATUSES.filter((status) => !isUnfinishedJob(status))
 
 /** Why a parent reports a story (POST /api/stories/:id/report). */
 export const STORY_REPORT_REASONS = [

@@ -6,8 +6,19 @@ export const ERROR_CODES = {
   INVALID_ID: { status: 400, description: 'A path id is not a UUID (or not a job id).' },
   INVALID_CURSOR: { status: 400, description: 'The pagination cursor is malformed.' },
   EMPTY_UPDATE: { status: 400, description: 'A PATCH carried none of the updatable fields.' },
-  UNAUTHORIZED: { status: 401, description: 'The bearer token is missing, malformed, expired or wrongly signed.' },
+  UNAUTHORIZED: {
+    status: 401,
+    description: 'The bearer token is missing, malformed, expired or wrongly signed, or its session has ended.',
+  },
   INVALID_CREDENTIALS: { status: 401, description: 'Email or password is wrong (the same answer for both).' },
+  SESSION_EXPIRED: {
+    status: 401,
+    description: "The refresh token is past its session's absolute expiry; sign in again.",
+  },
+  SESSION_REVOKED: {
+    status: 401,
+    description: 'The refresh token is unknown, or its session was ended (logout, reuse detected, password change).',
+  },
   FORBIDDEN: { status: 403, description: 'The credentials are valid but do not allow this.' },
   NOT_FOUND: { status: 404, description: 'No such resource, or it belongs to another parent.' },
   EMAIL_TAKEN: { status: 409, description: 'An account with this email already exists.' },

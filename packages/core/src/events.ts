@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { JobKind, JobStage, JobStatus } from './enums.ts'
+import type { JobStatus } from './enums.ts'
 
 /**
  * A job's progress as a stream of events, shared by the worker (which appends them) and the API
@@ -35,45 +35,6 @@ export const jobEventKeys = (prefix: string, jobId: string) => ({
   /** a hash: seq (the last id given out), final (the id of the final event), and the last stage event's progress */
   meta: `${prefix}:events:${jobId}:meta`,
 })
-
-/** The fields of a job row a snapshot is made of (the API's and the worker's rows alike). */
-export interface JobSnapshotSource {
-  id: string
-  kind: JobKind
-  status: JobStatus
-  stage: JobStage
-  percent: number
-  chapters_total: number
-  chapters_illustrated: number
-  story_id: string | null
-  child_id: string | null
-  chapter_number: number | null
-  error_code: string | null
-  error_message: string | null
-  created_at: Date
-  updated_at: Date
-}
-
-/** The job exactly as `GET /api/jobs/:job_id` answers it (the data of `stage` and final events). */
-export function jobSnapshot(job: JobSnapshotSource) {
-  return {
-    job_id: job.id,
-    kind: job.kind,
-    status: job.status,
-    progress: {
-      percent: job.percent,
-      stage: job.stage,
-      chapters_total: job.chapters_total,
-      chapters_illustrated: job.chapters_illustrated,
-    },
-    ...(job.story_id ? { story_id: job.story_id } : {}),
-    ...(job.child_id ? { child_id: job.child_id } : {}),
-    ...(job.chapter_number ? { chapter_number: job.chapter_number } : {}),
-    error: job.error_code ? { code: job.error_code, message: job.error_message ?? '' } : null,
-    created_at: job.created_at,
-    updated_at: job.updated_at,
-  }
-}
 
 /** The event that describes a job's current state: `stage` while it runs, else its final event. */
 export function stateEvent(status: JobStatus): JobEventName {

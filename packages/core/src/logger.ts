@@ -7,7 +7,14 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["idempotency-key"]',
   'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  'res.headers["set-cookie"]',
   '*.password',
+  '*.current_password',
+  '*.new_password',
+  '*.refresh_token',
+  '*.dreamify_refresh',
   '*.password_hash',
   '*.access_token',
   '*.token',
@@ -48,8 +55,9 @@ export function loggerOptions(level: string, name: string): LoggerOptions {
   }
 }
 
-export function createLogger(level: string, name: string): Logger {
-  return pino(loggerOptions(level, name))
+/** `destination` is for tests that read what was logged. */
+export function createLogger(level: string, name: string, destination?: { write: (line: string) => void }): Logger {
+  return destination ? pino(loggerOptions(level, name), destination) : pino(loggerOptions(level, name))
 }
 
 export type { Logger }

@@ -1,6 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis'
-import { type PayloadOf, QUEUES, type QueueName } from './jobs.ts'
+import { type JobItem, type PayloadOf, QUEUES, type QueueName } from './jobs.ts'
 
 /**
  * A Redis connection. Producers (the API) fail fast while Redis is away instead of queueing
@@ -29,34 +29,36 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 24 * 3600 },
 }
 
-export type Queues = { [N in QueueName]: Queue<PayloadOf[N]> }
+export type Queues = { [N in QueueName]: Queue<PayloadOf[N], unknown, N> }
 
+/** One BullMQ queue per queue of the catalogue. */
 export function createQueues(connection: Redis, prefix: string): Queues {
-  const make = <N extends QueueName>(name: N) =>
-    new Queue<PayloadOf[N]>(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }) as Queues[N]
-  return {
-    [QUEUES.storyText]: make(QUEUES.storyText),
-    [QUEUES.chapterImage]: make(QUEUES.chapterImage),
-    [QUEUES.avatar]: make(QUEUES.avatar),
-  } as Queues
+  return Object.fromEntries(
+    Object.values(QUEUES).map((name) => [
+      name,
+      new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    ]),
+  ) as Queues
 }
+
+/** The queue a job item belongs to. */
+export const queueOf = (queues: Queues, item: JobItem): Queue => queues[item.name] as Queue
 
 /**
  * Adds jobs again under their deterministic ids. A finished (completed or failed) copy under the
  * same id would make the add a no-op, so it is dropped first; a waiting, delayed or running copy is
  * kept, and adding over it changes nothing. For driving work again that Postgres says is unfinished.
  */
-export async function addAgain(
-  queue: Queue,
-  jobs: Array<{ name: string; data: object; opts: { jobId: string } }>,
-): Promise<void> {
+export async function addAgain(queues: Queues, items: readonly JobItem[]): Promise<void> {
   await Promise.all(
-    jobs.map(async ({ opts: { jobId } }) => {
-      const state = await queue.getJobState(jobId)
-      if (state === 'completed' || state === 'failed') await queue.remove(jobId)
+    items.map(async (item) => {
+      const queue = queueOf(queues, item)
+      const state = await queue.getJobState(item.opts.jobId)
+      if (state === 'completed' || state === 'failed') await queue.remove(item.opts.jobId)
     }),
   )
-  await queue.addBulk(jobs)
+  for (const name of new Set(items.map((item) => item.name)))
+    await (queues[name] as Queue).addBulk(items.filter((item) => item.name === name))
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

@@ -1,3 +1,5 @@
+import { Redis } from 'ioredis'
+
 // What a person sees when Postgres or Redis is not there: which one, where, and how to start it.
 const HOW_TO_START = {
   postgres:
@@ -20,4 +22,21 @@ export function explainUnreachable(service: 'postgres' | 'redis', url: string, e
   const reason = (error as Error | undefined)?.message ?? String(error)
   const name = service === 'postgres' ? 'Postgres' : 'Redis'
   return `dreamify: cannot reach ${name} at ${redactUrl(url)} (${reason}).\n  ${HOW_TO_START[service]}.`
+}
+
+/** One PING over a one-off connection that fails at once instead of waiting for Redis to come back. */
+export async function pingRedis(url: string): Promise<void> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  })
+  redis.on('error', () => {})
+  try {
+    await redis.connect()
+    await redis.ping()
+  } finally {
+    redis.disconnect()
+  }
 }

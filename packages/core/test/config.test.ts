@@ -39,7 +39,8 @@ describe('loadConfig defaults', () => {
     })
     expect(config.database).toEqual({ url: 'postgres://postgres@127.0.0.1:5432/dreamify', poolSize: 10 })
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', queuePrefix: 'dreamify' })
-    expect(config.auth.tokenTtlSeconds).toBe(3600)
+    expect(config.auth.tokenTtlSeconds).toBe(900)
+    expect(config.auth.sessionTtlDays).toBe(30)
     expect(config.auth.imageUrlTtlSeconds).toBe(3600)
     expect(config.generation).toMatchObject({ provider: 'fixtures', chapters: 5, streaming: true })
     expect(config.generation.openai).toMatchObject({
@@ -252,7 +253,7 @@ describe('JWT_EXPIRES_IN', () => {
   })
 
   it.each(['15x', 'm', '-5m', '1.5h', ''])('refuses %j or falls back to the default', (value) => {
-    if (value === '') expect(load({ JWT_EXPIRES_IN: value }).auth.tokenTtlSeconds).toBe(3600)
+    if (value === '') expect(load({ JWT_EXPIRES_IN: value }).auth.tokenTtlSeconds).toBe(900)
     else expect(problemsOf({ JWT_EXPIRES_IN: value })[0]).toMatch(/^JWT_EXPIRES_IN: /)
   })
 })

@@ -1,4 +1,4 @@
-import type { Db, Tx } from './database.ts'
+import type { Db } from './database.ts'
 import type { ChildUpdate, NewChild } from './schema.ts'
 
 export const childRepository = {
@@ -38,18 +38,6 @@ export const childRepository = {
       .where('parent_id', '=', parentId)
       .returningAll()
       .executeTakeFirst()
-  },
-
-  /** Points the child at a new portrait; returns the one it replaces, for the caller to delete. */
-  async replaceAvatar(tx: Tx, childId: string, imageId: string): Promise<string | null> {
-    const previous = await tx
-      .selectFrom('children')
-      .select('avatar_image_id')
-      .where('id', '=', childId)
-      .forUpdate()
-      .executeTakeFirst()
-    await tx.updateTable('children').set({ avatar_image_id: imageId }).where('id', '=', childId).execute()
-    return previous?.avatar_image_id ?? null
   },
 
   async deleteOwned(db: Db, parentId: string, childId: string): Promise<boolean> {

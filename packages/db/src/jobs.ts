@@ -1,9 +1,8 @@
-import type { JobKind, JobStage } from '@dreamify/core'
-import { sql } from 'kysely'
+import type { JobKind } from '@dreamify/core'
 import type { Db, Tx } from './database.ts'
+import { unfinished } from './job-lifecycle/unfinished.ts'
 
-const UNFINISHED = ['queued', 'running'] as const
-
+/** Reads and creation of jobs; every change of a job's status lives in job-lifecycle/. */
 export const jobRepository = {
   create(
     db: Db | Tx,
@@ -36,118 +35,13 @@ export const jobRepository = {
       .executeTakeFirst()
   },
 
-  /** Locks the job row for the rest of the transaction, so concurrent steps of one story serialise here. */
-  lock(tx: Tx, jobId: string) {
-    return tx.selectFrom('jobs').selectAll().where('id', '=', jobId).forUpdate().executeTakeFirst()
-  },
-
-  /**
-   * Moves an unfinished job on. Progress never goes back: percent only grows, and a finished
-   * (completed, failed or cancelled) job is never touched. Returns the row, or undefined when the
-   * job is finished or gone, which tells the caller to stop.
-   */
-  advance(
-    db: Db | Tx,
-    jobId: string,
-    change: { stage?: JobStage; percent?: number; chapters_illustrated?: number; attempt?: boolean },
-  ) {
-    return db
-      .updateTable('jobs')
-      .set((eb) => ({
-        status: 'running',
-        ...(change.stage ? { stage: change.stage } : {}),
-        ...(change.percent === undefined
-          ? {}
-          : { percent: sql<number>`greatest(percent, ${Math.min(100, Math.round(change.percent))})` }),
-        ...(change.chapters_illustrated === undefined
-          ? {}
-          : { chapters_illustrated: sql<number>`greatest(chapters_illustrated, ${change.chapters_illustrated})` }),
-        ...(change.attempt ? { attempts: eb('attempts', '+', 1) } : {}),
-        updated_at: new Date(),
-      }))
-      .where('id', '=', jobId)
-      .where('status', 'in', UNFINISHED)
-      .returningAll()
-      .executeTakeFirst()
-  },
-
-  complete(db: Db | Tx, jobId: string) {
-    return db
-      .updateTable('jobs')
-      .set({
-        status: 'completed',
-        stage: 'done',
-        percent: 100,
-        updated_at: new Date(),
-        finished_at: new Date(),
-        error_code: null,
-        error_message: null,
-      })
-      .where('id', '=', jobId)
-      .where('status', 'in', UNFINISHED)
-      .returningAll()
-      .executeTakeFirst()
-  },
-
-  fail(db: Db | Tx, jobId: string, error: { code: string; message: string }) {
-    return db
-      .updateTable('jobs')
-      .set({
-        status: 'failed',
-        error_code: error.code,
-        error_message: error.message,
-        updated_at: new Date(),
-        finished_at: new Date(),
-      })
-      .where('id', '=', jobId)
-      .where('status', 'in', UNFINISHED)
-      .returningAll()
-      .executeTakeFirst()
-  },
-
-  cancel(db: Db | Tx, jobId: string) {
-    return db
-      .updateTable('jobs')
-      .set({ status: 'cancelled', updated_at: new Date(), finished_at: new Date() })
-      .where('id', '=', jobId)
-      .where('status', 'in', UNFINISHED)
-      .returningAll()
-      .executeTakeFirst()
-  },
-
-  /**
-   * Jobs Postgres says are unfinished and that have not moved for a while: the reconciler's work
-   * list. It reads every unfinished job (a partial index); updated_at is deliberately not indexed,
-   * so progress updates stay in place (see the 2026-11-28 migration).
-   */
-  listStale(db: Db, olderThan: Date, limit: number) {
-    return db
-      .selectFrom('jobs')
-      .selectAll()
-      .where('status', 'in', UNFINISHED)
-      .where('updated_at', '<', olderThan)
-      .orderBy('updated_at', 'asc')
-      .limit(limit)
-      .execute()
-  },
-
-  /** Touches a job so the reconciler leaves it alone for another interval. */
-  touch(db: Db, jobId: string) {
-    return db
-      .updateTable('jobs')
-      .set({ updated_at: new Date() })
-      .where('id', '=', jobId)
-      .where('status', 'in', UNFINISHED)
-      .execute()
-  },
-
   async countStoriesInFlight(db: Db | Tx, parentId: string): Promise<number> {
     const row = await db
       .selectFrom('jobs')
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .where('parent_id', '=', parentId)
       .where('kind', '=', 'story')
-      .where('status', 'in', UNFINISHED)
+      .where(unfinished())
       .executeTakeFirstOrThrow()
     return Number(row.count)
   },

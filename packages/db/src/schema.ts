@@ -76,6 +76,8 @@ export interface ImagesTable {
   parent_id: string
   child_id: string
   story_id: string | null
+  /** the job that drew it, so a retried job finds a picture it already paid for */
+  job_id: string | null
   content_type: string
   bytes: Buffer
   byte_size: number
@@ -137,6 +139,20 @@ export interface StoryReportsTable {
   created_at: CreatedAt
 }
 
+export interface SessionsTable {
+  id: Generated<string>
+  parent_id: string
+  /** the session: the id of the family's first row, and the access tokens' `sid` */
+  family_id: string
+  token_hash: Buffer
+  client: string
+  created_at: CreatedAt
+  last_used_at: Generated<Date>
+  expires_at: Date
+  rotated_at: Date | null
+  revoked_at: Date | null
+}
+
 export interface Database {
   parents: ParentsTable
   children: ChildrenTable
@@ -147,6 +163,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable
   moderation_decisions: ModerationDecisionsTable
   story_reports: StoryReportsTable
+  sessions: SessionsTable
 }
 
 export type ParentRow = Selectable<ParentsTable>
@@ -156,3 +173,4 @@ export type ChildUpdate = Updateable<ChildrenTable>
 export type StoryRow = Selectable<StoriesTable>
 export type ChapterRow = Selectable<ChaptersTable>
 export type JobRow = Selectable<JobsTable>
+export type SessionRow = Selectable<SessionsTable>

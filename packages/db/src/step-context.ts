@@ -1,7 +1,6 @@
-import type { StoryGenre } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db } from './database.ts'
-import type { ChildRow, JobRow } from './schema.ts'
+import type { ChildRow } from './schema.ts'
 
 // The child's profile as prompts use it (the name, appearance and favourites; nothing else).
 const CHILD_PROFILE = [
@@ -21,50 +20,14 @@ const CHILD_PROFILE = [
 export type ChildProfile = Pick<ChildRow, (typeof CHILD_PROFILE)[number]>
 
 // The profile as one column (text and enums only, so JSON loses nothing), kept apart from the job's own columns.
-const childProfile = sql<ChildProfile>`json_build_object(${sql.join(CHILD_PROFILE.map((column) => sql`${sql.lit(column)}, children.${sql.ref(column)}`))})`
+export const childProfile = sql<ChildProfile>`json_build_object(${sql.join(CHILD_PROFILE.map((column) => sql`${sql.lit(column)}, children.${sql.ref(column)}`))})`
 
 /**
- * What a worker step reads before it calls the provider, in one round trip each: the job's state,
- * the story and the child's profile (and for an illustration, its chapter).
+ * What an illustration step reads before it calls the provider, in one round trip: the job's state,
+ * the story, the chapter and the child's profile. (A story's text step gets its own with its start,
+ * jobLifecycle.startStory.)
  */
 export const stepContextRepository = {
-  /**
-   * Starts (or resumes) a story's text step: marks the job running, counts the attempt, and
-   * returns the job, its story, the child's profile and what earlier tries saved, all in one
-   * statement. Undefined when the job is finished or gone.
-   */
-  async startStoryText(db: Db, jobId: string, startedPercent: number) {
-    const { rows } = await sql<
-      JobRow & {
-        chapters_saved: number
-        chapters_pending: number[]
-        topic: string
-        story_genre: StoryGenre
-        child: ChildProfile
-      }
-    >`
-      with saved as (
-        select count(*)::integer as count, coalesce(array_agg(number order by number) filter (where image_status = 'pending'), '{}') as pending
-        from chapters where story_id = (select story_id from jobs where id = ${jobId})
-      )
-      update jobs
-      set status = 'running', attempts = attempts + 1, updated_at = now(), percent = greatest(percent, ${startedPercent}::integer),
-        stage = case when saved.count >= jobs.chapters_total then 'illustrating'::job_stage else 'writing'::job_stage end
-      from saved, stories, children
-      where jobs.id = ${jobId} and jobs.status in ('queued', 'running') and stories.id = jobs.story_id and children.id = stories.child_id
-      returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre, ${childProfile} as child
-    `.execute(db)
-    const row = rows[0]
-    if (!row) return undefined
-    const { chapters_saved, chapters_pending, topic, story_genre, child, ...job } = row
-    return {
-      job,
-      story: { id: job.story_id!, topic, story_genre, chapters_total: job.chapters_total },
-      child,
-      saved: { count: chapters_saved, pending: chapters_pending },
-    }
-  },
-
   async forChapterImage(db: Db, jobId: string, storyId: string, chapterNumber: number) {
     const row = await db
       .selectFrom('jobs')

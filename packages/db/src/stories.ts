@@ -63,32 +63,41 @@ export const storyRepository = {
       .executeTakeFirst()
   },
 
-  find(db: Db | Tx, storyId: string) {
-    return db.selectFrom('stories').selectAll().where('id', '=', storyId).executeTakeFirst()
-  },
-
   /**
    * A child's library, newest first, by keyset pagination on (created_at, id): stable while new
-   * stories arrive, and one index range scan per page.
+   * stories arrive, and one ordered index range scan per page (stories_child_created_idx).
+   *
+   * The caller has checked that the child is the parent's (childRepository.findOwned), and a story's
+   * parent is always its child's (createWithJob), so there is deliberately no parent_id condition:
+   * with one, the generic plan of the prepared statement (Postgres switches to it after 5 runs)
+   * took child_id and parent_id for independent, estimated one row, and read and sorted the whole
+   * library (packages/db/test/hot-read-plans.test.ts holds it to a bounded read).
+   *
+   * cursor_created_at is created_at to the microsecond, as Postgres stores it: a Date keeps only
+   * milliseconds, and a cursor of those would skip a story created in the same millisecond as the
+   * page's last row.
    */
-  listByChild(
-    db: Db,
-    parentId: string,
-    childId: string,
-    page: { limit: number; after?: { createdAt: Date; id: string } },
-  ) {
+  listByChild(db: Db, childId: string, page: { limit: number; after?: { createdAt: string; id: string } }) {
     let query = db
       .selectFrom('stories')
       .innerJoin('jobs', 'jobs.id', 'stories.job_id')
       .leftJoin('chapters as cover', (join) =>
         join.onRef('cover.story_id', '=', 'stories.id').on('cover.number', '=', 1),
       )
-      .select(['stories.id', 'stories.title', 'stories.created_at', 'jobs.status', 'cover.image_id as cover_image_id'])
+      .select([
+        'stories.id',
+        'stories.title',
+        'stories.created_at',
+        sql<string>`to_char(stories.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
+          'cursor_created_at',
+        ),
+        'jobs.status',
+        'cover.image_id as cover_image_id',
+      ])
       .where('stories.child_id', '=', childId)
-      .where('stories.parent_id', '=', parentId)
     if (page.after) {
       const { createdAt, id } = page.after
-      query = query.where(sql<boolean>`(stories.created_at, stories.id) < (${createdAt}, ${id}::uuid)`)
+      query = query.where(sql<boolean>`(stories.created_at, stories.id) < (${createdAt}::timestamptz, ${id}::uuid)`)
     }
     return query
       .orderBy('stories.created_at', 'desc')
@@ -110,14 +119,6 @@ export const storyRepository = {
 
   setTitle(db: Db | Tx, storyId: string, title: string) {
     return db.updateTable('stories').set({ title }).where('id', '=', storyId).execute()
-  },
-
-  markCompleted(db: Db | Tx, storyId: string) {
-    return db.updateTable('stories').set({ completed_at: new Date() }).where('id', '=', storyId).execute()
-  },
-
-  replaceJob(tx: Tx, storyId: string, jobId: string) {
-    return tx.updateTable('stories').set({ job_id: jobId, completed_at: null }).where('id', '=', storyId).execute()
   },
 
   async deleteOwned(db: Db | Tx, parentId: string, storyId: string): Promise<boolean> {

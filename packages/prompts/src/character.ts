@@ -1,4 +1,5 @@
-import type { AgeRange, ChildAppearance, EyeColor, HairColor, HairType, Sex } from './types.ts'
+import type { AgeRange, EyeColor, HairColor, HairType, Sex } from '@dreamify/core/enums'
+import type { ChildAppearance } from './types.ts'
 
 const AGE_WORDING: Record<AgeRange, { before: string; after: string }> = {
   '0-3': { before: 'a toddler', after: 'about 2 years old' },

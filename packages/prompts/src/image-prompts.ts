@@ -1,5 +1,5 @@
+import type { ImageStyle } from '@dreamify/core/enums'
 import { withoutChildName } from './stand-in-name.ts'
-import type { ImageStyle } from './types.ts'
 
 const STYLE_PHRASES: Record<ImageStyle, string> = {
   Cartoon: 'a bright, friendly cartoon style with bold clean outlines and cheerful colours',

@@ -1,6 +1,24 @@
 export { describeCharacter } from './character.ts'
 export type { StoryFormatErrorReason } from './errors.ts'
 export { StoryFormatError } from './errors.ts'
+export type {
+  BuildStoryOptions,
+  FixtureChapter,
+  FixtureStory,
+  StoryTemplate,
+  StoryValues,
+} from './fixture-stories.ts'
+export {
+  buildStory,
+  DEFAULT_STORY_VALUES,
+  FIXTURE_STORIES_DIR,
+  fillPlaceholders,
+  formatStory,
+  loadStoryTemplates,
+  PLACEHOLDERS,
+  pickTemplate,
+  shapeChapters,
+} from './fixture-stories.ts'
 export {
   buildAvatarPrompt,
   buildImagePrompt,
@@ -20,17 +38,10 @@ export { buildStoryMessages, STORY_DATA_CLOSE, STORY_DATA_OPEN } from './story-m
 export { createStoryStreamParser } from './story-stream.ts'
 export { parseTaggedStory } from './tagged-story.ts'
 export type {
-  AgeRange,
   ChildAppearance,
-  EyeColor,
-  HairColor,
-  HairType,
-  ImageStyle,
-  Sex,
   StoryChapter,
   StoryChild,
   StoryDraft,
-  StoryGenre,
   StoryOutputFormat,
   StoryStreamEvent,
   StoryStreamParser,

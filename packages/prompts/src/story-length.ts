@@ -1,4 +1,4 @@
-import type { AgeRange } from './types.ts'
+import type { AgeRange } from '@dreamify/core/enums'
 
 export interface StoryLength {
   /** Target length of the whole story, in words. */

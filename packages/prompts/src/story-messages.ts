@@ -1,6 +1,7 @@
+import type { StoryGenre } from '@dreamify/core/enums'
 import { assertChapterCount } from './errors.ts'
 import { storyLengthFor } from './story-length.ts'
-import type { StoryChild, StoryGenre, StoryOutputFormat } from './types.ts'
+import type { StoryChild, StoryOutputFormat } from './types.ts'
 
 export interface StoryRequest {
   child: StoryChild

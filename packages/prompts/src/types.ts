@@ -1,30 +1,16 @@
-// Kept structurally identical to the enums @dreamify/core exports, so either can be passed in.
-export type AgeRange = '0-3' | '4-6' | '7-9' | '10-13'
-export type Sex = 'Male' | 'Female'
-export type EyeColor = 'Blue' | 'Brown' | 'Green' | 'Hazel' | 'Amber' | 'Gray'
-export type HairType = 'Straight' | 'Wavy' | 'Curly' | 'Kinky' | 'Bald'
-export type HairColor = 'Blonde' | 'Brown' | 'Black' | 'Red' | 'Auburn' | 'Gray' | 'White' | 'Bald'
-export type ImageStyle = 'Cartoon' | 'Realistic' | 'Fantasy' | 'Watercolor' | 'Anime'
-export type StoryGenre = 'Fantasy' | 'Adventure' | 'Educational'
+import type { CreateChildBody } from '@dreamify/core'
 
 /** How the model is asked to lay out the story: a JSON object or labelled plain text. */
 export type StoryOutputFormat = 'json' | 'tagged'
 
-export interface ChildAppearance {
-  name: string
-  age_range: AgeRange
-  sex: Sex
-  eye_color: EyeColor
-  hair_type: HairType
-  hair_color: HairColor
-  ethnicity?: string | null
-}
+/** What a picture of the child needs: the profile's name and appearance (ethnicity may be left out). */
+export type ChildAppearance = Pick<
+  CreateChildBody,
+  'name' | 'age_range' | 'sex' | 'eye_color' | 'hair_type' | 'hair_color'
+> & { ethnicity?: string | null }
 
-export interface StoryChild extends ChildAppearance {
-  fav_animals?: string | null
-  fav_activities?: string | null
-  fav_shows?: string | null
-}
+/** What a story about the child needs: the appearance and the favourites. */
+export type StoryChild = ChildAppearance & Pick<CreateChildBody, 'fav_animals' | 'fav_activities' | 'fav_shows'>
 
 export interface StoryChapter {
   number: number

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@dreamify/testkit'
 import type { StoryChild } from '../src/index.ts'
 
 export const child: StoryChild = {
@@ -86,20 +87,9 @@ export const structuredStory = JSON.stringify({
   chapters: expectedCleanDraft.chapters.map(({ title, content }) => ({ title, content })),
 })
 
-/** Deterministic PRNG so a failing random chunking can be reproduced from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
+// Seeded, so a failing random chunking can be reproduced from its seed.
 export function randomChunks(text: string, seed: number, minSize = 1, maxSize = 7): string[] {
-  const random = seededRandom(seed)
+  const random = mulberry32(seed)
   const chunks: string[] = []
   for (let at = 0; at < text.length; ) {
     const size = minSize + Math.floor(random() * (maxSize - minSize + 1))

@@ -1,5 +1,5 @@
+import type { ImageStyle } from '@dreamify/core'
 import { describe, expect, it } from 'vitest'
-import type { ImageStyle } from '../src/index.ts'
 import {
   buildAvatarPrompt,
   buildImagePrompt,

@@ -1,5 +1,6 @@
+import type { AgeRange } from '@dreamify/core'
 import { describe, expect, it } from 'vitest'
-import type { AgeRange, StoryRequest } from '../src/index.ts'
+import type { StoryRequest } from '../src/index.ts'
 import { buildStoryMessages, storyLengthFor, storyResponseFormat } from '../src/index.ts'
 import { child } from './fixtures.ts'
 

@@ -47,15 +47,25 @@ export async function readAnswer(response: Response): Promise<Answer> {
   return { status: response.status, headers: response.headers, json, text }
 }
 
+/** Looks at every answer the client receives (the tests hold each one to the OpenAPI document). */
+export type AnswerObserver = (method: string, path: string, answer: Answer) => void
+
+export interface ApiClientOptions {
+  timeoutMs?: number
+  onAnswer?: AnswerObserver
+}
+
 /** A parent using the API over HTTP, as a frontend would. */
 export class ApiClient {
   readonly base: string
   readonly timeoutMs: number
+  readonly onAnswer: AnswerObserver | undefined
   token = ''
 
-  constructor(base: string, { timeoutMs = 15_000 } = {}) {
+  constructor(base: string, { timeoutMs = 15_000, onAnswer }: ApiClientOptions = {}) {
     this.base = base
     this.timeoutMs = timeoutMs
+    this.onAnswer = onAnswer
   }
 
   /** A request that could not be sent fails naming it: `GET /api/jobs/…: fetch failed (connect ECONNREFUSED …)`. */
@@ -71,7 +81,9 @@ export class ApiClient {
         cause: error,
       })
     })
-    return readAnswer(response)
+    const answer = await readAnswer(response)
+    this.onAnswer?.(method, path, answer)
+    return answer
   }
 
   /** Registers a fresh parent and logs in as them. */

@@ -1,6 +1,6 @@
+import { buildStory, type FixtureStory, formatStory, type StoryTemplate } from '@dreamify/prompts'
 import { hashString } from './random.ts'
-import type { Story, StoryTemplate } from './story-text.ts'
-import { buildStory, extractGenres, extractStoryValues, formatTaggedStory } from './story-text.ts'
+import { extractGenres, extractStoryValues } from './story-text.ts'
 
 /** The subset of a chat completion request body the fake reads. */
 export interface ChatRequestBody {
@@ -59,7 +59,7 @@ export function requestedChapterCount(body: ChatRequestBody): number {
 }
 
 /** The story the fake tells for a request, built from the templates and the prompt's values. */
-export function storyForRequest(body: ChatRequestBody, templates: readonly StoryTemplate[]): Story {
+export function storyForRequest(body: ChatRequestBody, templates: readonly StoryTemplate[]): FixtureStory {
   const prompt = promptText(body)
   const values = extractStoryValues(prompt)
   return buildStory(templates, {
@@ -71,8 +71,8 @@ export function storyForRequest(body: ChatRequestBody, templates: readonly Story
 }
 
 /** The assistant message content: compact JSON for JSON response formats, tagged text otherwise. */
-export function replyContent(body: ChatRequestBody, story: Story): string {
-  return wantsJson(body) ? JSON.stringify(story) : formatTaggedStory(story)
+export function replyContent(body: ChatRequestBody, story: FixtureStory): string {
+  return formatStory(story, wantsJson(body) ? 'json' : 'tagged')
 }
 
 /** Content that is not a valid story; `variant` picks one of a few shapes. */
@@ -85,6 +85,18 @@ export function malformedContent(body: ChatRequestBody, variant: number): string
   return variant % 2 === 0
     ? 'Once upon a time there was a story, but I seem to have misplaced its chapters. Sweet dreams!'
     : 'Title: \n\nChapter one... zzz... the end?'
+}
+
+/** The usage an image answer reports: the prompt's tokens in, a fixed 1056 per image out. */
+export function imageUsage(prompt: string, images: number) {
+  const inputTokens = estimateTokens(prompt)
+  const outputTokens = 1056 * images
+  return {
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+    input_tokens_details: { text_tokens: inputTokens, image_tokens: 0 },
+  }
 }
 
 export function estimateTokens(text: string): number {

@@ -3,44 +3,28 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { loadStoryTemplates, type StoryTemplate } from '@dreamify/prompts'
 import type { ChatRequestBody } from './chat-request.ts'
-import { estimateTokens, malformedContent, promptText, replyContent, storyForRequest } from './chat-request.ts'
-import { createFakeModerations, type FakeModerationOptions } from './fake-moderations.ts'
-import type { Endpoint, FaultKind, FaultOptions, FaultScope } from './faults.ts'
-import { decideFault, isFaultKind } from './faults.ts'
+import {
+  estimateTokens,
+  imageUsage,
+  malformedContent,
+  promptText,
+  replyContent,
+  storyForRequest,
+} from './chat-request.ts'
+import { createFakeModerations } from './fake-moderations.ts'
+import { type FakeOpenAIOptions, settingsFrom } from './fake-openai-options.ts'
+import type { Endpoint, FaultKind } from './faults.ts'
+import { decideFault, ENDPOINT_PATHS } from './faults.ts'
 import type { FixtureImage } from './fixtures.ts'
 import { fixturesDir as defaultFixturesDir, loadFixtureImages, pickFixtureImages } from './fixtures.ts'
-import { ERRORS, sendJson } from './openai-errors.ts'
+import { ERRORS, readBody, sendFault, sendJson, sendTruncated } from './openai-errors.ts'
 import { mulberry32 } from './random.ts'
 import { FIXTURE_PICTURE_NAMES, renderFixturePng } from './scenes.ts'
 import { chatChunk, delay, splitIntoTokens, writeChatStream } from './sse.ts'
-import type { StoryTemplate } from './story-text.ts'
-import { loadStoryTemplates } from './story-text.ts'
 
-export interface FakeOpenAIOptions extends FakeModerationOptions {
-  /** Listen port (only at start); 0 / unset = any free port. */
-  port?: number
-  /** Listen host (only at start); default 127.0.0.1. */
-  host?: string
-  /** Delay before a chat answer starts (non-streamed body, or the first streamed byte). */
-  textLatencyMs?: number
-  /** Streaming pace; 0 = as fast as possible. */
-  tokensPerSecond?: number
-  imageLatencyMs?: number
-  faults?: FaultOptions
-  /** Forced faults for the next in-scope calls, consumed one per call. */
-  failNext?: FaultKind[]
-  /** Which endpoints faults (random and failNext) apply to; default 'all'. */
-  scope?: FaultScope
-  /** Seed for fault draws; unset = Math.random. */
-  seed?: number
-  /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
-  apiKey?: string
-  /** Directory with stories/ and images/ (only at start); default the repository's fixtures/. */
-  fixturesDir?: string
-  /** How images answer when the request names no response_format (some servers send URLs). */
-  imageResponseFormat?: 'b64_json' | 'url'
-}
+export type { FakeOpenAIOptions }
 
 export interface RecordedCall {
   method: string
@@ -61,58 +45,6 @@ export interface FakeOpenAI {
   /** Clears calls and stored files and restores the options given at start. */
   reset(): void
   close(): Promise<void>
-}
-
-type Settings = Required<Pick<FakeOpenAIOptions, 'textLatencyMs' | 'tokensPerSecond' | 'imageLatencyMs' | 'scope'>> & {
-  faults: FaultOptions
-  failNext: FaultKind[]
-  seed: number | undefined
-  apiKey: string | undefined
-  imageResponseFormat: 'b64_json' | 'url' | undefined
-}
-
-const MAX_BODY = 20 * 1024 * 1024
-
-function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>): Settings {
-  const next: Settings = { ...base, faults: { ...base.faults, ...patch.faults }, failNext: [...base.failNext] }
-  if (patch.textLatencyMs !== undefined) next.textLatencyMs = Math.max(0, Number(patch.textLatencyMs))
-  if (patch.tokensPerSecond !== undefined) next.tokensPerSecond = Math.max(0, Number(patch.tokensPerSecond))
-  if (patch.imageLatencyMs !== undefined) next.imageLatencyMs = Math.max(0, Number(patch.imageLatencyMs))
-  if (patch.scope !== undefined) {
-    if (!['text', 'images', 'moderations', 'all'].includes(patch.scope))
-      throw new Error(`invalid scope ${String(patch.scope)}`)
-    next.scope = patch.scope
-  }
-  if (patch.failNext !== undefined) {
-    if (!Array.isArray(patch.failNext) || !patch.failNext.every(isFaultKind))
-      throw new Error(`invalid failNext ${JSON.stringify(patch.failNext)}`)
-    next.failNext = [...patch.failNext]
-  }
-  if ('seed' in patch) next.seed = patch.seed
-  if ('apiKey' in patch) next.apiKey = patch.apiKey
-  if ('imageResponseFormat' in patch) next.imageResponseFormat = patch.imageResponseFormat
-  return next
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > MAX_BODY) reject(new Error('body too large'))
-      else chunks.push(c)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
-
-/** Sends `text` with its full Content-Length but only half the bytes, then kills the socket. */
-function sendTruncated(res: ServerResponse, contentType: string, text: string): void {
-  const bytes = Buffer.from(text)
-  res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length })
-  res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy())
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
@@ -168,33 +100,6 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     return images
   }
 
-  /** Sends the error for an HTTP-level fault; returns false for faults handled by the caller. */
-  function sendFault(res: ServerResponse, fault: FaultKind): boolean {
-    switch (fault) {
-      case '429': {
-        const seconds = settings.faults.retryAfterSeconds ?? 1
-        sendJson(res, 429, ERRORS.rateLimit(seconds), {
-          'retry-after': String(Math.ceil(seconds)),
-          'retry-after-ms': String(Math.round(seconds * 1000)),
-        })
-        return true
-      }
-      case '500':
-        sendJson(res, 500, ERRORS.server())
-        return true
-      case '401':
-        sendJson(res, 401, ERRORS.invalidApiKey())
-        return true
-      case 'refusal':
-        sendJson(res, 400, ERRORS.contentPolicy())
-        return true
-      case 'hang':
-        return true // never answered: the client aborts, or close() destroys the socket
-      default:
-        return false
-    }
-  }
-
   async function chat(
     res: ServerResponse,
     body: ChatRequestBody,
@@ -203,7 +108,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   ): Promise<void> {
     if (!Array.isArray(body.messages) || body.messages.length === 0)
       return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'messages'.", 'messages'))
-    if (fault && sendFault(res, fault)) return
+    if (fault && sendFault(res, fault, settings.faults.retryAfterSeconds)) return
     const content =
       fault === 'malformed'
         ? malformedContent(body, malformedCount++)
@@ -258,7 +163,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   ): Promise<void> {
     const prompt = typeof body.prompt === 'string' ? body.prompt : ''
     if (!prompt) return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'prompt'.", 'prompt'))
-    if (fault && sendFault(res, fault)) return
+    if (fault && sendFault(res, fault, settings.faults.retryAfterSeconds)) return
     await delay(settings.imageLatencyMs, signal)
     if (signal.aborted) return
     const n = Math.min(10, Math.max(1, Math.floor(Number(body.n ?? 1)) || 1))
@@ -272,18 +177,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       files.set(id, png)
       return { url: `${url}/files/${id}.png` }
     })
-    const inputTokens = estimateTokens(prompt)
-    const outputTokens = 1056 * n
-    const answer = {
-      created: Math.floor(Date.now() / 1000),
-      data,
-      usage: {
-        input_tokens: inputTokens,
-        output_tokens: outputTokens,
-        total_tokens: inputTokens + outputTokens,
-        input_tokens_details: { text_tokens: inputTokens, image_tokens: 0 },
-      },
-    }
+    const answer = { created: Math.floor(Date.now() / 1000), data, usage: imageUsage(prompt, n) }
     if (fault === 'break') return sendTruncated(res, 'application/json', JSON.stringify(answer))
     sendJson(res, 200, answer)
   }
@@ -357,16 +251,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         })),
       })
     }
-    const endpoint: Endpoint | null =
-      method !== 'POST'
-        ? null
-        : path === '/v1/chat/completions'
-          ? 'text'
-          : path === '/v1/images/generations'
-            ? 'images'
-            : path === '/v1/moderations' && moderations.enabled
-              ? 'moderations'
-              : null
+    const endpoint: Endpoint | null = method === 'POST' ? (ENDPOINT_PATHS[path] ?? null) : null
+    if (endpoint === 'moderations' && !moderations.enabled) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (!endpoint) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return sendJson(res, 400, ERRORS.badRequest('We could not parse the JSON body of your request.'))
@@ -375,7 +261,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (fault) call.fault = fault
     if (endpoint === 'text') await chat(res, body as ChatRequestBody, fault, aborter.signal)
     else if (endpoint === 'images') await generateImages(res, body as Record<string, unknown>, fault, aborter.signal)
-    else if (!fault || !sendFault(res, fault)) moderations.answer(res, body as Record<string, unknown>, fault)
+    else if (!fault || !sendFault(res, fault, settings.faults.retryAfterSeconds))
+      moderations.answer(res, body as Record<string, unknown>, fault)
   }
 
   const server: Server = createServer((req, res) => {

@@ -1,4 +1,4 @@
-export type { Answer, JsonRequest } from './api-client.ts'
+export type { Answer, AnswerObserver, ApiClientOptions, JsonRequest } from './api-client.ts'
 export { ApiClient, readAnswer, sendRequest } from './api-client.ts'
 export { aChild, aStory } from './api-payloads.ts'
 export type { ChatRequestBody } from './chat-request.ts'
@@ -19,26 +19,21 @@ export { decideFault, FAULT_KINDS, inScope, isFaultKind } from './faults.ts'
 export type { FixtureImage } from './fixtures.ts'
 export { fixturesDir, loadFixtureImages, pickFixtureImages } from './fixtures.ts'
 export { freePort } from './free-port.ts'
+export type { LibraryLoad } from './library-load.ts'
+export { largeLibrary, libraryLoadStatements } from './library-load.ts'
 export { makeFixtureImages } from './make-fixture-images.ts'
 export type { OpenAIErrorBody } from './openai-errors.ts'
 export { ERRORS, openAIError, sendJson } from './openai-errors.ts'
-export type { Canvas, Point, Rgb } from './paint.ts'
+export type { ProcessRecord } from './pid-registry.ts'
 export {
-  arc,
-  blend,
-  blob,
-  circle,
-  createCanvas,
-  ellipse,
-  fillBelow,
-  glow,
-  hills,
-  line,
-  mix,
-  polygon,
-  rect,
-  verticalGradient,
-} from './paint.ts'
+  closePidRegistry,
+  findLeftovers,
+  isRunning,
+  killLeftovers,
+  openPidRegistry,
+  PID_REGISTRY_ENV,
+  recordProcess,
+} from './pid-registry.ts'
 export type { PngInfo } from './png.ts'
 export { crc32, encodePng, isPng, PNG_SIGNATURE, readPngInfo } from './png.ts'
 export type { NodeProcess, NodeProcessOptions, StartProcess } from './processes.ts'
@@ -70,18 +65,5 @@ export {
 } from './sse.ts'
 export type { EventStream, StreamEvent } from './sse-reader.ts'
 export { openEventStream } from './sse-reader.ts'
-export type { BuildStoryOptions, Genre, Story, StoryChapter, StoryTemplate, StoryValues } from './story-text.ts'
-export {
-  buildStory,
-  DEFAULT_STORY_VALUES,
-  extractGenres,
-  extractStoryValues,
-  fillPlaceholders,
-  formatTaggedStory,
-  GENRES,
-  loadStoryTemplates,
-  PLACEHOLDERS,
-  parseTaggedStory,
-  pickTemplate,
-} from './story-text.ts'
+export { extractGenres, extractStoryValues, parseTaggedStory } from './story-text.ts'
 export { waitFor } from './wait-for.ts'

@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FaultKind } from './faults.ts'
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; code: string | null; param: string | null }
@@ -47,4 +48,54 @@ export function sendJson(
   const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
   res.end(text)
+}
+
+const MAX_BODY = 20 * 1024 * 1024
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) reject(new Error('body too large'))
+      else chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+/** Sends `text` with its full Content-Length but only half the bytes, then kills the socket. */
+export function sendTruncated(res: ServerResponse, contentType: string, text: string): void {
+  const bytes = Buffer.from(text)
+  res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length })
+  res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy())
+}
+
+/** Sends the error for an HTTP-level fault; returns false for faults the caller handles (malformed, break). */
+export function sendFault(res: ServerResponse, fault: FaultKind, retryAfterSeconds = 1): boolean {
+  const seconds = retryAfterSeconds
+  switch (fault) {
+    case '429': {
+      sendJson(res, 429, ERRORS.rateLimit(seconds), {
+        'retry-after': String(Math.ceil(seconds)),
+        'retry-after-ms': String(Math.round(seconds * 1000)),
+      })
+      return true
+    }
+    case '500':
+      sendJson(res, 500, ERRORS.server())
+      return true
+    case '401':
+      sendJson(res, 401, ERRORS.invalidApiKey())
+      return true
+    case 'refusal':
+      sendJson(res, 400, ERRORS.contentPolicy())
+      return true
+    case 'hang':
+      return true // never answered: the client aborts, or close() destroys the socket
+    default:
+      return false
+  }
 }

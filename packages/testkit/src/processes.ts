@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { freePort } from './free-port.ts'
+import { recordProcess } from './pid-registry.ts'
 import { waitFor } from './wait-for.ts'
 
 /** The repository root (packages/testkit/src → ../../..): our processes run from there. */
@@ -16,7 +17,8 @@ let killingOnExit = false
 /**
  * Remembers a child process until it exits; resolves with its exit code. Children die with this
  * process even when it ends early (a test file timing out before its afterAll, an interrupted
- * bench), so none is left holding connections to Postgres.
+ * bench), so none is left holding connections to Postgres. In a test run each is also recorded in
+ * the run's registry, whose teardown fails the run if one is still alive.
  */
 export function trackChild(child: ChildProcess): Promise<number | null> {
   if (!killingOnExit) {
@@ -26,9 +28,11 @@ export function trackChild(child: ChildProcess): Promise<number | null> {
     })
   }
   running.add(child)
+  const forget = recordProcess(child.pid, child.spawnargs.join(' ').slice(0, 200))
   return new Promise((done) =>
     child.once('exit', (code) => {
       running.delete(child)
+      forget()
       done(code)
     }),
   )

@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { FakeOpenAI } from '../src/index.ts'
-import { collectChatStream, isPng, parseTaggedStory, readPngInfo, startFakeOpenAI } from '../src/index.ts'
+import { collectChatStream, isPng, parseTaggedStory, readPngInfo, startFakeOpenAI, trackChild } from '../src/index.ts'
 
 let fake: FakeOpenAI
 beforeAll(async () => {
@@ -303,6 +303,7 @@ describe('cli', () => {
     const child = spawn(process.execPath, [cli, '--port', '0', '--fail-next', '429', '--retry-after-seconds', '3'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
+    void trackChild(child) // recorded for the run's check that nothing is left running
     const line = await new Promise<string>((resolve) => {
       let out = ''
       child.stdout.on('data', (d: Buffer) => {

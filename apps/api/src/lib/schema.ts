@@ -1,7 +1,42 @@
 import { ErrorResponse } from '@dreamify/core'
 
-/** Response schemas for the error statuses a route can answer with, all in the one error shape. */
+/**
+ * Response schemas for the error statuses a route can answer with, all in the one error shape.
+ * Every route can also answer 500, and 503 while Postgres is unreachable (the error handler's
+ * SERVICE_UNAVAILABLE), so those two are always documented. A POST, PATCH or DELETE also lists 413
+ * and 415, even one that takes no body: Fastify reads whatever body is sent before routing on. Every
+ * route lists 400, since a query string with a NUL character is refused everywhere (validation.ts).
+ */
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries([...statuses, 500].map((status) => [status, ErrorResponse]))
+  Object.fromEntries([...statuses, 500, 503].map((status) => [status, ErrorResponse]))
+
+/** A response without a body (204, 304), documented with what it means. */
+export const noBody = (description: string) => ({ description, type: 'null' }) as const
+
+/** GET /api/images/:image_id answers bytes, not JSON, and 304 to a matching If-None-Match. */
+export const imageAnswers = {
+  200: {
+    description: 'The stored bytes, with their Content-Type (image/png, image/jpeg or image/webp)',
+    content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+  },
+  304: noBody('Not Modified: the If-None-Match matched this image, which never changes'),
+}
+
+/** GET /api/jobs/:job_id/events answers a stream of Server-Sent Events, or 204 once there is nothing left. */
+export const eventStreamAnswers = {
+  200: {
+    description: 'The stream of events, until the final one',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  },
+  204: noBody('The client has already seen the final event (Last-Event-ID): an EventSource stops reconnecting'),
+}
+
+/** GET /api/auth/me/export answers a zip, streamed. */
+export const exportAnswers = {
+  200: {
+    description: "The parent's data: dreamify-export.json and every image under images/",
+    content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+  },
+}
 
 export const bearerAuth = [{ bearerAuth: [] }]

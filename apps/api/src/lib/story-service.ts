@@ -4,16 +4,26 @@ import {
   appendJobEvent,
   type Config,
   type CreateStoryBody,
-  FINISHED_JOB_STATUSES,
-  jobSnapshot,
+  isUnfinishedJob,
+  type JobItem,
+  jobItem,
   notFound,
   QUEUES,
   type Queues,
-  queueJobId,
+  queueOf,
   withTimeout,
 } from '@dreamify/core'
-import { chapterRepository, type Db, jobRepository, sql, storyRepository, type Tx } from '@dreamify/db'
-import type { Queue } from 'bullmq'
+import {
+  chapterRepository,
+  type Db,
+  jobLifecycle,
+  jobRepository,
+  jobSnapshot,
+  lockParentRequests,
+  RETRYABLE_JOB_STATUSES,
+  storyRepository,
+  type Tx,
+} from '@dreamify/db'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 
@@ -36,12 +46,16 @@ export interface StoryServiceDeps {
  * queue entry is written after, and when Redis cannot take it, the worker's reconciler will.
  */
 export function createStoryService({ db, queues, redis, config, logger, forgetJob = () => {} }: StoryServiceDeps) {
-  async function enqueue(queue: Queue, name: string, data: object, jobId: string) {
+  async function enqueue(item: JobItem) {
     try {
-      await withTimeout(queue.add(name, data, { jobId }), ENQUEUE_TIMEOUT_MS, 'enqueue timed out')
+      await withTimeout(
+        queueOf(queues, item).add(item.name, item.data, item.opts),
+        ENQUEUE_TIMEOUT_MS,
+        'enqueue timed out',
+      )
     } catch (error) {
       logger.warn(
-        { err: error, queueJobId: jobId },
+        { err: error, queueJobId: item.opts.jobId },
         'enqueue failed; the reconciler will drive the job once Redis is back',
       )
     }
@@ -53,7 +67,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
   async function enforceStoryLimits(tx: Tx, parentId: string) {
     const { storiesInFlightPerParent, storiesPerDayPerParent } = config.limits
     if (!limitsApply) return
-    await sql`select pg_advisory_xact_lock(hashtext(${parentId}))`.execute(tx)
+    await lockParentRequests(tx, parentId)
     if (
       storiesInFlightPerParent > 0 &&
       (await jobRepository.countStoriesInFlight(tx, parentId)) >= storiesInFlightPerParent
@@ -76,8 +90,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
     }
   }
 
-  const enqueueStoryText = (jobId: string) =>
-    enqueue(queues[QUEUES.storyText] as Queue, QUEUES.storyText, { jobId }, queueJobId.storyText(jobId))
+  const enqueueStoryText = (jobId: string) => enqueue(jobItem(QUEUES.storyText, { jobId }))
 
   async function publishCancellation(jobId: string) {
     try {
@@ -86,6 +99,19 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
       // Workers also check the job's status in Postgres before every provider call.
       logger.warn({ err: error, jobId }, 'could not broadcast a cancellation')
     }
+  }
+
+  /** Cancels any unfinished job (a story's, an avatar's, a redraw's); undefined when it is finished or gone. */
+  async function cancelJob(jobId: string) {
+    const cancelled = await jobLifecycle.cancel(db, jobId)
+    if (!cancelled) return undefined
+    forgetJob(cancelled.id)
+    await publishCancellation(cancelled.id)
+    // Event streams hear it at once (their Postgres check would notice within seconds anyway).
+    await appendJobEvent(redis, config.redis.queuePrefix, cancelled.id, 'cancelled', jobSnapshot(cancelled)).catch(
+      () => undefined,
+    )
+    return cancelled
   }
 
   async function findStory(parentId: string, storyId: string) {
@@ -128,33 +154,28 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         child_id: childId,
         chapters_total: 0,
       })
-      await enqueue(queues[QUEUES.avatar] as Queue, QUEUES.avatar, { jobId }, queueJobId.avatar(jobId))
+      await enqueue(jobItem(QUEUES.avatar, { jobId }))
       return jobId
     },
 
     /** Starts a failed or cancelled story again under a new job; saved chapters and images are kept. */
     async retryStory(parentId: string, storyId: string) {
       const story = await findStory(parentId, storyId)
-      if (!['failed', 'cancelled'].includes(story.status)) {
-        throw new AppError('CONFLICT', `only a failed or cancelled story can be retried; this one is ${story.status}`)
-      }
+      const notRetryable = () =>
+        new AppError('CONFLICT', `only a failed or cancelled story can be retried; this one is ${story.status}`)
+      if (!(RETRYABLE_JOB_STATUSES as readonly string[]).includes(story.status)) throw notRetryable()
       const jobId = randomUUID()
-      await db.transaction().execute(async (tx) => {
+      const retried = await db.transaction().execute(async (tx) => {
         await enforceStoryLimits(tx, parentId)
-        // Chapters whose drawing failed get another chance under the new job, which counts the drawn ones as settled.
-        await chapterRepository.resetFailedImages(tx, storyId)
-        const { illustrated } = await chapterRepository.tally(tx, storyId)
-        await jobRepository.create(tx, {
-          id: jobId,
-          parent_id: parentId,
-          kind: 'story',
+        return jobLifecycle.retryStory(tx, {
           story_id: storyId,
+          parent_id: parentId,
+          job_id: jobId,
           chapters_total: story.chapters_total,
-          chapters_illustrated: illustrated,
-          chapters_settled: illustrated,
         })
-        await storyRepository.replaceJob(tx, storyId, jobId)
       })
+      // Another retry of the same story got there first.
+      if (!retried) throw notRetryable()
       await enqueueStoryText(jobId)
       return { job_id: jobId }
     },
@@ -178,33 +199,24 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         chapter_number: chapterNumber,
         chapters_total: 1,
       })
-      await enqueue(
-        queues[QUEUES.chapterImage] as Queue,
-        QUEUES.chapterImage,
-        { jobId, storyId, chapterNumber },
-        queueJobId.chapterImage(jobId, chapterNumber),
-      )
+      await enqueue(jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber }))
       return { job_id: jobId }
     },
 
     /** Stops every further provider call for the story, on whichever worker holds it. */
     async cancelStory(parentId: string, storyId: string) {
       const story = await findStory(parentId, storyId)
-      const cancelled = await jobRepository.cancel(db, story.job_id!)
+      const cancelled = await cancelJob(story.job_id!)
       if (!cancelled) throw new AppError('CONFLICT', `the story is already ${story.status}`)
-      forgetJob(cancelled.id)
-      await publishCancellation(cancelled.id)
-      // Event streams hear it at once (their Postgres check would notice within seconds anyway).
-      await appendJobEvent(redis, config.redis.queuePrefix, cancelled.id, 'cancelled', jobSnapshot(cancelled)).catch(
-        () => undefined,
-      )
       return cancelled
     },
 
+    cancelJob,
+
     async deleteStory(parentId: string, storyId: string) {
       const story = await findStory(parentId, storyId)
-      if (!FINISHED_JOB_STATUSES.includes(story.status)) {
-        await jobRepository.cancel(db, story.job_id!)
+      if (isUnfinishedJob(story.status)) {
+        await jobLifecycle.cancel(db, story.job_id!)
         await publishCancellation(story.job_id!)
       }
       await storyRepository.deleteOwned(db, parentId, storyId)

@@ -1,4 +1,5 @@
 import { type Queues, withTimeout } from '@dreamify/core'
+import { metricsRoute } from '@dreamify/http'
 import type { Queue } from 'bullmq'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -70,10 +71,9 @@ export const metricsPlugin = fp(
       )
     })
 
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      const body = await registry.metrics()
-      return reply.type(registry.contentType).send(body)
+    await app.register(metricsRoute, {
+      scrape: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     })
   },
-  { name: 'metrics' },
+  { name: 'metrics', dependencies: [] },
 )

@@ -1,33 +1,49 @@
-import { AppError, type Config, LoginBody, ParentResponse, RegisterBody, TokenResponse } from '@dreamify/core'
+import {
+  AppError,
+  ChangePasswordBody,
+  type Config,
+  LoginBody,
+  ParentResponse,
+  RefreshBody,
+  RegisterBody,
+  TokenResponse,
+  UpdateMeBody,
+} from '@dreamify/core'
 import { type Db, parentRepository } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AccountService } from '../lib/account.ts'
+import { loginWindows, normaliseEmail } from '../lib/login-limits.ts'
 import { hashPassword, verifyPassword } from '../lib/passwords.ts'
 import type { RateLimiter } from '../lib/rate-limit.ts'
-import { bearerAuth, errorResponses } from '../lib/schema.ts'
+import { bearerAuth, errorResponses, noBody } from '../lib/schema.ts'
 
-const normaliseEmail = (email: string) => email.trim().toLowerCase()
-
-const FIFTEEN_MINUTES_MS = 15 * 60_000
 const HOUR_MS = 60 * 60_000
 
 export interface AuthRouteDeps {
   db: Db
   rateLimiter: RateLimiter
   limits: Config['limits']
+  account: AccountService
 }
 
-export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, { db, rateLimiter, limits }) => {
-  const loginsPerAccount = (email: string) => ({
-    name: 'login-account',
-    id: email,
-    limit: limits.loginAttemptsPer15Min,
-    windowMs: FIFTEEN_MINUTES_MS,
-  })
+// Trimmed before validation so " Ann@Example.com " is a valid address.
+const normaliseBodyEmail = async (request: FastifyRequest) => {
+  const body = request.body as { email?: unknown } | undefined
+  if (body && typeof body.email === 'string') body.email = normaliseEmail(body.email)
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
+  app,
+  { db, rateLimiter, limits, account },
+) => {
+  const windows = loginWindows(limits)
 
   app.post('/auth/register', {
     schema: {
       tags: ['auth'],
       summary: 'Create a parent account',
+      description: 'A taken email answers 409 (see docs/decisions/0006-registration-keeps-409.md).',
       body: RegisterBody,
       response: { 201: ParentResponse, ...errorResponses(400, 409, 413, 415, 429) },
     },
@@ -40,11 +56,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
         windowMs: HOUR_MS,
       })
     },
-    preValidation: async (request) => {
-      // Trimmed before validation so " Ann@Example.com " is a valid address.
-      const body = request.body as { email?: unknown } | undefined
-      if (body && typeof body.email === 'string') body.email = normaliseEmail(body.email)
-    },
+    preValidation: normaliseBodyEmail,
     handler: async (request, reply) => {
       const { first_name, last_name, email, password } = request.body
       const parent = await parentRepository.create(db, {
@@ -61,31 +73,82 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
   app.post('/auth/login', {
     schema: {
       tags: ['auth'],
-      summary: 'Exchange email and password for a bearer token',
+      summary: 'Exchange email and password for an access token and a refresh token',
+      description:
+        'With `"session": "cookie"` the refresh token is set as an HttpOnly cookie (Path=/api/auth) and is not in the body.',
       body: LoginBody,
       response: { 200: TokenResponse, ...errorResponses(400, 401, 413, 415, 429) },
     },
     // Every attempt from an IP counts, whichever account it tries.
     onRequest: async (request) => {
-      await rateLimiter.hit({
-        name: 'login-ip',
-        id: request.ip,
-        limit: limits.loginAttemptsPer15Min,
-        windowMs: FIFTEEN_MINUTES_MS,
-      })
+      await rateLimiter.hit(windows.perIp(request.ip))
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const email = normaliseEmail(request.body.email)
       // Per account, from any IP: counted before the password is checked (so parallel guesses cannot
       // slip past the limit) and cleared by a success, so what it holds is the failures since the last
-      // login. Unknown emails are counted the same way, so a 429 does not tell which accounts exist.
-      const account = loginsPerAccount(email)
-      await rateLimiter.hit(account)
+      // login. Unknown emails are counted the same way, and checked against a decoy hash, so neither
+      // a 429 nor the time taken tells which accounts exist.
+      const perAccount = windows.perAccount(email)
+      await rateLimiter.hit(perAccount)
       const parent = await parentRepository.findByEmail(db, email)
       const valid = await verifyPassword(parent?.password_hash, request.body.password)
       if (!parent || !valid) throw new AppError('INVALID_CREDENTIALS', 'email or password is incorrect')
-      await rateLimiter.reset(account)
-      return app.signAccessToken(parent.id)
+      await rateLimiter.reset(perAccount)
+      const session = await app.sessions.start(parent.id, request.headers['user-agent'])
+      const mode = request.body.session ?? 'body'
+      if (mode === 'cookie')
+        app.sessionCookie.set(request, reply as FastifyReply, session.refreshToken, session.expiresAt)
+      return app.sessionTokens(session, mode)
+    },
+  })
+
+  app.post('/auth/refresh', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Exchange a refresh token for a new access token and a new refresh token',
+      description:
+        "Takes `{refresh_token}`, or the cookie (then the Origin header must be the web app's). The token presented is used up: presenting it again later ends the session (reuse detection); two requests with it within 10 s both succeed. 401 `SESSION_EXPIRED` or `SESSION_REVOKED` otherwise.",
+      body: RefreshBody,
+      response: { 200: TokenResponse, ...errorResponses(400, 401, 403, 413, 415) },
+    },
+    // A browser refreshing by cookie may send no body at all.
+    preValidation: async (request) => {
+      request.body ??= {}
+    },
+    handler: async (request, typedReply) => {
+      const reply = typedReply as FastifyReply
+      const fromBody = request.body.refresh_token
+      const fromCookie = fromBody === undefined ? app.sessionCookie.read(request) : undefined
+      if (fromCookie !== undefined) app.sessionCookie.assertTrustedOrigin(request)
+      const token = fromBody ?? fromCookie
+      if (token === undefined)
+        throw new AppError('SESSION_REVOKED', 'no refresh token: send body.refresh_token or the session cookie')
+      try {
+        const session = await app.sessions.rotate(token, request.headers['user-agent'])
+        if (fromCookie !== undefined) app.sessionCookie.set(request, reply, session.refreshToken, session.expiresAt)
+        return app.sessionTokens(session, fromCookie === undefined ? 'body' : 'cookie')
+      } catch (error) {
+        if (fromCookie !== undefined) app.sessionCookie.clear(request, reply)
+        throw error
+      }
+    },
+  })
+
+  app.post('/auth/logout', {
+    onRequest: app.authenticate,
+    schema: {
+      tags: ['auth'],
+      summary: "End this token's session",
+      description:
+        'Revokes the session (its refresh tokens, and its access tokens on every API instance within seconds) and clears the cookie.',
+      security: bearerAuth,
+      response: { 204: noBody('The session has ended'), ...errorResponses(400, 401, 413, 415) },
+    },
+    handler: async (request, reply) => {
+      await app.sessions.end(request.sessionId)
+      app.sessionCookie.clear(request, reply as FastifyReply)
+      return reply.status(204).send(null)
     },
   })
 
@@ -95,12 +158,42 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
       tags: ['auth'],
       summary: 'The signed-in parent',
       security: bearerAuth,
-      response: { 200: ParentResponse, ...errorResponses(401) },
+      response: { 200: ParentResponse, ...errorResponses(400, 401) },
     },
-    handler: async (request) => {
-      const parent = await parentRepository.findById(db, request.parentId)
-      if (!parent) throw new AppError('UNAUTHORIZED', 'the account of this token no longer exists')
-      return { parent }
+    handler: async (request) => ({ parent: await account.profile(request.parentId) }),
+  })
+
+  app.patch('/auth/me', {
+    onRequest: app.authenticate,
+    schema: {
+      tags: ['auth'],
+      summary: "Change the parent's names or email",
+      description:
+        'Changing the email needs `current_password` (a wrong one is a 403 and counts against the login limits).',
+      security: bearerAuth,
+      body: UpdateMeBody,
+      response: { 200: ParentResponse, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+    },
+    preValidation: normaliseBodyEmail,
+    handler: async (request) => ({ parent: await account.updateProfile(request.parentId, request.ip, request.body) }),
+  })
+
+  app.post('/auth/password', {
+    onRequest: app.authenticate,
+    schema: {
+      tags: ['auth'],
+      summary: 'Change the password; every other session ends',
+      security: bearerAuth,
+      body: ChangePasswordBody,
+      response: {
+        204: noBody('The password is changed; every other session has ended'),
+        ...errorResponses(400, 401, 403, 413, 415, 429),
+      },
+    },
+    handler: async (request, reply) => {
+      const { current_password, new_password } = request.body
+      await account.changePassword(request.parentId, request.sessionId, request.ip, current_password, new_password)
+      return reply.status(204).send(null)
     },
   })
 }

@@ -11,11 +11,12 @@ import {
 } from '@dreamify/core'
 import { childRepository, type Db } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { childView } from '../lib/child-view.ts'
+import fp from 'fastify-plugin'
 import type { ContentCheck } from '../lib/content-check.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
+import { childView } from '../views/child.ts'
 
 export interface ChildrenRouteDeps {
   db: Db
@@ -39,97 +40,97 @@ const freeText = (body: Record<string, unknown>) =>
 const trimText = <T extends Record<string, unknown>>(body: T): T =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T
 
-export const childrenRoutes: FastifyPluginAsyncTypebox<ChildrenRouteDeps> = async (
-  app,
-  { db, images, requestAvatar, checkContent },
-) => {
-  const idempotentCreate = idempotency(db, { route: 'POST /children' })
-  app.post('/children', {
-    schema: {
-      tags: ['children'],
-      summary: "Add a child's profile (and start drawing the child's avatar)",
-      security: bearerAuth,
-      headers: idempotentCreate.headers,
-      body: CreateChildBody,
-      response: { 201: ChildCreatedResponse, ...errorResponses(400, 401, 409, 413, 415, 422, 429) },
-    },
-    preHandler: idempotentCreate.preHandler,
-    onSend: idempotentCreate.onSend,
-    handler: async (request, reply) => {
-      await checkContent(request.parentId, freeText(request.body))
-      const child = await childRepository.create(db, { ...trimText(request.body), parent_id: request.parentId })
-      const avatar_job_id = await requestAvatar(request.parentId, child.id)
-      return reply.status(201).send({ child: childView(child, images), avatar_job_id })
-    },
-  })
+export const childrenRoutes = fp(
+  (async (app, { db, images, requestAvatar, checkContent }) => {
+    const idempotentCreate = idempotency(db, { route: 'POST /children' })
+    app.post('/children', {
+      schema: {
+        tags: ['children'],
+        summary: "Add a child's profile (and start drawing the child's avatar)",
+        security: bearerAuth,
+        headers: idempotentCreate.headers,
+        body: CreateChildBody,
+        response: { 201: ChildCreatedResponse, ...errorResponses(400, 401, 409, 413, 415, 422, 429) },
+      },
+      preHandler: idempotentCreate.preHandler,
+      onSend: idempotentCreate.onSend,
+      handler: async (request, reply) => {
+        await checkContent(request.parentId, freeText(request.body))
+        const child = await childRepository.create(db, { ...trimText(request.body), parent_id: request.parentId })
+        const avatar_job_id = await requestAvatar(request.parentId, child.id)
+        return reply.status(201).send({ child: childView(child, images), avatar_job_id })
+      },
+    })
 
-  app.get('/children', {
-    schema: {
-      tags: ['children'],
-      summary: "The parent's children, oldest first",
-      security: bearerAuth,
-      response: { 200: ChildListResponse, ...errorResponses(401) },
-    },
-    handler: async (request) => {
-      const rows = await childRepository.listByParent(db, request.parentId)
-      return { children: rows.map((row) => childView(row, images)) }
-    },
-  })
+    app.get('/children', {
+      schema: {
+        tags: ['children'],
+        summary: "The parent's children, oldest first",
+        security: bearerAuth,
+        response: { 200: ChildListResponse, ...errorResponses(400, 401) },
+      },
+      handler: async (request) => {
+        const rows = await childRepository.listByParent(db, request.parentId)
+        return { children: rows.map((row) => childView(row, images)) }
+      },
+    })
 
-  app.get('/children/:child_id', {
-    schema: {
-      tags: ['children'],
-      summary: 'One child',
-      security: bearerAuth,
-      params: ChildParams,
-      response: { 200: ChildResponse, ...errorResponses(400, 401, 404) },
-    },
-    handler: async (request) => {
-      const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
-      if (!child) throw notFound('child')
-      return { child: childView(child, images) }
-    },
-  })
+    app.get('/children/:child_id', {
+      schema: {
+        tags: ['children'],
+        summary: 'One child',
+        security: bearerAuth,
+        params: ChildParams,
+        response: { 200: ChildResponse, ...errorResponses(400, 401, 404) },
+      },
+      handler: async (request) => {
+        const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
+        if (!child) throw notFound('child')
+        return { child: childView(child, images) }
+      },
+    })
 
-  app.patch('/children/:child_id', {
-    schema: {
-      tags: ['children'],
-      summary: 'Change some fields; changing appearance draws a new avatar',
-      description: 'Only the fields sent change. `null` clears an optional field.',
-      security: bearerAuth,
-      params: ChildParams,
-      body: UpdateChildBody,
-      response: { 200: ChildCreatedResponse, ...errorResponses(400, 401, 404, 413, 415, 422) },
-    },
-    handler: async (request) => {
-      const changes = trimText(request.body)
-      if (Object.keys(changes).length === 0) {
-        throw new AppError(
-          'EMPTY_UPDATE',
-          `body must contain at least one of: ${Object.keys(UpdateChildBody.properties).join(', ')}`,
-        )
-      }
-      await checkContent(request.parentId, freeText(changes))
-      const child = await childRepository.updateOwned(db, request.parentId, request.params.child_id, changes)
-      if (!child) throw notFound('child')
-      const appearanceChanged = APPEARANCE_FIELDS.some((field) => field in changes)
-      const avatar_job_id = appearanceChanged ? await requestAvatar(request.parentId, child.id) : null
-      return { child: childView(child, images), avatar_job_id }
-    },
-  })
+    app.patch('/children/:child_id', {
+      schema: {
+        tags: ['children'],
+        summary: 'Change some fields; changing appearance draws a new avatar',
+        description: 'Only the fields sent change. `null` clears an optional field.',
+        security: bearerAuth,
+        params: ChildParams,
+        body: UpdateChildBody,
+        response: { 200: ChildCreatedResponse, ...errorResponses(400, 401, 404, 413, 415, 422) },
+      },
+      handler: async (request) => {
+        const changes = trimText(request.body)
+        if (Object.keys(changes).length === 0) {
+          throw new AppError(
+            'EMPTY_UPDATE',
+            `body must contain at least one of: ${Object.keys(UpdateChildBody.properties).join(', ')}`,
+          )
+        }
+        await checkContent(request.parentId, freeText(changes))
+        const child = await childRepository.updateOwned(db, request.parentId, request.params.child_id, changes)
+        if (!child) throw notFound('child')
+        const appearanceChanged = APPEARANCE_FIELDS.some((field) => field in changes)
+        const avatar_job_id = appearanceChanged ? await requestAvatar(request.parentId, child.id) : null
+        return { child: childView(child, images), avatar_job_id }
+      },
+    })
 
-  app.delete('/children/:child_id', {
-    schema: {
-      tags: ['children'],
-      summary: 'Remove a child with all stories and images',
-      security: bearerAuth,
-      params: ChildParams,
-      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
-    },
-    handler: async (request, reply) => {
-      const deleted = await childRepository.deleteOwned(db, request.parentId, request.params.child_id)
-      if (!deleted) throw notFound('child')
-      return reply.status(204).send(null)
-    },
-  })
-}
+    app.delete('/children/:child_id', {
+      schema: {
+        tags: ['children'],
+        summary: 'Remove a child with all stories and images',
+        security: bearerAuth,
+        params: ChildParams,
+        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404, 413, 415) },
+      },
+      handler: async (request, reply) => {
+        const deleted = await childRepository.deleteOwned(db, request.parentId, request.params.child_id)
+        if (!deleted) throw notFound('child')
+        return reply.status(204).send(null)
+      },
+    })
+  }) satisfies FastifyPluginAsyncTypebox<ChildrenRouteDeps>,
+  { name: 'children-routes', dependencies: ['auth'], encapsulate: true },
+)

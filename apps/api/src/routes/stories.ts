@@ -2,9 +2,9 @@ import {
   ChapterParams,
   ChildParams,
   CreateStoryBody,
+  DEFAULT_STORY_PAGE_SIZE,
   Job,
   JobAccepted,
-  jobSnapshot,
   notFound,
   Story,
   StoryAccepted,
@@ -12,8 +12,9 @@ import {
   StoryListQuery,
   StoryParams,
 } from '@dreamify/core'
-import { chapterRepository, childRepository, type Db, storyRepository } from '@dreamify/db'
+import { chapterRepository, childRepository, type Db, jobSnapshot, storyRepository } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import fp from 'fastify-plugin'
 import type { ContentCheck } from '../lib/content-check.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { idempotency } from '../lib/idempotency.ts'
@@ -21,6 +22,7 @@ import type { ImageUrlSigner } from '../lib/image-urls.ts'
 import { safetySummary } from '../lib/safety-view.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 import type { StoryService } from '../lib/story-service.ts'
+import { libraryItemView, storyView } from '../views/story.ts'
 
 export interface StoryRouteDeps {
   db: Db
@@ -30,155 +32,130 @@ export interface StoryRouteDeps {
   checkContent: ContentCheck
 }
 
-export const storyRoutes: FastifyPluginAsyncTypebox<StoryRouteDeps> = async (
-  app,
-  { db, storyService, images, checkContent },
-) => {
-  const idempotentRequest = idempotency(db, {
-    route: 'POST /stories',
-    replayHeaders: (accepted) => ({ location: `/api/jobs/${(accepted as { job_id: string }).job_id}` }),
-  })
-  app.post('/stories', {
-    schema: {
-      tags: ['stories'],
-      summary: 'Request a story; it is written and illustrated in the background',
-      description: 'Answers 202 at once with the job to poll (also in the Location header).',
-      security: bearerAuth,
-      headers: idempotentRequest.headers,
-      body: CreateStoryBody,
-      response: { 202: StoryAccepted, ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429, 503) },
-    },
-    preHandler: idempotentRequest.preHandler,
-    onSend: idempotentRequest.onSend,
-    handler: async (request, reply) => {
-      await checkContent(request.parentId, { 'body.topic': request.body.topic })
-      const accepted = await storyService.requestStory(request.parentId, request.body)
-      return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
-    },
-  })
+export const storyRoutes = fp(
+  (async (app, { db, storyService, images, checkContent }) => {
+    const idempotentRequest = idempotency(db, {
+      route: 'POST /stories',
+      replayHeaders: (accepted) => ({ location: `/api/jobs/${(accepted as { job_id: string }).job_id}` }),
+    })
+    app.post('/stories', {
+      schema: {
+        tags: ['stories'],
+        summary: 'Request a story; it is written and illustrated in the background',
+        description: 'Answers 202 at once with the job to poll (also in the Location header).',
+        security: bearerAuth,
+        headers: idempotentRequest.headers,
+        body: CreateStoryBody,
+        response: { 202: StoryAccepted, ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429, 503) },
+      },
+      preHandler: idempotentRequest.preHandler,
+      onSend: idempotentRequest.onSend,
+      handler: async (request, reply) => {
+        await checkContent(request.parentId, { 'body.topic': request.body.topic })
+        const accepted = await storyService.requestStory(request.parentId, request.body)
+        return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
+      },
+    })
 
-  app.get('/stories/:story_id', {
-    schema: {
-      tags: ['stories'],
-      summary: 'A story with its chapters so far',
-      security: bearerAuth,
-      params: StoryParams,
-      response: { 200: Story, ...errorResponses(400, 401, 404) },
-    },
-    handler: async (request) => {
-      const story = await storyService.findStory(request.parentId, request.params.story_id)
-      const chapters = await chapterRepository.listByStory(db, story.id)
-      return {
-        story_id: story.id,
-        child_id: story.child_id,
-        job_id: story.job_id!,
-        status: story.status,
-        error: story.error_code ? { code: story.error_code, message: story.error_message ?? '' } : null,
-        title: story.title,
-        topic: story.topic,
-        story_genre: story.story_genre,
-        image_style: story.image_style,
-        created_at: story.created_at,
-        completed_at: story.completed_at,
-        chapters: chapters.map((c) => ({
-          number: c.number,
-          title: c.title,
-          content: c.content,
-          image_url: c.image_id && c.image_status === 'ready' ? images.url(c.image_id) : null,
-          image_status: c.image_status,
-          image_error: c.image_status === 'failed' ? c.image_error_code : null,
-        })),
-        safety: await safetySummary(db, story.id),
-      }
-    },
-  })
+    app.get('/stories/:story_id', {
+      schema: {
+        tags: ['stories'],
+        summary: 'A story with its chapters so far',
+        security: bearerAuth,
+        params: StoryParams,
+        response: { 200: Story, ...errorResponses(400, 401, 404) },
+      },
+      handler: async (request) => {
+        const story = await storyService.findStory(request.parentId, request.params.story_id)
+        const chapters = await chapterRepository.listByStory(db, story.id)
+        return { ...storyView(story, chapters, images), safety: await safetySummary(db, story.id) }
+      },
+    })
 
-  app.get('/children/:child_id/stories', {
-    schema: {
-      tags: ['stories'],
-      summary: "A child's library, newest first",
-      security: bearerAuth,
-      params: ChildParams,
-      querystring: StoryListQuery,
-      response: { 200: StoryList, ...errorResponses(400, 401, 404) },
-    },
-    handler: async (request) => {
-      const { limit, cursor } = request.query
-      const after = cursor === undefined ? undefined : decodeCursor(cursor)
-      const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
-      if (!child) throw notFound('child')
-      const rows = await storyRepository.listByChild(db, request.parentId, child.id, {
-        limit,
-        ...(after ? { after } : {}),
-      })
-      const page = rows.slice(0, limit)
-      return {
-        stories: page.map((row) => ({
-          story_id: row.id,
-          title: row.title,
-          status: row.status,
-          created_at: row.created_at,
-          cover_image_url: row.cover_image_id ? images.url(row.cover_image_id) : null,
-        })),
-        next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!) : null,
-      }
-    },
-  })
+    app.get('/children/:child_id/stories', {
+      schema: {
+        tags: ['stories'],
+        summary: "A child's library, newest first",
+        security: bearerAuth,
+        params: ChildParams,
+        querystring: StoryListQuery,
+        response: { 200: StoryList, ...errorResponses(400, 401, 404) },
+      },
+      handler: async (request) => {
+        // Validation has already filled in the default; this only tells TypeScript so.
+        const { limit = DEFAULT_STORY_PAGE_SIZE, cursor } = request.query
+        const after = cursor === undefined ? undefined : decodeCursor(cursor)
+        const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
+        if (!child) throw notFound('child')
+        const rows = await storyRepository.listByChild(db, child.id, {
+          limit,
+          ...(after ? { after } : {}),
+        })
+        const page = rows.slice(0, limit)
+        return {
+          stories: page.map((row) => libraryItemView(row, images)),
+          next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!) : null,
+        }
+      },
+    })
 
-  app.delete('/stories/:story_id', {
-    schema: {
-      tags: ['stories'],
-      summary: 'Delete a story with its chapters and images (cancelling it first if running)',
-      security: bearerAuth,
-      params: StoryParams,
-      response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
-    },
-    handler: async (request, reply) => {
-      await storyService.deleteStory(request.parentId, request.params.story_id)
-      return reply.status(204).send(null)
-    },
-  })
+    app.delete('/stories/:story_id', {
+      schema: {
+        tags: ['stories'],
+        summary: 'Delete a story with its chapters and images (cancelling it first if running)',
+        security: bearerAuth,
+        params: StoryParams,
+        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404, 413, 415) },
+      },
+      handler: async (request, reply) => {
+        await storyService.deleteStory(request.parentId, request.params.story_id)
+        return reply.status(204).send(null)
+      },
+    })
 
-  app.post('/stories/:story_id/retry', {
-    schema: {
-      tags: ['stories'],
-      summary: 'Retry a failed or cancelled story from what is saved',
-      security: bearerAuth,
-      params: StoryParams,
-      response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 429) },
-    },
-    handler: async (request, reply) => {
-      const accepted = await storyService.retryStory(request.parentId, request.params.story_id)
-      return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
-    },
-  })
+    app.post('/stories/:story_id/retry', {
+      schema: {
+        tags: ['stories'],
+        summary: 'Retry a failed or cancelled story from what is saved',
+        security: bearerAuth,
+        params: StoryParams,
+        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
+      },
+      handler: async (request, reply) => {
+        const accepted = await storyService.retryStory(request.parentId, request.params.story_id)
+        return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
+      },
+    })
 
-  app.post('/stories/:story_id/cancel', {
-    schema: {
-      tags: ['stories'],
-      summary: 'Stop a queued or running story',
-      security: bearerAuth,
-      params: StoryParams,
-      response: { 200: Job, ...errorResponses(400, 401, 404, 409) },
-    },
-    handler: async (request) => jobSnapshot(await storyService.cancelStory(request.parentId, request.params.story_id)),
-  })
+    app.post('/stories/:story_id/cancel', {
+      schema: {
+        tags: ['stories'],
+        summary: 'Stop a queued or running story',
+        security: bearerAuth,
+        params: StoryParams,
+        response: { 200: Job, ...errorResponses(400, 401, 404, 409, 413, 415) },
+      },
+      handler: async (request) =>
+        jobSnapshot(await storyService.cancelStory(request.parentId, request.params.story_id)),
+    })
 
-  app.post('/stories/:story_id/chapters/:number/image', {
-    schema: {
-      tags: ['stories'],
-      summary: "Draw one chapter's illustration again",
-      security: bearerAuth,
-      params: ChapterParams,
-      response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409) },
-    },
-    handler: async (request, reply) => {
-      const accepted = await storyService.redrawChapter(
-        request.parentId,
-        request.params.story_id,
-        request.params.number,
-      )
-      return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
-    },
-  })
-}
+    app.post('/stories/:story_id/chapters/:number/image', {
+      schema: {
+        tags: ['stories'],
+        summary: "Draw one chapter's illustration again",
+        security: bearerAuth,
+        params: ChapterParams,
+        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415) },
+      },
+      handler: async (request, reply) => {
+        const accepted = await storyService.redrawChapter(
+          request.parentId,
+          request.params.story_id,
+          request.params.number,
+        )
+        return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
+      },
+    })
+  }) satisfies FastifyPluginAsyncTypebox<StoryRouteDeps>,
+  { name: 'story-routes', dependencies: ['auth'], encapsulate: true },
+)

@@ -25,7 +25,7 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
     timeout: config.timeoutMs,
     maxRetries: 0,
   })
-  const provider: GenerationProvider = {
+  return {
     name: 'openai',
     storyFormat: config.structuredOutput ? 'json' : 'tagged',
 
@@ -40,33 +40,36 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
           ? { response_format: storyResponseFormat(request.chapters) as unknown as OpenAI.ResponseFormatJSONSchema }
           : {}),
       }
+      let tokens = 0
       try {
         if (!request.stream) {
           const completion = await client.chat.completions.create({ ...body, stream: false }, { signal })
-          report(provider, 'text', completion.usage?.total_tokens)
+          tokens = completion.usage?.total_tokens ?? 0
           const message = completion.choices[0]?.message
           if (message?.refusal) throw new ProviderError('permanent', 'PROVIDER_REFUSED', message.refusal)
           yield message?.content ?? ''
-          return
+          return usageOf('text', tokens)
         }
         const stream = await client.chat.completions.create(
           { ...body, stream: true, stream_options: { include_usage: true } },
           { signal },
         )
         for await (const chunk of stream) {
-          if (chunk.usage) report(provider, 'text', chunk.usage.total_tokens)
+          if (chunk.usage) tokens += chunk.usage.total_tokens
           const delta = chunk.choices[0]?.delta
           if (delta?.refusal) throw new ProviderError('permanent', 'PROVIDER_REFUSED', delta.refusal)
           if (delta?.content) yield delta.content
         }
         // The SDK ends an aborted stream quietly; a cut-off story must not pass for a whole one.
         signal.throwIfAborted()
+        return usageOf('text', tokens)
       } catch (error) {
-        throw classify(error)
+        throw costing(classify(error), usageOf('text', tokens))
       }
     },
 
     async drawImage(prompt: string, signal: AbortSignal): Promise<GeneratedImage> {
+      let usage: Usage | undefined
       try {
         const response = await client.images.generate(
           {
@@ -78,22 +81,24 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
           },
           { signal },
         )
-        report(provider, 'image', response.usage?.total_tokens)
+        usage = usageOf('image', response.usage?.total_tokens)
         const image = response.data?.[0]
-        if (image?.b64_json) return checkedImage(Buffer.from(image.b64_json, 'base64'))
-        if (image?.url) return checkedImage((await download(image.url, signal)).bytes)
+        if (image?.b64_json) return { ...checkedImage(Buffer.from(image.b64_json, 'base64')), usage }
+        if (image?.url) return { ...checkedImage((await download(image.url, signal)).bytes), usage }
         throw new ProviderError('transient', 'IMAGE_UNAVAILABLE', 'the image answer held neither b64_json nor url')
       } catch (error) {
-        throw classify(error)
+        throw costing(classify(error), usage)
       }
     },
   }
-  return provider
 }
 
-function report(provider: GenerationProvider, kind: Usage['kind'], tokens: number | undefined) {
-  if (tokens) provider.onUsage?.({ kind, tokens })
-}
+const usageOf = (kind: Usage['kind'], tokens: number | undefined): Usage | undefined =>
+  tokens ? { kind, tokens } : undefined
+
+/** A failed call that was answered still cost its tokens: the failure carries them for the metrics. */
+const costing = (error: unknown, usage: Usage | undefined) =>
+  error instanceof ProviderError ? error.costing(usage) : error
 
 /** Some servers answer with a URL instead of the bytes: fetched with a timeout, its status and type checked. */
 async function download(url: string, signal: AbortSignal): Promise<GeneratedImage> {

@@ -16,14 +16,17 @@ export interface StoryRequest {
   stream: boolean
 }
 
-export interface GeneratedImage {
-  bytes: Buffer
-  contentType: string
-}
-
+/** Tokens a provider reported as used by one call, for the cost metrics. */
 export interface Usage {
   kind: 'text' | 'image'
   tokens: number
+}
+
+export interface GeneratedImage {
+  bytes: Buffer
+  contentType: string
+  /** what drawing it cost, when the provider reported it */
+  usage?: Usage
 }
 
 /** One interface for every provider; one file per provider. */
@@ -31,11 +34,12 @@ export interface GenerationProvider {
   readonly name: string
   /** the story format this provider answers in (structured JSON where the server can) */
   readonly storyFormat: StoryFormat
-  /** Yields the story's text as it arrives (one piece when not streaming). */
-  writeStory(request: StoryRequest, signal: AbortSignal): AsyncIterable<string>
+  /**
+   * Yields the story's text as it arrives (one piece when not streaming), and returns what it cost
+   * when the provider reported it.
+   */
+  writeStory(request: StoryRequest, signal: AbortSignal): AsyncGenerator<string, Usage | undefined, undefined>
   drawImage(prompt: string, signal: AbortSignal, purpose?: 'chapter' | 'avatar'): Promise<GeneratedImage>
-  /** called with token counts as the provider reports them, for the cost metrics */
-  onUsage?: (usage: Usage) => void
 }
 
 /**
@@ -47,12 +51,14 @@ export class ProviderError extends Error {
   readonly code: GenerationErrorCode
   readonly retryAfterMs: number | undefined
   readonly status: number | undefined
+  /** what the failed call still cost (a refused answer, an image that could not be fetched) */
+  readonly usage: Usage | undefined
 
   constructor(
     kind: ProviderError['kind'],
     code: GenerationErrorCode,
     message: string,
-    options: { retryAfterMs?: number; status?: number; cause?: unknown } = {},
+    options: { retryAfterMs?: number; status?: number; usage?: Usage; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause })
     this.name = 'ProviderError'
@@ -60,5 +66,13 @@ export class ProviderError extends Error {
     this.code = code
     this.retryAfterMs = options.retryAfterMs
     this.status = options.status
+    this.usage = options.usage
+  }
+
+  /** The same failure, saying what the call cost before it failed. */
+  costing(usage: Usage | undefined): ProviderError {
+    if (!usage || this.usage) return this
+    const { kind, code, message, retryAfterMs, status } = this
+    return new ProviderError(kind, code, message, { retryAfterMs, status, usage, cause: this.cause })
   }
 }

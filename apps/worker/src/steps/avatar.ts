@@ -1,9 +1,13 @@
-import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
-import { childRepository, imageRepository, jobRepository } from '@dreamify/db'
+import { isUnfinishedJob, QUEUES } from '@dreamify/core'
+import { childRepository, jobLifecycle, jobRepository } from '@dreamify/db'
 import { buildAvatarPrompt, describeCharacter } from '@dreamify/prompts'
 import type { StepDefinition } from './definition.ts'
 
-/** Draws a child's portrait. The old one stays until the new one is stored. */
+/**
+ * Draws a child's portrait. The old one stays until the new one is stored. A drawn picture is kept
+ * before it settles, so a retry (after a failed settle or a crash) settles it instead of drawing
+ * and paying again.
+ */
 export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
   queue: QUEUES.avatar,
   concurrency: (config) => config.worker.imageConcurrency,
@@ -12,29 +16,29 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
 
   async run({ jobId }, { db, provider, signal, events }) {
     const job = await jobRepository.find(db, jobId)
-    if (!job || FINISHED_JOB_STATUSES.includes(job.status) || !job.child_id) return
+    if (!job || !isUnfinishedJob(job.status) || !job.child_id) return
     const child = await childRepository.find(db, job.child_id)
     if (!child) return
-    const started = await jobRepository.advance(db, jobId, { stage: 'illustrating', percent: 10, attempt: true })
+    const started = await jobLifecycle.startDrawing(db, jobId)
     if (!started) return
     await events.state(started)
 
-    const image = await provider.drawImage(buildAvatarPrompt({ character: describeCharacter(child) }), signal, 'avatar')
-    const completed = await db.transaction().execute(async (tx) => {
-      const current = await jobRepository.lock(tx, jobId)
-      if (!current || FINISHED_JOB_STATUSES.includes(current.status)) return
-      const imageId = await imageRepository.insert(tx, {
+    let imageId = await jobLifecycle.findDrawnImage(db, jobId)
+    if (!imageId) {
+      const image = await provider.drawImage(
+        buildAvatarPrompt({ character: describeCharacter(child) }),
+        signal,
+        'avatar',
+      )
+      imageId = await jobLifecycle.keepDrawnImage(db, jobId, {
         parent_id: child.parent_id,
         child_id: child.id,
         content_type: image.contentType,
         bytes: image.bytes,
       })
-      const previous = await childRepository.replaceAvatar(tx, child.id, imageId)
-      if (previous) await imageRepository.delete(tx, previous)
-      return jobRepository.complete(tx, jobId)
-    })
-    await events.state(completed)
+    }
+    await events.state(await jobLifecycle.settleAvatar(db, jobId, { child_id: child.id, image_id: imageId }))
   },
 
-  fail: ({ jobId }, failure, { db }) => jobRepository.fail(db, jobId, failure),
+  fail: ({ jobId }, failure, { db }) => jobLifecycle.fail(db, jobId, failure),
 }

@@ -1,5 +1,13 @@
-import { FINISHED_JOB_STATUSES, QUEUES } from '@dreamify/core'
-import { chapterRepository, jobRepository, settleChapterImage, settleRedraw, stepContextRepository } from '@dreamify/db'
+import { isUnfinishedJob, QUEUES } from '@dreamify/core'
+import {
+  type ChapterImageOutcome,
+  chapterRepository,
+  type Db,
+  type JobRow,
+  jobLifecycle,
+  type SettlingChapter,
+  stepContextRepository,
+} from '@dreamify/db'
 import { describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -15,15 +23,21 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety }) {
+  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety, storyFinished }) {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
-    if (!found || FINISHED_JOB_STATUSES.includes(found.job.status)) return
+    if (!found || !isUnfinishedJob(found.job.status)) return
     const { job, chapter, child, style } = found
     const isRedraw = job.kind === 'image'
-    // Settled by an earlier try, whose settle also completed the story if it was the last.
-    if (!isRedraw && chapter.image_status !== 'pending') return
+    if (!isRedraw && chapter.image_status !== 'pending') {
+      // Settled by an earlier try. Its settle completed the story if it was the last, unless the
+      // completing statement was lost (a failover between the two): then this completes it.
+      const completed = await jobLifecycle.complete(db, jobId)
+      if (completed) storyFinished(completed)
+      await events.state(completed)
+      return
+    }
     if (isRedraw) {
-      const started = await jobRepository.advance(db, jobId, { stage: 'illustrating', percent: 10, attempt: true })
+      const started = await jobLifecycle.startDrawing(db, jobId)
       if (!started) return
       await events.state(started)
     }
@@ -31,22 +45,32 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     const drawing = { storyId, jobId, chapter, character: describeCharacter(child), style, childName: child.name }
     const image = await drawModerated(safety, provider, drawing, signal)
     const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
-    const settled = isRedraw
-      ? await settleRedraw(db, jobId, chapter, outcome)
-      : await settleChapterImage(db, jobId, chapter, outcome)
+    const settled = await settle(db, jobId, isRedraw, chapter, outcome, storyFinished)
     if (!settled) return
     // then a stage event, or `completed` when this chapter was the last to settle
     await events.chapters(jobId, 'chapter_illustrated', [{ number: chapterNumber, title: chapter.title }], settled)
   },
 
   // An illustration that fails for good leaves its story complete with that chapter marked failed.
-  async fail({ jobId, storyId, chapterNumber }, failure, { db }) {
+  async fail({ jobId, storyId, chapterNumber }, failure, { db, storyFinished }) {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found) return undefined
     await chapterRepository.recordImageFailure(db, storyId, chapterNumber, failure.code)
-    const outcome = { failed: true } as const
-    return found.job.kind === 'image'
-      ? settleRedraw(db, jobId, found.chapter, outcome)
-      : settleChapterImage(db, jobId, found.chapter, outcome)
+    return settle(db, jobId, found.job.kind === 'image', found.chapter, { failed: true }, storyFinished)
   },
+}
+
+/** Settles the drawing: a redraw on its own job, a story's chapter in the fan-in (counting a story it completes). */
+async function settle(
+  db: Db,
+  jobId: string,
+  isRedraw: boolean,
+  chapter: SettlingChapter,
+  outcome: ChapterImageOutcome,
+  storyFinished: (job: JobRow) => void,
+): Promise<JobRow | undefined> {
+  if (isRedraw) return jobLifecycle.settleRedraw(db, jobId, chapter, outcome)
+  const settled = await jobLifecycle.settleChapter(db, jobId, chapter, outcome)
+  if (settled?.completedNow) storyFinished(settled.job)
+  return settled?.job
 }

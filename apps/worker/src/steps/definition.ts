@@ -18,6 +18,8 @@ export interface StepContext {
   signal: AbortSignal
   /** 1 on the first try */
   attempt: number
+  /** counts a story this step's own transition has just finished (a settle's `completedNow`) in metrics */
+  storyFinished: (job: JobRow) => void
 }
 
 export interface StepFailure {
@@ -35,7 +37,11 @@ export interface StepDefinition<N extends QueueName> {
   /** the Postgres job whose cancellation stops this one */
   ownerJobId: (payload: PayloadOf[N]) => string
   run: (payload: PayloadOf[N], context: StepContext) => Promise<void>
-  /** records the failure; resolves to the job as it now is (undefined when it was finished or gone) */
+  /**
+   * records the failure; resolves to the job as it now is (undefined when it was finished or gone).
+   * A `failed` row means this call failed it (the worker counts it); a story it completes instead
+   * (a chapter's drawing given up on) the handler counts itself.
+   */
   fail: (
     payload: PayloadOf[N],
     failure: StepFailure,

@@ -1,14 +1,5 @@
-import { addAgain, QUEUES, queueJobId } from '@dreamify/core'
-import {
-  type ChildProfile,
-  completeStoryIfSettled,
-  jobRepository,
-  moderationRepository,
-  PERCENT,
-  recordChaptersWritten,
-  stepContextRepository,
-  storyRepository,
-} from '@dreamify/db'
+import { addAgain, jobItem, QUEUES } from '@dreamify/core'
+import { type ChildProfile, jobLifecycle, moderationRepository, type StartedStory, storyRepository } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import {
@@ -26,11 +17,7 @@ export const MAX_PARSE_ATTEMPTS = 3
 
 /** The illustration jobs of these chapters, under their deterministic ids. */
 const chapterImageJobs = (jobId: string, storyId: string, chapterNumbers: readonly number[]) =>
-  chapterNumbers.map((chapterNumber) => ({
-    name: QUEUES.chapterImage,
-    data: { jobId, storyId, chapterNumber },
-    opts: { jobId: queueJobId.chapterImage(jobId, chapterNumber) },
-  }))
+  chapterNumbers.map((chapterNumber) => jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber }))
 
 /**
  * Writes the story's text. With streaming on, each chapter is saved and its illustration enqueued
@@ -44,28 +31,33 @@ export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
   ownerJobId: ({ jobId }) => jobId,
 
   async run({ jobId }, context) {
-    const { db, queues, logger, events } = context
-    const started = await stepContextRepository.startStoryText(db, jobId, PERCENT.started)
+    const { db, queues, logger, events, storyFinished } = context
+    const started = await jobLifecycle.startStory(db, jobId)
     if (!started) return
     const { job, story, child, saved } = started
     await events.state(job)
     // Chapters saved by an earlier try whose illustrations may never have been enqueued, or whose
     // settle was lost (a Postgres failover) after their queue job finished.
-    if (saved.pending.length > 0)
-      await addAgain(queues[QUEUES.chapterImage], chapterImageJobs(jobId, story.id, saved.pending))
+    if (saved.pending.length > 0) await addAgain(queues, chapterImageJobs(jobId, story.id, saved.pending))
 
     if (saved.count < story.chapters_total) {
       await writeMissingChapters(context, jobId, story, child)
     } else {
       logger.debug('text already saved; resuming at the illustrations')
-      if (job.chapters_settled >= job.chapters_total) await events.state(await completeStoryIfSettled(db, jobId))
+      // Every chapter settled but the story not completed: a cancellation landed between the last
+      // drawing and its count, and this is the retry (or the completing statement was lost).
+      if (job.chapters_settled >= job.chapters_total) {
+        const completed = await jobLifecycle.complete(db, jobId)
+        if (completed) storyFinished(completed)
+        await events.state(completed)
+      }
     }
   },
 
-  fail: ({ jobId }, failure, { db }) => jobRepository.fail(db, jobId, failure),
+  fail: ({ jobId }, failure, { db }) => jobLifecycle.fail(db, jobId, failure),
 }
 
-type Story = NonNullable<Awaited<ReturnType<typeof stepContextRepository.startStoryText>>>['story']
+type Story = StartedStory['story']
 
 /**
  * Stops early (without error) when the job was cancelled or deleted meanwhile. The topic is
@@ -120,7 +112,7 @@ async function writeMissingChapters(
       }
       if (written.length === 0) return
       const chapters = await screen.chapters(written)
-      const recorded = await recordChaptersWritten(db, jobId, story, chapters)
+      const recorded = await jobLifecycle.recordChaptersWritten(db, jobId, story, chapters)
       if (!recorded.job) {
         alive = false
         return

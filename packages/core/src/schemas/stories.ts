@@ -73,8 +73,12 @@ export const StoryList = Type.Object({
   stories: Type.Array(StorySummary),
   next_cursor: Type.Union([Type.String(), Type.Null()]),
 })
+/** A library page's size when the client names none. */
+export const DEFAULT_STORY_PAGE_SIZE = 20
+
 export const StoryListQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  // Optional for the client; validation fills in the default, so a handler always has one.
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_STORY_PAGE_SIZE })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 })
 

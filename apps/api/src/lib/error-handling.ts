@@ -1,5 +1,6 @@
 import { AppError, type ErrorCode } from '@dreamify/core'
 import { isDatabaseUnavailable } from '@dreamify/db'
+import { answerNotFound } from '@dreamify/http'
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { describeValidationError } from './validation.ts'
@@ -82,12 +83,5 @@ export function installErrorHandling(app: FastifyInstance): void {
     })
   })
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      statusCode: 404,
-      code: 'NOT_FOUND',
-      error: 'Not Found',
-      message: `route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)} not found`,
-    }),
-  )
+  app.setNotFoundHandler(answerNotFound)
 }

@@ -1,5 +1,5 @@
 import type { ChildRow } from '@dreamify/db'
-import type { ImageUrlSigner } from './image-urls.ts'
+import type { ImageUrlSigner } from '../lib/image-urls.ts'
 
 /** A child as the API shows it: no parent id, and the avatar as a signed URL. */
 export function childView(row: ChildRow, images: ImageUrlSigner) {

@@ -1,0 +1,97 @@
+import { jobEventKeys, jobItem, QUEUES, type Queues } from '@dreamify/core'
+import { accountDataRepository, type Db, type JobRow, parentRepository } from '@dreamify/db'
+import type { Queue } from 'bullmq'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { SessionService } from './sessions.ts'
+import type { StoryService } from './story-service.ts'
+
+/**
+ * A worker that held one of the account's jobs when it was cancelled may still write an event or
+ * finish its BullMQ job a moment later (its provider call is aborted, not its last Redis write):
+ * the Redis sweep runs again after this long to take what it left.
+ */
+const SWEEP_AGAIN_MS = 15_000
+
+export interface AccountDeletionDeps {
+  db: Db
+  redis: Redis
+  queues: Queues
+  prefix: string
+  sessions: SessionService
+  storyService: StoryService
+  logger: FastifyBaseLogger
+}
+
+/**
+ * Erases an account at once (GDPR Art. 17, COPPA 16 CFR 312.6): its sessions end first (its tokens
+ * are refused on every instance), its unfinished jobs are cancelled so no worker writes for it
+ * afterwards, then one statement deletes the parent and, by the foreign keys, every row about it,
+ * and finally its queue entries and event streams leave Redis.
+ */
+export function createAccountDeletion({
+  db,
+  redis,
+  queues,
+  prefix,
+  sessions,
+  storyService,
+  logger,
+}: AccountDeletionDeps) {
+  const queueFor = (name: string) => queues[name as keyof Queues] as unknown as Queue
+
+  /** The BullMQ ids a job of ours may have been queued under. */
+  function queueEntries(job: JobRow): Array<[Queue, string]> {
+    const storyId = job.story_id ?? ''
+    const chapter = (chapterNumber: number): [Queue, string] => [
+      queueFor(QUEUES.chapterImage),
+      jobItem(QUEUES.chapterImage, { jobId: job.id, storyId, chapterNumber }).opts.jobId,
+    ]
+    if (job.kind === 'avatar') return [[queueFor(QUEUES.avatar), jobItem(QUEUES.avatar, { jobId: job.id }).opts.jobId]]
+    if (job.kind === 'image') return [chapter(job.chapter_number ?? 1)]
+    return [
+      [queueFor(QUEUES.storyText), jobItem(QUEUES.storyText, { jobId: job.id }).opts.jobId],
+      ...Array.from({ length: job.chapters_total }, (_, i) => chapter(i + 1)),
+    ]
+  }
+
+  /** Removes the jobs' queue entries and event streams; true when nothing was left behind (a locked entry stays). */
+  async function sweepRedis(jobs: JobRow[]): Promise<boolean> {
+    let clean = true
+    for (const job of jobs) {
+      const keys = jobEventKeys(prefix, job.id)
+      // The last is the worker's once-only claim to count the story in its metrics (apps/worker/src/metrics.ts).
+      await redis.del(keys.stream, keys.meta, `${prefix}:metrics:story-counted:${job.id}`)
+      for (const [queue, id] of queueEntries(job)) {
+        // 0 for an entry a worker holds (locked) or that does not exist; the second sweep takes the former.
+        const removed = await queue.remove(id).catch(() => 0)
+        if (removed === 0 && (await queue.getJob(id).catch(() => undefined))) clean = false
+      }
+    }
+    return clean
+  }
+
+  return {
+    async erase(parentId: string): Promise<void> {
+      await sessions.forgetAll(parentId)
+      const jobs = await accountDataRepository.jobs(db, parentId)
+      for (const job of jobs)
+        if (job.status === 'queued' || job.status === 'running') await storyService.cancelJob(job.id)
+      await parentRepository.delete(db, parentId)
+      let clean = false
+      try {
+        clean = await sweepRedis(jobs)
+      } catch (error) {
+        logger.warn({ err: error }, 'account erased; its Redis entries are swept again shortly')
+      }
+      if (clean) return
+      setTimeout(() => {
+        sweepRedis(jobs).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not sweep an erased account from Redis; its entries expire on their own'),
+        )
+      }, SWEEP_AGAIN_MS).unref()
+    },
+  }
+}
+
+export type AccountDeletion = ReturnType<typeof createAccountDeletion>

@@ -1,0 +1,70 @@
+import { Readable } from 'node:stream'
+import { accountDataRepository, type Db, imageRepository, jobSnapshot, parentRepository } from '@dreamify/db'
+import type { FastifyBaseLogger } from 'fastify'
+import yazl from 'yazl'
+import { childView } from '../views/child.ts'
+import { storyView } from '../views/story.ts'
+import type { ImageUrlSigner } from './image-urls.ts'
+
+export const EXPORT_FILE = 'dreamify-export.json'
+
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' }
+/** Where an image lives inside the zip; the JSON's `avatar_url` and `image_url` say exactly this. */
+export const imageFileName = (imageId: string, contentType: string) =>
+  `images/${imageId}.${EXTENSIONS[contentType] ?? 'bin'}`
+
+/**
+ * A parent's data as a zip (GDPR Art. 20): dreamify-export.json with the parent, children, stories
+ * with their chapters and jobs, each in the shape the API answers with (image URLs replaced by the
+ * image's file in the zip), then every image file. The zip is streamed: images are read from
+ * Postgres one at a time, as the client takes the bytes, and never all at once.
+ */
+export async function exportAccount(db: Db, parentId: string, logger: FastifyBaseLogger): Promise<Readable | null> {
+  const parent = await parentRepository.findById(db, parentId)
+  if (!parent) return null
+  const [children, stories, chapters, jobs, images] = await Promise.all([
+    db.selectFrom('children').selectAll().where('parent_id', '=', parentId).orderBy('created_at').execute(),
+    accountDataRepository.stories(db, parentId),
+    accountDataRepository.chapters(db, parentId),
+    accountDataRepository.jobs(db, parentId),
+    accountDataRepository.images(db, parentId),
+  ])
+  const files = new Map(images.map((image) => [image.id, imageFileName(image.id, image.content_type)]))
+  const fileOf = (imageId: string) => files.get(imageId) ?? null
+  // The API's own view of a child, its avatar pointing into the zip instead of at a signed URL.
+  const inZip = { url: (imageId: string) => fileOf(imageId) } as unknown as ImageUrlSigner
+
+  const document = {
+    format: 'dreamify-export/1',
+    exported_at: new Date(),
+    parent,
+    children: children.map((child) => childView(child, inZip)),
+    stories: stories.map((story) =>
+      storyView(
+        story,
+        chapters.filter((chapter) => chapter.story_id === story.id),
+        inZip,
+      ),
+    ),
+    jobs: jobs.map((job) => jobSnapshot(job)),
+  }
+
+  const zip = new yazl.ZipFile()
+  zip.addBuffer(Buffer.from(JSON.stringify(document, null, 2)), EXPORT_FILE, { mtime: document.exported_at })
+  for (const [imageId, name] of files) {
+    // Images are compressed already; the bytes are fetched only when the zip reaches this entry.
+    zip.addReadStreamLazy(name, { compress: false, mtime: document.exported_at }, (done) => {
+      imageRepository.findForServing(db, imageId).then(
+        (image) => done(null, Readable.from([image?.bytes ?? Buffer.alloc(0)])),
+        (error: unknown) => done(error, Readable.from([])),
+      )
+    })
+  }
+  zip.end()
+  const output = zip.outputStream as Readable
+  zip.on('error', (error: unknown) => {
+    logger.error({ err: error }, 'account export failed while streaming')
+    output.destroy(error as Error)
+  })
+  return output
+}

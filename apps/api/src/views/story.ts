@@ -1,0 +1,48 @@
+import type { chapterRepository, storyRepository } from '@dreamify/db'
+import type { ImageUrlSigner } from '../lib/image-urls.ts'
+
+type OwnedStory = NonNullable<Awaited<ReturnType<typeof storyRepository.findOwned>>>
+type SavedChapter = Awaited<ReturnType<typeof chapterRepository.listByStory>>[number]
+type LibraryRow = Awaited<ReturnType<typeof storyRepository.listByChild>>[number]
+
+/** A chapter as the API shows it: its illustration as a signed URL once it is drawn. */
+export function chapterView(row: SavedChapter, images: ImageUrlSigner) {
+  return {
+    number: row.number,
+    title: row.title,
+    content: row.content,
+    image_url: row.image_id && row.image_status === 'ready' ? images.url(row.image_id) : null,
+    image_status: row.image_status,
+    // why the picture failed for good (CONTENT_FLAGGED, or the provider's code)
+    image_error: row.image_status === 'failed' ? row.image_error_code : null,
+  }
+}
+
+/** A story with its chapters so far (`GET /api/stories/:story_id` adds its safety summary). */
+export function storyView(story: OwnedStory, chapters: SavedChapter[], images: ImageUrlSigner) {
+  return {
+    story_id: story.id,
+    child_id: story.child_id,
+    job_id: story.job_id!,
+    status: story.status,
+    error: story.error_code ? { code: story.error_code, message: story.error_message ?? '' } : null,
+    title: story.title,
+    topic: story.topic,
+    story_genre: story.story_genre,
+    image_style: story.image_style,
+    created_at: story.created_at,
+    completed_at: story.completed_at,
+    chapters: chapters.map((chapter) => chapterView(chapter, images)),
+  }
+}
+
+/** One item of a child's library: the story without its chapters, with its cover as a signed URL. */
+export function libraryItemView(row: LibraryRow, images: ImageUrlSigner) {
+  return {
+    story_id: row.id,
+    title: row.title,
+    status: row.status,
+    created_at: row.created_at,
+    cover_image_url: row.cover_image_id ? images.url(row.cover_image_id) : null,
+  }
+}

@@ -1,0 +1,63 @@
+import { type FormEvent, useState } from 'react'
+import { Link } from 'react-router'
+import { TextField } from '../../../components/fields.tsx'
+import { ErrorNotice } from '../../../components/notices.tsx'
+import { Page } from '../../../components/page.tsx'
+import { register, SessionError } from '../../../lib/session.ts'
+import { useAfterSignIn } from '../components/use-after-sign-in.ts'
+
+const fieldOf = (error: unknown) =>
+  error instanceof SessionError ? /^body\.(\w+)/.exec(error.message)?.[1] : undefined
+
+export function RegisterPage() {
+  const done = useAfterSignIn()
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    setBusy(true)
+    setError(null)
+    try {
+      await register({
+        first_name: String(form.get('first_name')),
+        last_name: String(form.get('last_name')),
+        email: String(form.get('email')),
+        password: String(form.get('password')),
+      })
+      done()
+    } catch (failure) {
+      setError(failure)
+      setBusy(false)
+    }
+  }
+
+  const field = fieldOf(error)
+  const at = (name: string) => (field === name ? (error as Error).message : undefined)
+  return (
+    <Page title="Create account" className="narrow">
+      <form onSubmit={submit} className="card form">
+        <TextField label="First name" name="first_name" autoComplete="given-name" required error={at('first_name')} />
+        <TextField label="Last name" name="last_name" autoComplete="family-name" required error={at('last_name')} />
+        <TextField label="Email" name="email" type="email" autoComplete="email" required error={at('email')} />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 8 characters."
+          required
+          error={at('password')}
+        />
+        {!field && <ErrorNotice error={error} />}
+        <button type="submit" className="button" disabled={busy}>
+          Create account
+        </button>
+      </form>
+      <p>
+        Already have an account? <Link to="/sign-in">Sign in</Link>
+      </p>
+    </Page>
+  )
+}

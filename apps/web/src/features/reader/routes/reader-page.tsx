@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { Link, useNavigate, useParams } from 'react-router'
+import { ErrorNotice, Loading } from '../../../components/notices.tsx'
+import { useStory } from '../../../lib/shared-queries.ts'
+import { useRedraw } from '../api/redraw.ts'
+import { ChapterPicture } from '../components/chapter-picture.tsx'
+import { ReadAloud } from '../components/read-aloud.tsx'
+import { usePageTurns } from '../components/use-page-turns.ts'
+
+export default function ReaderPage() {
+  const params = useParams()
+  const storyId = params.storyId!
+  const number = Number(params.chapter) || 1
+  const navigate = useNavigate()
+  // Chapters still being written appear as they come.
+  const story = useStory(storyId, 2000)
+  const redraw = useRedraw(storyId)
+  const [night, setNight] = useState(false)
+  const area = useRef<HTMLElement>(null)
+  const total = story.data?.chapters.length ?? 0
+
+  const goTo = useCallback(
+    (target: number) => {
+      if (target >= 1 && target <= total) navigate(`/stories/${storyId}/read/${target}`)
+    },
+    [navigate, storyId, total],
+  )
+  const previous = useCallback(() => goTo(number - 1), [goTo, number])
+  const next = useCallback(() => goTo(number + 1), [goTo, number])
+  usePageTurns(area, previous, next)
+
+  const title = story.data?.title ?? 'Story'
+  useEffect(() => {
+    document.title = `${title}, chapter ${number} · Dreamify`
+  }, [title, number])
+
+  if (story.isPending) return <Loading what="the story" />
+  if (!story.data) return <ErrorNotice error={story.error} />
+  const chapter = story.data.chapters.find((c) => c.number === number)
+
+  return (
+    <article ref={area} className={night ? 'page reader night' : 'page reader'}>
+      <header className="reader-header">
+        <h1>{title}</h1>
+        <button type="button" className="button button-quiet" aria-pressed={night} onClick={() => setNight(!night)}>
+          Night mode
+        </button>
+      </header>
+      <p className="chapter-count" aria-live="polite">
+        Chapter {number} of {total}
+      </p>
+      {chapter ? (
+        <>
+          <ChapterPicture
+            chapter={chapter}
+            onRedraw={() => redraw.mutate(chapter.number)}
+            redrawing={redraw.isPending}
+          />
+          <h2>
+            Chapter {chapter.number}: {chapter.title}
+          </h2>
+          <div className="chapter-text">
+            {chapter.content.split(/\n+/).map((paragraph, index) => (
+              // Paragraphs of one chapter never reorder.
+              // biome-ignore lint/suspicious/noArrayIndexKey: the text is fixed once written
+              <p key={index}>{paragraph}</p>
+            ))}
+          </div>
+          <ErrorNotice error={redraw.error} />
+        </>
+      ) : (
+        <p>This chapter is still being written…</p>
+      )}
+      <nav className="page-turns" aria-label="Chapters">
+        <button type="button" className="button" onClick={previous} disabled={number <= 1}>
+          Previous
+        </button>
+        {chapter && <ReadAloud text={`${chapter.title}. ${chapter.content}`} />}
+        <button type="button" className="button" onClick={next} disabled={number >= total}>
+          Next
+        </button>
+      </nav>
+      <p>
+        <Link to={`/stories/${storyId}`}>Back to the story</Link>
+      </p>
+    </article>
+  )
+}

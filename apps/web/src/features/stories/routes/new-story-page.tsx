@@ -1,0 +1,84 @@
+import { type FormEvent, useState } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router'
+import { RadioGroup, SelectField, TextField } from '../../../components/fields.tsx'
+import { ErrorNotice, Loading } from '../../../components/notices.tsx'
+import { Page } from '../../../components/page.tsx'
+import { ApiError } from '../../../lib/api-client.ts'
+import { useChildren, useOptions } from '../../../lib/shared-queries.ts'
+import { type StoryRequest, useRequestStory } from '../api/stories.ts'
+
+export default function NewStoryPage() {
+  const [params] = useSearchParams()
+  const navigate = useNavigate()
+  const children = useChildren()
+  const options = useOptions()
+  const request = useRequestStory()
+  const [childId, setChildId] = useState(params.get('child') ?? '')
+  const [genre, setGenre] = useState('')
+  const [style, setStyle] = useState('')
+
+  if (children.isPending || options.isPending) return <Loading what="the story options" />
+  if (!children.data || !options.data) return <ErrorNotice error={children.error ?? options.error} />
+  if (children.data.length === 0)
+    return (
+      <Page title="New story">
+        <p>
+          First <Link to="/children/new">add a child</Link>: the story is about them.
+        </p>
+      </Page>
+    )
+
+  const child = childId || children.data[0]!.id
+  const storyGenre = genre || options.data.story_genres[0]!.value
+  const imageStyle = style || options.data.image_styles[0]!.value
+  const error = request.error
+  const field = error instanceof ApiError ? error.field : undefined
+  // A refused topic (422) is the topic's error even when the message names no field.
+  const topicError =
+    error instanceof ApiError && (field === 'topic' || (error.status === 422 && !field)) ? error.message : undefined
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const topic = String(new FormData(event.currentTarget).get('topic'))
+    const body = { child_id: child, topic, story_genre: storyGenre, image_style: imageStyle } as StoryRequest
+    request.mutate(body, { onSuccess: (accepted) => navigate(`/stories/${accepted.story_id}`) })
+  }
+
+  return (
+    <Page title="New story" className="narrow">
+      <form className="card form" onSubmit={submit}>
+        <SelectField
+          label="For"
+          name="child_id"
+          options={children.data.map((c) => ({ value: c.id, label: c.name }))}
+          value={child}
+          onChange={setChildId}
+        />
+        <TextField
+          label="Topic"
+          name="topic"
+          hint="What should tonight's story be about? For example: a lost red balloon."
+          error={topicError}
+        />
+        <RadioGroup
+          label="Kind of story"
+          name="story_genre"
+          options={options.data.story_genres}
+          value={storyGenre}
+          onChange={setGenre}
+        />
+        <RadioGroup
+          label="Illustration style"
+          name="image_style"
+          options={options.data.image_styles}
+          value={imageStyle}
+          onChange={setStyle}
+        />
+        {!topicError && <ErrorNotice error={error} />}
+        <button type="submit" className="button" disabled={request.isPending}>
+          Make the story
+        </button>
+      </form>
+    </Page>
+  )
+}

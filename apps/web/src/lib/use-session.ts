@@ -1,0 +1,4 @@
+import { useSyncExternalStore } from 'react'
+import { session } from './session.ts'
+
+export const useSessionStatus = () => useSyncExternalStore(session.subscribe, session.status)

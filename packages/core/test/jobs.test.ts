@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { jobItem, PAYLOADS, QUEUES } from '../src/jobs.ts'
+import { closeQueues, createQueues, createRedis } from '../src/queue.ts'
+
+const JOB = '7b0c6a40-6a43-4a52-9d2e-4a3c1b0e9f11'
+const STORY = '0f6d9a3e-2c1b-4e7a-8f5d-3b2a1c0d9e8f'
+
+describe('the queue catalogue', () => {
+  it('has a payload schema for every queue', () => {
+    expect(Object.keys(PAYLOADS).sort()).toEqual(Object.values(QUEUES).sort())
+  })
+
+  it('derives each queue job id from the payload, so the same work is added once', () => {
+    expect(jobItem(QUEUES.storyText, { jobId: JOB })).toEqual({
+      name: 'story-text',
+      data: { jobId: JOB },
+      opts: { jobId: `${JOB}.text` },
+    })
+    expect(jobItem(QUEUES.chapterImage, { jobId: JOB, storyId: STORY, chapterNumber: 3 }).opts.jobId).toBe(
+      `${JOB}.chapter-3`,
+    )
+    expect(jobItem(QUEUES.avatar, { jobId: JOB }).opts.jobId).toBe(JOB)
+    for (const name of Object.values(QUEUES))
+      expect(jobItem(name, { jobId: JOB, storyId: STORY, chapterNumber: 1 }).opts.jobId).not.toContain(':')
+  })
+
+  it('builds one BullMQ queue per queue of the catalogue', async () => {
+    // A queue opens no connection until it is used, so no Redis is needed here.
+    const redis = createRedis('redis://127.0.0.1:1', 'producer', { lazyConnect: true })
+    const queues = createQueues(redis, 'dreamify-catalogue-test')
+    try {
+      for (const name of Object.values(QUEUES)) expect(queues[name].name).toBe(name)
+      expect(Object.keys(queues).sort()).toEqual(Object.values(QUEUES).sort())
+    } finally {
+      await closeQueues(queues)
+      redis.disconnect()
+    }
+  })
+})

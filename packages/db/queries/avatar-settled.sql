@@ -1,0 +1,31 @@
+-- The SQL of the job transition "avatar-settled", in the order it runs.
+-- Generated from packages/db/src/job-lifecycle/ by packages/db/test/lifecycle-sql.test.ts; do not edit.
+-- Rewrite: UPDATE_SQL_SNAPSHOTS=1 npx vitest run packages/db/test/lifecycle-sql.test.ts
+
+-- a retry looks for a kept picture
+select "id"
+  from "images"
+  where "job_id" = $1;
+
+-- a drawn picture is kept
+insert into "images" ("parent_id", "child_id", "content_type", "bytes", "job_id", "byte_size")
+  values ($1, $2, $3, $4, $5, $6)
+  on conflict ("job_id") do nothing
+  returning "id";
+
+-- lockChild
+select "avatar_image_id"
+  from "children"
+  where "id" = $1
+  for no key update;
+
+-- complete: the statement of complete.sql
+
+-- setAvatar
+update "children"
+  set "avatar_image_id" = $1
+  where "id" = $2;
+
+-- deletePrevious
+delete from "images"
+  where "id" = $1;

@@ -1,0 +1,33 @@
+-- The SQL of the job transition "retry", in the order it runs.
+-- Generated from packages/db/src/job-lifecycle/ by packages/db/test/lifecycle-sql.test.ts; do not edit.
+-- Rewrite: UPDATE_SQL_SNAPSHOTS=1 npx vitest run packages/db/test/lifecycle-sql.test.ts
+
+-- retryStory
+with current as (
+  select stories.id
+  from stories
+  join jobs on jobs.id = stories.job_id
+  where stories.id = $1
+  and stories.parent_id = $2
+  and jobs.status in ('failed', 'cancelled')
+  for update of stories ), reset as (
+  update chapters
+  set image_status = 'pending', updated_at = now()
+  where story_id = (select id
+  from current)
+  and image_status = 'failed' ), drawn as (
+  select count(*)::integer as count
+  from chapters
+  where story_id = (select id
+  from current)
+  and image_status = 'ready' ), job as (
+  insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled)
+  select $3::text, $4::uuid, 'story', current.id, $5::integer, drawn.count, drawn.count
+  from current, drawn
+  returning * ), story as (
+  update stories
+  set job_id = job.id, completed_at = null
+  from job
+  where stories.id = job.story_id )
+  select *
+  from job;

@@ -1,0 +1,64 @@
+import type { Db } from './database.ts'
+
+/** Everything a parent's account holds, read for its export and its erasure (GDPR Art. 17 and 20). */
+export const accountDataRepository = {
+  /** The parent's stories with the state of the job that drives each, oldest first. */
+  stories(db: Db, parentId: string) {
+    return db
+      .selectFrom('stories')
+      .innerJoin('jobs', 'jobs.id', 'stories.job_id')
+      .select([
+        'stories.id',
+        'stories.child_id',
+        'stories.job_id',
+        'stories.title',
+        'stories.topic',
+        'stories.story_genre',
+        'stories.image_style',
+        'stories.chapters_total',
+        'stories.created_at',
+        'stories.completed_at',
+        'jobs.status',
+        'jobs.error_code',
+        'jobs.error_message',
+      ])
+      .where('stories.parent_id', '=', parentId)
+      .orderBy('stories.created_at')
+      .orderBy('stories.id')
+      .execute()
+  },
+
+  /** Every chapter of the parent's stories, in story and chapter order. */
+  chapters(db: Db, parentId: string) {
+    return db
+      .selectFrom('chapters')
+      .innerJoin('stories', 'stories.id', 'chapters.story_id')
+      .select([
+        'chapters.story_id',
+        'chapters.number',
+        'chapters.title',
+        'chapters.content',
+        'chapters.image_status',
+        'chapters.image_error_code',
+        'chapters.image_id',
+      ])
+      .where('stories.parent_id', '=', parentId)
+      .orderBy('chapters.story_id')
+      .orderBy('chapters.number')
+      .execute()
+  },
+
+  jobs(db: Db, parentId: string) {
+    return db.selectFrom('jobs').selectAll().where('parent_id', '=', parentId).orderBy('created_at').execute()
+  },
+
+  /** The parent's images without their bytes, which are read one at a time as the export streams. */
+  images(db: Db, parentId: string) {
+    return db
+      .selectFrom('images')
+      .select(['id', 'content_type'])
+      .where('parent_id', '=', parentId)
+      .orderBy('created_at')
+      .execute()
+  },
+}

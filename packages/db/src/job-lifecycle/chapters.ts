@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
+import type { Db } from '../database.ts'
+import { jobRepository } from '../jobs.ts'
+import type { JobRow } from '../schema.ts'
+import { complete } from './complete.ts'
+import { storyPercent } from './percent.ts'
+import { unfinished } from './unfinished.ts'
+
+export interface WrittenChapter {
+  number: number
+  title: string
+  content: string
+}
+
+/**
+ * Saves chapters' text (each once) and moves the story job on, in one statement, however many
+ * chapters the parser found at once (one while streaming, all of them without). Chapters arrive
+ * in order, so chapter n being saved means n are written.
+ */
+export function recordChaptersWrittenQuery(
+  db: Db,
+  jobId: string,
+  story: { id: string; chapters_total: number },
+  chapters: ReadonlyArray<WrittenChapter>,
+) {
+  const written = Math.max(...chapters.map((c) => c.number))
+  return db
+    .with('inserted', (db) =>
+      db
+        .insertInto('chapters')
+        .values(chapters.map((chapter) => ({ story_id: story.id, ...chapter })))
+        .onConflict((oc) => oc.columns(['story_id', 'number']).doNothing())
+        .returning('number'),
+    )
+    .updateTable('jobs')
+    .set({
+      status: 'running',
+      stage: sql`case when ${written}::integer < chapters_total then 'writing'::job_stage else 'illustrating'::job_stage end`,
+      percent: storyPercent('writing', sql`${written}::integer`, sql.ref('chapters_total')),
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', jobId)
+    .where(unfinished())
+    .returningAll()
+    .returning(sql<number[]>`(select coalesce(array_agg(number order by number), '{}') from inserted)`.as('inserted'))
+}
+
+/**
+ * Returns the job as it now is (undefined when it is finished or gone: cancelled or deleted, which
+ * tells the text step to stop) and the numbers of the chapters this call saved (a retried step
+ * meeting saved ones saves none).
+ */
+export async function recordChaptersWritten(
+  db: Db,
+  jobId: string,
+  story: { id: string; chapters_total: number },
+  chapters: ReadonlyArray<WrittenChapter>,
+): Promise<{ job: JobRow | undefined; inserted: number[] }> {
+  const row = await recordChaptersWrittenQuery(db, jobId, story, chapters).executeTakeFirst()
+  if (!row) return { job: undefined, inserted: [] }
+  const { inserted, ...job } = row
+  return { job, inserted }
+}
+
+/** How a chapter's drawing ended: drawn, or failed for good. */
+export type ChapterImageOutcome = { image: { content_type: string; bytes: Buffer } } | { failed: true }
+
+/** The chapter being settled, with the owners its image is stored under. */
+export interface SettlingChapter {
+  story_id: string
+  number: number
+  parent_id: string
+  child_id: string
+}
+
+/**
+ * Settles one chapter's first drawing and counts it on the story job, in one statement: the
+ * chapter moves from pending once, its image is stored only then, and the job's counters grow only
+ * then, so a retried or duplicated step never counts twice. Concurrent steps of one story queue on
+ * the job row's lock for the moment of the update, not for a transaction.
+ */
+export function settleChapterQuery(jobId: string, chapter: SettlingChapter, outcome: ChapterImageOutcome) {
+  const image = 'image' in outcome ? { id: randomUUID(), ...outcome.image } : undefined
+  return sql<JobRow>`
+    with chapter as (
+      update chapters
+      set image_status = ${image ? 'ready' : 'failed'}::image_status, image_id = coalesce(${image?.id ?? null}::uuid, image_id),
+        updated_at = now()
+      where story_id = ${chapter.story_id} and number = ${chapter.number} and image_status = 'pending'
+        and exists (select from jobs where id = ${jobId} and ${unfinished()})
+      returning story_id
+    ), image as (
+      insert into images (id, parent_id, child_id, story_id, content_type, bytes, byte_size)
+      select ${image?.id ?? null}::uuid, ${chapter.parent_id}::uuid, ${chapter.child_id}::uuid, story_id,
+        ${image?.content_type ?? null}::text, ${image?.bytes ?? null}::bytea, ${image?.bytes.length ?? 0}::integer
+      from chapter
+      where ${image !== undefined}::boolean
+    )
+    update jobs
+    set chapters_settled = chapters_settled + 1, chapters_illustrated = chapters_illustrated + ${image ? 1 : 0}::integer,
+      status = 'running', percent = ${storyPercent('illustrating', sql`chapters_settled + 1`, sql.ref('chapters_total'))},
+      updated_at = now()
+    where id = ${jobId} and ${unfinished()} and exists (select from chapter)
+    returning *
+  `
+}
+
+/** What a settle did: the job as it now is, and whether this very call completed the story. */
+export interface Settled {
+  job: JobRow
+  completedNow: boolean
+}
+
+/**
+ * Settles a chapter (see settleChapterQuery). The call that settles the last chapter completes the
+ * story, through the one complete path, and says so (`completedNow`): exactly one call can, so a
+ * finished story is counted once. Undefined when nothing was settled (the chapter was settled
+ * already, or the job is finished or gone).
+ */
+export async function settleChapter(
+  db: Db,
+  jobId: string,
+  chapter: SettlingChapter,
+  outcome: ChapterImageOutcome,
+): Promise<Settled | undefined> {
+  const { rows } = await settleChapterQuery(jobId, chapter, outcome).execute(db)
+  const settled = rows[0]
+  if (!settled) return undefined
+  if (settled.chapters_settled < settled.chapters_total) return { job: settled, completedNow: false }
+  const completed = await complete(db, jobId)
+  // Not completed here: a cancellation landed between the two statements.
+  if (!completed) return { job: (await jobRepository.find(db, jobId)) ?? settled, completedNow: false }
+  return { job: completed, completedNow: true }
+}

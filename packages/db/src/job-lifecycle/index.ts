@@ -1,0 +1,44 @@
+import { findDrawnImage, keepDrawnImage, settleAvatar } from './avatar.ts'
+import { recordChaptersWritten, settleChapter } from './chapters.ts'
+import { complete } from './complete.ts'
+import { cancel, fail } from './finish.ts'
+import { settleRedraw } from './redraw.ts'
+import { retryStory } from './retry.ts'
+import { listStale, touch } from './stale.ts'
+import { startDrawing, startStory } from './start.ts'
+
+/**
+ * Every change of a job's status, in one place: the promise that no accepted job is lost and no
+ * step's work is counted twice. Each transition moves only an unfinished job (one predicate,
+ * `unfinished()`), and returns the row only when this very call changed it, so a caller can tell
+ * "I did it" from "it was done already, or stopped". The SQL of each is kept for review in
+ * packages/db/queries/ (see sql-catalogue.ts).
+ */
+export const jobLifecycle = {
+  /** a story's text step starts, or resumes where its saved chapters say */
+  startStory,
+  /** a one-picture job (avatar, redraw) starts */
+  startDrawing,
+  recordChaptersWritten,
+  /** a chapter's first drawing is settled; the last one completes the story (`completedNow`) */
+  settleChapter,
+  complete,
+  fail,
+  cancel,
+  retryStory,
+  settleRedraw,
+  findDrawnImage,
+  keepDrawnImage,
+  settleAvatar,
+  /** the reconciler's work list: unfinished jobs that have not moved for a while */
+  listStale,
+  touch,
+}
+
+export type { DrawnAvatar } from './avatar.ts'
+export type { ChapterImageOutcome, Settled, SettlingChapter, WrittenChapter } from './chapters.ts'
+export { PERCENT } from './percent.ts'
+export { RETRYABLE_JOB_STATUSES, type StoryRetry } from './retry.ts'
+export { type LifecycleStatement, lifecycleSql } from './sql-catalogue.ts'
+export type { StartedStory } from './start.ts'
+export { unfinished } from './unfinished.ts'

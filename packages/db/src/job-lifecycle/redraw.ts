@@ -1,0 +1,67 @@
+import { isUnfinishedJob } from '@dreamify/core'
+import { sql } from 'kysely'
+import type { Db, Tx } from '../database.ts'
+import type { JobRow } from '../schema.ts'
+import type { ChapterImageOutcome, SettlingChapter } from './chapters.ts'
+import { complete } from './complete.ts'
+import { fail } from './finish.ts'
+
+/** The redraw job's row, then the chapter's: every redraw takes its locks in this order. */
+export function lockJobQuery(tx: Db | Tx, jobId: string) {
+  return tx.selectFrom('jobs').selectAll().where('id', '=', jobId).forUpdate()
+}
+
+export function lockChapterQuery(tx: Db | Tx, chapter: { story_id: string; number: number }) {
+  return tx
+    .selectFrom('chapters')
+    .select('image_id')
+    .where('story_id', '=', chapter.story_id)
+    .where('number', '=', chapter.number)
+    .forUpdate()
+}
+
+/** Stores the new picture and points the chapter at it, in one statement. */
+export function attachChapterImageQuery(chapter: SettlingChapter, image: { content_type: string; bytes: Buffer }) {
+  return sql`
+    with image as (
+      insert into images (parent_id, child_id, story_id, content_type, bytes, byte_size)
+      values (${chapter.parent_id}::uuid, ${chapter.child_id}::uuid, ${chapter.story_id}::uuid, ${image.content_type}::text,
+        ${image.bytes}::bytea, ${image.bytes.length}::integer)
+      returning id
+    )
+    update chapters set image_id = image.id, image_status = 'ready', updated_at = now()
+    from image where story_id = ${chapter.story_id} and number = ${chapter.number}
+  `
+}
+
+/** A picture nothing shows any more (the one a redraw or a new avatar replaced). */
+export function deleteImageQuery(db: Db | Tx, imageId: string) {
+  return db.deleteFrom('images').where('id', '=', imageId)
+}
+
+/**
+ * Settles a redraw (an `image` job) in one transaction: a new picture replaces the chapter's old
+ * one and the job completes; a failed redraw fails the job and keeps the picture the chapter had.
+ * Returns the finished job, or undefined when the job was finished or gone.
+ */
+export function settleRedraw(
+  db: Db,
+  jobId: string,
+  chapter: SettlingChapter,
+  outcome: ChapterImageOutcome,
+): Promise<JobRow | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const job = await lockJobQuery(tx, jobId).executeTakeFirst()
+    if (!job || !isUnfinishedJob(job.status)) return undefined
+    const current = 'image' in outcome ? await lockChapterQuery(tx, chapter).executeTakeFirst() : undefined
+    if (!current || !('image' in outcome)) {
+      return fail(tx, jobId, {
+        code: 'IMAGE_UNAVAILABLE',
+        message: `chapter ${chapter.number} could not be drawn again`,
+      })
+    }
+    await attachChapterImageQuery(chapter, outcome.image).execute(tx)
+    if (current.image_id) await deleteImageQuery(tx, current.image_id).execute()
+    return complete(tx, jobId)
+  })
+}

@@ -1,0 +1,98 @@
+import {
+  type Compilable,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from 'kysely'
+import type { Db } from '../database.ts'
+import type { Database } from '../schema.ts'
+import { findDrawnImageQuery, keepDrawnImageQuery, lockChildQuery, setAvatarQuery } from './avatar.ts'
+import { recordChaptersWrittenQuery, settleChapterQuery } from './chapters.ts'
+import { completeQuery } from './complete.ts'
+import { cancelQuery, failQuery } from './finish.ts'
+import { attachChapterImageQuery, deleteImageQuery, lockChapterQuery, lockJobQuery } from './redraw.ts'
+import { retryStoryQuery } from './retry.ts'
+import { listStaleQuery, touchQuery } from './stale.ts'
+import { startDrawingQuery, startStoryQuery } from './start.ts'
+
+// Representative arguments: the SQL text does not depend on their values (they are parameters),
+// only on their shape, such as how many chapters one write saves.
+const JOB = 'job-1'
+const STORY = '00000000-0000-4000-8000-000000000001'
+const PARENT = '00000000-0000-4000-8000-000000000002'
+const CHILD = '00000000-0000-4000-8000-000000000003'
+const IMAGE = '00000000-0000-4000-8000-000000000004'
+const picture = { content_type: 'image/png', bytes: Buffer.from('png') }
+const chapter = { story_id: STORY, number: 3, parent_id: PARENT, child_id: CHILD }
+const written = (number: number) => ({ number, title: `Chapter ${number}`, content: 'Once upon a time.' })
+
+/** Compiles queries without a database: Kysely's Postgres compiler over a driver that connects to nothing. */
+const offline: Db = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+})
+
+/** A statement's SQL, or the transition whose statement it runs as it is (kept in one snapshot only). */
+export type LifecycleStatement = string | { sameAs: string }
+
+// A transition that ends by completing its job runs the one complete statement.
+const COMPLETES = { sameAs: 'complete' } as const
+
+/**
+ * Every statement each transition runs, by transition, in the order it runs them: what
+ * packages/db/queries/<transition>.sql holds (packages/db/test/lifecycle-sql.test.ts compares).
+ */
+export function lifecycleSql(): Record<string, Record<string, LifecycleStatement>> {
+  const statements = (queries: Record<string, Compilable | typeof COMPLETES>) =>
+    Object.fromEntries(
+      Object.entries(queries).map(([name, query]) => [name, 'sameAs' in query ? query : query.compile().sql]),
+    )
+  const raw = (query: { compile(db: Db): { sql: string } }) => ({ compile: () => query.compile(offline) }) as Compilable
+  return {
+    'start-story': statements({ startStory: raw(startStoryQuery(JOB)) }),
+    'start-drawing': statements({ startDrawing: startDrawingQuery(offline, JOB) }),
+    'chapters-written': statements({
+      // one values row per chapter saved: three here (all at once), one while streaming
+      'three chapters at once': recordChaptersWrittenQuery(offline, JOB, { id: STORY, chapters_total: 3 }, [
+        written(1),
+        written(2),
+        written(3),
+      ]),
+    }),
+    'chapter-settled': statements({
+      settleChapter: raw(settleChapterQuery(JOB, chapter, { image: picture })),
+      'then, when it was the last': COMPLETES,
+    }),
+    complete: statements({ complete: completeQuery(offline, JOB) }),
+    fail: statements({ fail: failQuery(offline, JOB, { code: 'PROVIDER_UNAVAILABLE', message: 'down' }) }),
+    cancel: statements({ cancel: cancelQuery(offline, JOB) }),
+    retry: statements({
+      retryStory: raw(retryStoryQuery({ story_id: STORY, parent_id: PARENT, job_id: JOB, chapters_total: 3 })),
+    }),
+    'redraw-settled': statements({
+      lockJob: lockJobQuery(offline, JOB),
+      lockChapter: lockChapterQuery(offline, chapter),
+      attachImage: raw(attachChapterImageQuery(chapter, picture)),
+      deletePrevious: deleteImageQuery(offline, IMAGE),
+      complete: COMPLETES,
+    }),
+    'avatar-settled': statements({
+      'a retry looks for a kept picture': findDrawnImageQuery(offline, JOB),
+      'a drawn picture is kept': keepDrawnImageQuery(offline, JOB, { parent_id: PARENT, child_id: CHILD, ...picture }),
+      lockChild: lockChildQuery(offline, CHILD),
+      complete: COMPLETES,
+      setAvatar: setAvatarQuery(offline, CHILD, IMAGE),
+      deletePrevious: deleteImageQuery(offline, IMAGE),
+    }),
+    reconciler: statements({
+      listStale: listStaleQuery(offline, new Date(0), 100),
+      touch: touchQuery(offline, JOB),
+    }),
+  }
+}

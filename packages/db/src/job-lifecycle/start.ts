@@ -1,0 +1,75 @@
+import type { StoryGenre } from '@dreamify/core'
+import { sql } from 'kysely'
+import type { Db } from '../database.ts'
+import type { JobRow } from '../schema.ts'
+import { type ChildProfile, childProfile } from '../step-context.ts'
+import { PERCENT, raisedPercent } from './percent.ts'
+import { unfinished } from './unfinished.ts'
+
+type StartedStoryRow = JobRow & {
+  chapters_saved: number
+  chapters_pending: number[]
+  topic: string
+  story_genre: StoryGenre
+  child: ChildProfile
+}
+
+/**
+ * A story's text step starts, or resumes after a crash, a retry or a reconciler's drive: the job
+ * runs, counts the attempt, and is at the stage its saved chapters say (illustrating once every
+ * chapter's text is saved). Returns, in the same statement, what the step works from: the story,
+ * the child's profile and what earlier tries saved.
+ */
+export function startStoryQuery(jobId: string) {
+  return sql<StartedStoryRow>`
+    with saved as (
+      select count(*)::integer as count,
+        coalesce(array_agg(number order by number) filter (where image_status = 'pending'), '{}') as pending
+      from chapters where story_id = (select story_id from jobs where id = ${jobId})
+    )
+    update jobs
+    set status = 'running', attempts = attempts + 1, updated_at = now(), percent = ${raisedPercent(PERCENT.started)},
+      stage = case when saved.count >= jobs.chapters_total then 'illustrating'::job_stage else 'writing'::job_stage end
+    from saved, stories, children
+    where jobs.id = ${jobId} and ${unfinished('jobs.status')} and stories.id = jobs.story_id and children.id = stories.child_id
+    returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre,
+      ${childProfile} as child
+  `
+}
+
+/** Starts or resumes a story's text step (see startStoryQuery). Undefined when the job is finished or gone. */
+export async function startStory(db: Db, jobId: string) {
+  const { rows } = await startStoryQuery(jobId).execute(db)
+  const row = rows[0]
+  if (!row) return undefined
+  const { chapters_saved, chapters_pending, topic, story_genre, child, ...job } = row
+  return {
+    job,
+    story: { id: job.story_id!, topic, story_genre, chapters_total: job.chapters_total },
+    child,
+    saved: { count: chapters_saved, pending: chapters_pending },
+  }
+}
+
+export type StartedStory = NonNullable<Awaited<ReturnType<typeof startStory>>>
+
+/** A one-picture job (an avatar, or a chapter drawn again) starts or is retried: it runs, illustrating. */
+export function startDrawingQuery(db: Db, jobId: string) {
+  return db
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'running',
+      stage: 'illustrating',
+      percent: raisedPercent(PERCENT.drawing),
+      attempts: eb('attempts', '+', 1),
+      updated_at: sql<Date>`now()`,
+    }))
+    .where('id', '=', jobId)
+    .where(unfinished())
+    .returningAll()
+}
+
+/** Undefined when the job is finished or gone, which tells the step to stop. */
+export function startDrawing(db: Db, jobId: string): Promise<JobRow | undefined> {
+  return startDrawingQuery(db, jobId).executeTakeFirst()
+}

@@ -1,0 +1,147 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { STORY_GENRES, type StoryGenre } from '@dreamify/core/enums'
+import type { StoryOutputFormat } from './types.ts'
+
+// The offline stories of fixtures/stories, filled in and shaped to a chapter count: told by the
+// worker's fixtures provider and by the testkit's fake OpenAI server alike.
+
+/** The repository's fixtures/stories directory (packages/prompts/src → ../../../fixtures). */
+export const FIXTURE_STORIES_DIR: string = fileURLToPath(new URL('../../../fixtures/stories', import.meta.url))
+
+export interface FixtureChapter {
+  title: string
+  content: string
+}
+
+export interface FixtureStory {
+  title: string
+  chapters: FixtureChapter[]
+}
+
+export interface StoryTemplate extends FixtureStory {
+  id: string
+  genres: StoryGenre[]
+}
+
+/** What the templates' `{{placeholder}}`s stand for (see fixtures/README.md). */
+export interface StoryValues {
+  name: string
+  topic: string
+  animal: string
+  activity: string
+  pronoun: string
+  possessive: string
+}
+
+export const PLACEHOLDERS: ReadonlyArray<keyof StoryValues> = [
+  'name',
+  'topic',
+  'animal',
+  'activity',
+  'pronoun',
+  'possessive',
+]
+
+export const DEFAULT_STORY_VALUES: Readonly<StoryValues> = {
+  name: 'Mia',
+  topic: 'friendship',
+  animal: 'fox',
+  activity: 'drawing',
+  pronoun: 'they',
+  possessive: 'their',
+}
+
+function assertTemplate(value: unknown, file: string): asserts value is StoryTemplate {
+  const t = value as Partial<StoryTemplate> | null
+  const ok =
+    !!t &&
+    typeof t.id === 'string' &&
+    typeof t.title === 'string' &&
+    Array.isArray(t.genres) &&
+    t.genres.length > 0 &&
+    t.genres.every((g) => (STORY_GENRES as readonly string[]).includes(g)) &&
+    Array.isArray(t.chapters) &&
+    t.chapters.length > 0 &&
+    t.chapters.every((c) => typeof c?.title === 'string' && typeof c?.content === 'string')
+  if (!ok) throw new Error(`${file} is not a story template`)
+}
+
+/** Loads the story templates (`*.json`), sorted by file name. */
+export function loadStoryTemplates(dir: string = FIXTURE_STORIES_DIR): StoryTemplate[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const parsed: unknown = JSON.parse(readFileSync(join(dir, f), 'utf8'))
+      assertTemplate(parsed, f)
+      return parsed
+    })
+}
+
+/** Replaces the known `{{placeholder}}`s (missing values take the defaults); unknown ones are left alone. */
+export function fillPlaceholders(text: string, values: Partial<StoryValues> = {}): string {
+  const all: StoryValues = { ...DEFAULT_STORY_VALUES, ...values }
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (match, key: string) =>
+    (PLACEHOLDERS as readonly string[]).includes(key) ? all[key as keyof StoryValues] : match,
+  )
+}
+
+/** Picks a template having one of `genres` (any template when none match), by `seed`. */
+export function pickTemplate(
+  templates: readonly StoryTemplate[],
+  genres: readonly string[],
+  seed: number,
+): StoryTemplate {
+  if (templates.length === 0) throw new Error('no story templates')
+  const matching = templates.filter((t) => t.genres.some((g) => genres.includes(g)))
+  const pool = matching.length ? matching : templates
+  return pool[seed % pool.length]!
+}
+
+/**
+ * Shapes chapters to exactly `count`, keeping every paragraph once and in order: fewer merges the
+ * chapters before the ending (which stays whole); more splits the longest chapter in two.
+ */
+export function shapeChapters(chapters: readonly FixtureChapter[], count: number): FixtureChapter[] {
+  const result = chapters.map((c) => ({ ...c }))
+  while (result.length > count) {
+    const into = Math.max(0, result.length - 3)
+    const [merged] = result.splice(into + 1, 1)
+    result[into]!.content += `\n\n${merged!.content}`
+  }
+  while (result.length < count) {
+    const longest = result.reduce((a, b) => (b.content.length > a.content.length ? b : a))
+    const paragraphs = longest.content.split(/\n\n+/)
+    const half = Math.max(1, Math.floor(paragraphs.length / 2))
+    longest.content = paragraphs.slice(0, half).join('\n\n')
+    const rest = paragraphs.slice(half).join('\n\n') || longest.content
+    result.splice(result.indexOf(longest) + 1, 0, { title: `${longest.title}, continued`, content: rest })
+  }
+  return result
+}
+
+export interface BuildStoryOptions {
+  chapters: number
+  values?: Partial<StoryValues>
+  genres?: readonly string[]
+  seed?: number
+}
+
+/** A template picked by genre and seed, filled in and shaped to `chapters` chapters. */
+export function buildStory(templates: readonly StoryTemplate[], options: BuildStoryOptions): FixtureStory {
+  const template = pickTemplate(templates, options.genres ?? [], options.seed ?? 0)
+  const fill = (text: string) => fillPlaceholders(text, options.values)
+  const chapters = template.chapters.map((c) => ({ title: fill(c.title), content: fill(c.content) }))
+  return { title: fill(template.title), chapters: shapeChapters(chapters, Math.max(1, Math.floor(options.chapters))) }
+}
+
+/** The story as a model answers it: compact JSON, or the tagged plain text (`Title:`, `Chapter N title:`, `Chapter N:`). */
+export function formatStory(story: FixtureStory, format: StoryOutputFormat): string {
+  if (format === 'json') return JSON.stringify(story)
+  return [
+    `Title: ${story.title}`,
+    ...story.chapters.map((c, i) => `Chapter ${i + 1} title: ${c.title}\nChapter ${i + 1}: ${c.content}`),
+  ].join('\n\n')
+}

@@ -1,0 +1,72 @@
+import { STORY_GENRES } from '@dreamify/core'
+import { describe, expect, it } from 'vitest'
+import {
+  buildStory,
+  fillPlaceholders,
+  formatStory,
+  loadStoryTemplates,
+  PLACEHOLDERS,
+  parseTaggedStory,
+  StoryFormatError,
+} from '../src/index.ts'
+
+// The fixture stories, told by the worker's fixtures provider and the testkit's fake OpenAI server.
+
+const templates = loadStoryTemplates()
+const words = (text: string): number => text.split(/\s+/).filter(Boolean).length
+
+describe('story templates', () => {
+  it('has 4+ templates with 5 chapters of ~2,000 words, known genres and placeholders', () => {
+    expect(templates.length).toBeGreaterThanOrEqual(4)
+    expect(new Set(templates.map((t) => t.id)).size).toBe(templates.length)
+    for (const t of templates) {
+      expect(t.chapters).toHaveLength(5)
+      const total = t.chapters.reduce((n, c) => n + words(c.content), 0)
+      expect(total, t.id).toBeGreaterThanOrEqual(1800)
+      expect(total, t.id).toBeLessThanOrEqual(2200)
+      for (const g of t.genres) expect(STORY_GENRES).toContain(g)
+      const text = JSON.stringify(t)
+      for (const [, key] of text.matchAll(/\{\{(\w+)\}\}/g)) expect(PLACEHOLDERS).toContain(key)
+      expect(text).toContain('{{topic}}')
+      expect(text).not.toMatch(/\{\{pronoun\}\} (?:was|is|has|does)\b/)
+    }
+  })
+
+  it('fills every placeholder', () => {
+    const story = buildStory(templates, {
+      chapters: 5,
+      values: {
+        name: 'Noor',
+        topic: 'the tides',
+        animal: 'seal',
+        activity: 'sailing',
+        pronoun: 'he',
+        possessive: 'his',
+      },
+    })
+    const text = formatStory(story, 'tagged')
+    expect(text).not.toContain('{{')
+    expect(text).toContain('Noor')
+    expect(fillPlaceholders('{{name}} {{unknown}}', {})).toBe('Mia {{unknown}}')
+  })
+})
+
+describe('buildStory', () => {
+  it('gives exactly the requested number of chapters, keeping the ending', () => {
+    for (const n of [1, 3, 5, 8, 14]) {
+      const story = buildStory(templates, { chapters: n, seed: 3 })
+      expect(story.chapters).toHaveLength(n)
+    }
+    const base = buildStory(templates, { chapters: 5, seed: 3 })
+    expect(buildStory(templates, { chapters: 3, seed: 3 }).chapters.at(-1)).toEqual(base.chapters.at(-1))
+  })
+
+  it('round-trips the tagged format', () => {
+    const story = buildStory(templates, { chapters: 4, seed: 1 })
+    expect(parseTaggedStory(formatStory(story, 'tagged'), 4)).toEqual({
+      title: story.title,
+      chapters: story.chapters.map((chapter, i) => ({ number: i + 1, ...chapter })),
+    })
+    expect(() => parseTaggedStory('no chapters here', 4)).toThrow(StoryFormatError)
+  })
+})
