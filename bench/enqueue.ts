@@ -14,7 +14,7 @@ import {
   round,
   startApi,
   tallyStoryJobs,
-} from './support.ts'
+} from './support/index.ts'
 
 const RATE = 200
 const CONNECTIONS = 20

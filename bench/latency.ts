@@ -14,7 +14,7 @@ import {
   storyDurations,
   waitForAvatars,
   waitForStories,
-} from './support.ts'
+} from './support/index.ts'
 
 const T = 2000
 const I = 1000

@@ -14,7 +14,7 @@ import {
   startWorker,
   waitForAvatars,
   waitForStories,
-} from './support.ts'
+} from './support/index.ts'
 
 const FIRST = 100
 const TOTAL = 1000

@@ -36,7 +36,7 @@ import {
   waitFor,
   waitForAvatars,
   waitForStories,
-} from './support.ts'
+} from './support/index.ts'
 
 const STORIES = Math.max(500, Number(process.env.BENCH_PIPELINE_STORIES ?? 500))
 const WORKERS = 2

@@ -19,7 +19,7 @@ import {
   startApi,
   startWorker,
   waitFor,
-} from './support.ts'
+} from './support/index.ts'
 
 const CONNECTIONS = 50
 const SECONDS = 10

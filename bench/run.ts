@@ -37,7 +37,7 @@ import {
   ROOT,
   resetData,
   stopLive,
-} from './support.ts'
+} from './support/index.ts'
 import { web } from './web.ts'
 
 const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = {

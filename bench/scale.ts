@@ -16,7 +16,7 @@ import {
   round,
   sleep,
   startApi,
-} from './support.ts'
+} from './support/index.ts'
 
 const CONNECTIONS = 10
 const STATS_IDLE_FLUSH_MS = 11_000

@@ -13,7 +13,7 @@ import {
   stopAll,
   waitForAvatars,
   waitForStories,
-} from './support.ts'
+} from './support/index.ts'
 
 const COUNTS = [1, 2, 4]
 const TEXT_MS = 1000

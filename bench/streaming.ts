@@ -10,7 +10,7 @@ import {
   storyForRequest,
 } from '@dreamify/testkit'
 import type { Outcome } from './report.ts'
-import { ApiClient, type BenchContext, round, sleep, startApi, startWorker } from './support.ts'
+import { ApiClient, type BenchContext, round, sleep, startApi, startWorker } from './support/index.ts'
 
 const TOKENS_PER_SECOND = 70
 const IMAGE_LATENCY_MS = 10_000

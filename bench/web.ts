@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core'
 import { CHROMIUM_ARGS, findChromium, NO_BROWSER_MESSAGE } from '../scripts/chromium.ts'
 import { ensureWebBuild } from '../scripts/web-build.ts'
 import type { Outcome } from './report.ts'
-import { type BenchContext, percentile, round, startApi } from './support.ts'
+import { type BenchContext, percentile, round, startApi } from './support/index.ts'
 
 const LOADS = 7
 const JS_BUDGET_KB = 150

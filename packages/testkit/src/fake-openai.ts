@@ -21,7 +21,7 @@ import type { FixtureImage } from './fixtures.ts'
 import { fixturesDir as defaultFixturesDir, loadFixtureImages, pickFixtureImages } from './fixtures.ts'
 import { ERRORS, readBody, sendFault, sendJson, sendTruncated } from './openai-errors.ts'
 import { mulberry32 } from './random.ts'
-import { FIXTURE_PICTURE_NAMES, renderFixturePng } from './scenes.ts'
+import { FIXTURE_PICTURE_NAMES, renderFixturePng } from './scenes/index.ts'
 import { chatChunk, delay, splitIntoTokens, writeChatStream } from './sse.ts'
 
 export type { FakeOpenAIOptions }

@@ -51,7 +51,7 @@ export {
 export { hashString, mulberry32 } from './random.ts'
 export type { KeyDeleter } from './redis-keys.ts'
 export { deleteKeysUnder } from './redis-keys.ts'
-export { AVATARS, FIXTURE_PICTURE_NAMES, paintFixture, renderFixturePng, SCENE_SIZE, SCENES } from './scenes.ts'
+export { AVATARS, FIXTURE_PICTURE_NAMES, paintFixture, renderFixturePng, SCENE_SIZE, SCENES } from './scenes/index.ts'
 export type { ChatStreamOptions, ChatUsage, ChunkMeta, CollectedStream, ServerSentEvent } from './sse.ts'
 export {
   chatChunk,

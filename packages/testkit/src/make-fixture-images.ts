@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fixturesDir } from './fixtures.ts'
-import { FIXTURE_PICTURE_NAMES, renderFixturePng } from './scenes.ts'
+import { FIXTURE_PICTURE_NAMES, renderFixturePng } from './scenes/index.ts'
 
 export function makeFixtureImages(
   outDir: string = join(fixturesDir, 'images'),
