@@ -84,6 +84,22 @@ describe('the story screen', () => {
     await expectAccessible(page, 'a field error')
   })
 
+  it("shows a refused topic (422 CONTENT_REFUSED) at the Topic field, in the API's words", async () => {
+    const { page } = await signedInWithChild()
+    await requestStory(page, 'a pirate who stabs everyone and drinks blood')
+    const topic = page.getByLabel('Topic')
+    await page.getByText('body.topic is not suitable for a bedtime story').waitFor()
+    expect(await topic.getAttribute('aria-invalid')).toBe('true')
+    const described = await topic.evaluate((input) =>
+      (input.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent)
+        .join(' '),
+    )
+    expect(described).toContain('Please rephrase it as something gentle and kind.')
+    expect(new URL(page.url()).pathname).toBe('/stories/new')
+  })
+
   it('offers exactly the choices of GET /api/options in the forms', async () => {
     const { page } = await signedInWithChild()
     const options = (await (await fetch(`${baseUrl}/api/options`)).json()) as Record<string, { label: string }[]>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Config, Queues } from '@dreamify/core'
 import { type Db, pingDatabase } from '@dreamify/db'
 import { healthPlugin } from '@dreamify/http'
+import { createLocalModerator, createModerationMetrics } from '@dreamify/moderation'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -9,6 +10,7 @@ import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import { createAccountService } from './lib/account.ts'
 import { createAccountDeletion } from './lib/account-deletion.ts'
+import { createContentCheck } from './lib/content-check.ts'
 import { installErrorHandling } from './lib/error-handling.ts'
 import { createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
@@ -30,6 +32,7 @@ import { jobRoutes } from './routes/jobs.ts'
 import { optionRoutes } from './routes/options.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { storyRoutes } from './routes/stories.ts'
+import { storyReportRoutes } from './routes/story-reports.ts'
 
 export interface AppDeps {
   config: Config
@@ -97,8 +100,16 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
     forgetJob: jobStatusCache.forget,
   })
   const rateLimiter = createRateLimiter({ redis, prefix: config.redis.queuePrefix, logger: app.log })
+  // What parents type is checked here by the offline moderator; the worker's moderator checks again.
+  const moderationMetrics = createModerationMetrics(app.metricsRegistry)
+  const requestModerator = createLocalModerator()
+  moderationMetrics.announce('request', requestModerator)
+  const checkContent = createContentCheck({ db, metrics: moderationMetrics })
 
-  await app.register(healthPlugin, { checks: { postgres: () => pingDatabase(db), redis: () => redis.ping() } })
+  await app.register(healthPlugin, {
+    checks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+    facts: { moderation: { status: 'up', moderator: requestModerator.name, assurance: requestModerator.assurance } },
+  })
   await app.register(jobEventsHubPlugin, { db, redis, queuePrefix: config.redis.queuePrefix })
   const { sessions } = app
   const account = createAccountService({ db, sessions, rateLimiter, limits: config.limits })
@@ -114,8 +125,9 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)
-      await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar })
-      await scope.register(storyRoutes, { db, storyService, images })
+      await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar, checkContent })
+      await scope.register(storyRoutes, { db, storyService, images, checkContent })
+      await scope.register(storyReportRoutes, { db, metrics: moderationMetrics })
       await scope.register(jobRoutes, { jobStatusCache })
       await scope.register(sessionRoutes)
       await scope.register(accountRoutes, { db, account, deletion, rateLimiter })

@@ -461,6 +461,13 @@ const ROUTES: Route[] = [
   },
   {
     method: 'POST',
+    path: '/api/stories/{story_id}/report',
+    auth: true,
+    params: (w) => ({ story_id: w.storyId }),
+    body: () => ({ reason: 'frightening', note: 'the owl was scary' }),
+  },
+  {
+    method: 'POST',
     path: '/api/stories/{story_id}/chapters/{number}/image',
     auth: true,
     params: (w) => ({ story_id: w.storyId, number: '1' }),

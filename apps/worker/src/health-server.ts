@@ -1,9 +1,17 @@
-import { answerNotFound, healthPlugin, type MetricsRouteOptions, metricsRoute } from '@dreamify/http'
+import {
+  answerNotFound,
+  type HealthOptions,
+  healthPlugin,
+  type MetricsRouteOptions,
+  metricsRoute,
+} from '@dreamify/http'
 import Fastify, { type FastifyInstance } from 'fastify'
 
 export interface HealthServerDeps {
   /** what the worker's readiness depends on, by name (see @dreamify/http's healthPlugin) */
   checks: Record<string, () => Promise<unknown>>
+  /** entries shown as they are (the moderator in use), see healthPlugin's `facts` */
+  facts?: HealthOptions['facts']
   scrape: MetricsRouteOptions['scrape']
 }
 
@@ -11,7 +19,7 @@ export interface HealthServerDeps {
  * A worker's own small HTTP port: /health/live, /health/ready and /metrics, so that ops can probe
  * and scrape each worker process. The same health plugin and metrics route as the API's.
  */
-export async function buildHealthServer({ checks, scrape }: HealthServerDeps): Promise<FastifyInstance> {
+export async function buildHealthServer({ checks, facts, scrape }: HealthServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false })
   app.setNotFoundHandler(answerNotFound)
   // A failed scrape says nothing about its cause: the worker's port is open to whoever can reach it.
@@ -24,7 +32,7 @@ export async function buildHealthServer({ checks, scrape }: HealthServerDeps): P
     }),
   )
   // Readiness is up or down per check; latency belongs to the API's answer.
-  await app.register(healthPlugin, { checks, reportLatency: false })
+  await app.register(healthPlugin, { checks, facts, reportLatency: false })
   await app.register(metricsRoute, { scrape })
   return app
 }

@@ -9,6 +9,7 @@ import { startHousekeeping } from './housekeeping.ts'
 import { createWorkerMetrics, instrumentProvider } from './metrics.ts'
 import { createProvider } from './providers/index.ts'
 import { startReconciler } from './reconciler.ts'
+import { startSafetyScreen } from './safety/start.ts'
 import { buildWorker } from './worker.ts'
 
 const config = loadConfigOrExit()
@@ -23,7 +24,8 @@ const events = createJobEventPublisher({ redis: eventsRedis, prefix: config.redi
 const queues = createQueues(connection, config.redis.queuePrefix)
 const metrics = createWorkerMetrics()
 const provider = instrumentProvider(createProvider(config.generation), metrics)
-const worker = buildWorker({ config, db, provider, queues, connection, subscriber, logger, events, metrics })
+const safety = await startSafetyScreen({ config, db, logger, registry: metrics.registry })
+const worker = buildWorker({ config, db, provider, safety, queues, connection, subscriber, logger, events, metrics })
 const reconciler = startReconciler({ db, queues, logger })
 const housekeeping = startHousekeeping({ db, logger })
 
@@ -33,6 +35,8 @@ const health = await buildHealthServer({
     // The fail-fast connection: BullMQ's own would wait for Redis instead of answering 'down'.
     redis: () => eventsRedis.ping(),
   },
+  // Not a dependency check: says which moderator this worker uses and how far it can be trusted.
+  facts: { moderation: { status: 'up', moderator: safety.moderator.name, assurance: safety.moderator.assurance } },
   scrape: () => metrics.scrape(),
 })
 await health.listen({ port: config.worker.metricsPort, host: '0.0.0.0' })

@@ -7,6 +7,7 @@ import { type JobEventPublisher, silentJobEvents } from './events.ts'
 import { act, decide } from './failures.ts'
 import type { StepOutcome, WorkerMetrics } from './metrics.ts'
 import type { GenerationProvider } from './providers/index.ts'
+import type { SafetyScreen } from './safety/screen.ts'
 import type { StepDefinition } from './steps/definition.ts'
 import { STEPS } from './steps/index.ts'
 
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   config: Config
   db: Db
   provider: GenerationProvider
+  /** the moderator, with its audit trail */
+  safety: SafetyScreen
   queues: Queues
   /** BullMQ's connection for workers (blocking commands; must allow an offline queue) */
   connection: Redis
@@ -45,7 +48,7 @@ export function checkRegistry(steps: ReadonlyArray<StepDefinition<QueueName>>): 
 }
 
 export function buildWorker(deps: WorkerDeps) {
-  const { config, db, provider, queues, connection, subscriber, logger } = deps
+  const { config, db, provider, safety, queues, connection, subscriber, logger } = deps
   const steps = deps.steps ?? STEPS
   const metrics = deps.metrics
   const events: JobEventPublisher = deps.events ?? silentJobEvents
@@ -78,7 +81,7 @@ export function buildWorker(deps: WorkerDeps) {
         const abort = new AbortController()
         const signals = [abort.signal, shutdown.signal, ...(bullSignal ? [bullSignal] : [])]
         // what a failure handler gets too; a step also gets its signal and attempt
-        const shared = { db, provider, queues, config, logger: log, events, storyFinished }
+        const shared = { db, provider, safety, queues, config, logger: log, events, storyFinished }
         const context = { ...shared, signal: AbortSignal.any(signals), attempt: job.attemptsMade + 1 }
         const set = inFlight.get(owner) ?? new Set()
         set.add(abort)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createLogger } from '@dreamify/core'
 import { type Db, jobLifecycle, jobRepository, sql } from '@dreamify/db'
+import { createLocalModerator } from '@dreamify/moderation'
 import { waitFor } from '@dreamify/testkit'
 import { describe, expect, it } from 'vitest'
 import { testConfig } from '../../../test/support/api.ts'
@@ -10,6 +11,7 @@ import { createTestQueues } from '../../../test/support/queues.ts'
 import { silentJobEvents } from '../src/events.ts'
 import { createFixturesProvider } from '../src/providers/fixtures.ts'
 import type { GenerationProvider } from '../src/providers/index.ts'
+import { createSafetyScreen } from '../src/safety/screen.ts'
 import { avatarStep } from '../src/steps/avatar.ts'
 import type { StepContext } from '../src/steps/definition.ts'
 
@@ -33,6 +35,7 @@ describe('the avatar step', async () => {
   const context = (handle: Db = db): StepContext => ({
     db: handle,
     provider,
+    safety: createSafetyScreen({ db: handle, moderator: createLocalModerator() }),
     queues,
     config,
     logger: createLogger('silent', 'test'),

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Type, { type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from './moderation-thresholds.ts'
 
 const integer = (fallback: number, description: string, minimum = 0, maximum?: number) =>
   Type.Integer({ default: fallback, minimum, ...(maximum === undefined ? {} : { maximum }), description })
@@ -85,6 +86,19 @@ export const EnvSchema = Type.Object({
   REGISTRATIONS_PER_HOUR_PER_IP: integer(10, 'registrations per IP per hour (0 = unlimited)'),
   WORKER_METRICS_PORT: integer(9464, "a worker's own health and metrics port (0 = a free port)", 0, 65535),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 'how long SIGTERM waits for in-flight work', 100),
+  MODERATION: Type.Enum(['auto', 'openai', 'local'], {
+    default: 'auto',
+    description:
+      'who checks topics, story text and images: `openai` (/v1/moderations), `local` (offline word lists, English only) or `auto` (`openai` when the server has /v1/moderations, else `local`)',
+  }),
+  MODERATION_THRESHOLDS: Type.String({
+    default: '',
+    description: `per-category score limits for the \`openai\` moderator, \`category=score,…\` over the defaults (${DEFAULT_THRESHOLDS_TEXT})`,
+  }),
+  PROVIDER_SEES_CHILD_NAME: Type.Boolean({
+    default: false,
+    description: "send the child's real name to the text provider (default: a stand-in name, put back when saved)",
+  }),
   ADMIN_USER: text('queue dashboard user (dashboard off when unset)'),
   ADMIN_PASSWORD: text('queue dashboard password'),
 })
@@ -144,6 +158,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
     if (value !== undefined && !URL.canParse(value))
       problems.push(`${name}: must be a URL (got ${JSON.stringify(value)})`)
   }
+  let moderationThresholds: Record<string, number> = {}
+  try {
+    moderationThresholds = parseThresholds(env.MODERATION_THRESHOLDS)
+  } catch (error) {
+    problems.push(`MODERATION_THRESHOLDS: ${(error as Error).message}`)
+  }
   if (problems.length > 0) throw new ConfigError(problems)
 
   const provider = env.GENERATION_PROVIDER ?? (env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'fixtures')
@@ -184,7 +204,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
         structuredOutput: env.OPENAI_STRUCTURED_OUTPUT,
       },
       fixtures: { textMs: env.FIXTURES_TEXT_MS, imageMs: env.FIXTURES_IMAGE_MS },
+      providerSeesChildName: env.PROVIDER_SEES_CHILD_NAME,
     },
+    moderation: { setting: env.MODERATION, thresholds: moderationThresholds },
     worker: {
       textConcurrency: env.TEXT_CONCURRENCY,
       imageConcurrency: env.IMAGE_CONCURRENCY,

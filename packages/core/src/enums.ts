@@ -32,3 +32,14 @@ export const UNFINISHED_JOB_STATUSES = ['queued', 'running'] as const satisfies 
 export const isUnfinishedJob = (status: JobStatus): boolean =>
   (UNFINISHED_JOB_STATUSES as readonly JobStatus[]).includes(status)
 export const FINISHED_JOB_STATUSES: readonly JobStatus[] = JOB_STATUSES.filter((status) => !isUnfinishedJob(status))
+
+/** Why a parent reports a story (POST /api/stories/:id/report). */
+export const STORY_REPORT_REASONS = [
+  'frightening',
+  'violent',
+  'sexual',
+  'rude_language',
+  'not_age_appropriate',
+  'other',
+] as const
+export type StoryReportReason = (typeof STORY_REPORT_REASONS)[number]

@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than the limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body is not application/json.' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'The Idempotency-Key was used before with a different body.' },
+  CONTENT_REFUSED: {
+    status: 422,
+    description: 'A text field is not suitable for a bedtime story; the message names the field. Rephrase it.',
+  },
   RATE_LIMITED: { status: 429, description: 'Too many requests; see Retry-After.' },
   INTERNAL: {
     status: 500,
@@ -68,6 +72,8 @@ export const GENERATION_ERROR_CODES = {
   PROVIDER_UNAVAILABLE: 'The provider kept failing (5xx, timeouts, 429) after every retry.',
   STORY_UNPARSEABLE: 'The provider kept answering with text that is not a story in the requested shape.',
   IMAGE_UNAVAILABLE: 'The image could not be drawn after every retry.',
+  CONTENT_REFUSED: 'The moderator found the topic unsuitable for a bedtime story; nothing was sent to the provider.',
+  CONTENT_FLAGGED: 'The story (or a picture) was flagged by the moderator twice; the flagged content was not kept.',
   INTERNAL: 'An unexpected error in the worker.',
 } as const
 

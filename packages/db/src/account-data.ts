@@ -39,6 +39,7 @@ export const accountDataRepository = {
         'chapters.title',
         'chapters.content',
         'chapters.image_status',
+        'chapters.image_error_code',
         'chapters.image_id',
       ])
       .where('stories.parent_id', '=', parentId)

@@ -5,9 +5,19 @@ export const chapterRepository = {
   listByStory(db: Db | Tx, storyId: string) {
     return db
       .selectFrom('chapters')
-      .select(['number', 'title', 'content', 'image_status', 'image_id'])
+      .select(['number', 'title', 'content', 'image_status', 'image_id', 'image_error_code'])
       .where('story_id', '=', storyId)
       .orderBy('number')
+      .execute()
+  },
+
+  /** Why a chapter's picture failed for good, written just before the chapter is settled as failed. */
+  async recordImageFailure(db: Db | Tx, storyId: string, chapterNumber: number, code: string): Promise<void> {
+    await db
+      .updateTable('chapters')
+      .set({ image_error_code: code })
+      .where('story_id', '=', storyId)
+      .where('number', '=', chapterNumber)
       .execute()
   },
 

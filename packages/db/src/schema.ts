@@ -65,6 +65,8 @@ export interface ChaptersTable {
   content: string
   image_status: Generated<ImageStatus>
   image_id: string | null
+  /** why the picture failed for good (shown only while image_status is failed) */
+  image_error_code: string | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -115,6 +117,28 @@ export interface IdempotencyKeysTable {
   expires_at: Date
 }
 
+export interface ModerationDecisionsTable {
+  id: Generated<string>
+  parent_id: string
+  story_id: string | null
+  job_id: string | null
+  stage: 'request' | 'topic' | 'story_text' | 'image_prompt' | 'image'
+  target: string
+  moderator: 'openai' | 'local'
+  decision: 'allowed' | 'flagged'
+  categories: ColumnType<Array<{ category: string; score: number }>, string, never>
+  created_at: CreatedAt
+}
+
+export interface StoryReportsTable {
+  id: Generated<string>
+  story_id: string
+  parent_id: string
+  reason: string
+  note: string | null
+  created_at: CreatedAt
+}
+
 export interface SessionsTable {
   id: Generated<string>
   parent_id: string
@@ -137,6 +161,8 @@ export interface Database {
   images: ImagesTable
   jobs: JobsTable
   idempotency_keys: IdempotencyKeysTable
+  moderation_decisions: ModerationDecisionsTable
+  story_reports: StoryReportsTable
   sessions: SessionsTable
 }
 

@@ -7,6 +7,11 @@ export interface HealthOptions {
   checks: Record<string, () => Promise<unknown>>
   /** report each check's latency_ms (the API does; a worker's answer is just up or down) */
   reportLatency?: boolean
+  /**
+   * entries shown as they are, not probed: the moderator in use and its assurance (always up, since a
+   * process without one does not start)
+   */
+  facts?: Record<string, HealthCheck>
 }
 
 async function run(check: () => Promise<unknown>, reportLatency: boolean): Promise<HealthCheck> {
@@ -25,7 +30,7 @@ async function run(check: () => Promise<unknown>, reportLatency: boolean): Promi
  * else 503, with each check's answer): the same for the API and for each worker's own port.
  */
 export const healthPlugin = fp(
-  async (app: FastifyInstance, { checks, reportLatency = true }: HealthOptions) => {
+  async (app: FastifyInstance, { checks, reportLatency = true, facts = {} }: HealthOptions) => {
     // 400: the API refuses a query string with a NUL character on every route, these too.
     app.get(
       '/health/live',
@@ -45,6 +50,7 @@ export const healthPlugin = fp(
       async (_request, reply) => {
         const results: Record<string, HealthCheck> = {}
         for (const [name, check] of Object.entries(checks)) results[name] = await run(check, reportLatency)
+        Object.assign(results, facts)
         const ready = Object.values(results).every((result) => result.status === 'up')
         return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: results })
       },

@@ -1,4 +1,5 @@
 import type { ImageStyle } from '@dreamify/core/enums'
+import { withoutChildName } from './stand-in-name.ts'
 
 const STYLE_PHRASES: Record<ImageStyle, string> = {
   Cartoon: 'a bright, friendly cartoon style with bold clean outlines and cheerful colours',
@@ -33,14 +34,31 @@ export function buildImagePrompt(input: {
   character: string
   chapter: { title: string; content: string }
   style: ImageStyle
+  /** taken out of the scene: image prompts never carry the child's name */
+  childName?: string
 }): string {
   // The chapter title is only a fallback: titles in prompts invite the model to letter them into the picture.
-  const scene = summarizeScene(input.chapter.content) || input.chapter.title.trim()
+  const found = summarizeScene(input.chapter.content) || input.chapter.title.trim()
+  const scene = input.childName ? withoutChildName(found, input.childName) : found
   return [
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
     `Scene: ${scene}`,
     `Main character (keep exactly this appearance): ${input.character}.`,
     CHILD_FRIENDLY,
+    NO_TEXT_RULE,
+  ].join('\n')
+}
+
+/**
+ * The prompt for a redraw after a moderator flagged a chapter's prompt or picture: no scene from the
+ * text at all, only a calm picture of the character.
+ */
+export function buildSaferImagePrompt(input: { character: string; style: ImageStyle }): string {
+  return [
+    `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
+    'Scene: the main character smiling in a calm, sunny meadow full of flowers, with a friendly animal nearby.',
+    `Main character (keep exactly this appearance): ${input.character}.`,
+    'Soft, peaceful and cosy; no weapons, no injuries, no scary creatures, nothing frightening at all.',
     NO_TEXT_RULE,
   ].join('\n')
 }

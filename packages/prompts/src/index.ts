@@ -19,10 +19,18 @@ export {
   pickTemplate,
   shapeChapters,
 } from './fixture-stories.ts'
-export { buildAvatarPrompt, buildImagePrompt, imageStylePhrase, NO_TEXT_RULE, summarizeScene } from './image-prompts.ts'
+export {
+  buildAvatarPrompt,
+  buildImagePrompt,
+  buildSaferImagePrompt,
+  imageStylePhrase,
+  NO_TEXT_RULE,
+  summarizeScene,
+} from './image-prompts.ts'
 export { parseStructuredStory } from './json-story.ts'
 export type { StoryJsonSchema, StoryResponseFormat } from './response-format.ts'
 export { storyResponseFormat } from './response-format.ts'
+export { chooseStandInName, restoreChildName, withoutChildName } from './stand-in-name.ts'
 export type { StoryLength } from './story-length.ts'
 export { storyLengthFor } from './story-length.ts'
 export type { StoryMessages, StoryRequest } from './story-messages.ts'

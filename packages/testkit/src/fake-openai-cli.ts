@@ -2,7 +2,7 @@
  * Starts the fake OpenAI server: `node packages/testkit/src/fake-openai-cli.ts [--port N]
  * [--tokens-per-second N] [--text-latency-ms N] [--image-latency-ms N] [--rate-429 F]
  * [--retry-after-seconds N] [--rate-500 F] [--rate-hang F] [--rate-malformed F]
- * [--rate-refusal F] [--rate-break-stream F] [--fail-next 429,hang] [--scope text|images|all]
+ * [--rate-refusal F] [--rate-break-stream F] [--fail-next 429,hang] [--scope text|images|moderations|all]
  * [--seed N] [--api-key K] [--fixtures-dir D]`. Prints `{"url":…,"baseURL":…}` on one line
  * once listening; stops on SIGTERM/SIGINT.
  */

@@ -1,9 +1,10 @@
+import type { FakeModerationOptions } from './fake-moderations.ts'
 import type { FaultKind, FaultOptions, FaultScope } from './faults.ts'
 import { isFaultKind } from './faults.ts'
 
 // What the fake OpenAI server can be told, at start and by configure(), and how a change is checked.
 
-export interface FakeOpenAIOptions {
+export interface FakeOpenAIOptions extends FakeModerationOptions {
   /** Listen port (only at start); 0 / unset = any free port. */
   port?: number
   /** Listen host (only at start); default 127.0.0.1. */
@@ -44,7 +45,8 @@ export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>):
   if (patch.tokensPerSecond !== undefined) next.tokensPerSecond = Math.max(0, Number(patch.tokensPerSecond))
   if (patch.imageLatencyMs !== undefined) next.imageLatencyMs = Math.max(0, Number(patch.imageLatencyMs))
   if (patch.scope !== undefined) {
-    if (!['text', 'images', 'all'].includes(patch.scope)) throw new Error(`invalid scope ${String(patch.scope)}`)
+    if (!['text', 'images', 'moderations', 'all'].includes(patch.scope))
+      throw new Error(`invalid scope ${String(patch.scope)}`)
     next.scope = patch.scope
   }
   if (patch.failNext !== undefined) {

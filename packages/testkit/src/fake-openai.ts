@@ -13,9 +13,10 @@ import {
   replyContent,
   storyForRequest,
 } from './chat-request.ts'
+import { createFakeModerations } from './fake-moderations.ts'
 import { type FakeOpenAIOptions, settingsFrom } from './fake-openai-options.ts'
 import type { Endpoint, FaultKind } from './faults.ts'
-import { decideFault } from './faults.ts'
+import { decideFault, ENDPOINT_PATHS } from './faults.ts'
 import type { FixtureImage } from './fixtures.ts'
 import { fixturesDir as defaultFixturesDir, loadFixtureImages, pickFixtureImages } from './fixtures.ts'
 import { ERRORS, readBody, sendFault, sendJson, sendTruncated } from './openai-errors.ts'
@@ -65,6 +66,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     options,
   )
   let settings = initial
+  const moderations = createFakeModerations(options)
   let random: () => number = Math.random
   const reseed = (): void => {
     random = settings.seed === undefined ? Math.random : mulberry32(settings.seed)
@@ -79,6 +81,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 
   const configure = (patch: Partial<FakeOpenAIOptions>): void => {
     settings = settingsFrom(settings, patch)
+    moderations.configure(patch)
     if ('seed' in patch) reseed()
   }
   const reset = (): void => {
@@ -86,6 +89,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     files.clear()
     malformedCount = 0
     settings = settingsFrom(initial, {})
+    moderations.reset()
     reseed()
   }
 
@@ -247,14 +251,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         })),
       })
     }
-    const endpoint: Endpoint | null =
-      method !== 'POST'
-        ? null
-        : path === '/v1/chat/completions'
-          ? 'text'
-          : path === '/v1/images/generations'
-            ? 'images'
-            : null
+    const endpoint: Endpoint | null = method === 'POST' ? (ENDPOINT_PATHS[path] ?? null) : null
+    if (endpoint === 'moderations' && !moderations.enabled) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (!endpoint) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return sendJson(res, 400, ERRORS.badRequest('We could not parse the JSON body of your request.'))
@@ -262,7 +260,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const fault = decideFault(settings, endpoint, random)
     if (fault) call.fault = fault
     if (endpoint === 'text') await chat(res, body as ChatRequestBody, fault, aborter.signal)
-    else await generateImages(res, body as Record<string, unknown>, fault, aborter.signal)
+    else if (endpoint === 'images') await generateImages(res, body as Record<string, unknown>, fault, aborter.signal)
+    else if (!fault || !sendFault(res, fault, settings.faults.retryAfterSeconds))
+      moderations.answer(res, body as Record<string, unknown>, fault)
   }
 
   const server: Server = createServer((req, res) => {

@@ -11,6 +11,7 @@ export {
   storyForRequest,
   wantsJson,
 } from './chat-request.ts'
+export { DEFAULT_MODERATION_MARKER, type FakeModerationOptions } from './fake-moderations.ts'
 export type { FakeOpenAI, FakeOpenAIOptions, RecordedCall } from './fake-openai.ts'
 export { startFakeOpenAI } from './fake-openai.ts'
 export type { Endpoint, FaultKind, FaultOptions, FaultScope, FaultState } from './faults.ts'

@@ -7,8 +7,9 @@ import type { FixtureStory, StoryValues } from '@dreamify/prompts'
 const KEYS: Record<Exclude<keyof StoryValues, 'pronoun' | 'possessive'>, string[]> = {
   name: ["child(?:'s)?[ _]?name", 'first[ _]?name', 'name', 'hero'],
   topic: ['topic', 'theme', 'subject'],
-  animal: ['favou?rite[ _]?animal', 'animal[ _]?companion', 'animal', 'pet'],
-  activity: ['favou?rite[ _]?activity', 'activity', 'hobby', 'hobbies'],
+  // Plural too: our own prompts say favourite_animals and favourite_activities.
+  animal: ['favou?rite[ _]?animals?', 'animal[ _]?companion', 'animal', 'pet'],
+  activity: ['favou?rite[ _]?activit(?:y|ies)', 'activity', 'hobby', 'hobbies'],
 }
 
 function findValue(prompt: string, keys: readonly string[]): string | undefined {

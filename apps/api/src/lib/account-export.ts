@@ -5,6 +5,7 @@ import yazl from 'yazl'
 import { childView } from '../views/child.ts'
 import { storyView } from '../views/story.ts'
 import type { ImageUrlSigner } from './image-urls.ts'
+import { safetySummary } from './safety-view.ts'
 
 export const EXPORT_FILE = 'dreamify-export.json'
 
@@ -39,12 +40,16 @@ export async function exportAccount(db: Db, parentId: string, logger: FastifyBas
     exported_at: new Date(),
     parent,
     children: children.map((child) => childView(child, inZip)),
-    stories: stories.map((story) =>
-      storyView(
-        story,
-        chapters.filter((chapter) => chapter.story_id === story.id),
-        inZip,
-      ),
+    // each story as GET /api/stories/:story_id shows it, its safety summary included
+    stories: await Promise.all(
+      stories.map(async (story) => ({
+        ...storyView(
+          story,
+          chapters.filter((chapter) => chapter.story_id === story.id),
+          inZip,
+        ),
+        safety: await safetySummary(db, story.id),
+      })),
     ),
     jobs: jobs.map((job) => jobSnapshot(job)),
   }

@@ -5,6 +5,12 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    metricsRegistry: Registry
+  }
+}
+
 /** The BullMQ states reported by `dreamify_queue_jobs`. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const
 
@@ -23,6 +29,8 @@ export const metricsPlugin = fp(
   async (app: FastifyInstance, { queues }: { queues: Queues }) => {
     const registry = new Registry()
     collectDefaultMetrics({ register: registry, prefix: 'dreamify_api_' })
+    // Other parts of the app count on the same registry (moderation decisions, story reports).
+    app.decorate('metricsRegistry', registry)
 
     const requestDuration = new Histogram({
       name: 'dreamify_http_request_duration_seconds',

@@ -12,6 +12,7 @@ import {
 import { childRepository, type Db } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
+import type { ContentCheck } from '../lib/content-check.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
@@ -22,13 +23,25 @@ export interface ChildrenRouteDeps {
   images: ImageUrlSigner
   /** Enqueues a portrait of the child; returns the job id. */
   requestAvatar: (parentId: string, childId: string) => Promise<string>
+  /** refuses free text unsuitable for a bedtime story (422 CONTENT_REFUSED) */
+  checkContent: ContentCheck
 }
+
+// The free-text fields a parent types, which end up in prompts. Not the name: real names trip profanity
+// lists (Dick), and by default the provider never sees it (see PROVIDER_SEES_CHILD_NAME).
+const freeText = (body: Record<string, unknown>) =>
+  Object.fromEntries(
+    ['ethnicity', 'fav_animals', 'fav_activities', 'fav_shows'].map((field) => [
+      `body.${field}`,
+      body[field] as string | null | undefined,
+    ]),
+  )
 
 const trimText = <T extends Record<string, unknown>>(body: T): T =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T
 
 export const childrenRoutes = fp(
-  (async (app, { db, images, requestAvatar }) => {
+  (async (app, { db, images, requestAvatar, checkContent }) => {
     const idempotentCreate = idempotency(db, { route: 'POST /children' })
     app.post('/children', {
       schema: {
@@ -42,6 +55,7 @@ export const childrenRoutes = fp(
       preHandler: idempotentCreate.preHandler,
       onSend: idempotentCreate.onSend,
       handler: async (request, reply) => {
+        await checkContent(request.parentId, freeText(request.body))
         const child = await childRepository.create(db, { ...trimText(request.body), parent_id: request.parentId })
         const avatar_job_id = await requestAvatar(request.parentId, child.id)
         return reply.status(201).send({ child: childView(child, images), avatar_job_id })
@@ -84,7 +98,7 @@ export const childrenRoutes = fp(
         security: bearerAuth,
         params: ChildParams,
         body: UpdateChildBody,
-        response: { 200: ChildCreatedResponse, ...errorResponses(400, 401, 404, 413, 415) },
+        response: { 200: ChildCreatedResponse, ...errorResponses(400, 401, 404, 413, 415, 422) },
       },
       handler: async (request) => {
         const changes = trimText(request.body)
@@ -94,6 +108,7 @@ export const childrenRoutes = fp(
             `body must contain at least one of: ${Object.keys(UpdateChildBody.properties).join(', ')}`,
           )
         }
+        await checkContent(request.parentId, freeText(changes))
         const child = await childRepository.updateOwned(db, request.parentId, request.params.child_id, changes)
         if (!child) throw notFound('child')
         const appearanceChanged = APPEARANCE_FIELDS.some((field) => field in changes)

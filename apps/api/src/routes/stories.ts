@@ -15,9 +15,11 @@ import {
 import { chapterRepository, childRepository, type Db, jobSnapshot, storyRepository } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
+import type { ContentCheck } from '../lib/content-check.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
+import { safetySummary } from '../lib/safety-view.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 import type { StoryService } from '../lib/story-service.ts'
 import { libraryItemView, storyView } from '../views/story.ts'
@@ -26,10 +28,12 @@ export interface StoryRouteDeps {
   db: Db
   storyService: StoryService
   images: ImageUrlSigner
+  /** refuses a topic unsuitable for a bedtime story (422 CONTENT_REFUSED) */
+  checkContent: ContentCheck
 }
 
 export const storyRoutes = fp(
-  (async (app, { db, storyService, images }) => {
+  (async (app, { db, storyService, images, checkContent }) => {
     const idempotentRequest = idempotency(db, {
       route: 'POST /stories',
       replayHeaders: (accepted) => ({ location: `/api/jobs/${(accepted as { job_id: string }).job_id}` }),
@@ -47,6 +51,7 @@ export const storyRoutes = fp(
       preHandler: idempotentRequest.preHandler,
       onSend: idempotentRequest.onSend,
       handler: async (request, reply) => {
+        await checkContent(request.parentId, { 'body.topic': request.body.topic })
         const accepted = await storyService.requestStory(request.parentId, request.body)
         return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
       },
@@ -63,7 +68,7 @@ export const storyRoutes = fp(
       handler: async (request) => {
         const story = await storyService.findStory(request.parentId, request.params.story_id)
         const chapters = await chapterRepository.listByStory(db, story.id)
-        return storyView(story, chapters, images)
+        return { ...storyView(story, chapters, images), safety: await safetySummary(db, story.id) }
       },
     })
 

@@ -13,10 +13,12 @@ export function chapterView(row: SavedChapter, images: ImageUrlSigner) {
     content: row.content,
     image_url: row.image_id && row.image_status === 'ready' ? images.url(row.image_id) : null,
     image_status: row.image_status,
+    // why the picture failed for good (CONTENT_FLAGGED, or the provider's code)
+    image_error: row.image_status === 'failed' ? row.image_error_code : null,
   }
 }
 
-/** A story with its chapters so far (`GET /api/stories/:story_id`). */
+/** A story with its chapters so far (`GET /api/stories/:story_id` adds its safety summary). */
 export function storyView(story: OwnedStory, chapters: SavedChapter[], images: ImageUrlSigner) {
   return {
     story_id: story.id,

@@ -87,6 +87,8 @@ export interface paths {
                                     status: "up" | "down";
                                     latency_ms?: number;
                                     error?: string;
+                                    moderator?: string;
+                                    assurance?: string;
                                 };
                             };
                         };
@@ -121,6 +123,8 @@ export interface paths {
                                     status: "up" | "down";
                                     latency_ms?: number;
                                     error?: string;
+                                    moderator?: string;
+                                    assurance?: string;
                                 };
                             };
                         };
@@ -2483,6 +2487,20 @@ export interface paths {
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2767,7 +2785,22 @@ export interface paths {
                                 image_url: string | null;
                                 /** @enum {unknown} */
                                 image_status: "pending" | "ready" | "failed";
+                                image_error: string | null;
                             }[];
+                            safety: {
+                                checked_by: ("openai" | "local")[];
+                                assurance: ("standard" | "lower") | null;
+                                checks: number;
+                                flagged: {
+                                    stage: string;
+                                    target: string;
+                                    categories: {
+                                        category: string;
+                                        score: number;
+                                    }[];
+                                }[];
+                                reports: number;
+                            };
                         };
                     };
                 };
@@ -3511,6 +3544,162 @@ export interface paths {
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stories/{story_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a story that was not right for the child
+         * @description `reason` is one of a short list; `note` (optional) says more in the parent’s words.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    story_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        reason: "frightening" | "violent" | "sexual" | "rude_language" | "not_age_appropriate" | "other";
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            report_id: string;
+                            /** Format: uuid */
+                            story_id: string;
+                            /** @enum {unknown} */
+                            reason: "frightening" | "violent" | "sexual" | "rude_language" | "not_age_appropriate" | "other";
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };

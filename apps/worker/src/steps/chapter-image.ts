@@ -1,13 +1,15 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
 import {
   type ChapterImageOutcome,
+  chapterRepository,
   type Db,
   type JobRow,
   jobLifecycle,
   type SettlingChapter,
   stepContextRepository,
 } from '@dreamify/db'
-import { buildImagePrompt, describeCharacter } from '@dreamify/prompts'
+import { describeCharacter } from '@dreamify/prompts'
+import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
 
 /**
@@ -21,7 +23,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, storyFinished }) {
+  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety, storyFinished }) {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found || !isUnfinishedJob(found.job.status)) return
     const { job, chapter, child, style } = found
@@ -40,11 +42,8 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
       await events.state(started)
     }
 
-    const image = await provider.drawImage(
-      buildImagePrompt({ character: describeCharacter(child), chapter, style }),
-      signal,
-      'chapter',
-    )
+    const drawing = { storyId, jobId, chapter, character: describeCharacter(child), style, childName: child.name }
+    const image = await drawModerated(safety, provider, drawing, signal)
     const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
     const settled = await settle(db, jobId, isRedraw, chapter, outcome, storyFinished)
     if (!settled) return
@@ -53,9 +52,10 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   },
 
   // An illustration that fails for good leaves its story complete with that chapter marked failed.
-  async fail({ jobId, storyId, chapterNumber }, _failure, { db, storyFinished }) {
+  async fail({ jobId, storyId, chapterNumber }, failure, { db, storyFinished }) {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found) return undefined
+    await chapterRepository.recordImageFailure(db, storyId, chapterNumber, failure.code)
     return settle(db, jobId, found.job.kind === 'image', found.chapter, { failed: true }, storyFinished)
   },
 }

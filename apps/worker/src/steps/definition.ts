@@ -2,10 +2,13 @@ import type { Config, GenerationErrorCode, Logger, PayloadOf, QueueName, Queues 
 import type { Db, JobRow } from '@dreamify/db'
 import type { JobEventPublisher } from '../events.ts'
 import type { GenerationProvider } from '../providers/index.ts'
+import type { SafetyScreen } from '../safety/screen.ts'
 
 export interface StepContext {
   db: Db
   provider: GenerationProvider
+  /** the moderator every text and picture passes before it is saved (with its audit trail) */
+  safety: SafetyScreen
   queues: Queues
   config: Config
   logger: Logger

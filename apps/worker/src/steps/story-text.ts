@@ -1,7 +1,15 @@
 import { addAgain, jobItem, QUEUES } from '@dreamify/core'
-import { type ChildProfile, jobLifecycle, type StartedStory, storyRepository } from '@dreamify/db'
+import { type ChildProfile, jobLifecycle, moderationRepository, type StartedStory, storyRepository } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
+import {
+  contentFlagged,
+  createStoryTextScreen,
+  MAX_TEXT_FLAGS,
+  providerIdentity,
+  refuseUnsafeTopic,
+  StoryTextFlagged,
+} from '../safety/story-text-screen.ts'
 import type { StepContext, StepDefinition } from './definition.ts'
 
 /** How many times an answer that is not a story in the requested shape is asked for again. */
@@ -51,37 +59,65 @@ export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
 
 type Story = StartedStory['story']
 
-/** Stops early (without error) when the job was cancelled or deleted meanwhile. */
+/**
+ * Stops early (without error) when the job was cancelled or deleted meanwhile. The topic is
+ * moderated before any text call; each chapter (and the title) before it is saved, so a flagged
+ * one is never shown. A flag means one rewrite with stricter rules; a second fails the story.
+ */
 async function writeMissingChapters(
   context: StepContext,
   jobId: string,
   story: Story,
   child: ChildProfile,
 ): Promise<void> {
-  const { db, provider, queues, config, logger, signal, events } = context
+  const { db, provider, queues, config, logger, signal, events, safety } = context
+  const ids = { storyId: story.id, jobId }
+  await refuseUnsafeTopic(safety, ids, story.topic, signal)
+  const identity = providerIdentity(config.generation, story.id, child, story.topic)
+  const screen = createStoryTextScreen(safety, ids, identity.restore, signal)
   const format = provider.storyFormat
-  const input = { child, topic: story.topic, genre: story.story_genre, chapters: story.chapters_total, format }
-  const messages = buildStoryMessages(input)
+  const input = {
+    child: identity.child,
+    topic: story.topic,
+    genre: story.story_genre,
+    chapters: story.chapters_total,
+    format,
+  }
   const eager = config.generation.streaming
+  const state = await moderationRepository.textScreenState(db, jobId, story.id)
+  let flags = state.flags
+  let parseFailures = 0
 
-  for (let attempt = 1; attempt <= MAX_PARSE_ATTEMPTS; attempt++) {
+  for (;;) {
+    if (flags >= MAX_TEXT_FLAGS) throw contentFlagged()
+    const messages = buildStoryMessages(input, { strict: flags > 0 })
     const parser = createStoryStreamParser({ format, chapters: story.chapters_total })
     let alive = true
     let shownTitle: string | undefined
     // Saves what the parser found in one statement, then enqueues the new chapters' illustrations in one go.
     const handle = async (found: StoryStreamEvent[]) => {
-      const chapters: Array<{ number: number; title: string; content: string }> = []
+      const written: Array<{ number: number; title: string; content: string }> = []
       for (const event of found) {
-        if (event.type === 'chapter')
-          chapters.push({ number: event.number, title: event.title, content: event.content })
-        else if (eager && (await storyRepository.setTitleIfMissing(db, story.id, event.title))) shownTitle = event.title
+        // Chapters saved earlier passed their check then; this answer's versions of them are dropped.
+        if (event.type === 'chapter') {
+          if (!state.savedChapters.has(event.number))
+            written.push({ number: event.number, title: event.title, content: event.content })
+        } else if (eager && !state.titleSaved) {
+          const title = await screen.title(event.title)
+          if (await storyRepository.setTitleIfMissing(db, story.id, title)) {
+            shownTitle = event.title
+            state.titleSaved = true
+          }
+        }
       }
-      if (chapters.length === 0) return
+      if (written.length === 0) return
+      const chapters = await screen.chapters(written)
       const recorded = await jobLifecycle.recordChaptersWritten(db, jobId, story, chapters)
       if (!recorded.job) {
         alive = false
         return
       }
+      for (const number of recorded.inserted) state.savedChapters.add(number)
       // Published before their images are enqueued, so chapter_illustrated always comes after chapter_written.
       const saved = chapters.filter((c) => recorded.inserted.includes(c.number))
       await events.chapters(jobId, 'chapter_written', saved, recorded.job)
@@ -99,20 +135,27 @@ async function writeMissingChapters(
       }
       const { draft, events: rest } = parser.end()
       // A malformed earlier answer may have streamed a title; the story keeps the one that parsed.
-      if (draft.title !== shownTitle) await storyRepository.setTitle(db, story.id, draft.title)
+      if (draft.title !== shownTitle) await storyRepository.setTitle(db, story.id, await screen.title(draft.title))
       await handle([...pending, ...rest])
       return
     } catch (error) {
+      if (error instanceof StoryTextFlagged) {
+        flags++
+        logger.warn({ target: error.target, flags }, 'the moderator flagged the story text; it was not saved')
+        continue
+      }
       if (!(error instanceof StoryFormatError)) throw error
+      parseFailures++
       logger.warn(
-        { reason: error.reason, attempt },
+        { reason: error.reason, attempt: parseFailures },
         'the provider answered something that is not a story in the requested shape',
       )
+      if (parseFailures >= MAX_PARSE_ATTEMPTS)
+        throw new ProviderError(
+          'permanent',
+          'STORY_UNPARSEABLE',
+          `the provider's answer was not a valid ${story.chapters_total}-chapter story after ${MAX_PARSE_ATTEMPTS} attempts`,
+        )
     }
   }
-  throw new ProviderError(
-    'permanent',
-    'STORY_UNPARSEABLE',
-    `the provider's answer was not a valid ${story.chapters_total}-chapter story after ${MAX_PARSE_ATTEMPTS} attempts`,
-  )
 }

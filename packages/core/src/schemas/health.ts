@@ -5,6 +5,9 @@ export const HealthCheck = Type.Object({
   status: Type.Enum(['up', 'down']),
   latency_ms: Type.Optional(Type.Number()),
   error: Type.Optional(Type.String()),
+  // the moderation entry: which moderator checks content here, and how far it can be trusted
+  moderator: Type.Optional(Type.String()),
+  assurance: Type.Optional(Type.String()),
 })
 export type HealthCheck = Static<typeof HealthCheck>
 

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { IMAGE_STATUSES, IMAGE_STYLES, JOB_KINDS, JOB_STAGES, JOB_STATUSES, STORY_GENRES } from '../enums.ts'
 import { GenerationError, Timestamp, Uuid } from './common.ts'
+import { SafetySummary } from './safety.ts'
 
 export const JobId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
 
@@ -40,6 +41,8 @@ export const Chapter = Type.Object({
   content: Type.String(),
   image_url: Type.Union([Type.String(), Type.Null()]),
   image_status: Type.Enum([...IMAGE_STATUSES]),
+  /** why the picture failed, while image_status is failed (CONTENT_FLAGGED: flagged twice by the moderator) */
+  image_error: Type.Union([Type.String(), Type.Null()]),
 })
 
 export const Story = Type.Object({
@@ -55,6 +58,7 @@ export const Story = Type.Object({
   created_at: Timestamp,
   completed_at: Type.Union([Timestamp, Type.Null()]),
   chapters: Type.Array(Chapter),
+  safety: SafetySummary,
 })
 
 export const StorySummary = Type.Object({

@@ -1,0 +1,89 @@
+import type { Config } from '@dreamify/core'
+import type { ChildProfile } from '@dreamify/db'
+import { chooseStandInName, restoreChildName } from '@dreamify/prompts'
+import { ProviderError } from '../providers/index.ts'
+import type { SafetyScreen } from './screen.ts'
+
+/** The story text was flagged: it is dropped unsaved and written again (once) with stricter rules. */
+export class StoryTextFlagged extends Error {
+  readonly target: string
+  constructor(target: string) {
+    super(`${target} was flagged by the moderator`)
+    this.name = 'StoryTextFlagged'
+    this.target = target
+  }
+}
+
+/** After this many flags of one job's text, the story fails with CONTENT_FLAGGED. */
+export const MAX_TEXT_FLAGS = 2
+
+export const contentFlagged = () =>
+  new ProviderError(
+    'permanent',
+    'CONTENT_FLAGGED',
+    'the story was flagged by the moderator twice, so it was not finished; nothing flagged was kept',
+  )
+
+/** Runs the chosen moderator on the topic before any text call, so a refusal costs nothing. */
+export async function refuseUnsafeTopic(
+  screen: SafetyScreen,
+  ids: { storyId: string; jobId: string },
+  topic: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const verdict = await screen.check({ ...ids, stage: 'topic', target: 'topic' }, { text: topic }, signal)
+  if (verdict.decision === 'flagged')
+    throw new ProviderError(
+      'permanent',
+      'CONTENT_REFUSED',
+      'the topic is not suitable for a bedtime story; please ask for the story again with a gentler topic',
+    )
+}
+
+/**
+ * Who the provider is told the hero is: a stand-in name unless PROVIDER_SEES_CHILD_NAME is on.
+ * `restore` puts the real name back in what is saved.
+ */
+export function providerIdentity(
+  generation: Pick<Config['generation'], 'providerSeesChildName'>,
+  storyId: string,
+  child: ChildProfile,
+  topic: string,
+) {
+  if (generation.providerSeesChildName) return { child, restore: (text: string) => text }
+  const standIn = chooseStandInName(storyId, child, topic)
+  return {
+    child: { ...child, name: standIn },
+    restore: (text: string) => restoreChildName(text, standIn, child.name),
+  }
+}
+
+/**
+ * Checks story text as the provider wrote it (with the stand-in, so the moderator never sees the
+ * name either), then returns it with the real name back. Throws StoryTextFlagged on a flag.
+ */
+export function createStoryTextScreen(
+  screen: SafetyScreen,
+  ids: { storyId: string; jobId: string },
+  restore: (text: string) => string,
+  signal: AbortSignal,
+) {
+  const check = async (target: string, text: string) => {
+    const verdict = await screen.check({ ...ids, stage: 'story_text', target }, { text }, signal)
+    if (verdict.decision === 'flagged') throw new StoryTextFlagged(target)
+  }
+  return {
+    async title(title: string): Promise<string> {
+      await check('title', title)
+      return restore(title)
+    },
+    async chapters<C extends { number: number; title: string; content: string }>(chapters: C[]): Promise<C[]> {
+      for (const chapter of chapters) await check(`chapter ${chapter.number}`, `${chapter.title}\n\n${chapter.content}`)
+      return chapters.map((chapter) => ({
+        ...chapter,
+        title: restore(chapter.title),
+        content: restore(chapter.content),
+      }))
+    },
+  }
+}

@@ -1,0 +1,81 @@
+import { sql } from 'kysely'
+import type { Db, Tx } from './database.ts'
+import type { ModerationDecisionsTable } from './schema.ts'
+
+export interface ModerationRecord {
+  parent_id: string
+  story_id: string | null
+  job_id: string | null
+  stage: ModerationDecisionsTable['stage']
+  target: string
+  moderator: ModerationDecisionsTable['moderator']
+  decision: ModerationDecisionsTable['decision']
+  categories: Array<{ category: string; score: number }>
+}
+
+export interface SafetySummaryRow {
+  checks: number
+  flagged: number
+  moderators: string[]
+  flagged_targets: Array<{ stage: string; target: string; categories: Array<{ category: string; score: number }> }>
+  reports: number
+}
+
+export const moderationRepository = {
+  /** Records one decision (never the text that was checked). */
+  async record(db: Db | Tx, record: ModerationRecord): Promise<void> {
+    await db
+      .insertInto('moderation_decisions')
+      .values({ ...record, categories: JSON.stringify(record.categories) })
+      .execute()
+  },
+
+  /** A decision for a story, its parent taken from the story row (the worker knows only the ids). */
+  async recordForStory(db: Db | Tx, record: Omit<ModerationRecord, 'parent_id' | 'story_id'> & { story_id: string }) {
+    await sql`
+      insert into moderation_decisions (parent_id, story_id, job_id, stage, target, moderator, decision, categories)
+      select parent_id, id, ${record.job_id}::text, ${record.stage}::text, ${record.target}::text, ${record.moderator}::text,
+        ${record.decision}::text, ${JSON.stringify(record.categories)}::jsonb
+      from stories where id = ${record.story_id}
+    `.execute(db)
+  },
+
+  /**
+   * What the text step's moderation needs to resume, in one round trip: how many times this job's
+   * story text was flagged (the second flag fails the story), and which chapters (and whether a
+   * title) are already saved: they passed when they were saved, and a rewrite's versions of them
+   * are not shown while streaming.
+   */
+  async textScreenState(db: Db | Tx, jobId: string, storyId: string) {
+    const { rows } = await sql<{ flags: number; saved: number[]; title_saved: boolean }>`
+      select
+        (select count(*)::int from moderation_decisions
+          where job_id = ${jobId} and stage = 'story_text' and decision = 'flagged') as flags,
+        coalesce((select array_agg(number order by number) from chapters where story_id = ${storyId}), '{}') as saved,
+        coalesce((select title is not null from stories where id = ${storyId}), false) as title_saved
+    `.execute(db)
+    const row = rows[0]!
+    return { flags: row.flags, savedChapters: new Set(row.saved), titleSaved: row.title_saved }
+  },
+
+  /** The parent-facing summary of a story's checks, and how many reports it has. */
+  async summarise(db: Db | Tx, storyId: string): Promise<SafetySummaryRow> {
+    const { rows } = await sql<SafetySummaryRow>`
+      select
+        count(*)::int as checks,
+        (count(*) filter (where decision = 'flagged'))::int as flagged,
+        coalesce(array_agg(distinct moderator) filter (where moderator is not null), '{}') as moderators,
+        coalesce(jsonb_agg(jsonb_build_object('stage', stage, 'target', target, 'categories', categories) order by id)
+          filter (where decision = 'flagged'), '[]'::jsonb) as flagged_targets,
+        (select count(*)::int from story_reports where story_id = ${storyId}) as reports
+      from moderation_decisions where story_id = ${storyId}
+    `.execute(db)
+    return rows[0]!
+  },
+}
+
+export const storyReportRepository = {
+  async create(db: Db | Tx, report: { story_id: string; parent_id: string; reason: string; note: string | null }) {
+    return db.insertInto('story_reports').values(report).returning(['id', 'created_at']).executeTakeFirstOrThrow()
+  },
+}
