@@ -1,4 +1,5 @@
 import type { Db } from './database.ts'
+import { STORY_WITH_JOB } from './stories.ts'
 
 /** Everything a parent's account holds, read for its export and its erasure (GDPR Art. 17 and 20). */
 export const accountDataRepository = {
@@ -7,21 +8,7 @@ export const accountDataRepository = {
     return db
       .selectFrom('stories')
       .innerJoin('jobs', 'jobs.id', 'stories.job_id')
-      .select([
-        'stories.id',
-        'stories.child_id',
-        'stories.job_id',
-        'stories.title',
-        'stories.topic',
-        'stories.story_genre',
-        'stories.image_style',
-        'stories.chapters_total',
-        'stories.created_at',
-        'stories.completed_at',
-        'jobs.status',
-        'jobs.error_code',
-        'jobs.error_message',
-      ])
+      .select(STORY_WITH_JOB)
       .where('stories.parent_id', '=', parentId)
       .orderBy('stories.created_at')
       .orderBy('stories.id')

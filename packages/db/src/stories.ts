@@ -2,6 +2,23 @@ import type { ImageStyle, StoryGenre } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db, Tx } from './database.ts'
 
+/** A story with the state of the job that drives it: what GET /api/stories/:id and the export show. */
+export const STORY_WITH_JOB = [
+  'stories.id',
+  'stories.child_id',
+  'stories.job_id',
+  'stories.title',
+  'stories.topic',
+  'stories.story_genre',
+  'stories.image_style',
+  'stories.chapters_total',
+  'stories.created_at',
+  'stories.completed_at',
+  'jobs.status',
+  'jobs.error_code',
+  'jobs.error_message',
+] as const
+
 export const storyRepository = {
   /**
    * Creates a story and the job that drives it, in one statement (one round trip and one commit on
@@ -43,21 +60,7 @@ export const storyRepository = {
     return db
       .selectFrom('stories')
       .innerJoin('jobs', 'jobs.id', 'stories.job_id')
-      .select([
-        'stories.id',
-        'stories.child_id',
-        'stories.job_id',
-        'stories.title',
-        'stories.topic',
-        'stories.story_genre',
-        'stories.image_style',
-        'stories.chapters_total',
-        'stories.created_at',
-        'stories.completed_at',
-        'jobs.status',
-        'jobs.error_code',
-        'jobs.error_message',
-      ])
+      .select(STORY_WITH_JOB)
       .where('stories.id', '=', storyId)
       .where('stories.parent_id', '=', parentId)
       .executeTakeFirst()
