@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { DEFAULT_THRESHOLDS } from '@dreamify/core'
 import { childRepository, type Db, parentRepository, storyRepository } from '@dreamify/db'
-import { createLocalModerator, createOpenAIModerator } from '@dreamify/moderation'
+import { CHECK_RETRIES, createLocalModerator, createOpenAIModerator } from '@dreamify/moderation'
 import { aChild, type FakeOpenAI, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../test/support/database.ts'
@@ -67,7 +67,7 @@ describe('the safety screen', () => {
 
   it('fails closed: an unreachable moderator is a transient error the queue retries', async () => {
     const screen = createSafetyScreen({ db, moderator: openai() })
-    fake.configure({ failNext: ['500'], scope: 'moderations' })
+    fake.configure({ failNext: Array.from({ length: CHECK_RETRIES + 1 }, () => '500' as const), scope: 'moderations' })
     const error = await screen.check({ storyId, jobId, ...target }, { text: 'hello' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ProviderError)
     expect(error).toMatchObject({ kind: 'transient', code: 'PROVIDER_UNAVAILABLE' })
@@ -76,7 +76,8 @@ describe('the safety screen', () => {
 
   it("pauses on the moderator's 429 and fails at once on refused credentials", async () => {
     const screen = createSafetyScreen({ db, moderator: openai() })
-    fake.configure({ failNext: ['429', '401'], scope: 'moderations' })
+    const limitedEveryTry = Array.from({ length: CHECK_RETRIES + 1 }, () => '429' as const)
+    fake.configure({ failNext: [...limitedEveryTry, '401'], scope: 'moderations' })
     const limited = await screen.check({ storyId, jobId, ...target }, { text: 'hello' }).catch((e: unknown) => e)
     expect(decide(limited, retryable)).toMatchObject({ action: 'pause' })
     const refused = await screen.check({ storyId, jobId, ...target }, { text: 'hello' }).catch((e: unknown) => e)

@@ -5,6 +5,7 @@ export { checkTextLocally, createLocalModerator, matchBedtimeThemes, normaliseFo
 export { createModerationMetrics, type ModerationMetrics } from './metrics.ts'
 export * from './moderator.ts'
 export {
+  CHECK_RETRIES,
   createOpenAIModerator,
   decideOnScores,
   OPENAI_MODERATION_MODEL,

@@ -9,6 +9,8 @@ import {
 } from './moderator.ts'
 
 export const OPENAI_MODERATION_MODEL = 'omni-moderation-latest'
+/** How many times a failed check is sent again within the step. */
+export const CHECK_RETRIES = 2
 
 export interface OpenAIModeratorOptions {
   apiKey: string | undefined
@@ -19,12 +21,14 @@ export interface OpenAIModeratorOptions {
 }
 
 export function createModerationClient(options: Pick<OpenAIModeratorOptions, 'apiKey' | 'baseURL' | 'timeoutMs'>) {
-  // Retries are the queue's job, as for every provider call.
+  // Unlike a text or image call, a check is cheap and idempotent, while the step that fails on one
+  // is retried whole (the text step would stream the story again). So the SDK retries a check
+  // CHECK_RETRIES times, backing off and honouring Retry-After, before the step fails: still closed.
   return new OpenAI({
     apiKey: options.apiKey ?? null,
     baseURL: options.baseURL ?? null,
     timeout: options.timeoutMs,
-    maxRetries: 0,
+    maxRetries: CHECK_RETRIES,
   })
 }
 

@@ -1,7 +1,7 @@
 import { DEFAULT_THRESHOLDS } from '@dreamify/core'
 import { DEFAULT_MODERATION_MARKER, type FakeOpenAI, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { chooseModerator, createOpenAIModerator, ModeratorUnavailableError } from '../src/index.ts'
+import { CHECK_RETRIES, chooseModerator, createOpenAIModerator, ModeratorUnavailableError } from '../src/index.ts'
 
 // The openai moderator through the real SDK against the testkit's fake server.
 let fake: FakeOpenAI
@@ -51,10 +51,18 @@ describe('the openai moderator', () => {
 
   it('says it is unavailable when the server fails, so the caller retries (fail closed)', async () => {
     const moderator = createOpenAIModerator(options())
-    for (const fault of ['500', '429', 'malformed'] as const) {
-      fake.configure({ failNext: [fault], scope: 'moderations' })
+    // A 500 and a 429 are sent again CHECK_RETRIES times first; a malformed answer is not.
+    const everyTry = (fault: '500' | '429') => Array.from({ length: CHECK_RETRIES + 1 }, () => fault)
+    for (const failNext of [everyTry('500'), everyTry('429'), ['malformed' as const]]) {
+      fake.configure({ failNext, scope: 'moderations' })
       await expect(moderator.check({ text: 'hello' })).rejects.toBeInstanceOf(ModeratorUnavailableError)
     }
+  })
+
+  it('sends a failed check again within the step, so one bad answer does not cost the whole step', async () => {
+    const moderator = createOpenAIModerator(options())
+    fake.configure({ failNext: Array.from({ length: CHECK_RETRIES }, () => '500' as const), scope: 'moderations' })
+    await expect(moderator.check({ text: 'hello' })).resolves.toMatchObject({ decision: 'allowed' })
   })
 })
 
