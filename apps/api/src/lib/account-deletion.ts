@@ -60,8 +60,7 @@ export function createAccountDeletion({
     let clean = true
     for (const job of jobs) {
       const keys = jobEventKeys(prefix, job.id)
-      // The last is the worker's once-only claim to count the story in its metrics (apps/worker/src/metrics.ts).
-      await redis.del(keys.stream, keys.meta, `${prefix}:metrics:story-counted:${job.id}`)
+      await redis.del(keys.stream, keys.meta)
       for (const [queue, id] of queueEntries(job)) {
         // 0 for an entry a worker holds (locked) or that does not exist; the second sweep takes the former.
         const removed = await queue.remove(id).catch(() => 0)
