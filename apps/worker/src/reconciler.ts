@@ -2,10 +2,9 @@ import {
   addAgain,
   isUnfinishedJob,
   type JobItem,
-  jobItem,
   type Logger,
-  QUEUES,
   type Queues,
+  queueItemsOfJob,
   queueOf,
 } from '@dreamify/core'
 import { chapterRepository, type Db, type JobRow, jobLifecycle, jobRepository } from '@dreamify/db'
@@ -46,19 +45,15 @@ export function startReconciler({
 
 /** The queue job that drives a Postgres job, and the others whose being alive means it is moving. */
 async function queueItems(db: Db, job: JobRow): Promise<{ driver: JobItem; others: JobItem[] }> {
-  if (job.kind === 'avatar') return { driver: jobItem(QUEUES.avatar, { jobId: job.id }), others: [] }
-  if (job.kind === 'image') {
-    const payload = { jobId: job.id, storyId: job.story_id!, chapterNumber: job.chapter_number! }
-    return { driver: jobItem(QUEUES.chapterImage, payload), others: [] }
-  }
+  const [driver, ...others] = queueItemsOfJob(job)
+  if (job.kind !== 'story') return { driver, others }
   // A story is driven by its text step, which resumes where Postgres says it is (it re-enqueues
-  // the pending illustrations and completes a fully settled story); its image jobs also count as alive.
-  const pending = (await chapterRepository.listByStory(db, job.story_id!)).filter((c) => c.image_status === 'pending')
+  // the pending illustrations and completes a fully settled story); its pending image jobs also count as alive.
+  const chapters = await chapterRepository.listByStory(db, job.story_id!)
+  const pending = new Set(chapters.filter((c) => c.image_status === 'pending').map((c) => c.number))
   return {
-    driver: jobItem(QUEUES.storyText, { jobId: job.id }),
-    others: pending.map((c) =>
-      jobItem(QUEUES.chapterImage, { jobId: job.id, storyId: job.story_id!, chapterNumber: c.number }),
-    ),
+    driver,
+    others: others.filter((item) => 'chapterNumber' in item.data && pending.has(item.data.chapterNumber)),
   }
 }
 

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
+import type { JobKind } from './enums.ts'
 
 /**
  * The one catalogue of queues and their payloads, shared by the API (producer) and the worker
@@ -58,4 +59,31 @@ export interface JobItem<N extends QueueName = QueueName> {
 export function jobItem<N extends QueueName>(queue: N, payload: PayloadOf[N]): JobItem<N> {
   const queueJobId = (CATALOGUE[queue] as { queueJobId: (payload: PayloadOf[N]) => string }).queueJobId
   return { name: queue, data: payload, opts: { jobId: queueJobId(payload) } }
+}
+
+/** The fields of a Postgres job that say which queue entries it has. */
+export interface QueuedJob {
+  id: string
+  kind: JobKind
+  story_id: string | null
+  chapter_number: number | null
+  chapters_total: number
+}
+
+/**
+ * Every queue entry a Postgres job may have been queued under, the one that drives it first:
+ * an avatar's drawing, a redraw's chapter image, or a story's text step followed by one image
+ * job per chapter. The reconciler, cancellation and account erasure all read it from here.
+ */
+export function queueItemsOfJob(job: QueuedJob): [JobItem, ...JobItem[]] {
+  const storyId = job.story_id ?? ''
+  if (job.kind === 'avatar') return [jobItem(QUEUES.avatar, { jobId: job.id })]
+  if (job.kind === 'image')
+    return [jobItem(QUEUES.chapterImage, { jobId: job.id, storyId, chapterNumber: job.chapter_number ?? 1 })]
+  return [
+    jobItem(QUEUES.storyText, { jobId: job.id }),
+    ...Array.from({ length: job.chapters_total }, (_, i) =>
+      jobItem(QUEUES.chapterImage, { jobId: job.id, storyId, chapterNumber: i + 1 }),
+    ),
+  ]
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { jobItem, PAYLOADS, QUEUES } from '../src/jobs.ts'
+import { jobItem, PAYLOADS, QUEUES, queueItemsOfJob } from '../src/jobs.ts'
 import { closeQueues, createQueues, createRedis } from '../src/queue.ts'
 
 const JOB = '7b0c6a40-6a43-4a52-9d2e-4a3c1b0e9f11'
@@ -8,6 +8,19 @@ const STORY = '0f6d9a3e-2c1b-4e7a-8f5d-3b2a1c0d9e8f'
 describe('the queue catalogue', () => {
   it('has a payload schema for every queue', () => {
     expect(Object.keys(PAYLOADS).sort()).toEqual(Object.values(QUEUES).sort())
+  })
+
+  it('lists every queue entry a job may have, the one that drives it first', () => {
+    const ids = (job: Parameters<typeof queueItemsOfJob>[0]) => queueItemsOfJob(job).map((item) => item.opts.jobId)
+    const base = { id: JOB, story_id: STORY, chapter_number: null, chapters_total: 3 }
+    expect(ids({ ...base, kind: 'story' })).toEqual([
+      `${JOB}.text`,
+      `${JOB}.chapter-1`,
+      `${JOB}.chapter-2`,
+      `${JOB}.chapter-3`,
+    ])
+    expect(ids({ ...base, kind: 'image', chapter_number: 2, chapters_total: 0 })).toEqual([`${JOB}.chapter-2`])
+    expect(ids({ ...base, kind: 'avatar', story_id: null, chapters_total: 0 })).toEqual([JOB])
   })
 
   it('derives each queue job id from the payload, so the same work is added once', () => {

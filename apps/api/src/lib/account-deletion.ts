@@ -1,6 +1,5 @@
-import { jobEventKeys, jobItem, QUEUES, type Queues } from '@dreamify/core'
+import { jobEventKeys, type Queues, queueItemsOfJob, queueOf } from '@dreamify/core'
 import { accountDataRepository, type Db, type JobRow, parentRepository } from '@dreamify/db'
-import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { SessionService } from './sessions.ts'
@@ -38,30 +37,15 @@ export function createAccountDeletion({
   storyService,
   logger,
 }: AccountDeletionDeps) {
-  const queueFor = (name: string) => queues[name as keyof Queues] as unknown as Queue
-
-  /** The BullMQ ids a job of ours may have been queued under. */
-  function queueEntries(job: JobRow): Array<[Queue, string]> {
-    const storyId = job.story_id ?? ''
-    const chapter = (chapterNumber: number): [Queue, string] => [
-      queueFor(QUEUES.chapterImage),
-      jobItem(QUEUES.chapterImage, { jobId: job.id, storyId, chapterNumber }).opts.jobId,
-    ]
-    if (job.kind === 'avatar') return [[queueFor(QUEUES.avatar), jobItem(QUEUES.avatar, { jobId: job.id }).opts.jobId]]
-    if (job.kind === 'image') return [chapter(job.chapter_number ?? 1)]
-    return [
-      [queueFor(QUEUES.storyText), jobItem(QUEUES.storyText, { jobId: job.id }).opts.jobId],
-      ...Array.from({ length: job.chapters_total }, (_, i) => chapter(i + 1)),
-    ]
-  }
-
   /** Removes the jobs' queue entries and event streams; true when nothing was left behind (a locked entry stays). */
   async function sweepRedis(jobs: JobRow[]): Promise<boolean> {
     let clean = true
     for (const job of jobs) {
       const keys = jobEventKeys(prefix, job.id)
       await redis.del(keys.stream, keys.meta)
-      for (const [queue, id] of queueEntries(job)) {
+      for (const item of queueItemsOfJob(job)) {
+        const queue = queueOf(queues, item)
+        const id = item.opts.jobId
         // 0 for an entry a worker holds (locked) or that does not exist; the second sweep takes the former.
         const removed = await queue.remove(id).catch(() => 0)
         if (removed === 0 && (await queue.getJob(id).catch(() => undefined))) clean = false
