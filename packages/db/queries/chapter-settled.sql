@@ -3,23 +3,26 @@
 -- Rewrite: UPDATE_SQL_SNAPSHOTS=1 npx vitest run packages/db/test/lifecycle-sql.test.ts
 
 -- settleChapter
-with chapter as (
+with decisions as (insert into "moderation_decisions" ("parent_id", "story_id", "job_id", "stage", "target", "moderator", "decision", "categories")
+  select s.parent_id, s.id, d.job_id, d.stage, d.target, d.moderator, d.decision, d.categories
+  from stories s, jsonb_to_recordset($1::jsonb) as d(job_id text, stage text, target text, moderator text, decision text, categories jsonb)
+  where s.id = $2 ), chapter as (
   update chapters
-  set image_status = $1::image_status, image_id = coalesce($2::uuid, image_id), updated_at = now()
-  where story_id = $3
-  and number = $4
+  set image_status = $3::image_status, image_id = coalesce($4::uuid, image_id), updated_at = now()
+  where story_id = $5
+  and number = $6
   and image_status = 'pending'
   and exists (select from jobs
-  where id = $5
+  where id = $7
   and "status" in ('queued', 'running'))
   returning story_id ), image as (
   insert into images (id, parent_id, child_id, story_id, content_type, bytes, byte_size)
-  select $6::uuid, $7::uuid, $8::uuid, story_id, $9::text, $10::bytea, $11::integer
+  select $8::uuid, $9::uuid, $10::uuid, story_id, $11::text, $12::bytea, $13::integer
   from chapter
-  where $12::boolean )
+  where $14::boolean )
   update jobs
-  set chapters_settled = chapters_settled + 1, chapters_illustrated = chapters_illustrated + $13::integer, status = 'running', percent = greatest(percent, least(95, round(40 + 55 * (chapters_settled + 1)::numeric / ("chapters_total")))::integer), updated_at = now()
-  where id = $14
+  set chapters_settled = chapters_settled + 1, chapters_illustrated = chapters_illustrated + $15::integer, status = 'running', percent = greatest(percent, least(95, round(40 + 55 * (chapters_settled + 1)::numeric / ("chapters_total")))::integer), updated_at = now()
+  where id = $16
   and "status" in ('queued', 'running')
   and exists (select from chapter)
   returning *;

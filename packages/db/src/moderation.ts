@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
+import { type QueryCreator, sql } from 'kysely'
 import type { Db, Tx } from './database.ts'
-import type { ModerationDecisionsTable } from './schema.ts'
+import type { Database, ModerationDecisionsTable } from './schema.ts'
 
 export interface ModerationRecord {
   parent_id: string
@@ -11,6 +11,28 @@ export interface ModerationRecord {
   moderator: ModerationDecisionsTable['moderator']
   decision: ModerationDecisionsTable['decision']
   categories: Array<{ category: string; score: number }>
+}
+
+/** A decision about a story's text or picture; the story and its parent come from the statement that writes it. */
+export type StoryDecision = Omit<ModerationRecord, 'parent_id' | 'story_id'>
+
+/**
+ * Inserts a story's decisions, its parent taken from the story row (the worker knows only the ids).
+ * One parameter however many there are, so the statement's text never changes; the lifecycle runs
+ * it as a CTE of the statement that saves what was judged, so the audit trail costs no round trip.
+ * A deleted story takes its decisions with it: none is written.
+ */
+export function insertStoryDecisions(db: QueryCreator<Database>, storyId: string, decisions: readonly StoryDecision[]) {
+  return db
+    .insertInto('moderation_decisions')
+    .columns(['parent_id', 'story_id', 'job_id', 'stage', 'target', 'moderator', 'decision', 'categories'])
+    .expression(sql`
+      select s.parent_id, s.id, d.job_id, d.stage, d.target, d.moderator, d.decision, d.categories
+      from stories s,
+        jsonb_to_recordset(${JSON.stringify(decisions)}::jsonb)
+          as d(job_id text, stage text, target text, moderator text, decision text, categories jsonb)
+      where s.id = ${storyId}
+    `)
 }
 
 export interface SafetySummaryRow {
@@ -30,14 +52,9 @@ export const moderationRepository = {
       .execute()
   },
 
-  /** A decision for a story, its parent taken from the story row (the worker knows only the ids). */
-  async recordForStory(db: Db | Tx, record: Omit<ModerationRecord, 'parent_id' | 'story_id'> & { story_id: string }) {
-    await sql`
-      insert into moderation_decisions (parent_id, story_id, job_id, stage, target, moderator, decision, categories)
-      select parent_id, id, ${record.job_id}::text, ${record.stage}::text, ${record.target}::text, ${record.moderator}::text,
-        ${record.decision}::text, ${JSON.stringify(record.categories)}::jsonb
-      from stories where id = ${record.story_id}
-    `.execute(db)
+  /** A story's decisions in one statement (see insertStoryDecisions). */
+  async recordForStory(db: Db | Tx, storyId: string, decisions: readonly StoryDecision[]): Promise<void> {
+    if (decisions.length > 0) await insertStoryDecisions(db, storyId, decisions).execute()
   },
 
   /**

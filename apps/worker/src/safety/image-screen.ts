@@ -19,7 +19,7 @@ export interface ModeratedDrawing {
  * CONTENT_FLAGGED (the story still completes with its text).
  */
 export async function drawModerated(
-  screen: SafetyScreen,
+  screen: Pick<SafetyScreen, 'moderator' | 'check'>,
   provider: GenerationProvider,
   drawing: ModeratedDrawing,
   signal: AbortSignal,

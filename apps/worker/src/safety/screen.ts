@@ -1,5 +1,5 @@
 import type { Db } from '@dreamify/db'
-import { moderationRepository } from '@dreamify/db'
+import { moderationRepository, type StoryDecision } from '@dreamify/db'
 import {
   type ModerationInput,
   type ModerationMetrics,
@@ -21,7 +21,22 @@ export interface ScreenTarget {
 /** The worker's moderator with its audit trail and metrics: every decision is stored and counted. */
 export interface SafetyScreen {
   readonly moderator: Moderator
+  /** checks, and stores the decision at once */
   check(target: ScreenTarget, input: ModerationInput, signal?: AbortSignal): Promise<ModerationVerdict>
+  /** a screen for one run of a step, whose allowed decisions wait for the statement that saves what they judged */
+  holding(): HoldingScreen
+}
+
+/**
+ * Allowed decisions are held and handed (`take`) to the lifecycle statement that saves what they
+ * let through, so the audit trail costs no round trip of its own. A flag is stored at once: nothing
+ * is saved with it, and a retry counts it (the second flag of a story's text fails the story).
+ */
+export interface HoldingScreen extends Pick<SafetyScreen, 'moderator' | 'check'> {
+  /** the decisions held so far, now the caller's to write */
+  take(): StoryDecision[]
+  /** writes whatever is still held, for a run that ends without saving what was judged */
+  flush(): Promise<void>
 }
 
 /**
@@ -47,28 +62,56 @@ function unavailable(error: ModeratorUnavailableError): ProviderError {
 
 export function createSafetyScreen(deps: { db: Db; moderator: Moderator; metrics?: ModerationMetrics }): SafetyScreen {
   const { db, moderator, metrics } = deps
+
+  async function judge(target: ScreenTarget, input: ModerationInput, signal?: AbortSignal) {
+    const started = performance.now()
+    let verdict: ModerationVerdict
+    try {
+      verdict = await moderator.check(input, signal)
+    } catch (error) {
+      if (error instanceof ModeratorUnavailableError) throw unavailable(error)
+      throw error
+    }
+    metrics?.observe(target.stage, verdict, started)
+    const decision: StoryDecision = {
+      job_id: target.jobId,
+      stage: target.stage,
+      target: target.target,
+      moderator: verdict.moderator,
+      decision: verdict.decision,
+      categories: verdict.categories,
+    }
+    return { verdict, decision }
+  }
+
   return {
     moderator,
     async check(target, input, signal) {
-      const started = performance.now()
-      let verdict: ModerationVerdict
-      try {
-        verdict = await moderator.check(input, signal)
-      } catch (error) {
-        if (error instanceof ModeratorUnavailableError) throw unavailable(error)
-        throw error
-      }
-      metrics?.observe(target.stage, verdict, started)
-      await moderationRepository.recordForStory(db, {
-        story_id: target.storyId,
-        job_id: target.jobId,
-        stage: target.stage,
-        target: target.target,
-        moderator: verdict.moderator,
-        decision: verdict.decision,
-        categories: verdict.categories,
-      })
+      const { verdict, decision } = await judge(target, input, signal)
+      await moderationRepository.recordForStory(db, target.storyId, [decision])
       return verdict
+    },
+    holding() {
+      const held: Array<{ storyId: string; decision: StoryDecision }> = []
+      return {
+        moderator,
+        async check(target, input, signal) {
+          const { verdict, decision } = await judge(target, input, signal)
+          if (verdict.decision === 'flagged') await moderationRepository.recordForStory(db, target.storyId, [decision])
+          else held.push({ storyId: target.storyId, decision })
+          return verdict
+        },
+        take: () => held.splice(0).map(({ decision }) => decision),
+        async flush() {
+          const rest = held.splice(0)
+          for (const storyId of new Set(rest.map((h) => h.storyId)))
+            await moderationRepository.recordForStory(
+              db,
+              storyId,
+              rest.filter((h) => h.storyId === storyId).map((h) => h.decision),
+            )
+        },
+      }
     },
   }
 }

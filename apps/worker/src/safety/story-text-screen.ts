@@ -26,7 +26,7 @@ export const contentFlagged = () =>
 
 /** Runs the chosen moderator on the topic before any text call, so a refusal costs nothing. */
 export async function refuseUnsafeTopic(
-  screen: SafetyScreen,
+  screen: Pick<SafetyScreen, 'check'>,
   ids: { storyId: string; jobId: string },
   topic: string,
   signal: AbortSignal,
@@ -63,7 +63,7 @@ export function providerIdentity(
  * name either), then returns it with the real name back. Throws StoryTextFlagged on a flag.
  */
 export function createStoryTextScreen(
-  screen: SafetyScreen,
+  screen: Pick<SafetyScreen, 'check'>,
   ids: { storyId: string; jobId: string },
   restore: (text: string) => string,
   signal: AbortSignal,

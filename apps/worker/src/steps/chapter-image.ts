@@ -6,6 +6,7 @@ import {
   type JobRow,
   jobLifecycle,
   type SettlingChapter,
+  type StoryDecision,
   stepContextRepository,
 } from '@dreamify/db'
 import { describeCharacter } from '@dreamify/prompts'
@@ -43,9 +44,16 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     }
 
     const drawing = { storyId, jobId, chapter, character: describeCharacter(child), style, childName: child.name }
-    const image = await drawModerated(safety, provider, drawing, signal)
-    const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
-    const settled = await settle(db, jobId, isRedraw, chapter, outcome, storyFinished)
+    // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).
+    const held = safety.holding()
+    let settled: JobRow | undefined
+    try {
+      const image = await drawModerated(held, provider, drawing, signal)
+      const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
+      settled = await settle(db, jobId, isRedraw, chapter, outcome, storyFinished, isRedraw ? [] : held.take())
+    } finally {
+      await held.flush()
+    }
     if (!settled) return
     // then a stage event, or `completed` when this chapter was the last to settle
     await events.chapters(jobId, 'chapter_illustrated', [{ number: chapterNumber, title: chapter.title }], settled)
@@ -68,9 +76,10 @@ async function settle(
   chapter: SettlingChapter,
   outcome: ChapterImageOutcome,
   storyFinished: (job: JobRow) => void,
+  decisions: readonly StoryDecision[] = [],
 ): Promise<JobRow | undefined> {
   if (isRedraw) return jobLifecycle.settleRedraw(db, jobId, chapter, outcome)
-  const settled = await jobLifecycle.settleChapter(db, jobId, chapter, outcome)
+  const settled = await jobLifecycle.settleChapter(db, jobId, chapter, outcome, decisions)
   if (settled?.completedNow) storyFinished(settled.job)
   return settled?.job
 }

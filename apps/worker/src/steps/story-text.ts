@@ -2,6 +2,7 @@ import { addAgain, jobItem, QUEUES } from '@dreamify/core'
 import { type ChildProfile, jobLifecycle, moderationRepository, type StartedStory, storyRepository } from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
+import type { HoldingScreen } from '../safety/screen.ts'
 import {
   contentFlagged,
   createStoryTextScreen,
@@ -70,11 +71,28 @@ async function writeMissingChapters(
   story: Story,
   child: ChildProfile,
 ): Promise<void> {
-  const { db, provider, queues, config, logger, signal, events, safety } = context
+  const { safety } = context
+  // The decisions that let the topic, title and chapters through are written with the chapters.
+  const held = safety.holding()
+  try {
+    await writeScreened(context, held, jobId, story, child)
+  } finally {
+    await held.flush()
+  }
+}
+
+async function writeScreened(
+  context: StepContext,
+  held: HoldingScreen,
+  jobId: string,
+  story: Story,
+  child: ChildProfile,
+): Promise<void> {
+  const { db, provider, queues, config, logger, signal, events } = context
   const ids = { storyId: story.id, jobId }
-  await refuseUnsafeTopic(safety, ids, story.topic, signal)
+  await refuseUnsafeTopic(held, ids, story.topic, signal)
   const identity = providerIdentity(config.generation, story.id, child, story.topic)
-  const screen = createStoryTextScreen(safety, ids, identity.restore, signal)
+  const screen = createStoryTextScreen(held, ids, identity.restore, signal)
   const format = provider.storyFormat
   const input = {
     child: identity.child,
@@ -112,7 +130,7 @@ async function writeMissingChapters(
       }
       if (written.length === 0) return
       const chapters = await screen.chapters(written)
-      const recorded = await jobLifecycle.recordChaptersWritten(db, jobId, story, chapters)
+      const recorded = await jobLifecycle.recordChaptersWritten(db, jobId, story, chapters, held.take())
       if (!recorded.job) {
         alive = false
         return

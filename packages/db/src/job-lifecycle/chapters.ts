@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../database.ts'
 import { jobRepository } from '../jobs.ts'
+import { insertStoryDecisions, type StoryDecision } from '../moderation.ts'
 import type { JobRow } from '../schema.ts'
 import { complete } from './complete.ts'
 import { storyPercent } from './percent.ts'
@@ -16,16 +17,19 @@ export interface WrittenChapter {
 /**
  * Saves chapters' text (each once) and moves the story job on, in one statement, however many
  * chapters the parser found at once (one while streaming, all of them without). Chapters arrive
- * in order, so chapter n being saved means n are written.
+ * in order, so chapter n being saved means n are written. The moderation decisions that let them
+ * (and the title, and the topic) through are written by the same statement.
  */
 export function recordChaptersWrittenQuery(
   db: Db,
   jobId: string,
   story: { id: string; chapters_total: number },
   chapters: ReadonlyArray<WrittenChapter>,
+  decisions: readonly StoryDecision[] = [],
 ) {
   const written = Math.max(...chapters.map((c) => c.number))
   return db
+    .with('decisions', (db) => insertStoryDecisions(db, story.id, decisions))
     .with('inserted', (db) =>
       db
         .insertInto('chapters')
@@ -56,8 +60,9 @@ export async function recordChaptersWritten(
   jobId: string,
   story: { id: string; chapters_total: number },
   chapters: ReadonlyArray<WrittenChapter>,
+  decisions: readonly StoryDecision[] = [],
 ): Promise<{ job: JobRow | undefined; inserted: number[] }> {
-  const row = await recordChaptersWrittenQuery(db, jobId, story, chapters).executeTakeFirst()
+  const row = await recordChaptersWrittenQuery(db, jobId, story, chapters, decisions).executeTakeFirst()
   if (!row) return { job: undefined, inserted: [] }
   const { inserted, ...job } = row
   return { job, inserted }
@@ -78,12 +83,19 @@ export interface SettlingChapter {
  * Settles one chapter's first drawing and counts it on the story job, in one statement: the
  * chapter moves from pending once, its image is stored only then, and the job's counters grow only
  * then, so a retried or duplicated step never counts twice. Concurrent steps of one story queue on
- * the job row's lock for the moment of the update, not for a transaction.
+ * the job row's lock for the moment of the update, not for a transaction. The moderation decisions
+ * about the drawing are written by the same statement.
  */
-export function settleChapterQuery(jobId: string, chapter: SettlingChapter, outcome: ChapterImageOutcome) {
+export function settleChapterQuery(
+  db: Db,
+  jobId: string,
+  chapter: SettlingChapter,
+  outcome: ChapterImageOutcome,
+  decisions: readonly StoryDecision[] = [],
+) {
   const image = 'image' in outcome ? { id: randomUUID(), ...outcome.image } : undefined
   return sql<JobRow>`
-    with chapter as (
+    with decisions as (${insertStoryDecisions(db, chapter.story_id, decisions)}), chapter as (
       update chapters
       set image_status = ${image ? 'ready' : 'failed'}::image_status, image_id = coalesce(${image?.id ?? null}::uuid, image_id),
         updated_at = now()
@@ -123,8 +135,9 @@ export async function settleChapter(
   jobId: string,
   chapter: SettlingChapter,
   outcome: ChapterImageOutcome,
+  decisions: readonly StoryDecision[] = [],
 ): Promise<Settled | undefined> {
-  const { rows } = await settleChapterQuery(jobId, chapter, outcome).execute(db)
+  const { rows } = await settleChapterQuery(db, jobId, chapter, outcome, decisions).execute(db)
   const settled = rows[0]
   if (!settled) return undefined
   if (settled.chapters_settled < settled.chapters_total) return { job: settled, completedNow: false }

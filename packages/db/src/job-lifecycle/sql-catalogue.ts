@@ -66,7 +66,7 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
       ]),
     }),
     'chapter-settled': statements({
-      settleChapter: raw(settleChapterQuery(JOB, chapter, { image: picture })),
+      settleChapter: raw(settleChapterQuery(offline, JOB, chapter, { image: picture })),
       'then, when it was the last': COMPLETES,
     }),
     complete: statements({ complete: completeQuery(offline, JOB) }),
