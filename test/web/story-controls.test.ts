@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser: the DOM types describe them.
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { addChildInApp, expectAccessible, launchBrowser, registerInApp, VIEWPORTS } from './support/browser.ts'
 import { startStack } from './support/stack.ts'
@@ -73,12 +73,7 @@ describe('the story screen', () => {
     const topic = page.getByLabel('Topic')
     await page.getByText('body.topic must NOT have more than 300 characters').waitFor()
     expect(await topic.getAttribute('aria-invalid')).toBe('true')
-    const described = await topic.evaluate((input) =>
-      (input.getAttribute('aria-describedby') ?? '')
-        .split(' ')
-        .map((id) => document.getElementById(id)?.textContent)
-        .join(' '),
-    )
+    const described = await describedBy(topic)
     expect(described).toContain('body.topic must NOT have more than 300 characters')
     expect(new URL(page.url()).pathname).toBe('/stories/new')
     await expectAccessible(page, 'a field error')
@@ -90,12 +85,7 @@ describe('the story screen', () => {
     const topic = page.getByLabel('Topic')
     await page.getByText('body.topic is not suitable for a bedtime story').waitFor()
     expect(await topic.getAttribute('aria-invalid')).toBe('true')
-    const described = await topic.evaluate((input) =>
-      (input.getAttribute('aria-describedby') ?? '')
-        .split(' ')
-        .map((id) => document.getElementById(id)?.textContent)
-        .join(' '),
-    )
+    const described = await describedBy(topic)
     expect(described).toContain('Please rephrase it as something gentle and kind.')
     expect(new URL(page.url()).pathname).toBe('/stories/new')
   })
@@ -206,3 +196,13 @@ describe('the main journey with the keyboard alone', () => {
     await page.getByRole('heading', { level: 2, name: /^Chapter 2\b/ }).waitFor()
   })
 })
+
+/** The text of the elements a field names in aria-describedby: what a screen reader reads after its label. */
+function describedBy(field: Locator): Promise<string> {
+  return field.evaluate((input) =>
+    (input.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent)
+      .join(' '),
+  )
+}
