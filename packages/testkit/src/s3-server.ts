@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import { Hash } from '@smithy/hash-node'
 import { SignatureV4 } from '@smithy/signature-v4'
 import S3rver from 's3rver'
@@ -19,6 +19,13 @@ export interface TestS3Server {
   env: Record<string, string>
   /** requests the proxy refused (a bad or expired signature), by reason */
   refused: string[]
+  /**
+   * called when an upload is stored, before its answer goes back to the client: a test can kill
+   * the uploading process right there, between its upload and its settle
+   */
+  onUploaded: ((key: string) => void | Promise<void>) | undefined
+  /** every object key in the bucket */
+  keys(): string[]
   /** the store goes down: connections are refused until `up` */
   down(): Promise<void>
   up(): Promise<void>
@@ -83,8 +90,12 @@ export async function startS3Server({ bucket = 'dreamify-media' }: { bucket?: st
     const upstream = forward(
       { host: '127.0.0.1', port: backendPort, method: req.method, path: `${url.pathname}${url.search}`, headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
+        void (async () => {
+          const key = decodeURIComponent(url.pathname).replace(`/${bucket}/`, '')
+          if (req.method === 'PUT' && answer.statusCode === 200 && server.onUploaded) await server.onUploaded(key)
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(res)
+        })()
       },
     )
     upstream.on('error', () => {
@@ -110,7 +121,7 @@ export async function startS3Server({ bucket = 'dreamify-media' }: { bucket?: st
       if (!proxy.listening) return done()
       proxy.close(() => done())
     })
-  return {
+  const server: TestS3Server = {
     endpoint,
     bucket,
     region: REGION,
@@ -126,6 +137,8 @@ export async function startS3Server({ bucket = 'dreamify-media' }: { bucket?: st
       S3_FORCE_PATH_STYLE: 'true',
     },
     refused,
+    onUploaded: undefined,
+    keys: () => objectKeys(join(directory, bucket)),
     down: closeProxy,
     up: listen,
     async stop() {
@@ -134,6 +147,17 @@ export async function startS3Server({ bucket = 'dreamify-media' }: { bucket?: st
       rmSync(directory, { recursive: true, force: true })
     },
   }
+  return server
+}
+
+/** s3rver's filesystem store keeps each object as `<key>._S3rver_object`. */
+function objectKeys(root: string): string[] {
+  const suffix = '._S3rver_object'
+  if (!existsSync(root)) return []
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith(suffix))
+    .map((path) => path.slice(0, -suffix.length).split(sep).join('/'))
+    .sort()
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
