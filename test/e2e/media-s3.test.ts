@@ -124,6 +124,30 @@ describe('MEDIA_STORE=s3', () => {
     expect(keysOf(first.story_id)).toHaveLength(10)
   }, 120_000)
 
+  it('waits for a store that is down, and finishes when it is back; the API answers 503 only where it needs the store', async () => {
+    await s3.down()
+    let accepted: { job_id: string; story_id: string }
+    try {
+      accepted = (await client.requestStory(childId, 'a fox who counted stars')).json
+      // the text is written and the drawings wait: the job is neither failed nor finished
+      await new Promise((resolve) => setTimeout(resolve, 4000))
+      const job = (await client.request('GET', `/api/jobs/${accepted.job_id}`)).json
+      expect(job.status).toBe('running')
+      const ready = await fetch(`${api.url}/health/ready`)
+      expect(ready.status).toBe(503)
+      expect((await ready.json()).checks.media.status).toBe('down')
+      // reading a story needs no store (URLs are presigned locally); the export reads the bytes
+      expect((await client.request('GET', `/api/children/${childId}/stories`)).status).toBe(200)
+      const exported = await client.request('GET', '/api/auth/me/export')
+      expect([exported.status, exported.json.code]).toEqual([503, 'SERVICE_UNAVAILABLE'])
+    } finally {
+      await s3.up()
+    }
+    const { final } = await client.pollJob(accepted.job_id, { timeoutMs: 60_000 })
+    expect(final).toMatchObject({ status: 'completed', progress: { chapters_illustrated: 5 } })
+    expect(keysOf(accepted.story_id)).toHaveLength(10)
+  }, 90_000)
+
   it("deletes a story's objects from the bucket when the story is deleted", async () => {
     const { json: accepted } = await client.requestStory(childId, 'a garden of bells')
     await client.pollJob(accepted.job_id)
