@@ -105,7 +105,11 @@ describe('MEDIA_STORE=s3', () => {
     expect((await client.pollJob(first.job_id, { timeoutMs: 60_000 })).final.status).toBe('completed')
     expect(await tallyStories(db, [first.story_id])).toMatchObject({ completed: 1, lost: 0, duplicated: 0 })
     expect(keysOf(first.story_id)).toHaveLength(10)
-    const records = await db.selectFrom('media_objects').select('settled_at').where('story_id', '=', first.story_id).execute()
+    const records = await db
+      .selectFrom('media_objects')
+      .select('settled_at')
+      .where('story_id', '=', first.story_id)
+      .execute()
     expect(records.filter((r) => r.settled_at === null)).toEqual([])
 
     // A crash whose story is then cancelled leaves objects no step will settle: the sweep takes them.
@@ -154,7 +158,10 @@ describe('MEDIA_STORE=s3', () => {
     expect(keysOf(accepted.story_id)).toHaveLength(10)
     expect((await client.request('DELETE', `/api/stories/${accepted.story_id}`)).status).toBe(204)
     const stores = createMediaStores(db, testConfig(env))
-    expect(await runMediaHousekeeping(db, stores, { orphanGraceSeconds: 3600 })).toMatchObject({ deleted: 10, failed: 0 })
+    expect(await runMediaHousekeeping(db, stores, { orphanGraceSeconds: 3600 })).toMatchObject({
+      deleted: 10,
+      failed: 0,
+    })
     expect(keysOf(accepted.story_id)).toEqual([])
   }, 60_000)
 })
