@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
+import { media } from './media.ts'
 import { memory } from './memory.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
@@ -50,6 +51,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   streaming,
   scale,
   web,
+  media,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')
