@@ -92,10 +92,11 @@ describe('moderation in the pipeline', () => {
     expect(final).toMatchObject({ status: 'failed', error: { code: 'CONTENT_REFUSED' } })
     expect(shown.error.code).toBe('CONTENT_REFUSED')
     expect(paths(fake.calls.slice(from))).toEqual(['/v1/moderations'])
+    // the request's local check let it through; the worker's openai check did not
     expect(shown.safety).toMatchObject({
-      checked_by: ['openai'],
+      checked_by: ['local', 'openai'],
       assurance: 'standard',
-      flagged: [{ target: 'topic' }],
+      flagged: [{ stage: 'topic', target: 'topic' }],
     })
   })
 
@@ -173,8 +174,14 @@ describe('moderation in the pipeline', () => {
   it("never tells the provider the child's name, while the saved story has it", async () => {
     const { story: shown } = await story(childId, 'a robot who learns to dance')
     expect(JSON.stringify(shown)).toContain(NAME)
-    // the topic, the title, and each of the 3 chapters, picture prompts and pictures
-    expect(shown.safety).toEqual({ checked_by: ['openai'], assurance: 'standard', checks: 11, flagged: [], reports: 0 })
+    // the request's topic (local), then the topic, the title, and each of the 3 chapters, picture prompts and pictures
+    expect(shown.safety).toEqual({
+      checked_by: ['local', 'openai'],
+      assurance: 'standard',
+      checks: 12,
+      flagged: [],
+      reports: 0,
+    })
     expect(fake.calls.length).toBeGreaterThan(20)
     const leaks = fake.calls.filter((c) => text(c).toLowerCase().includes(NAME.toLowerCase()))
     expect(leaks.map((c) => c.path)).toEqual([])
