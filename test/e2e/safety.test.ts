@@ -153,6 +153,33 @@ describe('moderation in the pipeline', () => {
     expect(shown.safety.flagged.filter((f: any) => f.stage === 'image')).toHaveLength(6)
   })
 
+  it("moderates a child's avatar: flagged once it is redrawn, flagged twice its job fails with CONTENT_FLAGGED", async () => {
+    fake.configure({ flagNextImages: 1 })
+    let from = fake.calls.length
+    const redrawn = await parent.addChild({ name: NAME, fav_animals: 'owls' })
+    expect((await parent.pollJob(redrawn.avatar_job_id)).final.status).toBe('completed')
+    const draws = () => fake.calls.slice(from).filter((c) => c.path === '/v1/images/generations')
+    expect(draws().map((c) => /nothing frightening/.test(text(c)))).toEqual([false, true])
+    expect((await parent.request('GET', `/api/children/${redrawn.child.id}`)).json.child.avatar_url).toEqual(
+      expect.any(String),
+    )
+
+    fake.configure({ flagNextImages: 2 })
+    from = fake.calls.length
+    const refused = await parent.addChild({ name: NAME, fav_animals: 'owls' })
+    const { final } = await parent.pollJob(refused.avatar_job_id)
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'CONTENT_FLAGGED' } })
+    expect(draws()).toHaveLength(2)
+    expect((await parent.request('GET', `/api/children/${refused.child.id}`)).json.child.avatar_url).toBeNull()
+    const decisions = await db
+      .selectFrom('moderation_decisions')
+      .select(['stage', 'target', 'decision', 'story_id'])
+      .where('job_id', '=', refused.avatar_job_id)
+      .execute()
+    expect(decisions.filter((d) => d.stage === 'image' && d.decision === 'flagged')).toHaveLength(2)
+    expect(decisions.every((d) => d.target === 'avatar' && d.story_id === null)).toBe(true)
+  })
+
   it('retries when the moderator is down, and never calls the provider unchecked', async () => {
     fake.configure({ failNext: ['500', '500'], scope: 'moderations' })
     const from = fake.calls.length
