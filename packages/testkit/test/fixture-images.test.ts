@@ -18,13 +18,13 @@ import {
 const dir = join(fixturesDir, 'images')
 const files = readdirSync(dir).filter((f) => f.endsWith('.png'))
 
-/** How many pixels differ clearly (by more than 32 of 255 in a channel) between two same-sized images. */
-async function clearlyDifferentPixels(a: Buffer, b: Buffer): Promise<number> {
+/** How many pixels differ visibly (by more than 8 of 255 in a channel) between two same-sized images. */
+async function visiblyDifferentPixels(a: Buffer, b: Buffer): Promise<number> {
   const [pa, pb] = await Promise.all([a, b].map((png) => sharp(png).removeAlpha().raw().toBuffer()))
   expect(pa!.length).toBe(pb!.length)
   let count = 0
   for (let i = 0; i < pa!.length; i += 3)
-    if (Math.max(...[0, 1, 2].map((k) => Math.abs(pa![i + k]! - pb![i + k]!))) > 32) count++
+    if (Math.max(...[0, 1, 2].map((k) => Math.abs(pa![i + k]! - pb![i + k]!))) > 8) count++
   return count
 }
 
@@ -46,9 +46,9 @@ describe('fixture images', () => {
   it('are what the SVG scenes render today (regenerate with make-fixture-images.ts)', async () => {
     for (const name of FIXTURE_PICTURE_NAMES) {
       const committed = readFileSync(join(dir, `${name}.png`))
-      // Not equal bytes: another libvips build may round a gradient or an edge's antialiasing a little
-      // differently. A moved star is some 40 clearly different pixels; a changed scene, thousands.
-      expect(await clearlyDifferentPixels(committed, await renderFixturePng(name)), name).toBeLessThan(30)
+      // Not equal bytes: another libvips build may round a gradient by a level or two, or antialias
+      // an edge a little differently. A moved star is some 40 different pixels; a changed scene, thousands.
+      expect(await visiblyDifferentPixels(committed, await renderFixturePng(name)), name).toBeLessThan(30)
     }
   })
 

@@ -160,10 +160,10 @@ export const cloudKingdom: Scene = () =>
       `<path d="M515,182L570,198L515,214Z" fill="#ffcf5a"/>` +
       `<path d="M465,760L465,650A47,47 0 0,1 559,650L559,760Z" fill="#b9a6e8"/>` +
       rect(510, 650, 4, 110, '#9c88d6') +
-      cloud(120, 820, 150, '#ffffff', 1, '#c7d8f5') +
-      cloud(470, 860, 170, '#ffffff', 1, '#c7d8f5') +
-      cloud(880, 820, 150, '#ffffff', 1, '#c7d8f5') +
-      `<path d="M-20,880L1044,880L1044,1044L-20,1044Z" fill="#ffffff"/>` +
+      rect(-20, 860, 1064, 184, '#f6f9ff') +
+      cloud(120, 820, 150, '#ffffff') +
+      cloud(470, 860, 170, '#ffffff') +
+      cloud(880, 820, 150, '#ffffff') +
       cloud(250, 960, 90, '#e4eefc', 1) +
       cloud(760, 970, 100, '#e4eefc', 1) +
       sparkle(260, 380, 16, '#ffffff', 0.9) +

@@ -236,7 +236,7 @@ export const mountainLake: Scene = (rnd) => {
       land +
       rect(0, horizon, S, S - horizon, 'url(#lake)') +
       `<g transform="translate(0 ${2 * horizon}) scale(1 -1)" opacity="0.45" filter="url(#soft)">${land}</g>` +
-      ripples(rnd, 9, horizon + 40, 890, 512, 170, '#e8ecff', 3) +
+      ripples(rnd, 9, horizon + 40, 890, 690, 130, '#fff4dc', 3) +
       `<path d="M0,930C240,900 460,940 700,915C850,900 950,910 1024,905L1024,1024L0,1024Z" fill="url(#grass)"/>` +
       Array.from({ length: 40 }, () => {
         const x = rnd() * S
