@@ -46,8 +46,8 @@ const migrateArgs = ['migrate', '--to', 's3']
 describe('media migrate --to s3', () => {
   it('moves every object, resuming after being killed part way, verifying checksums before freeing Postgres', async () => {
     const before = await mediaRepository.countByStore(db)
-    // two stories of five chapters (original and a 512 variant each), and the avatar's two
-    expect(before).toEqual({ postgres: 22, s3: 0 })
+    // two stories of five chapters (the original, 512 and 1024 variants each), and the avatar's three
+    expect(before).toEqual({ postgres: 33, s3: 0 })
     const checksums = new Map(
       (await db.selectFrom('media_objects').select(['key', 'checksum']).execute()).map((r) => [r.key, r.checksum]),
     )
@@ -64,12 +64,12 @@ describe('media migrate --to s3', () => {
     expect(interrupted.postgres).toBeGreaterThan(0)
     expect(interrupted.s3).toBeGreaterThanOrEqual(1)
     expect(interrupted.s3).toBeLessThan(7)
-    expect(interrupted.postgres + interrupted.s3).toBe(22)
+    expect(interrupted.postgres + interrupted.s3).toBe(33)
 
     const second = startProcessWith(migrateArgs)
     expect(await second.exited).toBe(0)
-    expect(second.output()).toMatch(/\[#{30}\] 22\/22 objects \(100%\)/)
-    expect(await mediaRepository.countByStore(db)).toEqual({ postgres: 0, s3: 22 })
+    expect(second.output()).toMatch(/\[#{30}\] 33\/33 objects \(100%\)/)
+    expect(await mediaRepository.countByStore(db)).toEqual({ postgres: 0, s3: 33 })
     const rows = await db.selectFrom('media_objects').select(['key', 'bytes']).execute()
     expect(rows.every((row) => row.bytes === null)).toBe(true)
     expect(s3.keys()).toEqual([...checksums.keys()].sort())
@@ -77,7 +77,7 @@ describe('media migrate --to s3', () => {
     // Idempotent: a third run finds nothing to do.
     const third = startProcessWith(migrateArgs)
     expect(await third.exited).toBe(0)
-    expect(third.output()).toContain('nothing to move: all 22 objects are in s3')
+    expect(third.output()).toContain('nothing to move: all 33 objects are in s3')
 
     // The API on s3 serves the moved pictures by presigned URLs, byte for byte.
     const api = await startApi({ ...env, ...s3.env })

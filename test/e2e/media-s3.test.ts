@@ -61,14 +61,14 @@ describe('MEDIA_STORE=s3', () => {
     expect(again.chapters.map((c: { image_url: string }) => c.image_url)).toEqual(
       story.chapters.map((c: { image_url: string }) => c.image_url),
     )
-    // five originals and five 512 variants (the fixtures are 512 wide: no 1024 variant)
-    expect(keysOf(story.story_id)).toHaveLength(10)
+    // five originals, five 512 and five 1024 variants (the fixtures are 1024 wide)
+    expect(keysOf(story.story_id)).toHaveLength(15)
     const records = await db
       .selectFrom('media_objects')
       .select(['store', 'settled_at', 'bytes'])
       .where('story_id', '=', story.story_id)
       .execute()
-    expect(records).toHaveLength(10)
+    expect(records).toHaveLength(15)
     expect(records.every((r) => r.store === 's3' && r.settled_at !== null && r.bytes === null)).toBe(true)
     const library = (await client.request('GET', `/api/children/${childId}/stories`)).json
     expect(library.stories[0].cover_image_url).toMatch(/\/w512\.webp\?/)
@@ -104,7 +104,7 @@ describe('MEDIA_STORE=s3', () => {
     worker = await startWorker(env)
     expect((await client.pollJob(first.job_id, { timeoutMs: 60_000 })).final.status).toBe('completed')
     expect(await tallyStories(db, [first.story_id])).toMatchObject({ completed: 1, lost: 0, duplicated: 0 })
-    expect(keysOf(first.story_id)).toHaveLength(10)
+    expect(keysOf(first.story_id)).toHaveLength(15)
     const records = await db
       .selectFrom('media_objects')
       .select('settled_at')
@@ -125,7 +125,7 @@ describe('MEDIA_STORE=s3', () => {
     const swept = await runMediaHousekeeping(db, stores, { orphanGraceSeconds: 0 })
     expect(swept.swept).toBeGreaterThanOrEqual(1)
     expect(s3.keys()).not.toContain(orphanKey)
-    expect(keysOf(first.story_id)).toHaveLength(10)
+    expect(keysOf(first.story_id)).toHaveLength(15)
   }, 120_000)
 
   it('waits for a store that is down, and finishes when it is back; the API answers 503 only where it needs the store', async () => {
@@ -149,17 +149,17 @@ describe('MEDIA_STORE=s3', () => {
     }
     const { final } = await client.pollJob(accepted.job_id, { timeoutMs: 60_000 })
     expect(final).toMatchObject({ status: 'completed', progress: { chapters_illustrated: 5 } })
-    expect(keysOf(accepted.story_id)).toHaveLength(10)
+    expect(keysOf(accepted.story_id)).toHaveLength(15)
   }, 90_000)
 
   it("deletes a story's objects from the bucket when the story is deleted", async () => {
     const { json: accepted } = await client.requestStory(childId, 'a garden of bells')
     await client.pollJob(accepted.job_id)
-    expect(keysOf(accepted.story_id)).toHaveLength(10)
+    expect(keysOf(accepted.story_id)).toHaveLength(15)
     expect((await client.request('DELETE', `/api/stories/${accepted.story_id}`)).status).toBe(204)
     const stores = createMediaStores(db, testConfig(env))
     expect(await runMediaHousekeeping(db, stores, { orphanGraceSeconds: 3600 })).toMatchObject({
-      deleted: 10,
+      deleted: 15,
       failed: 0,
     })
     expect(keysOf(accepted.story_id)).toEqual([])

@@ -93,8 +93,10 @@ describe('a story from request to illustrated chapters', () => {
       expect(image.headers.get('cache-control')).toMatch(/max-age=\d+/)
       const bytes = Buffer.from(await image.arrayBuffer())
       expect(bytes.subarray(1, 4).toString()).toBe('PNG')
-      // the fixtures are 512 wide: one WebP variant, never upscaled to 1024
-      expect(chapter.image_srcset).toMatch(/^\/api\/media\/\S+%2Fw512\.webp\?\S+ 512w$/)
+      // the fixtures are 1024 wide: WebP at 512 and 1024
+      expect(chapter.image_srcset).toMatch(
+        /^\/api\/media\/\S+%2Fw512\.webp\?\S+ 512w, \/api\/media\/\S+%2Fw1024\.webp\?\S+ 1024w$/,
+      )
       const small = await documentedFetch(`${api.url}${chapter.image_srcset.split(' ')[0]}`)
       expect(small.status).toBe(200)
       expect(small.headers.get('content-type')).toBe('image/webp')
