@@ -71,6 +71,9 @@ function bookIn(language: keyof typeof STORIES, audio = false): Book {
 
 const words = (text: string, count: number) => text.split(/\s+/).slice(0, count).join(' ')
 // Words as poppler extracts them: it may set punctuation apart from the word before it (the Arabic comma).
+/** epubcheck starts a JVM: on a busy machine it takes far longer than the default 30 s. */
+const EPUBCHECK_TIMEOUT_MS = 180_000
+
 const flat = (text: string) =>
   text
     .replace(/\p{P}+/gu, ' ')
@@ -100,31 +103,35 @@ describe.each(Object.keys(STORIES))('the %s picture book (PDF)', (language) => {
 })
 
 describe.each(Object.keys(STORIES))('the %s EPUB', (language) => {
-  it('passes epubcheck with its language and direction in the metadata, a page per chapter and a nav', async () => {
-    const story = STORIES[language]!
-    const epub = await buildEpub(bookIn(language, true))
-    const check = await epubcheck(epub)
-    expect(check.output).toContain('Messages:')
-    expect({ errors: check.errors, fatals: check.fatals }).toEqual({ errors: 0, fatals: 0 })
+  it(
+    'passes epubcheck with its language and direction in the metadata, a page per chapter and a nav',
+    async () => {
+      const story = STORIES[language]!
+      const epub = await buildEpub(bookIn(language, true))
+      const check = await epubcheck(epub)
+      expect(check.output).toContain('Messages:')
+      expect({ errors: check.errors, fatals: check.fatals }).toEqual({ errors: 0, fatals: 0 })
 
-    const entries = await epubEntries(epub)
-    expect(entries[0]).toBe('mimetype')
-    expect(entries).toEqual(
-      expect.arrayContaining(['EPUB/nav.xhtml', 'EPUB/cover.xhtml', 'EPUB/chapter-1.xhtml', 'EPUB/chapter-3.xhtml']),
-    )
-    expect(entries).toContain('EPUB/audio/chapter-1.mp3')
-    expect(entries.filter((entry) => entry.startsWith('EPUB/images/'))).toHaveLength(2)
+      const entries = await epubEntries(epub)
+      expect(entries[0]).toBe('mimetype')
+      expect(entries).toEqual(
+        expect.arrayContaining(['EPUB/nav.xhtml', 'EPUB/cover.xhtml', 'EPUB/chapter-1.xhtml', 'EPUB/chapter-3.xhtml']),
+      )
+      expect(entries).toContain('EPUB/audio/chapter-1.mp3')
+      expect(entries.filter((entry) => entry.startsWith('EPUB/images/'))).toHaveLength(2)
 
-    const opf = await epubFile(epub, 'EPUB/package.opf')
-    expect(opf).toContain(`<dc:language>${language}</dc:language>`)
-    expect(opf).toContain(`page-progression-direction="${story.direction}"`)
-    expect(opf).toContain('properties="cover-image"')
-    const chapter = await epubFile(epub, 'EPUB/chapter-2.xhtml')
-    expect(chapter).toContain(`dir="${story.direction}"`)
-    expect(chapter).toContain(story.chapters[1]![0])
-    // chapter 2's picture failed: its page has no picture
-    expect(chapter).not.toContain('<img')
-  })
+      const opf = await epubFile(epub, 'EPUB/package.opf')
+      expect(opf).toContain(`<dc:language>${language}</dc:language>`)
+      expect(opf).toContain(`page-progression-direction="${story.direction}"`)
+      expect(opf).toContain('properties="cover-image"')
+      const chapter = await epubFile(epub, 'EPUB/chapter-2.xhtml')
+      expect(chapter).toContain(`dir="${story.direction}"`)
+      expect(chapter).toContain(story.chapters[1]![0])
+      // chapter 2's picture failed: its page has no picture
+      expect(chapter).not.toContain('<img')
+    },
+    EPUBCHECK_TIMEOUT_MS,
+  )
 })
 
 describe('an EPUB without narration', () => {
