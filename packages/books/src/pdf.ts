@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit'
 import { type Book, type BookImage, coverImageOf, imageExtension, paragraphsOf, phrasesFor } from './book.ts'
 import { bookFonts, fontName, type Weight } from './fonts.ts'
+import { pdfPictureFromPng } from './png.ts'
 import { type Line, layoutParagraph } from './text-layout.ts'
 
 // A5 portrait, in points: a book a child holds.
@@ -123,7 +124,9 @@ class PictureBook {
       picture = null
       if (imageExtension(image)) {
         try {
-          picture = openImage(this.doc, image.bytes)
+          picture =
+            (image.contentType === 'image/png' ? pdfPictureFromPng(image.bytes, `P${this.pictures.size + 1}`) : null) ??
+            openImage(this.doc, image.bytes)
         } catch {
           picture = null
         }
