@@ -5,34 +5,35 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { encodePng } from '@dreamify/testkit/png'
-import { FIXTURE_PICTURE_NAMES, paintFixture } from '../packages/testkit/src/scenes/index.ts'
+import sharp from 'sharp'
 import type { Figure, Outcome } from './report.ts'
 import { type BenchContext, percentile, ROOT, round } from './support/index.ts'
 
 const run = promisify(execFile)
-const SIZE = 1024
 const RUNS = 7
 const TIME_TARGET_MS = 1000
 const MEMORY_TARGET_MIB = 100
 const MiB = 1024 * 1024
+const SCENES = ['moonlit-forest', 'seaside-sunset', 'clockwork-city', 'cloud-kingdom', 'meadow-morning']
 
-/** A fixture scene at 1024², RGBA like the fixtures, with the grain of a generated picture (what makes its PNG large). */
-function picture(name: string, seed: number) {
-  const small = paintFixture(name)
-  const data = new Uint8Array(SIZE * SIZE * 4)
+/**
+ * A fixture scene (1024², a palette PNG) as a generated picture comes from an image API: RGBA, with
+ * grain, which is what makes such a PNG large and the PDF's work heavy.
+ */
+async function picture(name: string, seed: number) {
+  const { data, info } = await sharp(join(ROOT, 'fixtures/images', `scene-${name}.png`))
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
   let state = seed
-  for (let y = 0; y < SIZE; y++)
-    for (let x = 0; x < SIZE; x++) {
-      const from = (((y * small.height) / SIZE) | 0) * small.width + (((x * small.width) / SIZE) | 0)
-      const to = (y * SIZE + x) * 4
-      for (let c = 0; c < 3; c++) {
-        state = (state * 1103515245 + 12345) >>> 0
-        data[to + c] = Math.max(0, Math.min(255, small.data[from * 4 + c]! + ((state >>> 24) % 13) - 6))
-      }
-      data[to + 3] = 255
-    }
-  return encodePng(SIZE, SIZE, data)
+  for (let i = 0; i < data.length; i++) {
+    if (i % 4 === 3) continue
+    state = (state * 1103515245 + 12345) >>> 0
+    data[i] = Math.max(0, Math.min(255, data[i]! + ((state >>> 24) % 13) - 6))
+  }
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+    .png()
+    .toBuffer()
 }
 
 interface BuildReport {
@@ -48,8 +49,7 @@ interface BuildReport {
 export async function books({ log }: BenchContext): Promise<Outcome> {
   const dir = await mkdtemp(join(tmpdir(), 'dreamify-bench-books-'))
   try {
-    const scenes = FIXTURE_PICTURE_NAMES.filter((name) => name.startsWith('scene-'))
-    for (let i = 1; i <= 5; i++) await writeFile(join(dir, `${i}.png`), picture(scenes[i % scenes.length]!, i))
+    for (let i = 1; i <= 5; i++) await writeFile(join(dir, `${i}.png`), await picture(SCENES[i - 1]!, i))
     const figures: Figure[] = []
     const notes: string[] = []
     for (const format of ['pdf', 'epub'] as const) {
@@ -92,7 +92,7 @@ export async function books({ log }: BenchContext): Promise<Outcome> {
       )
     }
     return {
-      setup: `A 5-chapter story of about 2,000 words with a 1024² RGBA PNG per chapter (fixture scenes scaled up, with grain), built ${RUNS} times per format in a process of its own by packages/books (the builders the API's routes call, without the database read). The first build in a process also loads the fonts and warms the code; the median is of the others.`,
+      setup: `A 5-chapter story of about 2,000 words with a 1024² RGBA PNG per chapter (the fixture scenes as RGBA, with grain), built ${RUNS} times per format in a process of its own by packages/books (the builders the API's routes call, without the database read). The first build in a process also loads the fonts and warms the code; the median is of the others.`,
       figures,
       notes,
     }

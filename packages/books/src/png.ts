@@ -14,15 +14,23 @@ interface PngParts {
   width: number
   height: number
   colorType: number
+  bitDepth: number
+  /** a palette PNG's colours, already blended onto white where tRNS makes them see-through */
+  palette: Buffer | null
   /** the concatenated IDAT chunks: the zlib stream of filtered rows */
   data: Buffer
 }
 
-/** An 8-bit, non-interlaced, true-colour or grey PNG (with or without alpha), or null for anything else. */
+/**
+ * A non-interlaced PNG of 8-bit true colour or grey (with or without alpha), or of a palette (any
+ * depth, with or without tRNS); null for anything else.
+ */
 function readPng(png: Buffer): PngParts | null {
   if (png.length < 33 || !png.subarray(0, 8).equals(SIGNATURE)) return null
   let offset = 8
-  let parts: Omit<PngParts, 'data'> | null = null
+  let header: { width: number; height: number; colorType: number; bitDepth: number } | null = null
+  let plte: Buffer | null = null
+  let trns: Buffer | null = null
   const idat: Buffer[] = []
   while (offset + 8 <= png.length) {
     const length = png.readUInt32BE(offset)
@@ -30,15 +38,30 @@ function readPng(png: Buffer): PngParts | null {
     const data = png.subarray(offset + 8, offset + 8 + length)
     if (type === 'IHDR') {
       const colorType = data[9]!
-      if (data[8] !== 8 || data[12] !== 0 || ![0, 2, 4, 6].includes(colorType)) return null
-      parts = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), colorType }
-    } else if (type === 'tRNS') return null
+      const bitDepth = data[8]!
+      const supported =
+        colorType === 3 ? [1, 2, 4, 8].includes(bitDepth) : [0, 2, 4, 6].includes(colorType) && bitDepth === 8
+      if (!supported || data[12] !== 0) return null
+      header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), colorType, bitDepth }
+    } else if (type === 'PLTE') plte = data
+    else if (type === 'tRNS') trns = data
     else if (type === 'IDAT') idat.push(data)
     else if (type === 'IEND') break
     offset += 12 + length
   }
-  if (!parts?.width || !parts.height || !idat.length) return null
-  return { ...parts, data: Buffer.concat(idat) }
+  if (!header?.width || !header.height || !idat.length) return null
+  // a see-through colour key on true colour or grey: left to pdfkit
+  if (trns && header.colorType !== 3) return null
+  let palette: Buffer | null = null
+  if (header.colorType === 3) {
+    if (!plte) return null
+    palette = Buffer.from(plte)
+    for (let i = 0; trns && i < trns.length && i * 3 + 2 < palette.length; i++) {
+      const alpha = trns[i]!
+      for (let c = 0; c < 3; c++) palette[i * 3 + c] = (palette[i * 3 + c]! * alpha + 255 * (255 - alpha) + 127) / 255
+    }
+  }
+  return { ...header, palette, data: Buffer.concat(idat) }
 }
 
 let scratchBuffer = Buffer.alloc(0)
@@ -105,8 +128,9 @@ export interface PdfPicture {
  * stream into the PDF (the PNG predictors are PDF's too) but reads it byte by byte first, and
  * takes a PNG with alpha apart pixel by pixel and compresses both halves again, which for five
  * 1024² pictures takes seconds. Here an opaque PNG's stream is copied as it is, and one with alpha
- * is blended onto the white page in one pass, with zlib (native) inflating and deflating. Null for
- * a PNG of another kind (palette, 16-bit, interlaced, tRNS), which pdfkit then reads itself.
+ * is blended onto the white page in one pass, with zlib (native) inflating and deflating, and a
+ * palette's see-through colours are blended in the palette. Null for a PNG of another kind
+ * (16-bit, interlaced, a colour key), which pdfkit then reads itself.
  */
 export function pdfPictureFromPng(png: Buffer, label: string): PdfPicture | null {
   const parts = readPng(png)
@@ -114,22 +138,34 @@ export function pdfPictureFromPng(png: Buffer, label: string): PdfPicture | null
   const alpha = parts.colorType === 4 || parts.colorType === 6
   const data = alpha ? flatten(parts) : parts.data
   if (!data) return null
-  const colours = parts.colorType === 0 || parts.colorType === 4 ? 1 : 3
+  const { palette } = parts
+  const colours = parts.colorType === 2 || parts.colorType === 6 ? 3 : 1
   return {
     width: parts.width,
     height: parts.height,
     label,
     obj: null,
     embed(document) {
+      let colorSpace: unknown = colours === 3 ? 'DeviceRGB' : 'DeviceGray'
+      if (palette) {
+        const table = document.ref({})
+        table.end(palette)
+        colorSpace = ['Indexed', 'DeviceRGB', palette.length / 3 - 1, table]
+      }
       const obj = document.ref({
         Type: 'XObject',
         Subtype: 'Image',
         Width: parts.width,
         Height: parts.height,
-        BitsPerComponent: 8,
-        ColorSpace: colours === 3 ? 'DeviceRGB' : 'DeviceGray',
+        BitsPerComponent: alpha ? 8 : parts.bitDepth,
+        ColorSpace: colorSpace,
         Filter: 'FlateDecode',
-        DecodeParms: { Predictor: 15, Colors: colours, BitsPerComponent: 8, Columns: parts.width },
+        DecodeParms: {
+          Predictor: 15,
+          Colors: colours,
+          BitsPerComponent: alpha ? 8 : parts.bitDepth,
+          Columns: parts.width,
+        },
       })
       obj.end(data)
       this.obj = obj

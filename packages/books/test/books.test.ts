@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
+import { inflateSync } from 'node:zlib'
+import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { epubcheck, epubEntries, epubFile, pdfText, renderPdf } from '../../../test/support/books.ts'
 import { type Book, buildEpub, buildPdf, contentDisposition, type TextDirection } from '../src/index.ts'
+import { pdfPictureFromPng } from '../src/png.ts'
 import { layoutParagraph } from '../src/text-layout.ts'
 
 const picture = (name: string) => ({
@@ -174,5 +177,71 @@ describe('contentDisposition', () => {
       `attachment; filename="dreamify-story.pdf"; filename*=UTF-8''dreamify-story.pdf`,
     )
     expect(contentDisposition('../../etc/passwd\r\n', 'pdf')).toMatch(/^attachment; filename="etc-passwd\.pdf"/)
+  })
+})
+
+describe('a PNG picture in the PDF', () => {
+  const embedded = (png: Buffer) => {
+    const picture = pdfPictureFromPng(png, 'P1')!
+    const objects: Array<{ data: Record<string, unknown>; bytes?: Buffer }> = []
+    picture.embed({
+      ref(data) {
+        const object: { data: Record<string, unknown>; bytes?: Buffer } = { data }
+        objects.push(object)
+        return {
+          end: (bytes?: Buffer) => {
+            object.bytes = bytes
+          },
+        }
+      },
+    })
+    return objects
+  }
+
+  it('with alpha is blended onto the white page, its rows unfiltered', async () => {
+    // 3×2, half see-through red; sharp picks the row filters
+    const rgba = Buffer.alloc(3 * 2 * 4)
+    for (let i = 0; i < 6; i++) rgba.set([255, 0, 0, 128], i * 4)
+    const png = await sharp(rgba, { raw: { width: 3, height: 2, channels: 4 } })
+      .png({ adaptiveFiltering: true })
+      .toBuffer()
+    const [image] = embedded(png)
+    expect(image!.data).toMatchObject({ Width: 3, Height: 2, ColorSpace: 'DeviceRGB', BitsPerComponent: 8 })
+    const rows = inflateSync(image!.bytes!)
+    // each row: filter 0, then 3 pixels of red over white at alpha 128
+    const row = [0, 255, 127, 127, 255, 127, 127, 255, 127, 127]
+    expect([...rows]).toEqual([...row, ...row])
+  })
+
+  it('that is opaque keeps its compressed rows as they are', async () => {
+    const rgb = Buffer.alloc(4 * 4 * 3, 200)
+    const png = await sharp(rgb, { raw: { width: 4, height: 4, channels: 3 } })
+      .png()
+      .toBuffer()
+    const [image] = embedded(png)
+    expect(image!.data).toMatchObject({ Width: 4, ColorSpace: 'DeviceRGB', DecodeParms: { Predictor: 15, Colors: 3 } })
+    expect(png.includes(image!.bytes!)).toBe(true)
+  })
+
+  it('with a palette keeps its indices, its see-through colours blended in the palette', async () => {
+    const rgba = Buffer.alloc(2 * 2 * 4)
+    rgba.set([0, 0, 255, 255, 0, 0, 255, 0, 0, 0, 255, 255, 0, 0, 255, 0])
+    const png = await sharp(rgba, { raw: { width: 2, height: 2, channels: 4 } })
+      .png({ palette: true })
+      .toBuffer()
+    const objects = embedded(png)
+    const image = objects.find((object) => object.data.Subtype === 'Image')!
+    const [indexed, base] = image.data.ColorSpace as [string, string, number, unknown]
+    expect([indexed, base]).toEqual(['Indexed', 'DeviceRGB'])
+    // the palette's table is the object made before the image
+    const colours = objects[0]!.bytes!
+    // blue stays blue; the see-through entry became white
+    const entries = Array.from({ length: colours.length / 3 }, (_, i) => [...colours.subarray(i * 3, i * 3 + 3)])
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        [0, 0, 255],
+        [255, 255, 255],
+      ]),
+    )
   })
 })
