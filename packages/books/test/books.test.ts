@@ -3,7 +3,7 @@ import { inflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { epubcheck, epubEntries, epubFile, pdfText, renderPdf } from '../../../test/support/books.ts'
-import { type Book, buildEpub, buildPdf, contentDisposition, type TextDirection } from '../src/index.ts'
+import { type Book, buildBook, buildEpub, buildPdf, contentDisposition, type TextDirection } from '../src/index.ts'
 import { pdfPictureFromPng } from '../src/png.ts'
 import { layoutParagraph } from '../src/text-layout.ts'
 
@@ -243,5 +243,14 @@ describe('a PNG picture in the PDF', () => {
         [255, 255, 255],
       ]),
     )
+  })
+})
+
+describe('buildBook', () => {
+  it('builds in the worker thread the same files as the builders do in this one', async () => {
+    const book = bookIn('ar', true)
+    expect((await buildBook('epub', book)).equals(await buildEpub(book))).toBe(true)
+    const pdf = await buildBook('pdf', book)
+    expect(flat(await pdfText(pdf))).toContain(flat(book.chapters[0]!.title))
   })
 })

@@ -1,4 +1,4 @@
-import { buildEpub, buildPdf, contentDisposition, loadStoryForBook } from '@dreamify/books'
+import { buildBook, contentDisposition, loadStoryForBook } from '@dreamify/books'
 import { AppError, notFound, StoryParams } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
@@ -10,8 +10,8 @@ export interface BookRouteDeps {
 }
 
 const FORMATS = {
-  pdf: { mediaType: 'application/pdf', build: buildPdf, what: 'A PDF picture book' },
-  epub: { mediaType: 'application/epub+zip', build: buildEpub, what: 'An EPUB 3 (reflowable)' },
+  pdf: { mediaType: 'application/pdf', what: 'A PDF picture book' },
+  epub: { mediaType: 'application/epub+zip', what: 'An EPUB 3 (reflowable)' },
 } as const
 
 /** A finished story as keepsakes: a PDF picture book and an EPUB, built on request from what is saved. */
@@ -42,7 +42,8 @@ export const bookRoutes: FastifyPluginAsyncTypebox<BookRouteDeps> = async (app, 
             `the story is ${story.status}: only a completed story can be downloaded as a book`,
           )
         }
-        const file = await format.build(story.book)
+        // built in the book worker thread: the event loop goes on serving other requests
+        const file = await buildBook(extension, story.book)
         return reply
           .header('content-type', format.mediaType)
           .header('content-disposition', contentDisposition(story.book.title, extension))
