@@ -11,13 +11,18 @@ const fontFile = (pkg: string, file: string) => join(dirname(require.resolve(`${
 
 /**
  * The faces the books embed, from npm packages so every machine makes the same book: Noto Sans
- * (its Latin subset: English, Spanish and the other Western European languages) and Noto Naskh
+ * (its Latin subset: English, Spanish and the other Western European languages; its Latin
+ * Extended one for the letters of Central European names and languages) and Noto Naskh
  * Arabic, as WOFF 1 files, unpacked here to TrueType, which pdfkit subsets into the PDF.
  */
 const FILES: Record<Script, Record<'regular' | 'bold', string>> = {
   latin: {
     regular: fontFile('@fontsource/noto-sans', 'noto-sans-latin-400-normal.woff'),
     bold: fontFile('@fontsource/noto-sans', 'noto-sans-latin-700-normal.woff'),
+  },
+  latinExt: {
+    regular: fontFile('@fontsource/noto-sans', 'noto-sans-latin-ext-400-normal.woff'),
+    bold: fontFile('@fontsource/noto-sans', 'noto-sans-latin-ext-700-normal.woff'),
   },
   arabic: {
     regular: fontFile('@fontsource/noto-naskh-arabic', 'noto-naskh-arabic-arabic-400-normal.woff'),

@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit'
 import { type Book, type BookImage, coverImageOf, imageExtension, paragraphsOf, phrasesFor } from './book.ts'
 import { bookFonts, fontName, type Weight } from './fonts.ts'
 import { pdfPictureFromPng } from './png.ts'
-import { type Line, layoutParagraph } from './text-layout.ts'
+import { type Line, layoutParagraph, type Script } from './text-layout.ts'
 
 // A5 portrait, in points: a book a child holds.
 const PAGE = { width: 420, height: 595 }
@@ -143,7 +143,7 @@ class PictureBook {
   }
 
   private paragraph(text: string, style: { size: number; leading: number }, weight: Weight, align: Align) {
-    const measure = (run: string, script: 'latin' | 'arabic') =>
+    const measure = (run: string, script: Script) =>
       this.doc.font(fontName(script, weight)).fontSize(style.size).widthOfString(run)
     for (const line of layoutParagraph(text, this.book.direction, TEXT_WIDTH, measure)) {
       if (this.y + style.leading > PAGE.height - MARGIN - FOOTER) this.newPage()

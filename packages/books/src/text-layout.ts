@@ -4,11 +4,17 @@ import type { TextDirection } from './book.ts'
 // bidi-js is CommonJS whose module.exports is the factory its types call the default export.
 const bidi = (bidiModule as unknown as () => Bidi)()
 
-/** Which of the book's fonts sets a character: Arabic script in the Arabic face, everything else in the Latin one. */
-export type Script = 'latin' | 'arabic'
+/**
+ * Which of the book's faces sets a character: Arabic script in the Arabic face, the letters of
+ * Latin Extended (Ł, ş, ő, đ…) in Noto Sans' extended subset, everything else in its Latin one.
+ */
+export type Script = 'latin' | 'latinExt' | 'arabic'
 
 const ARABIC = /[\u0600-\u06FF\u0750-\u077F\u0870-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/
-export const scriptOf = (char: string): Script => (ARABIC.test(char) ? 'arabic' : 'latin')
+// what @fontsource's latin-ext subset holds and its latin subset does not (ı, Œ and œ are in latin)
+const LATIN_EXT = /[\u0100-\u0130\u0132-\u0151\u0154-\u024F\u1E00-\u1EFF\u2C60-\u2C7F\uA720-\uA7FF]/
+export const scriptOf = (char: string): Script =>
+  ARABIC.test(char) ? 'arabic' : LATIN_EXT.test(char) ? 'latinExt' : 'latin'
 
 /** A piece of one line set in one font at one embedding level, ready to draw left to right. */
 export interface Run {
@@ -72,7 +78,7 @@ function visualOrder<T extends { level: number }>(runs: T[]): T[] {
 function shapingText(text: string, script: Script, level: number) {
   const rtl = level % 2 === 1
   if (script === 'arabic' && !rtl) return [...text].reverse().join('')
-  if (script === 'latin' && rtl)
+  if (script !== 'arabic' && rtl)
     return [...text]
       .reverse()
       .map((char) => bidi.getMirroredCharacter(char) ?? char)

@@ -16,7 +16,7 @@ const STORIES: Record<string, { direction: TextDirection; title: string; forChil
   en: {
     direction: 'ltr',
     title: 'The Otter Who Counted Stars',
-    forChild: 'A bedtime story for Mia',
+    forChild: 'A bedtime story for Łucja',
     chapters: [
       [
         'A Quiet River',
@@ -57,7 +57,7 @@ function bookIn(language: keyof typeof STORIES, audio = false): Book {
   return {
     id: '5d9f1f7e-3c1a-4a7b-9d5e-2f1b8c6a4e10',
     title: story.title,
-    childName: language === 'es' ? 'Íñigo' : 'Mia',
+    childName: { es: 'Íñigo', en: 'Łucja' }[language] ?? 'Mia',
     language,
     direction: story.direction,
     completedAt: new Date('2026-12-01T20:00:00Z'),
@@ -154,6 +154,16 @@ describe('the right-to-left line', () => {
     // visual order, left to right (UBA's W7 makes 12 after Mia left to right with it)
     expect(runs.map((run) => run.logical)).toEqual(['مرحبا', 'Mia 12', 'قالت'])
     expect(runs.map((run) => run.script)).toEqual(['arabic', 'latin', 'arabic'])
+  })
+
+  it('sets the letters of Latin Extended in their own face', () => {
+    const [line] = layoutParagraph('Łucja śpi', 'ltr', 100, measure)
+    expect(line!.runs.map((run) => [run.text, run.script])).toEqual([
+      ['Ł', 'latinExt'],
+      ['ucja ', 'latin'],
+      ['ś', 'latinExt'],
+      ['pi', 'latin'],
+    ])
   })
 
   it('breaks at spaces to fit the width', () => {
