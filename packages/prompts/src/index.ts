@@ -22,9 +22,13 @@ export {
 export {
   buildAvatarPrompt,
   buildImagePrompt,
+  buildReferenceImagePrompt,
   buildSaferImagePrompt,
+  buildSaferReferenceImagePrompt,
+  type ChapterImageInput,
   imageStylePhrase,
   NO_TEXT_RULE,
+  REFERENCE_RULE,
   summarizeScene,
 } from './image-prompts.ts'
 export { parseStructuredStory } from './json-story.ts'

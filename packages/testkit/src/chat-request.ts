@@ -87,15 +87,19 @@ export function malformedContent(body: ChatRequestBody, variant: number): string
     : 'Title: \n\nChapter one... zzz... the end?'
 }
 
-/** The usage an image answer reports: the prompt's tokens in, a fixed 1056 per image out. */
-export function imageUsage(prompt: string, images: number) {
-  const inputTokens = estimateTokens(prompt)
+/** The fake's own figure for what one input image of an edit costs in tokens (1024×1024, 4 tiles of 170 + 85). */
+export const INPUT_IMAGE_TOKENS = 765
+
+/** The usage an image answer reports: the prompt's tokens and the input images' in, a fixed 1056 per image out. */
+export function imageUsage(prompt: string, images: number, inputImages = 0) {
+  const textTokens = estimateTokens(prompt)
+  const imageTokens = INPUT_IMAGE_TOKENS * inputImages
   const outputTokens = 1056 * images
   return {
-    input_tokens: inputTokens,
+    input_tokens: textTokens + imageTokens,
     output_tokens: outputTokens,
-    total_tokens: inputTokens + outputTokens,
-    input_tokens_details: { text_tokens: inputTokens, image_tokens: 0 },
+    total_tokens: textTokens + imageTokens + outputTokens,
+    input_tokens_details: { text_tokens: textTokens, image_tokens: imageTokens },
   }
 }
 

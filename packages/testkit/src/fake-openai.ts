@@ -13,6 +13,7 @@ import {
   replyContent,
   storyForRequest,
 } from './chat-request.ts'
+import { type ImageEditBody, readImageEdit } from './fake-image-edits.ts'
 import { createFakeModerations } from './fake-moderations.ts'
 import { type FakeOpenAIOptions, settingsFrom } from './fake-openai-options.ts'
 import type { Endpoint, FaultKind } from './faults.ts'
@@ -62,6 +63,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       seed: undefined,
       apiKey: undefined,
       imageResponseFormat: undefined,
+      imageEdits: 'supported',
     },
     options,
   )
@@ -167,6 +169,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     await delay(settings.imageLatencyMs, signal)
     if (signal.aborted) return
     const n = Math.min(10, Math.max(1, Math.floor(Number(body.n ?? 1)) || 1))
+    const inputImages = Array.isArray(body.images) ? body.images.length : 0
     const pngs =
       fault === 'malformed'
         ? Array.from({ length: n }, () => Buffer.from('this is not a png'))
@@ -177,7 +180,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       files.set(id, png)
       return { url: `${url}/files/${id}.png` }
     })
-    const answer = { created: Math.floor(Date.now() / 1000), data, usage: imageUsage(prompt, n) }
+    const answer = { created: Math.floor(Date.now() / 1000), data, usage: imageUsage(prompt, n, inputImages) }
     if (fault === 'break') return sendTruncated(res, 'application/json', JSON.stringify(answer))
     sendJson(res, 200, answer)
   }
@@ -217,10 +220,13 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       open.delete(res)
       aborter.abort()
     })
-    const raw = await readBody(req)
+    const isEdit = method === 'POST' && path === '/v1/images/edits'
+    let edit: ImageEditBody | Error | undefined
+    if (isEdit) edit = await readImageEdit(req).catch((error: Error) => error)
+    const raw = isEdit ? '' : await readBody(req)
     if (path.startsWith('/__')) return control(res, method, path, raw)
 
-    let body: unknown = null
+    let body: unknown = edit instanceof Error ? null : edit
     if (raw) {
       try {
         body = JSON.parse(raw)
@@ -254,6 +260,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const endpoint: Endpoint | null = method === 'POST' ? (ENDPOINT_PATHS[path] ?? null) : null
     if (endpoint === 'moderations' && !moderations.enabled) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (!endpoint) return sendJson(res, 404, ERRORS.notFound(method, path))
+    if (isEdit && settings.imageEdits === 'not_found') return sendJson(res, 404, ERRORS.notFound(method, path))
+    if (isEdit && settings.imageEdits === 'unsupported')
+      return sendJson(res, 400, ERRORS.unsupported('Image edits are not supported by this server.'))
+    if (edit instanceof Error) return sendJson(res, 400, ERRORS.badRequest(edit.message))
+    if (isEdit && (edit?.images.length ?? 0) === 0)
+      return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'image'.", 'image'))
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return sendJson(res, 400, ERRORS.badRequest('We could not parse the JSON body of your request.'))
 

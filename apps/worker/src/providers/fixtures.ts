@@ -12,7 +12,7 @@ import {
   type StoryTemplate,
   type StoryValues,
 } from '@dreamify/prompts'
-import type { GeneratedImage, GenerationProvider, StoryRequest } from './provider.ts'
+import type { GeneratedImage, GenerationProvider, ImageReference, StoryRequest } from './provider.ts'
 
 const IMAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/images')
 const TICK_MS = 25
@@ -94,7 +94,13 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
       return undefined
     },
 
-    async drawImage(prompt: string, signal: AbortSignal, purpose = 'chapter'): Promise<GeneratedImage> {
+    // A reference is accepted and ignored: the offline pictures are fixed, and drawn from the prompt's hash.
+    async drawImage(
+      prompt: string,
+      signal: AbortSignal,
+      purpose = 'chapter',
+      _reference?: ImageReference,
+    ): Promise<GeneratedImage> {
       if (config.imageMs) await sleep(config.imageMs, undefined, { signal })
       const { illustrations, portraits } = loadLibrary()
       return {

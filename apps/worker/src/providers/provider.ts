@@ -29,6 +29,13 @@ export interface GeneratedImage {
   usage?: Usage
 }
 
+/** A picture the drawing must follow: the child's avatar, sent first, so the hero looks like the child. */
+export interface ImageReference {
+  image: { bytes: Buffer; contentType: string }
+  /** the prompt that goes with the picture (the scene and style; the hero is the child in it) */
+  prompt: string
+}
+
 /** One interface for every provider; one file per provider. */
 export interface GenerationProvider {
   readonly name: string
@@ -39,7 +46,18 @@ export interface GenerationProvider {
    * when the provider reported it.
    */
   writeStory(request: StoryRequest, signal: AbortSignal): AsyncGenerator<string, Usage | undefined, undefined>
-  drawImage(prompt: string, signal: AbortSignal, purpose?: 'chapter' | 'avatar'): Promise<GeneratedImage>
+  /**
+   * Draws from `prompt`, or from `reference` (its picture and its own prompt) where the provider can
+   * draw from a picture: a provider that cannot, or a server that turns it down, uses `prompt`.
+   */
+  drawImage(
+    prompt: string,
+    signal: AbortSignal,
+    purpose?: 'chapter' | 'avatar',
+    reference?: ImageReference,
+  ): Promise<GeneratedImage>
+  /** Whether a reference passed to drawImage would be used now, so callers load it only then. */
+  drawsFromReference?(): boolean
 }
 
 /**

@@ -1,6 +1,11 @@
 import type { ImageStyle } from '@dreamify/core'
-import { buildImagePrompt, buildSaferImagePrompt } from '@dreamify/prompts'
-import { type GeneratedImage, type GenerationProvider, ProviderError } from '../providers/index.ts'
+import {
+  buildImagePrompt,
+  buildReferenceImagePrompt,
+  buildSaferImagePrompt,
+  buildSaferReferenceImagePrompt,
+} from '@dreamify/prompts'
+import { type GeneratedImage, type GenerationProvider, type ImageReference, ProviderError } from '../providers/index.ts'
 import type { SafetyScreen } from './screen.ts'
 
 export interface ModeratedDrawing {
@@ -10,6 +15,8 @@ export interface ModeratedDrawing {
   character: string
   style: ImageStyle
   childName: string
+  /** the child's avatar, to draw from where the provider can (the hero then looks like it) */
+  avatar?: ImageReference['image'] | undefined
 }
 
 /**
@@ -25,13 +32,21 @@ export async function drawModerated(
   signal: AbortSignal,
 ): Promise<GeneratedImage> {
   const target = { storyId: drawing.storyId, jobId: drawing.jobId, target: `image ${drawing.chapter.number}` }
-  const safer = buildSaferImagePrompt({ character: drawing.character, style: drawing.style })
-  let prompt = buildImagePrompt({ ...drawing, chapter: drawing.chapter })
-  const promptVerdict = await screen.check({ ...target, stage: 'image_prompt' }, { text: prompt }, signal)
+  const { avatar } = drawing
+  // The scene is checked once, in the description-only prompt; the reference prompt has the same scene.
+  const safer = {
+    prompt: buildSaferImagePrompt({ character: drawing.character, style: drawing.style }),
+    reference: avatar && { image: avatar, prompt: buildSaferReferenceImagePrompt(drawing) },
+  }
+  let prompt = {
+    prompt: buildImagePrompt({ ...drawing, chapter: drawing.chapter }),
+    reference: avatar && { image: avatar, prompt: buildReferenceImagePrompt(drawing) },
+  }
+  const promptVerdict = await screen.check({ ...target, stage: 'image_prompt' }, { text: prompt.prompt }, signal)
   if (promptVerdict.decision === 'flagged') prompt = safer
 
   for (let redrawn = false; ; redrawn = true) {
-    const image = await provider.drawImage(prompt, signal, 'chapter')
+    const image = await provider.drawImage(prompt.prompt, signal, 'chapter', prompt.reference)
     if (!screen.moderator.supportsImages) return image
     const verdict = await screen.check(
       { ...target, stage: 'image' },
