@@ -28,6 +28,8 @@ export interface FakeOpenAIOptions extends FakeModerationOptions {
   fixturesDir?: string
   /** How images answer when the request names no response_format (some servers send URLs). */
   imageResponseFormat?: 'b64_json' | 'url'
+  /** Where a `break` fault cuts a story's stream: right after chapter N is complete (default: halfway). */
+  breakAfterChapter?: number
   /** How POST /v1/images/edits answers: drawn (the default), 404 as on servers without it, or 400 `unsupported`. */
   imageEdits?: ImageEditsMode
 }
@@ -41,6 +43,7 @@ export type Settings = Required<
   apiKey: string | undefined
   imageResponseFormat: 'b64_json' | 'url' | undefined
   imageEdits: ImageEditsMode
+  breakAfterChapter: number | undefined
 }
 
 export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>): Settings {
@@ -61,6 +64,7 @@ export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>):
   if ('seed' in patch) next.seed = patch.seed
   if ('apiKey' in patch) next.apiKey = patch.apiKey
   if ('imageResponseFormat' in patch) next.imageResponseFormat = patch.imageResponseFormat
+  if ('breakAfterChapter' in patch) next.breakAfterChapter = patch.breakAfterChapter
   if (patch.imageEdits !== undefined) {
     if (!isImageEditsMode(patch.imageEdits)) throw new Error(`invalid imageEdits ${String(patch.imageEdits)}`)
     next.imageEdits = patch.imageEdits

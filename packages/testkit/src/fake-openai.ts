@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { loadStoryTemplates, type StoryTemplate } from '@dreamify/prompts'
 import type { ChatRequestBody } from './chat-request.ts'
 import {
+  breakPoint,
   estimateTokens,
   imageUsage,
   malformedContent,
@@ -64,6 +65,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       apiKey: undefined,
       imageResponseFormat: undefined,
       imageEdits: 'supported',
+      breakAfterChapter: undefined,
     },
     options,
   )
@@ -111,10 +113,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (!Array.isArray(body.messages) || body.messages.length === 0)
       return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'messages'.", 'messages'))
     if (fault && sendFault(res, fault, settings.faults.retryAfterSeconds)) return
-    const content =
-      fault === 'malformed'
-        ? malformedContent(body, malformedCount++)
-        : replyContent(body, storyForRequest(body, templates))
+    const story = storyForRequest(body, templates)
+    const content = fault === 'malformed' ? malformedContent(body, malformedCount++) : replyContent(body, story)
     const tokens = splitIntoTokens(content)
     const promptTokens = estimateTokens(promptText(body)) + 4 * body.messages.length
     const usage = {
@@ -134,7 +134,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         meta,
         tokens,
         tokensPerSecond: settings.tokensPerSecond,
-        ...(fault === 'break' ? { breakAfter: Math.floor(tokens.length / 2) } : {}),
+        ...(fault === 'break' ? { breakAfter: breakPoint(tokens, content, story, settings.breakAfterChapter) } : {}),
         ...(body.stream_options?.include_usage ? { usage } : {}),
         signal,
       })

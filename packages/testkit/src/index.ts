@@ -3,6 +3,7 @@ export { ApiClient, readAnswer, sendRequest } from './api-client.ts'
 export { aChild, aStory } from './api-payloads.ts'
 export type { ChatRequestBody } from './chat-request.ts'
 export {
+  continuedFrom,
   estimateTokens,
   INPUT_IMAGE_TOKENS,
   malformedContent,

@@ -77,7 +77,9 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
     storyFormat: 'tagged',
 
     async *writeStory(request: StoryRequest, signal: AbortSignal) {
-      const text = formatStory(renderFixtureStory(request), request.format)
+      // A story continued after a failure goes on with the same template from its next chapter.
+      const from = (request.soFar?.chapters.length ?? 0) + 1
+      const text = formatStory(renderFixtureStory(request), request.format, from)
       if (!request.stream) {
         if (config.textMs) await sleep(config.textMs, undefined, { signal })
         yield text

@@ -1,5 +1,5 @@
 import type { Config } from '@dreamify/core'
-import { storyResponseFormat } from '@dreamify/prompts'
+import { storyContinuationResponseFormat, storyResponseFormat } from '@dreamify/prompts'
 import OpenAI, { toFile } from 'openai'
 import {
   type GeneratedImage,
@@ -79,7 +79,11 @@ export function createOpenAIProvider(config: OpenAIConfig, options: OpenAIProvid
           { role: 'user' as const, content: request.messages.user },
         ],
         ...(request.format === 'json'
-          ? { response_format: storyResponseFormat(request.chapters) as unknown as OpenAI.ResponseFormatJSONSchema }
+          ? {
+              response_format: (request.soFar
+                ? storyContinuationResponseFormat(request.chapters, request.soFar.chapters.length + 1)
+                : storyResponseFormat(request.chapters)) as unknown as OpenAI.ResponseFormatJSONSchema,
+            }
           : {}),
       }
       let tokens = 0

@@ -1,5 +1,6 @@
 import type { GenerationErrorCode, StoryGenre } from '@dreamify/core'
 import type { ChildProfile } from '@dreamify/db'
+import type { StorySoFar } from '@dreamify/prompts'
 
 export type { ChildProfile }
 
@@ -14,6 +15,8 @@ export interface StoryRequest {
   messages: { system: string; user: string }
   /** stream the text as it is written, or answer it in one piece */
   stream: boolean
+  /** the saved beginning of a story continued after a failure: the answer is its remaining chapters */
+  soFar?: StorySoFar
 }
 
 /** Tokens a provider reported as used by one call, for the cost metrics. */
