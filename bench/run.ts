@@ -9,6 +9,7 @@ import { latency } from './latency.ts'
 import { memory } from './memory.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
+import { reference } from './reference.ts'
 import {
   BENCH_NAMES,
   type BenchName,
@@ -50,6 +51,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   streaming,
   scale,
   web,
+  reference,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')
