@@ -26,7 +26,7 @@ function openaiConfig(env: Record<string, string> = {}) {
 }
 
 const live = () => new AbortController().signal
-const avatar = renderFixturePng('avatar-sunny')
+const avatar = await renderFixturePng('avatar-sunny')
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 const reference: ImageReference = {
   image: { bytes: avatar, contentType: 'image/png' },

@@ -23,6 +23,7 @@ export {
   buildAvatarPrompt,
   buildImagePrompt,
   buildReferenceImagePrompt,
+  buildSaferAvatarPrompt,
   buildSaferImagePrompt,
   buildSaferReferenceImagePrompt,
   type ChapterImageInput,
