@@ -111,6 +111,17 @@ describe('chapters drawn from the avatar', () => {
     for (const prompt of described) expect(prompt).toMatch(/black hair/)
   })
 
+  it('describes the child in words when drawing the avatar failed', async () => {
+    fake.configure({ failNext: ['refusal'], scope: 'images' })
+    const { child, avatar_job_id } = await parent.addChild({ name: 'Ivo' })
+    const { final } = await parent.pollJob(avatar_job_id, { timeoutMs: 30_000 })
+    expect(final.status).toBe('failed')
+    fake.configure({ scope: 'all' })
+    const calls = await story(child.id, 'a cloud that lost its shape')
+    expect(edits(calls)).toHaveLength(0)
+    expect(generations(calls)).toHaveLength(5)
+  })
+
   // Last: the worker remembers for the rest of its life that the server has no edits.
   it('falls back for good, and says so once, when the server answers 404 for edits', async () => {
     const childId = await childWithAvatar('Lou')

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { Busboy } from '@fastify/busboy'
+import { ERRORS, type OpenAIErrorBody } from './openai-errors.ts'
 
 /** An input image an edit request carried, as the fake records it (its digest, not its bytes). */
 export interface ReceivedImage {
@@ -68,4 +69,19 @@ export function readImageEdit(req: IncomingMessage): Promise<ImageEditBody> {
     })
     req.pipe(parser)
   })
+}
+
+/** The error an edit gets instead of a picture: the server has none (as told), or the request is unusable. */
+export function refuseImageEdit(
+  mode: ImageEditsMode,
+  edit: ImageEditBody | Error | undefined,
+  path: string,
+): { status: number; body: OpenAIErrorBody } | undefined {
+  if (mode === 'not_found') return { status: 404, body: ERRORS.notFound('POST', path) }
+  if (mode === 'unsupported')
+    return { status: 400, body: ERRORS.unsupported('Image edits are not supported by this server.') }
+  if (edit instanceof Error) return { status: 400, body: ERRORS.badRequest(edit.message) }
+  if (!edit || edit.images.length === 0)
+    return { status: 400, body: ERRORS.badRequest("Missing required parameter: 'image'.", 'image') }
+  return undefined
 }

@@ -14,7 +14,7 @@ import {
   replyContent,
   storyForRequest,
 } from './chat-request.ts'
-import { type ImageEditBody, readImageEdit } from './fake-image-edits.ts'
+import { type ImageEditBody, readImageEdit, refuseImageEdit } from './fake-image-edits.ts'
 import { createFakeModerations } from './fake-moderations.ts'
 import { type FakeOpenAIOptions, settingsFrom } from './fake-openai-options.ts'
 import type { Endpoint, FaultKind } from './faults.ts'
@@ -264,12 +264,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const endpoint: Endpoint | null = method === 'POST' ? (ENDPOINT_PATHS[path] ?? null) : null
     if (endpoint === 'moderations' && !moderations.enabled) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (!endpoint) return sendJson(res, 404, ERRORS.notFound(method, path))
-    if (isEdit && settings.imageEdits === 'not_found') return sendJson(res, 404, ERRORS.notFound(method, path))
-    if (isEdit && settings.imageEdits === 'unsupported')
-      return sendJson(res, 400, ERRORS.unsupported('Image edits are not supported by this server.'))
-    if (edit instanceof Error) return sendJson(res, 400, ERRORS.badRequest(edit.message))
-    if (isEdit && (edit?.images.length ?? 0) === 0)
-      return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'image'.", 'image'))
+    const refused = isEdit ? refuseImageEdit(settings.imageEdits, edit, path) : undefined
+    if (refused) return sendJson(res, refused.status, refused.body)
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return sendJson(res, 400, ERRORS.badRequest('We could not parse the JSON body of your request.'))
 
