@@ -10,6 +10,7 @@ import { latency } from './latency.ts'
 import { memory } from './memory.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
+import { reference } from './reference.ts'
 import {
   BENCH_NAMES,
   type BenchName,
@@ -51,6 +52,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   streaming,
   scale,
   web,
+  reference,
   books,
 }
 
