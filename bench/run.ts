@@ -4,12 +4,14 @@ import { execFileSync } from 'node:child_process'
 import { cpus, release, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
+import { books } from './books.ts'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
 import { media } from './media.ts'
 import { memory } from './memory.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
+import { reference } from './reference.ts'
 import {
   BENCH_NAMES,
   type BenchName,
@@ -51,6 +53,8 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   streaming,
   scale,
   web,
+  reference,
+  books,
   media,
 }
 

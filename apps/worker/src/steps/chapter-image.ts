@@ -9,7 +9,7 @@ import {
   type StoryDecision,
   stepContextRepository,
 } from '@dreamify/db'
-import { mediaKeys, storeImage } from '@dreamify/media'
+import { type MediaStore, mediaKeys, storeImage } from '@dreamify/media'
 import { describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -25,10 +25,11 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, media, provider, signal, events, safety, storyFinished }) {
-    const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
+  async run({ jobId, storyId, chapterNumber }, { db, media, provider, signal, events, safety, logger, storyFinished }) {
+    const fromAvatar = provider.drawsFromReference?.() ?? false
+    const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber, fromAvatar)
     if (!found || !isUnfinishedJob(found.job.status)) return
-    const { job, chapter, child, style } = found
+    const { job, chapter, child, style, avatar } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
       // Settled by an earlier try. Its settle completed the story if it was the last, unless the
@@ -44,7 +45,19 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
       await events.state(started)
     }
 
-    const drawing = { storyId, jobId, chapter, character: describeCharacter(child), style, childName: child.name }
+    // Without a current avatar (still being drawn, failed, or stale after an appearance change) the
+    // child is described in words only.
+    if (fromAvatar && avatar.state !== 'current') logger.debug({ avatar: avatar.state }, 'drawing without the avatar')
+    const reference = avatar.state === 'current' && avatar.stored ? await readAvatar(media, avatar.stored) : undefined
+    const drawing = {
+      storyId,
+      jobId,
+      chapter,
+      character: describeCharacter(child),
+      style,
+      childName: child.name,
+      avatar: reference,
+    }
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).
     const held = safety.holding()
     let settled: JobRow | undefined
@@ -93,4 +106,14 @@ async function settle(
   const settled = await jobLifecycle.settleChapter(db, jobId, chapter, outcome, decisions)
   if (settled?.completedNow) storyFinished(settled.job)
   return settled?.job
+}
+
+/** The avatar's original, from the store that holds it, for a provider that draws from it. */
+async function readAvatar(
+  media: MediaStore,
+  stored: { key: string; store: MediaStore['name']; contentType: string },
+): Promise<{ bytes: Buffer; contentType: string } | undefined> {
+  // The step's store is the one new objects go to; an avatar stored before a move is read where it is.
+  const read = stored.store === media.name ? await media.get(stored.key) : undefined
+  return read ? { bytes: read.bytes, contentType: stored.contentType } : undefined
 }
