@@ -42,6 +42,7 @@ export const stepContextRepository = {
         'stories.parent_id',
         'stories.child_id',
         'stories.image_style',
+        'stories.cast_members',
         'chapters.title',
         'chapters.content',
         'chapters.image_status',
@@ -63,6 +64,7 @@ export const stepContextRepository = {
         image_status: row.image_status,
       },
       style: row.image_style,
+      cast: row.cast_members,
       child: row.child,
     }
   },

@@ -1,4 +1,4 @@
-import type { StoryChapter, StoryStreamEvent } from './types.ts'
+import type { CastMember, StoryChapter, StoryStreamEvent } from './types.ts'
 
 /**
  * Decides which parsed pieces become stream events: the title first, then chapters strictly in order 1..N,
@@ -8,11 +8,15 @@ import type { StoryChapter, StoryStreamEvent } from './types.ts'
 export interface EventGate {
   offerTitle(title: string): StoryStreamEvent[]
   offerChapter(chapter: StoryChapter): StoryStreamEvent[]
+  /** The cast goes out once, after the title (and, when it came first, before any chapter). */
+  offerCast(cast: CastMember[]): StoryStreamEvent[]
 }
 
 export function createEventGate(expectedChapters: number): EventGate {
   let title: string | null = null
   let titleSent = false
+  let cast: CastMember[] | null = null
+  let castSent = false
   let nextChapter = 1
   const offered = new Set<number>()
   const waiting = new Map<number, StoryChapter>()
@@ -23,6 +27,10 @@ export function createEventGate(expectedChapters: number): EventGate {
     if (!titleSent) {
       titleSent = true
       events.push({ type: 'title', title })
+    }
+    if (cast !== null && !castSent) {
+      castSent = true
+      events.push({ type: 'cast', cast })
     }
     for (let chapter = waiting.get(nextChapter); chapter; chapter = waiting.get(nextChapter)) {
       waiting.delete(nextChapter)
@@ -36,6 +44,11 @@ export function createEventGate(expectedChapters: number): EventGate {
     offerTitle(candidate) {
       if (title !== null || candidate === '') return []
       title = candidate
+      return flush()
+    },
+    offerCast(candidate) {
+      if (cast !== null || candidate.length === 0) return []
+      cast = candidate
       return flush()
     },
     offerChapter(chapter) {

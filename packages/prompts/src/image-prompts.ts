@@ -1,5 +1,7 @@
 import type { ImageStyle } from '@dreamify/core/enums'
+import { castInChapter } from './cast.ts'
 import { withoutChildName } from './stand-in-name.ts'
+import type { CastMember } from './types.ts'
 
 const STYLE_PHRASES: Record<ImageStyle, string> = {
   Cartoon: 'a bright, friendly cartoon style with bold clean outlines and cheerful colours',
@@ -30,12 +32,24 @@ export function summarizeScene(content: string, maxChars: number = SCENE_MAX_CHA
   return `${(lastSpace > 0 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:]+$/, '')}…`
 }
 
+/** "Also in the picture…": the story's recurring characters this chapter names, to draw the same each time. */
+export function castLine(cast: readonly CastMember[], childName?: string): string | undefined {
+  if (cast.length === 0) return undefined
+  const members = cast.map(({ name, description }) => {
+    const line = `${name}: ${description.replace(/[.\s]+$/, '')}`
+    return childName ? withoutChildName(line, childName) : line
+  })
+  return `Also in the picture (keep exactly these appearances): ${members.join('; ')}.`
+}
+
 export function buildImagePrompt(input: {
   character: string
   chapter: { title: string; content: string }
   style: ImageStyle
   /** taken out of the scene: image prompts never carry the child's name */
   childName?: string
+  /** the story's cast; those the chapter names are drawn as described */
+  cast?: readonly CastMember[]
 }): string {
   // The chapter title is only a fallback: titles in prompts invite the model to letter them into the picture.
   const found = summarizeScene(input.chapter.content) || input.chapter.title.trim()
@@ -44,9 +58,12 @@ export function buildImagePrompt(input: {
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
     `Scene: ${scene}`,
     `Main character (keep exactly this appearance): ${input.character}.`,
+    castLine(castInChapter(input.cast ?? [], input.chapter.content), input.childName),
     CHILD_FRIENDLY,
     NO_TEXT_RULE,
-  ].join('\n')
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n')
 }
 
 /**

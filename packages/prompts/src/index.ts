@@ -1,8 +1,10 @@
+export { castFromJson, castFromLines, castInChapter, MAX_CAST, tidyCast } from './cast.ts'
 export { describeCharacter } from './character.ts'
 export type { StoryFormatErrorReason } from './errors.ts'
 export { StoryFormatError } from './errors.ts'
 export type {
   BuildStoryOptions,
+  FixtureCastMember,
   FixtureChapter,
   FixtureStory,
   StoryTemplate,
@@ -18,11 +20,13 @@ export {
   PLACEHOLDERS,
   pickTemplate,
   shapeChapters,
+  templateLanguages,
 } from './fixture-stories.ts'
 export {
   buildAvatarPrompt,
   buildImagePrompt,
   buildSaferImagePrompt,
+  castLine,
   imageStylePhrase,
   NO_TEXT_RULE,
   summarizeScene,
@@ -32,12 +36,13 @@ export type { StoryJsonSchema, StoryResponseFormat } from './response-format.ts'
 export { storyResponseFormat } from './response-format.ts'
 export { chooseStandInName, restoreChildName, withoutChildName } from './stand-in-name.ts'
 export type { StoryLength } from './story-length.ts'
-export { storyLengthFor } from './story-length.ts'
+export { countWords, lengthPhrase, storyLengthFor } from './story-length.ts'
 export type { StoryMessages, StoryRequest } from './story-messages.ts'
 export { buildStoryMessages, STORY_DATA_CLOSE, STORY_DATA_OPEN } from './story-messages.ts'
 export { createStoryStreamParser } from './story-stream.ts'
 export { parseTaggedStory } from './tagged-story.ts'
 export type {
+  CastMember,
   ChildAppearance,
   StoryChapter,
   StoryChild,

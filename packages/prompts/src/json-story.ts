@@ -1,3 +1,4 @@
+import { castFromJson } from './cast.ts'
 import { assertChapterCount, StoryFormatError } from './errors.ts'
 import { createEventGate } from './event-gate.ts'
 import { finishLastChapterContent, tidyParagraphs } from './story-text.ts'
@@ -35,7 +36,7 @@ function draftFromJson(value: unknown, expectedChapters: number): StoryDraft {
   const chapters = value.chapters.map((chapter: unknown, index) =>
     chapterFromJson(chapter, index + 1, expectedChapters),
   )
-  return validateStoryDraft({ title, chapters }, expectedChapters)
+  return validateStoryDraft({ title, cast: castFromJson(value.cast), chapters }, expectedChapters)
 }
 
 // The root object must open a line (optionally after a ``` fence) so braces in a chatty preamble are skipped.
@@ -87,6 +88,13 @@ export function createJsonStoryParser(expectedChapters: number): StoryStreamPars
   }
 
   function onContainerClosed(container: Container, end: number): StoryStreamEvent[] {
+    if (container.kind === 'array' && container.parent === root && container.keyInParent === 'cast') {
+      try {
+        return gate.offerCast(castFromJson(JSON.parse(text.slice(container.start, end + 1))))
+      } catch {
+        return []
+      }
+    }
     const isChapter =
       container.kind === 'object' &&
       container.parent?.kind === 'array' &&

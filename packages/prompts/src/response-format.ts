@@ -8,6 +8,15 @@ export interface StoryJsonSchema {
   type: 'object'
   properties: {
     title: StringSchema
+    cast: {
+      type: 'array'
+      items: {
+        type: 'object'
+        properties: { name: StringSchema; description: StringSchema }
+        required: ['name', 'description']
+        additionalProperties: false
+      }
+    }
     chapters: {
       type: 'array'
       minItems: number
@@ -20,7 +29,7 @@ export interface StoryJsonSchema {
       }
     }
   }
-  required: ['title', 'chapters']
+  required: ['title', 'cast', 'chapters']
   additionalProperties: false
 }
 
@@ -41,6 +50,16 @@ export function storyResponseFormat(chapters: number): StoryResponseFormat {
         type: 'object',
         properties: {
           title: { type: 'string' },
+          // Before the chapters: answers follow the schema's order, so the cast is known when chapter 1 streams.
+          cast: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { name: { type: 'string' }, description: { type: 'string' } },
+              required: ['name', 'description'],
+              additionalProperties: false,
+            },
+          },
           chapters: {
             type: 'array',
             minItems: chapters,
@@ -53,7 +72,7 @@ export function storyResponseFormat(chapters: number): StoryResponseFormat {
             },
           },
         },
-        required: ['title', 'chapters'],
+        required: ['title', 'cast', 'chapters'],
         additionalProperties: false,
       },
     },

@@ -18,13 +18,22 @@ export interface StoryChapter {
   content: string
 }
 
+/** A recurring character besides the hero: the name as the story says it, a short look in English. */
+export interface CastMember {
+  name: string
+  description: string
+}
+
 export interface StoryDraft {
   title: string
+  /** the recurring characters besides the hero (empty when the answer named none) */
+  cast: CastMember[]
   chapters: StoryChapter[]
 }
 
 export type StoryStreamEvent =
   | { type: 'title'; title: string }
+  | { type: 'cast'; cast: CastMember[] }
   | { type: 'chapter'; number: number; title: string; content: string }
 
 export interface StoryStreamResult {

@@ -1,9 +1,14 @@
 import { assertChapterCount, StoryFormatError } from './errors.ts'
-import type { StoryDraft } from './types.ts'
+import type { CastMember, StoryDraft } from './types.ts'
 
 /** Throws StoryFormatError unless the draft has a title and exactly chapters 1..expectedChapters, none empty. */
-export function validateStoryDraft(draft: StoryDraft, expectedChapters: number): StoryDraft {
+export function validateStoryDraft(
+  draft: Omit<StoryDraft, 'cast'> & { cast?: CastMember[] },
+  expectedChapters: number,
+): StoryDraft {
   assertChapterCount(expectedChapters)
+  // A draft without a cast has an empty one.
+  draft.cast ??= []
   if (draft.title.trim() === '') {
     throw new StoryFormatError('missing_title', 'The story has no title')
   }
@@ -32,5 +37,5 @@ export function validateStoryDraft(draft: StoryDraft, expectedChapters: number):
       `Expected ${expectedChapters} chapters, got ${draft.chapters.length}`,
     )
   }
-  return draft
+  return draft as StoryDraft
 }

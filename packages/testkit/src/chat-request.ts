@@ -1,3 +1,4 @@
+import { LANGUAGES } from '@dreamify/core/languages'
 import { buildStory, type FixtureStory, formatStory, type StoryTemplate } from '@dreamify/prompts'
 import { hashString } from './random.ts'
 import { extractGenres, extractStoryValues } from './story-text.ts'
@@ -23,9 +24,18 @@ export function promptText(body: ChatRequestBody): string {
   return parts.join('\n')
 }
 
+/** A JSON response format, or (for servers without one) a prompt that asks for a JSON object. */
 export function wantsJson(body: ChatRequestBody): boolean {
   const type = body.response_format?.type
-  return type === 'json_schema' || type === 'json_object'
+  return type === 'json_schema' || type === 'json_object' || /Answer with only a JSON object/.test(promptText(body))
+}
+
+/** The language the prompt asks the story in ("…the whole story in Spanish…"), as a BCP 47 tag; else `en`. */
+export function requestedLanguage(body: ChatRequestBody): string {
+  const named = /\bwhole story in ([A-Z][a-z]+)/.exec(promptText(body))?.[1]
+  if (!named) return 'en'
+  const found = Object.entries(LANGUAGES).find(([, info]) => info.name.split(' ')[0] === named)
+  return found?.[0] ?? 'en'
 }
 
 const WORD_NUMBERS: Record<string, number> = {
@@ -61,11 +71,15 @@ export function requestedChapterCount(body: ChatRequestBody): number {
 /** The story the fake tells for a request, built from the templates and the prompt's values. */
 export function storyForRequest(body: ChatRequestBody, templates: readonly StoryTemplate[]): FixtureStory {
   const prompt = promptText(body)
-  const values = extractStoryValues(prompt)
+  // Our own prompts carry the values in a data block; the format rules around it name "name" too.
+  // (The system message names the delimiters too: the block is the last pair.)
+  const data = [...prompt.matchAll(/<story_data>([\s\S]*?)<\/story_data>/g)].at(-1)?.[1]
+  const values = extractStoryValues(data ?? prompt)
   return buildStory(templates, {
     chapters: requestedChapterCount(body),
     values,
     genres: extractGenres(prompt),
+    language: requestedLanguage(body),
     seed: hashString(`${values.name ?? ''}|${values.topic ?? ''}`),
   })
 }

@@ -4,6 +4,7 @@ import {
   appendJobEvent,
   type Config,
   type CreateStoryBody,
+  DEFAULT_LANGUAGE,
   isUnfinishedJob,
   type JobItem,
   jobItem,
@@ -26,6 +27,7 @@ import {
 } from '@dreamify/db'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
+import { createLanguageCheck } from './languages.ts'
 
 const ENQUEUE_TIMEOUT_MS = 1000
 const DAY_MS = 24 * 3600 * 1000
@@ -60,6 +62,9 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
       )
     }
   }
+
+  const languages = createLanguageCheck(config.generation.provider)
+  const languageDefaults = { languages: languages.languages, fallbackLanguage: DEFAULT_LANGUAGE }
 
   const limitsApply = config.limits.storiesInFlightPerParent > 0 || config.limits.storiesPerDayPerParent > 0
 
@@ -121,6 +126,9 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
   }
 
   return {
+    /** the languages the active provider writes, and the check that refuses others */
+    languages,
+
     async requestStory(parentId: string, body: CreateStoryBody) {
       const story = {
         id: randomUUID(),
@@ -131,8 +139,9 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         story_genre: body.story_genre,
         image_style: body.image_style,
         chapters_total: config.generation.chapters,
+        language: body.language,
       }
-      const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story)
+      const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story, languageDefaults)
       // With limits, a transaction holds the parent's lock while they are checked; without, one statement.
       const created = limitsApply
         ? await db.transaction().execute(async (tx) => {

@@ -28,6 +28,8 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
   return {
     name: 'openai',
     storyFormat: config.structuredOutput ? 'json' : 'tagged',
+    // Without json_schema on the server, a non-English story is still asked for as JSON, in the prompt only.
+    storyFormatFor: (language) => (config.structuredOutput || language !== 'en' ? 'json' : 'tagged'),
 
     async *writeStory(request: StoryRequest, signal: AbortSignal) {
       const body = {
@@ -36,7 +38,7 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
           { role: 'system' as const, content: request.messages.system },
           { role: 'user' as const, content: request.messages.user },
         ],
-        ...(request.format === 'json'
+        ...(request.format === 'json' && config.structuredOutput
           ? { response_format: storyResponseFormat(request.chapters) as unknown as OpenAI.ResponseFormatJSONSchema }
           : {}),
       }

@@ -10,6 +10,8 @@ export interface ModeratedDrawing {
   character: string
   style: ImageStyle
   childName: string
+  /** the story's recurring characters; the prompt carries those the chapter names */
+  cast?: ReadonlyArray<{ name: string; description: string }>
 }
 
 /**
