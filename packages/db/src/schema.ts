@@ -76,6 +76,8 @@ export interface ChaptersTable {
   number: number
   title: string
   content: string
+  /** what to draw, in English, as the text step described it (null: the opening sentences are drawn) */
+  scene: string | null
   image_status: Generated<ImageStatus>
   image_id: string | null
   /** why the picture failed for good (shown only while image_status is failed) */

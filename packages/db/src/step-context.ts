@@ -43,8 +43,10 @@ export const stepContextRepository = {
         'stories.child_id',
         'stories.image_style',
         'stories.cast_members',
+        'stories.language',
         'chapters.title',
         'chapters.content',
+        'chapters.scene',
         'chapters.image_status',
         childProfile.as('child'),
       ])
@@ -61,10 +63,12 @@ export const stepContextRepository = {
         child_id: row.child_id,
         title: row.title,
         content: row.content,
+        scene: row.scene,
         image_status: row.image_status,
       },
       style: row.image_style,
       cast: row.cast_members,
+      language: row.language,
       child: row.child,
     }
   },

@@ -35,7 +35,8 @@ export function createEventGate(expectedChapters: number): EventGate {
     for (let chapter = waiting.get(nextChapter); chapter; chapter = waiting.get(nextChapter)) {
       waiting.delete(nextChapter)
       nextChapter += 1
-      events.push({ type: 'chapter', number: chapter.number, title: chapter.title, content: chapter.content })
+      const { number, title, content, scene } = chapter
+      events.push({ type: 'chapter', number, title, content, ...(scene ? { scene } : {}) })
     }
     return events
   }

@@ -13,6 +13,8 @@ export const FIXTURE_STORIES_DIR: string = fileURLToPath(new URL('../../../fixtu
 export interface FixtureChapter {
   title: string
   content: string
+  /** what to draw, in English (the translated templates have one; English ones draw their opening) */
+  scene?: string
 }
 
 export interface FixtureCastMember {
@@ -150,7 +152,8 @@ export function shapeChapters(chapters: readonly FixtureChapter[], count: number
     const half = Math.max(1, Math.floor(paragraphs.length / 2))
     longest.content = paragraphs.slice(0, half).join('\n\n')
     const rest = paragraphs.slice(half).join('\n\n') || longest.content
-    result.splice(result.indexOf(longest) + 1, 0, { title: `${longest.title}, continued`, content: rest })
+    const continued = { title: `${longest.title}, continued`, content: rest }
+    result.splice(result.indexOf(longest) + 1, 0, longest.scene ? { ...continued, scene: longest.scene } : continued)
   }
   return result
 }
@@ -168,7 +171,11 @@ export interface BuildStoryOptions {
 export function buildStory(templates: readonly StoryTemplate[], options: BuildStoryOptions): FixtureStory {
   const template = pickTemplate(templates, options.genres ?? [], options.seed ?? 0, options.language)
   const fill = (text: string) => fillPlaceholders(text, options.values)
-  const chapters = template.chapters.map((c) => ({ title: fill(c.title), content: fill(c.content) }))
+  const chapters = template.chapters.map((c) => ({
+    title: fill(c.title),
+    content: fill(c.content),
+    ...(c.scene ? { scene: fill(c.scene) } : {}),
+  }))
   const cast = (template.cast ?? []).map((m) => ({ name: fill(m.name), description: fill(m.description) }))
   return {
     title: fill(template.title),
@@ -187,6 +194,9 @@ export function formatStory(story: FixtureStory, format: StoryOutputFormat): str
   return [
     `Title: ${story.title}`,
     ...(cast.length ? [`Cast:\n${cast.map((m) => `- ${m.name}: ${m.description}`).join('\n')}`] : []),
-    ...story.chapters.map((c, i) => `Chapter ${i + 1} title: ${c.title}\nChapter ${i + 1}: ${c.content}`),
+    ...story.chapters.map(
+      (c, i) =>
+        `Chapter ${i + 1} title: ${c.title}\n${c.scene ? `Chapter ${i + 1} scene: ${c.scene}\n` : ''}Chapter ${i + 1}: ${c.content}`,
+    ),
   ].join('\n\n')
 }

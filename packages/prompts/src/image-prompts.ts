@@ -32,11 +32,16 @@ export function summarizeScene(content: string, maxChars: number = SCENE_MAX_CHA
   return `${(lastSpace > 0 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:]+$/, '')}…`
 }
 
-/** "Also in the picture…": the story's recurring characters this chapter names, to draw the same each time. */
-export function castLine(cast: readonly CastMember[], childName?: string): string | undefined {
+/**
+ * "Also in the picture…": the story's recurring characters this chapter names, to draw the same
+ * each time. Their names only for an English story: image prompts stay English, and the
+ * descriptions (always English) are what the picture needs.
+ */
+export function castLine(cast: readonly CastMember[], childName?: string, withNames = true): string | undefined {
   if (cast.length === 0) return undefined
   const members = cast.map(({ name, description }) => {
-    const line = `${name}: ${description.replace(/[.\s]+$/, '')}`
+    const look = description.replace(/[.\s]+$/, '')
+    const line = withNames ? `${name}: ${look}` : look
     return childName ? withoutChildName(line, childName) : line
   })
   return `Also in the picture (keep exactly these appearances): ${members.join('; ')}.`
@@ -44,21 +49,28 @@ export function castLine(cast: readonly CastMember[], childName?: string): strin
 
 export function buildImagePrompt(input: {
   character: string
-  chapter: { title: string; content: string }
+  /** `scene`: what the text step said to draw, in English; without one the chapter's opening is drawn */
+  chapter: { title: string; content: string; scene?: string | null }
   style: ImageStyle
   /** taken out of the scene: image prompts never carry the child's name */
   childName?: string
   /** the story's cast; those the chapter names are drawn as described */
   cast?: readonly CastMember[]
+  /** the story's language (default `en`): the cast's names are left out of prompts for other languages */
+  language?: string
 }): string {
   // The chapter title is only a fallback: titles in prompts invite the model to letter them into the picture.
-  const found = summarizeScene(input.chapter.content) || input.chapter.title.trim()
+  const found = input.chapter.scene?.trim() || summarizeScene(input.chapter.content) || input.chapter.title.trim()
   const scene = input.childName ? withoutChildName(found, input.childName) : found
   return [
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
     `Scene: ${scene}`,
     `Main character (keep exactly this appearance): ${input.character}.`,
-    castLine(castInChapter(input.cast ?? [], input.chapter.content), input.childName),
+    castLine(
+      castInChapter(input.cast ?? [], input.chapter.content),
+      input.childName,
+      (input.language ?? 'en') === 'en',
+    ),
     CHILD_FRIENDLY,
     NO_TEXT_RULE,
   ]

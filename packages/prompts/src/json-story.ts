@@ -25,7 +25,13 @@ function chapterFromJson(value: unknown, number: number, expectedChapters: numbe
   }
   const title = typeof value.title === 'string' ? value.title.trim() : ''
   const content = tidyParagraphs(typeof value.content === 'string' ? value.content : '')
-  return { number, title, content: number === expectedChapters ? finishLastChapterContent(content) : content }
+  const scene = typeof value.scene === 'string' ? value.scene.replace(/\s+/g, ' ').trim() : ''
+  return {
+    number,
+    title,
+    content: number === expectedChapters ? finishLastChapterContent(content) : content,
+    ...(scene ? { scene } : {}),
+  }
 }
 
 function draftFromJson(value: unknown, expectedChapters: number): StoryDraft {

@@ -23,8 +23,8 @@ export interface StoryJsonSchema {
       maxItems: number
       items: {
         type: 'object'
-        properties: { title: StringSchema; content: StringSchema }
-        required: ['title', 'content']
+        properties: { title: StringSchema; content: StringSchema; scene: StringSchema }
+        required: ['title', 'content', 'scene']
         additionalProperties: false
       }
     }
@@ -66,8 +66,8 @@ export function storyResponseFormat(chapters: number): StoryResponseFormat {
             maxItems: chapters,
             items: {
               type: 'object',
-              properties: { title: { type: 'string' }, content: { type: 'string' } },
-              required: ['title', 'content'],
+              properties: { title: { type: 'string' }, content: { type: 'string' }, scene: { type: 'string' } },
+              required: ['title', 'content', 'scene'],
               additionalProperties: false,
             },
           },

@@ -65,6 +65,11 @@ const CHAPTER_TEXT_LABEL = new RegExp(
   `^${CHAPTER_WORD}\\s+${NUMBER}${MARKS}\\s*(?:${TEXT_WORD}${MARKS}\\s*)?(?:[:：\\-–—]\\s*${MARKS}\\s*(.*))?$`,
   'iu',
 )
+// "Chapter 2 scene:" — what to draw, in English (the prompt asks for English labels; "escena", "المشهد" are tolerated).
+const CHAPTER_SCENE_LABEL = new RegExp(
+  `^${CHAPTER_WORD}\\s+${NUMBER}${MARKS}\\s*(?:[-–—:,]\\s*)?${MARKS}\\s*(?:scene|picture|illustration|escena|المشهد)${SEPARATOR}(.*)$`,
+  'iu',
+)
 const CAST_LABEL = new RegExp(`^${CAST_WORD}${MARKS}\\s*[:：]\\s*${MARKS}\\s*(.*)$`, 'iu')
 // Bidirectional marks a right-to-left answer may carry around its labels.
 const BIDI_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
@@ -74,12 +79,14 @@ const MARKDOWN_HEADING = /^(?:#{1,6}\s+\S|\*\*[^*]+\*\*$)/
 
 type Label =
   | { kind: 'title'; value: string }
+  | { kind: 'scene'; number: number; value: string }
   | { kind: 'cast'; value: string }
   | { kind: 'chapterTitle' | 'chapterText'; number: number; value: string }
 
 interface OpenChapter {
   number: number
   title: string
+  scene: string
   lines: string[]
   sawTextLabel: boolean
 }
@@ -100,6 +107,8 @@ function readLabel(line: string): Label | null {
   if (chapterTitle) {
     return { kind: 'chapterTitle', number: toNumber(chapterTitle[1] ?? ''), value: chapterTitle[2] ?? '' }
   }
+  const scene = CHAPTER_SCENE_LABEL.exec(bare)
+  if (scene) return { kind: 'scene', number: toNumber(scene[1] ?? ''), value: (scene[2] ?? '').trim() }
   const chapterText = CHAPTER_TEXT_LABEL.exec(bare)
   if (chapterText) {
     return { kind: 'chapterText', number: toNumber(chapterText[1] ?? ''), value: (chapterText[2] ?? '').trim() }
@@ -129,7 +138,8 @@ function finishChapter(open: OpenChapter, expectedChapters: number): StoryChapte
   if (open.number === expectedChapters) {
     content = finishLastChapterContent(content)
   }
-  return { number: open.number, title, content }
+  const scene = open.scene.replace(/\s+/g, ' ').trim()
+  return { number: open.number, title, content, ...(scene ? { scene } : {}) }
 }
 
 /**
@@ -180,6 +190,7 @@ export function createTaggedStoryParser(expectedChapters: number): StoryStreamPa
     return {
       number: label.number,
       title: isText ? '' : label.value,
+      scene: '',
       lines: isText && label.value !== '' ? [label.value] : [],
       sawTextLabel: isText,
     }
@@ -216,6 +227,11 @@ export function createTaggedStoryParser(expectedChapters: number): StoryStreamPa
       stage = 'cast'
       castLines = label.value === '' ? [] : [label.value]
       return events
+    }
+    if (label?.kind === 'scene') {
+      // The scene of the open chapter (text lines before it stay the chapter's); anywhere else it is dropped.
+      if (stage === 'chapters' && current?.number === label.number && current.scene === '') current.scene = label.value
+      return []
     }
     if (label !== null && label.kind !== 'title' && label.kind !== 'cast') {
       const events = stage === 'chapters' ? [] : closeHeader()

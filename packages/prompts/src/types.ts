@@ -16,6 +16,8 @@ export interface StoryChapter {
   number: number
   title: string
   content: string
+  /** what to draw, one or two sentences in English (absent when the answer gave none) */
+  scene?: string
 }
 
 /** A recurring character besides the hero: the name as the story says it, a short look in English. */
@@ -34,7 +36,7 @@ export interface StoryDraft {
 export type StoryStreamEvent =
   | { type: 'title'; title: string }
   | { type: 'cast'; cast: CastMember[] }
-  | { type: 'chapter'; number: number; title: string; content: string }
+  | { type: 'chapter'; number: number; title: string; content: string; scene?: string }
 
 export interface StoryStreamResult {
   draft: StoryDraft

@@ -131,6 +131,33 @@ describe('the cast in the image prompts', () => {
     )
     expect(prompt('The moon rose.')).not.toContain('Also in the picture')
   })
+
+  it('leaves the names out for a story in another language, and draws the scene the text step gave', () => {
+    const prompt = buildImagePrompt({
+      character: 'a girl',
+      chapter: { title: 'T', content: 'El búho ululó.', scene: 'A girl and an owl on a moonlit roof.' },
+      style: 'Cartoon',
+      cast,
+      language: 'es',
+    })
+    expect(prompt).toContain('Scene: A girl and an owl on a moonlit roof.')
+    expect(prompt).toContain('Also in the picture (keep exactly these appearances): a tawny owl.')
+    expect(prompt).not.toContain('búho')
+  })
+
+  it('reads each chapter’s scene in both formats', () => {
+    const tagged = parseTaggedStory(
+      'Title: T\nChapter 1 title: A\nChapter 1 scene: An owl on a roof.\nChapter 1: Text.\nChapter 2 title: B\nChapter 2: More.',
+      2,
+    )
+    expect(tagged.chapters.map((c) => c.scene)).toEqual(['An owl on a roof.', undefined])
+    expect(tagged.chapters[0]?.content).toBe('Text.')
+    const json = parseStructuredStory(
+      JSON.stringify({ title: 'T', cast: [], chapters: [{ title: 'A', scene: ' A  roof. ', content: 'x' }] }),
+      1,
+    )
+    expect(json.chapters[0]?.scene).toBe('A roof.')
+  })
 })
 
 describe('the story in other languages', () => {

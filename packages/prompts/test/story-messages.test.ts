@@ -71,7 +71,7 @@ describe('buildStoryMessages', () => {
   it('asks for the JSON object in json format', () => {
     const { system } = buildStoryMessages(request({ format: 'json' }))
     expect(system).toContain(
-      '{"title": string, "cast": [{"name": string, "description": string}], "chapters": [{"title": string, "content": string}]}',
+      '{"title": string, "cast": [{"name": string, "description": string}], "chapters": [{"title": string, "scene": string, "content": string}]}',
     )
     expect(system).toContain('exactly 3 items')
     expect(system).not.toContain('Chapter 1 title:')
@@ -113,8 +113,8 @@ describe('storyResponseFormat', () => {
     expect(schema.properties.chapters.maxItems).toBe(5)
     expect(schema.properties.chapters.items).toEqual({
       type: 'object',
-      properties: { title: { type: 'string' }, content: { type: 'string' } },
-      required: ['title', 'content'],
+      properties: { title: { type: 'string' }, content: { type: 'string' }, scene: { type: 'string' } },
+      required: ['title', 'content', 'scene'],
       additionalProperties: false,
     })
   })

@@ -77,12 +77,16 @@ export function createStoryTextScreen(
       await check('title', title)
       return restore(title)
     },
-    async chapters<C extends { number: number; title: string; content: string }>(chapters: C[]): Promise<C[]> {
+    async chapters<C extends { number: number; title: string; content: string; scene?: string }>(
+      chapters: C[],
+    ): Promise<C[]> {
+      // The scene goes to the image step, whose prompt is moderated before anything is drawn.
       for (const chapter of chapters) await check(`chapter ${chapter.number}`, `${chapter.title}\n\n${chapter.content}`)
       return chapters.map((chapter) => ({
         ...chapter,
         title: restore(chapter.title),
         content: restore(chapter.content),
+        ...(chapter.scene ? { scene: restore(chapter.scene) } : {}),
       }))
     },
   }

@@ -27,7 +27,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety, storyFinished }) {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found || !isUnfinishedJob(found.job.status)) return
-    const { job, chapter, child, style, cast } = found
+    const { job, chapter, child, style, cast, language } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
       // Settled by an earlier try. Its settle completed the story if it was the last, unless the
@@ -44,7 +44,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     }
 
     const drawing = {
-      ...{ storyId, jobId, chapter, style, cast },
+      ...{ storyId, jobId, chapter, style, cast, language },
       ...{ character: describeCharacter(child), childName: child.name },
     }
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).

@@ -125,12 +125,12 @@ async function writeScreened(
     let shownTitle: string | undefined
     // Saves what the parser found in one statement, then enqueues the new chapters' illustrations in one go.
     const handle = async (found: StoryStreamEvent[]) => {
-      const written: Array<{ number: number; title: string; content: string }> = []
+      const written: Array<{ number: number; title: string; content: string; scene?: string }> = []
       for (const event of found) {
         // Chapters saved earlier passed their check then; this answer's versions of them are dropped.
         if (event.type === 'chapter') {
           if (!state.savedChapters.has(event.number))
-            written.push({ number: event.number, title: event.title, content: event.content })
+            written.push({ number: event.number, title: event.title, content: event.content, scene: event.scene })
         } else if (event.type === 'cast') {
           // Saved before any chapter of this answer, so every illustration enqueued after it draws the cast.
           if (eager) await storyRepository.setCast(db, story.id, restoreCast(event.cast))
