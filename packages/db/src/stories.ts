@@ -1,6 +1,7 @@
 import type { ImageStyle, StoryGenre } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db, Tx } from './database.ts'
+import { type RequestDecision, requestDecisionRows } from './moderation.ts'
 
 /** A story with the state of the job that drives it: what GET /api/stories/:id and the export show. */
 export const STORY_WITH_JOB = [
@@ -24,8 +25,8 @@ export const STORY_WITH_JOB = [
 export const storyRepository = {
   /**
    * Creates a story and the job that drives it, in one statement (one round trip and one commit on
-   * the hot path of POST /api/stories), provided the child is the parent's own. Returns false, with
-   * nothing written, when it is not.
+   * the hot path of POST /api/stories), provided the child is the parent's own, with the request's
+   * moderation decisions in a CTE. Returns false, with nothing written, when it is not.
    *
    * Without an explicit `language` the story takes the child's preferred one, else the parent's,
    * provided it is among `languages` (what the provider writes), else `fallbackLanguage`.
@@ -43,6 +44,8 @@ export const storyRepository = {
       chapters_total: number
       language?: string | undefined
     },
+    /** the request-time checks that let the topic through, stored with the story (moderation_decisions) */
+    decisions: readonly RequestDecision[] = [],
     defaults: { languages: readonly string[]; fallbackLanguage: string } = { languages: [], fallbackLanguage: 'en' },
   ): Promise<boolean> {
     const { rows } = await sql<{ id: string }>`
@@ -59,6 +62,10 @@ export const storyRepository = {
             ${defaults.fallbackLanguage}::text)
         from child
         returning id
+      ), audit as (
+        insert into moderation_decisions (parent_id, story_id, job_id, stage, target, moderator, decision, categories)
+        select ${story.parent_id}::uuid, story.id, ${story.job_id}::text, 'request', d.target, d.moderator, d.decision, d.categories
+        from story, ${requestDecisionRows(decisions)}
       )
       insert into jobs (id, parent_id, kind, story_id, chapters_total)
       select ${story.job_id}::text, ${story.parent_id}::uuid, 'story', story.id, ${story.chapters_total}::integer from story

@@ -25,6 +25,7 @@ export {
 export {
   buildAvatarPrompt,
   buildImagePrompt,
+  buildSaferAvatarPrompt,
   buildSaferImagePrompt,
   castLine,
   imageStylePhrase,

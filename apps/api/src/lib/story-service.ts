@@ -22,6 +22,7 @@ import {
   jobSnapshot,
   lockParentRequests,
   RETRYABLE_JOB_STATUSES,
+  type RequestDecision,
   storyRepository,
   type Tx,
 } from '@dreamify/db'
@@ -129,7 +130,8 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
     /** the languages the active provider writes, and the check that refuses others */
     languages,
 
-    async requestStory(parentId: string, body: CreateStoryBody) {
+    /** `decisions`: the request-time checks that let the topic through, stored with the story */
+    async requestStory(parentId: string, body: CreateStoryBody, decisions: readonly RequestDecision[] = []) {
       const story = {
         id: randomUUID(),
         job_id: randomUUID(),
@@ -141,7 +143,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         chapters_total: config.generation.chapters,
         language: body.language,
       }
-      const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story, languageDefaults)
+      const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story, decisions, languageDefaults)
       // With limits, a transaction holds the parent's lock while they are checked; without, one statement.
       const created = limitsApply
         ? await db.transaction().execute(async (tx) => {

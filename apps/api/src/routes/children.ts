@@ -58,8 +58,12 @@ export const childrenRoutes = fp(
       onSend: idempotentCreate.onSend,
       handler: async (request, reply) => {
         languages.check(request.body.language, 'body.language')
-        await checkContent(request.parentId, freeText(request.body))
-        const child = await childRepository.create(db, { ...trimText(request.body), parent_id: request.parentId })
+        const decisions = await checkContent(request.parentId, freeText(request.body))
+        const child = await childRepository.create(
+          db,
+          { ...trimText(request.body), parent_id: request.parentId },
+          decisions,
+        )
         const avatar_job_id = await requestAvatar(request.parentId, child.id)
         return reply.status(201).send({ child: childView(child, images), avatar_job_id })
       },
@@ -112,8 +116,14 @@ export const childrenRoutes = fp(
           )
         }
         languages.check(changes.language, 'body.language')
-        await checkContent(request.parentId, freeText(changes))
-        const child = await childRepository.updateOwned(db, request.parentId, request.params.child_id, changes)
+        const decisions = await checkContent(request.parentId, freeText(changes))
+        const child = await childRepository.updateOwned(
+          db,
+          request.parentId,
+          request.params.child_id,
+          changes,
+          decisions,
+        )
         if (!child) throw notFound('child')
         const appearanceChanged = APPEARANCE_FIELDS.some((field) => field in changes)
         const avatar_job_id = appearanceChanged ? await requestAvatar(request.parentId, child.id) : null
