@@ -77,6 +77,12 @@ export function createStoryTextScreen(
       await check('title', title)
       return restore(title)
     },
+    /** The cast is shown with the story (and its looks go into image prompts): checked like the text. */
+    async cast(cast: ReadonlyArray<{ name: string; description: string }>) {
+      if (cast.length === 0) return []
+      await check('cast', cast.map((member) => `${member.name}: ${member.description}`).join('\n'))
+      return cast.map((member) => ({ name: restore(member.name), description: restore(member.description) }))
+    },
     async chapters<C extends { number: number; title: string; content: string; scene?: string }>(
       chapters: C[],
     ): Promise<C[]> {

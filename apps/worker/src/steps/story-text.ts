@@ -1,12 +1,6 @@
 import { addAgain, jobItem, QUEUES } from '@dreamify/core'
 import { type ChildProfile, jobLifecycle, moderationRepository, type StartedStory, storyRepository } from '@dreamify/db'
-import {
-  buildStoryMessages,
-  type CastMember,
-  createStoryStreamParser,
-  StoryFormatError,
-  type StoryStreamEvent,
-} from '@dreamify/prompts'
+import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import type { HoldingScreen } from '../safety/screen.ts'
 import {
@@ -99,9 +93,6 @@ async function writeScreened(
   await refuseUnsafeTopic(held, ids, story.topic, signal)
   const identity = providerIdentity(config.generation, story.id, child, story.topic)
   const screen = createStoryTextScreen(held, ids, identity.restore, signal)
-  // A cast member's name may mention the hero by the stand-in name; the saved cast says the real one.
-  const restoreCast = (cast: CastMember[]) =>
-    cast.map((member) => ({ name: identity.restore(member.name), description: identity.restore(member.description) }))
   // Structured output for every language but English where the provider can: labels stay reliable.
   const format = provider.storyFormatFor(story.language)
   const input = {
@@ -133,7 +124,7 @@ async function writeScreened(
             written.push({ number: event.number, title: event.title, content: event.content, scene: event.scene })
         } else if (event.type === 'cast') {
           // Saved before any chapter of this answer, so every illustration enqueued after it draws the cast.
-          if (eager) await storyRepository.setCast(db, story.id, restoreCast(event.cast))
+          if (eager) await storyRepository.setCast(db, story.id, await screen.cast(event.cast))
         } else if (eager && !state.titleSaved) {
           const title = await screen.title(event.title)
           if (await storyRepository.setTitleIfMissing(db, story.id, title)) {
@@ -168,7 +159,7 @@ async function writeScreened(
       const { draft, events: rest } = parser.end()
       // A malformed earlier answer may have streamed a title; the story keeps the one that parsed.
       if (draft.title !== shownTitle) await storyRepository.setTitle(db, story.id, await screen.title(draft.title))
-      if (!eager) await storyRepository.setCast(db, story.id, restoreCast(draft.cast))
+      if (!eager) await storyRepository.setCast(db, story.id, await screen.cast(draft.cast))
       await handle([...pending, ...rest])
       return
     } catch (error) {
