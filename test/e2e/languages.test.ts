@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { castInChapter, fillPlaceholders, loadStoryTemplates, withoutChildName } from '@dreamify/prompts'
+import {
+  castInChapter,
+  fillPlaceholders,
+  loadStoryTemplates,
+  summarizeScene,
+  withoutChildName,
+} from '@dreamify/prompts'
 import { type FakeOpenAI, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
@@ -171,5 +177,39 @@ describe('with the openai provider', () => {
     }
     // The companion is in every chapter, so the cast was carried at all.
     expect(carried).toBeGreaterThanOrEqual(5)
+  })
+
+  it('carries the cast, by name, into the picture of every English chapter that names them', async () => {
+    const from = fake.calls.length
+    const accepted = await parent.request('POST', '/api/stories', {
+      child_id: childId,
+      topic: 'a lost red balloon',
+      story_genre: 'Adventure',
+      image_style: 'Cartoon',
+    })
+    expect((await parent.pollJob(accepted.json.job_id, { timeoutMs: 60_000 })).final.status).toBe('completed')
+    const story = (await parent.request('GET', `/api/stories/${accepted.json.story_id}`)).json as Story
+    expect(story).toMatchObject({ language: 'en', direction: 'ltr' })
+    expect(story.cast.length).toBeGreaterThan(1)
+    const prompts = fake.calls
+      .slice(from)
+      .filter((c) => c.path === '/v1/images/generations')
+      .map((c) => (c.body as { prompt: string }).prompt)
+    expect(prompts).toHaveLength(5)
+    const seen = new Set<string>()
+    for (const chapter of story.chapters) {
+      const scene = withoutChildName(summarizeScene(chapter.content), 'Mia')
+      const prompt = prompts.find((p) => p.includes(`Scene: ${scene}`))!
+      expect(prompt, `the picture of chapter ${chapter.number}`).toBeDefined()
+      const present = castInChapter(story.cast, chapter.content)
+      for (const member of story.cast) {
+        const line = `${member.name}: ${member.description}`
+        if (present.includes(member)) expect(prompt).toContain(line)
+        else expect(prompt).not.toContain(line)
+      }
+      for (const member of present) seen.add(member.name)
+    }
+    // More than the companion: a character of only some chapters was carried into those only.
+    expect(seen.size).toBeGreaterThan(1)
   })
 })
