@@ -59,6 +59,11 @@ describe('a story in another language', () => {
     // The app around the story stays as it is.
     expect(await page.locator('html').getAttribute('dir')).not.toBe('rtl')
     await expectAccessible(page, 'an Arabic story in the reader')
+    // The book turns right to left: the left arrow goes forward, the right one back.
+    await page.keyboard.press('ArrowLeft')
+    await page.getByText(/^Chapter 2 of \d+$/).waitFor()
+    await page.keyboard.press('ArrowRight')
+    await page.getByText(/^Chapter 1 of \d+$/).waitFor()
     await context.close()
   })
 })

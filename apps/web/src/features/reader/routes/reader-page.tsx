@@ -27,7 +27,9 @@ export default function ReaderPage() {
   )
   const previous = useCallback(() => goTo(number - 1), [goTo, number])
   const next = useCallback(() => goTo(number + 1), [goTo, number])
-  usePageTurns(area, previous, next)
+  // A right-to-left book turns the other way: the left arrow and a swipe to the right go forward.
+  const rtl = story.data?.direction === 'rtl'
+  usePageTurns(area, rtl ? next : previous, rtl ? previous : next)
 
   const title = story.data?.title ?? 'Story'
   useEffect(() => {
