@@ -15,6 +15,8 @@ export const BENCH_NAMES = [
   'streaming',
   'scale',
   'web',
+  'reference',
+  'books',
 ] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
 
@@ -67,6 +69,8 @@ export const TITLES: Record<BenchName, string> = {
   streaming: 'Streaming: first illustrated chapter and whole story',
   scale: 'Hot reads at a million stories',
   web: "The parents' web app: first-load JavaScript and time to interactive",
+  reference: "Chapters drawn from the child's avatar: input tokens and image inputs per story",
+  books: 'Keepsakes: building the PDF and the EPUB of a 5-chapter story with 1024² pictures',
 }
 
 export function formatValue(figure: Figure): string {
@@ -148,7 +152,7 @@ export function writeDocument(
   out.push('# Benchmarks')
   out.push('')
   out.push(
-    'Written by `./dreamify bench` (`bench/run.ts`): it creates the `dreamify_bench` database, starts real API and worker processes (`node apps/api/src/server.ts`, `node apps/worker/src/main.ts`) against the local Postgres and Redis, and loads them from separate processes. These are benchmarks, not tests: a MISS fails nothing. `./dreamify bench <name…>` runs a subset (' +
+    'Written by `./dreamify bench` (`bench/run.ts`): it creates the `dreamify_bench` database (or the one `BENCH_DATABASE_URL` names, so that two runs on one machine keep apart), starts real API and worker processes (`node apps/api/src/server.ts`, `node apps/worker/src/main.ts`) against the local Postgres and Redis, and loads them from separate processes. These are benchmarks, not tests: a MISS fails nothing. `./dreamify bench <name…>` runs a subset (' +
       BENCH_NAMES.map((n) => `\`${n}\``).join(', ') +
       '); the other sections then keep the figures of their last run, with its date.',
   )

@@ -4,11 +4,13 @@ import { execFileSync } from 'node:child_process'
 import { cpus, release, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
+import { books } from './books.ts'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
 import { memory } from './memory.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
+import { reference } from './reference.ts'
 import {
   BENCH_NAMES,
   type BenchName,
@@ -50,6 +52,8 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   streaming,
   scale,
   web,
+  reference,
+  books,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')

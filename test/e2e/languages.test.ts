@@ -156,7 +156,7 @@ describe('with the openai provider', () => {
     // One picture a chapter, each prompt in English: the scene the text step gave (the template's, here),
     // and the looks (not the names) of the cast members its chapter names.
     const prompts = calls
-      .filter((c) => c.path === '/v1/images/generations')
+      .filter((c) => c.path === '/v1/images/generations' || c.path === '/v1/images/edits')
       .map((c) => (c.body as { prompt: string }).prompt)
     expect(prompts).toHaveLength(5)
     for (const prompt of prompts) expect(prompt).toMatch(/^[\x20-\x7e\n’–—]+$/)
@@ -193,7 +193,7 @@ describe('with the openai provider', () => {
     expect(story.cast.length).toBeGreaterThan(1)
     const prompts = fake.calls
       .slice(from)
-      .filter((c) => c.path === '/v1/images/generations')
+      .filter((c) => c.path === '/v1/images/generations' || c.path === '/v1/images/edits')
       .map((c) => (c.body as { prompt: string }).prompt)
     expect(prompts).toHaveLength(5)
     const seen = new Set<string>()

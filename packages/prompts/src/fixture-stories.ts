@@ -186,17 +186,20 @@ export function buildStory(templates: readonly StoryTemplate[], options: BuildSt
 
 /**
  * The story as a model answers it: compact JSON (title, cast, chapters), or the tagged plain text
- * (`Title:`, `Cast:` with `- Name: look` lines, `Chapter N title:`, `Chapter N:`).
+ * (`Title:`, `Cast:` with `- Name: look` lines, `Chapter N title:`, `Chapter N:`); from chapter
+ * `from` on (no title, no cast) when it continues a saved beginning.
  */
-export function formatStory(story: FixtureStory, format: StoryOutputFormat): string {
+export function formatStory(story: FixtureStory, format: StoryOutputFormat, from = 1): string {
   const cast = story.cast ?? []
-  if (format === 'json') return JSON.stringify({ title: story.title, cast, chapters: story.chapters })
+  const chapters = story.chapters.slice(from - 1)
+  if (format === 'json')
+    return JSON.stringify(from > 1 ? { chapters } : { title: story.title, cast, chapters: story.chapters })
   return [
-    `Title: ${story.title}`,
-    ...(cast.length ? [`Cast:\n${cast.map((m) => `- ${m.name}: ${m.description}`).join('\n')}`] : []),
-    ...story.chapters.map(
+    ...(from > 1 ? [] : [`Title: ${story.title}`]),
+    ...(from === 1 && cast.length ? [`Cast:\n${cast.map((m) => `- ${m.name}: ${m.description}`).join('\n')}`] : []),
+    ...chapters.map(
       (c, i) =>
-        `Chapter ${i + 1} title: ${c.title}\n${c.scene ? `Chapter ${i + 1} scene: ${c.scene}\n` : ''}Chapter ${i + 1}: ${c.content}`,
+        `Chapter ${i + from} title: ${c.title}\n${c.scene ? `Chapter ${i + from} scene: ${c.scene}\n` : ''}Chapter ${i + from}: ${c.content}`,
     ),
   ].join('\n\n')
 }

@@ -47,7 +47,7 @@ export function castLine(cast: readonly CastMember[], childName?: string, withNa
   return `Also in the picture (keep exactly these appearances): ${members.join('; ')}.`
 }
 
-export function buildImagePrompt(input: {
+export interface ChapterImageInput {
   character: string
   /** `scene`: what the text step said to draw, in English; without one the chapter's opening is drawn */
   chapter: { title: string; content: string; scene?: string | null }
@@ -58,19 +58,42 @@ export function buildImagePrompt(input: {
   cast?: readonly CastMember[]
   /** the story's language (default `en`): the cast's names are left out of prompts for other languages */
   language?: string
-}): string {
+}
+
+function sceneOf(input: Omit<ChapterImageInput, 'character'>): string {
   // The chapter title is only a fallback: titles in prompts invite the model to letter them into the picture.
   const found = input.chapter.scene?.trim() || summarizeScene(input.chapter.content) || input.chapter.title.trim()
-  const scene = input.childName ? withoutChildName(found, input.childName) : found
+  return input.childName ? withoutChildName(found, input.childName) : found
+}
+
+/** The cast members the chapter names, as a prompt line (undefined when it names none). */
+const castOf = (input: Omit<ChapterImageInput, 'character'>) =>
+  castLine(castInChapter(input.cast ?? [], input.chapter.content), input.childName, (input.language ?? 'en') === 'en')
+
+/** Said with a reference picture (the child's avatar, the first input image): the hero is that child. */
+export const REFERENCE_RULE =
+  'The main character is the child in the reference image: keep their face, skin tone, hair and eyes exactly as in it, drawn in this style.'
+
+export function buildImagePrompt(input: ChapterImageInput): string {
   return [
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
-    `Scene: ${scene}`,
+    `Scene: ${sceneOf(input)}`,
     `Main character (keep exactly this appearance): ${input.character}.`,
-    castLine(
-      castInChapter(input.cast ?? [], input.chapter.content),
-      input.childName,
-      (input.language ?? 'en') === 'en',
-    ),
+    castOf(input),
+    CHILD_FRIENDLY,
+    NO_TEXT_RULE,
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n')
+}
+
+/** The same picture drawn from the child's avatar: the scene and the style, and the hero as in the reference. */
+export function buildReferenceImagePrompt(input: Omit<ChapterImageInput, 'character'>): string {
+  return [
+    `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
+    `Scene: ${sceneOf(input)}`,
+    REFERENCE_RULE,
+    castOf(input),
     CHILD_FRIENDLY,
     NO_TEXT_RULE,
   ]
@@ -87,6 +110,17 @@ export function buildSaferImagePrompt(input: { character: string; style: ImageSt
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
     'Scene: the main character smiling in a calm, sunny meadow full of flowers, with a friendly animal nearby.',
     `Main character (keep exactly this appearance): ${input.character}.`,
+    'Soft, peaceful and cosy; no weapons, no injuries, no scary creatures, nothing frightening at all.',
+    NO_TEXT_RULE,
+  ].join('\n')
+}
+
+/** The safer prompt, drawn from the child's avatar. */
+export function buildSaferReferenceImagePrompt(input: { style: ImageStyle }): string {
+  return [
+    `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
+    'Scene: the main character smiling in a calm, sunny meadow full of flowers, with a friendly animal nearby.',
+    REFERENCE_RULE,
     'Soft, peaceful and cosy; no weapons, no injuries, no scary creatures, nothing frightening at all.',
     NO_TEXT_RULE,
   ].join('\n')

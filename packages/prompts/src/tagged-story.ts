@@ -146,9 +146,9 @@ function finishChapter(open: OpenChapter, expectedChapters: number): StoryChapte
  * Incremental parser for the tagged format. A chapter is emitted once the next chapter's label line
  * has arrived; the title once the first chapter label has. end() flushes the last chapter.
  */
-export function createTaggedStoryParser(expectedChapters: number): StoryStreamParser {
+export function createTaggedStoryParser(expectedChapters: number, from = 1): StoryStreamParser {
   assertChapterCount(expectedChapters)
-  const gate = createEventGate(expectedChapters)
+  const gate = createEventGate(expectedChapters, from)
   const chapters: StoryChapter[] = []
   let partialLine = ''
   let stage: 'preamble' | 'title' | 'cast' | 'chapters' = 'preamble'
@@ -271,7 +271,7 @@ export function createTaggedStoryParser(expectedChapters: number): StoryStreamPa
       partialLine = ''
       if (stage !== 'chapters') events.push(...closeHeader())
       events.push(...closeChapter())
-      const draft = validateStoryDraft({ title, cast, chapters }, expectedChapters)
+      const draft = validateStoryDraft({ title: from > 1 ? '' : title, cast, chapters }, expectedChapters, from)
       return { draft, events }
     },
   }

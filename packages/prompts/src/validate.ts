@@ -1,19 +1,25 @@
 import { assertChapterCount, StoryFormatError } from './errors.ts'
 import type { CastMember, StoryDraft } from './types.ts'
 
-/** Throws StoryFormatError unless the draft has a title and exactly chapters 1..expectedChapters, none empty. */
+/**
+ * Throws StoryFormatError unless the draft has a title and exactly chapters 1..expectedChapters, none
+ * empty. A continuation (`from` > 1) has no title and chapters from..expectedChapters; chapters before
+ * `from` that a model wrote again anyway are dropped.
+ */
 export function validateStoryDraft(
   draft: Omit<StoryDraft, 'cast'> & { cast?: CastMember[] },
   expectedChapters: number,
+  from = 1,
 ): StoryDraft {
   assertChapterCount(expectedChapters)
   // A draft without a cast has an empty one.
   draft.cast ??= []
-  if (draft.title.trim() === '') {
+  if (from > 1) draft = { ...draft, chapters: draft.chapters.filter((chapter) => chapter.number >= from) }
+  if (from === 1 && draft.title.trim() === '') {
     throw new StoryFormatError('missing_title', 'The story has no title')
   }
   draft.chapters.forEach((chapter, index) => {
-    const expectedNumber = index + 1
+    const expectedNumber = index + from
     if (chapter.number < expectedNumber) {
       throw new StoryFormatError(
         'duplicate_chapter',
@@ -31,10 +37,10 @@ export function validateStoryDraft(
       throw new StoryFormatError('empty_chapter', `Chapter ${chapter.number} has no content`, chapter.number)
     }
   })
-  if (draft.chapters.length !== expectedChapters) {
+  if (draft.chapters.length !== expectedChapters - from + 1) {
     throw new StoryFormatError(
       'wrong_chapter_count',
-      `Expected ${expectedChapters} chapters, got ${draft.chapters.length}`,
+      `Expected ${expectedChapters - from + 1} chapters, got ${draft.chapters.length}`,
     )
   }
   return draft as StoryDraft
