@@ -159,7 +159,7 @@ describe('with the openai provider', () => {
       .filter((c) => c.path === '/v1/images/generations' || c.path === '/v1/images/edits')
       .map((c) => (c.body as { prompt: string }).prompt)
     expect(prompts).toHaveLength(5)
-    for (const prompt of prompts) expect(prompt).toMatch(/^[\x20-\x7e\n’–—]+$/)
+    for (const prompt of prompts) expect(prompt).toMatch(/^[\x20-\x7e\r\n’–—]+$/)
     const template = loadStoryTemplates().find((t) => t.language === language)!
     let carried = 0
     for (const chapter of story.chapters) {
