@@ -17,4 +17,4 @@ with saved as (
   and "jobs"."status" in ('queued', 'running')
   and stories.id = jobs.story_id
   and children.id = stories.child_id
-  returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre, json_build_object('name', children."name", 'age_range', children."age_range", 'sex', children."sex", 'eye_color', children."eye_color", 'hair_type', children."hair_type", 'hair_color', children."hair_color", 'ethnicity', children."ethnicity", 'fav_animals', children."fav_animals", 'fav_activities', children."fav_activities", 'fav_shows', children."fav_shows") as child;
+  returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre, stories.language, json_build_object('name', children."name", 'age_range', children."age_range", 'sex', children."sex", 'eye_color', children."eye_color", 'hair_type', children."hair_type", 'hair_color', children."hair_color", 'ethnicity', children."ethnicity", 'fav_animals', children."fav_animals", 'fav_activities', children."fav_activities", 'fav_shows', children."fav_shows") as child;

@@ -11,6 +11,7 @@ type StartedStoryRow = JobRow & {
   chapters_pending: number[]
   topic: string
   story_genre: StoryGenre
+  language: string
   child: ChildProfile
 }
 
@@ -32,7 +33,7 @@ export function startStoryQuery(jobId: string) {
       stage = case when saved.count >= jobs.chapters_total then 'illustrating'::job_stage else 'writing'::job_stage end
     from saved, stories, children
     where jobs.id = ${jobId} and ${unfinished('jobs.status')} and stories.id = jobs.story_id and children.id = stories.child_id
-    returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre,
+    returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre, stories.language,
       ${childProfile} as child
   `
 }
@@ -42,10 +43,10 @@ export async function startStory(db: Db, jobId: string) {
   const { rows } = await startStoryQuery(jobId).execute(db)
   const row = rows[0]
   if (!row) return undefined
-  const { chapters_saved, chapters_pending, topic, story_genre, child, ...job } = row
+  const { chapters_saved, chapters_pending, topic, story_genre, language, child, ...job } = row
   return {
     job,
-    story: { id: job.story_id!, topic, story_genre, chapters_total: job.chapters_total },
+    story: { id: job.story_id!, topic, story_genre, language, chapters_total: job.chapters_total },
     child,
     saved: { count: chapters_saved, pending: chapters_pending },
   }
