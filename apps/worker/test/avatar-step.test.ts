@@ -31,6 +31,7 @@ describe('the avatar step', async () => {
       draws++
       return fixtures.drawImage(prompt, signal, purpose)
     },
+    speak: (request, signal) => fixtures.speak(request, signal),
   }
   const context = (handle: Db = db): StepContext => ({
     db: handle,

@@ -1,5 +1,6 @@
 import type {
   AgeRange,
+  AudioStatus,
   EyeColor,
   HairColor,
   HairType,
@@ -53,6 +54,8 @@ export interface StoriesTable {
   chapters_total: number
   title: string | null
   job_id: string | null
+  /** the voice the story is narrated in (null: not narrated) */
+  narration_voice: string | null
   created_at: CreatedAt
   completed_at: Date | null
 }
@@ -67,8 +70,22 @@ export interface ChaptersTable {
   image_id: string | null
   /** why the picture failed for good (shown only while image_status is failed) */
   image_error_code: string | null
+  audio_status: Generated<AudioStatus>
+  audio_id: string | null
+  /** why the narration failed for good (shown only while audio_status is failed) */
+  audio_error_code: string | null
   created_at: CreatedAt
   updated_at: UpdatedAt
+}
+
+export interface ChapterAudioTable {
+  id: Generated<string>
+  parent_id: string
+  story_id: string
+  content_type: string
+  bytes: Buffer
+  byte_size: number
+  created_at: CreatedAt
 }
 
 export interface ImagesTable {
@@ -95,6 +112,10 @@ export interface JobsTable {
   chapters_illustrated: Generated<number>
   /** chapters whose drawing is settled (drawn or failed for good): the fan-in counter */
   chapters_settled: Generated<number>
+  /** chapters the story narrates (0: not narrated), and how many of them are settled and narrated */
+  narrations_total: Generated<number>
+  narrations_settled: Generated<number>
+  chapters_narrated: Generated<number>
   story_id: string | null
   child_id: string | null
   chapter_number: number | null
@@ -159,6 +180,7 @@ export interface Database {
   stories: StoriesTable
   chapters: ChaptersTable
   images: ImagesTable
+  chapter_audio: ChapterAudioTable
   jobs: JobsTable
   idempotency_keys: IdempotencyKeysTable
   moderation_decisions: ModerationDecisionsTable

@@ -12,6 +12,7 @@ export const STORY_WITH_JOB = [
   'stories.story_genre',
   'stories.image_style',
   'stories.chapters_total',
+  'stories.narration_voice',
   'stories.created_at',
   'stories.completed_at',
   'jobs.status',
@@ -36,20 +37,25 @@ export const storyRepository = {
       story_genre: StoryGenre
       image_style: ImageStyle
       chapters_total: number
+      /** the voice to narrate each chapter in; without it nothing is narrated */
+      narration_voice?: string | null
     },
   ): Promise<boolean> {
+    const narrated = story.narration_voice ? story.chapters_total : 0
     const { rows } = await sql<{ id: string }>`
       with child as (
         select id from children where id = ${story.child_id} and parent_id = ${story.parent_id}
       ), story as (
-        insert into stories (id, parent_id, child_id, topic, story_genre, image_style, chapters_total, job_id)
+        insert into stories (id, parent_id, child_id, topic, story_genre, image_style, chapters_total, job_id, narration_voice)
         select ${story.id}::uuid, ${story.parent_id}::uuid, child.id, ${story.topic}::text, ${story.story_genre}::story_genre,
-          ${story.image_style}::image_style, ${story.chapters_total}::integer, ${story.job_id}::text
+          ${story.image_style}::image_style, ${story.chapters_total}::integer, ${story.job_id}::text,
+          ${story.narration_voice ?? null}::text
         from child
         returning id
       )
-      insert into jobs (id, parent_id, kind, story_id, chapters_total)
-      select ${story.job_id}::text, ${story.parent_id}::uuid, 'story', story.id, ${story.chapters_total}::integer from story
+      insert into jobs (id, parent_id, kind, story_id, chapters_total, narrations_total)
+      select ${story.job_id}::text, ${story.parent_id}::uuid, 'story', story.id, ${story.chapters_total}::integer,
+        ${narrated}::integer from story
       returning id
     `.execute(db)
     return rows.length > 0

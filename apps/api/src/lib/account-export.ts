@@ -33,7 +33,8 @@ export async function exportAccount(db: Db, parentId: string, logger: FastifyBas
   const files = new Map(images.map((image) => [image.id, imageFileName(image.id, image.content_type)]))
   const fileOf = (imageId: string) => files.get(imageId) ?? null
   // The API's own view of a child, its avatar pointing into the zip instead of at a signed URL.
-  const inZip = { url: (imageId: string) => fileOf(imageId) } as unknown as ImageUrlSigner
+  // Narration audio is not put in the zip (it is made again from the text on request).
+  const inZip = { url: (imageId: string) => fileOf(imageId), audioUrl: () => null } as unknown as ImageUrlSigner
 
   const document = {
     format: 'dreamify-export/1',

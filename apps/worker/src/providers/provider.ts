@@ -29,6 +29,18 @@ export interface GeneratedImage {
   usage?: Usage
 }
 
+/** A chapter to read aloud, in one of the NARRATION_VOICES. */
+export interface SpeechRequest {
+  text: string
+  voice: string
+}
+
+export interface GeneratedSpeech {
+  bytes: Buffer
+  /** audio/mpeg: one playable MP3, however many calls it took */
+  contentType: string
+}
+
 /** One interface for every provider; one file per provider. */
 export interface GenerationProvider {
   readonly name: string
@@ -40,6 +52,8 @@ export interface GenerationProvider {
    */
   writeStory(request: StoryRequest, signal: AbortSignal): AsyncGenerator<string, Usage | undefined, undefined>
   drawImage(prompt: string, signal: AbortSignal, purpose?: 'chapter' | 'avatar'): Promise<GeneratedImage>
+  /** reads a chapter aloud; a server without a speech endpoint fails it with NARRATION_UNAVAILABLE (permanent) */
+  speak(request: SpeechRequest, signal: AbortSignal): Promise<GeneratedSpeech>
 }
 
 /**

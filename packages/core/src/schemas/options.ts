@@ -1,5 +1,14 @@
 import Type, { type Static } from 'typebox'
-import { AGE_RANGES, EYE_COLORS, HAIR_COLORS, HAIR_TYPES, IMAGE_STYLES, SEXES, STORY_GENRES } from '../enums.ts'
+import {
+  AGE_RANGES,
+  EYE_COLORS,
+  HAIR_COLORS,
+  HAIR_TYPES,
+  IMAGE_STYLES,
+  NARRATION_VOICES,
+  SEXES,
+  STORY_GENRES,
+} from '../enums.ts'
 
 /**
  * The choices a client offers for each enumerated field, with a label to show. Built from the very
@@ -15,10 +24,22 @@ export const OptionsResponse = Type.Object({
   hair_colors: Type.Array(Option),
   story_genres: Type.Array(Option),
   image_styles: Type.Array(Option),
+  narration: Type.Object({
+    /** false when the provider's server has no speech endpoint: requested narration then fails, the story does not */
+    available: Type.Boolean(),
+    voices: Type.Array(Option),
+  }),
 })
 export type OptionsResponse = Static<typeof OptionsResponse>
 
 const SEX_LABELS: Record<(typeof SEXES)[number], string> = { Male: 'Boy', Female: 'Girl' }
+const VOICE_LABELS: Record<(typeof NARRATION_VOICES)[number], string> = {
+  coral: 'Coral (warm)',
+  sage: 'Sage (calm)',
+  fable: 'Fable (storyteller)',
+  nova: 'Nova (bright)',
+  onyx: 'Onyx (deep)',
+}
 const sameLabel = (values: readonly string[]) => values.map((value) => ({ value, label: value }))
 
 export const OPTIONS: OptionsResponse = {
@@ -29,4 +50,5 @@ export const OPTIONS: OptionsResponse = {
   hair_colors: sameLabel(HAIR_COLORS),
   story_genres: sameLabel(STORY_GENRES),
   image_styles: sameLabel(IMAGE_STYLES),
+  narration: { available: true, voices: NARRATION_VOICES.map((value) => ({ value, label: VOICE_LABELS[value] })) },
 }

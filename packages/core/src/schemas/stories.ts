@@ -1,5 +1,14 @@
 import Type, { type Static } from 'typebox'
-import { IMAGE_STATUSES, IMAGE_STYLES, JOB_KINDS, JOB_STAGES, JOB_STATUSES, STORY_GENRES } from '../enums.ts'
+import {
+  AUDIO_STATUSES,
+  IMAGE_STATUSES,
+  IMAGE_STYLES,
+  JOB_KINDS,
+  JOB_STAGES,
+  JOB_STATUSES,
+  NARRATION_VOICES,
+  STORY_GENRES,
+} from '../enums.ts'
 import { GenerationError, Timestamp, Uuid } from './common.ts'
 import { SafetySummary } from './safety.ts'
 
@@ -10,6 +19,8 @@ export const CreateStoryBody = Type.Object({
   topic: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
   story_genre: Type.Enum([...STORY_GENRES]),
   image_style: Type.Enum([...IMAGE_STYLES]),
+  /** read each chapter aloud in this voice (voices from GET /api/options); without it nothing is narrated */
+  narration: Type.Optional(Type.Object({ voice: Type.Enum([...NARRATION_VOICES]) }, { additionalProperties: false })),
 })
 export type CreateStoryBody = Static<typeof CreateStoryBody>
 
@@ -25,6 +36,8 @@ export const Job = Type.Object({
     stage: Type.Enum([...JOB_STAGES]),
     chapters_total: Type.Integer(),
     chapters_illustrated: Type.Integer(),
+    /** chapters whose narration is stored (0 when the story is not narrated) */
+    chapters_narrated: Type.Integer(),
   }),
   story_id: Type.Optional(Uuid),
   child_id: Type.Optional(Uuid),
@@ -43,6 +56,9 @@ export const Chapter = Type.Object({
   image_status: Type.Enum([...IMAGE_STATUSES]),
   /** why the picture failed, while image_status is failed (CONTENT_FLAGGED: flagged twice by the moderator) */
   image_error: Type.Union([Type.String(), Type.Null()]),
+  /** the chapter read aloud (MP3 from the openai provider, see the README for fixtures), as a signed URL */
+  audio_url: Type.Union([Type.String(), Type.Null()]),
+  audio_status: Type.Enum([...AUDIO_STATUSES]),
 })
 
 export const Story = Type.Object({
@@ -57,6 +73,10 @@ export const Story = Type.Object({
   image_style: Type.Enum([...IMAGE_STYLES]),
   created_at: Timestamp,
   completed_at: Type.Union([Timestamp, Type.Null()]),
+  /** the voice the story is narrated in, or null when it is not */
+  narration_voice: Type.Union([Type.Enum([...NARRATION_VOICES]), Type.Null()]),
+  /** `none` (not narrated), `pending`, `ready` (every chapter), or `failed` (a chapter's narration failed for good) */
+  audio_status: Type.Enum([...AUDIO_STATUSES]),
   chapters: Type.Array(Chapter),
   safety: SafetySummary,
 })
@@ -86,6 +106,7 @@ export const StoryParams = Type.Object({ story_id: Uuid })
 export const ChapterParams = Type.Object({ story_id: Uuid, number: Type.Integer({ minimum: 1, maximum: 50 }) })
 export const JobParams = Type.Object({ job_id: JobId })
 export const ImageParams = Type.Object({ image_id: Uuid })
+export const AudioParams = Type.Object({ audio_id: Uuid })
 export const ImageQuery = Type.Object({
   expires: Type.Integer({ minimum: 0 }),
   sig: Type.String({ minLength: 1, maxLength: 100 }),
