@@ -24,6 +24,7 @@ import { jobEventsHubPlugin } from './plugins/job-events-hub/index.ts'
 import { metricsPlugin } from './plugins/metrics.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { accountRoutes } from './routes/account.ts'
+import { audioRoutes } from './routes/audio.ts'
 import { authRoutes } from './routes/auth.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -41,10 +42,12 @@ export interface AppDeps {
   /** the producer connection (fails fast while Redis is away) */
   redis: Redis
   logger?: FastifyServerOptions['loggerInstance']
+  /** whether the provider can narrate (the openai provider's server may lack /v1/audio/speech); default yes */
+  narrationAvailable?: () => Promise<boolean>
 }
 
 /** Builds the whole API as a ready Fastify instance; it opens no connection and listens on nothing. */
-export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
+export async function buildApp({ config, db, queues, redis, logger, narrationAvailable }: AppDeps) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: config.http.bodyLimit,
@@ -119,7 +122,8 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   })
   await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits, account })
   await app.register(imageRoutes, { prefix: '/api', db, images })
-  await app.register(optionRoutes, { prefix: '/api' })
+  await app.register(audioRoutes, { prefix: '/api', db, images })
+  await app.register(optionRoutes, { prefix: '/api', narrationAvailable: narrationAvailable ?? (async () => true) })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
   await app.register(eventRoutes, { prefix: '/api', db })
   await app.register(

@@ -3,9 +3,9 @@ import {
   isUnfinishedJob,
   type JobItem,
   type Logger,
+  QUEUES,
   type Queues,
   queueItemsOfJob,
-  QUEUES,
   queueOf,
 } from '@dreamify/core'
 import { chapterRepository, type Db, type JobRow, jobLifecycle, jobRepository } from '@dreamify/db'

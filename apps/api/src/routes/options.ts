@@ -2,18 +2,24 @@ import { OPTIONS, OptionsResponse } from '@dreamify/core'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../lib/schema.ts'
 
-/** `GET /api/options`: the choices for every enumerated field, public and the same for everyone. */
-export const optionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/**
+ * `GET /api/options`: the choices for every enumerated field, public and the same for everyone;
+ * narration says whether this server's provider can read aloud.
+ */
+export const optionRoutes: FastifyPluginAsyncTypebox<{ narrationAvailable: () => Promise<boolean> }> = async (
+  app,
+  { narrationAvailable },
+) => {
   app.get('/options', {
     schema: {
       tags: ['children'],
-      summary: 'The choices for age range, appearance, genre and illustration style, with labels',
+      summary: 'The choices for age range, appearance, genre, illustration style and narration voice, with labels',
       description: 'Derived from the lists the API validates against. Public and cacheable.',
       response: { 200: OptionsResponse, ...errorResponses(400) },
     },
     handler: async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=3600')
-      return OPTIONS
+      return { ...OPTIONS, narration: { ...OPTIONS.narration, available: await narrationAvailable() } }
     },
   })
 }

@@ -156,6 +156,24 @@ export const storyRoutes = fp(
         return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
       },
     })
+
+    app.post('/stories/:story_id/chapters/:number/audio', {
+      schema: {
+        tags: ['stories'],
+        summary: "Narrate one chapter again (a narrated story's, once it is completed)",
+        security: bearerAuth,
+        params: ChapterParams,
+        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415) },
+      },
+      handler: async (request, reply) => {
+        const accepted = await storyService.redoNarration(
+          request.parentId,
+          request.params.story_id,
+          request.params.number,
+        )
+        return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
+      },
+    })
   }) satisfies FastifyPluginAsyncTypebox<StoryRouteDeps>,
   { name: 'story-routes', dependencies: ['auth'], encapsulate: true },
 )

@@ -134,10 +134,15 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
 /** A server without /v1/audio/speech (404, 405, 501) cannot narrate: permanent, and said so. */
 function classifySpeech(error: unknown): unknown {
   if (error instanceof OpenAI.APIError && [404, 405, 501].includes(error.status ?? 0))
-    return new ProviderError('permanent', 'NARRATION_UNAVAILABLE', `the server has no speech endpoint (${error.status})`, {
-      status: error.status,
-      cause: error,
-    })
+    return new ProviderError(
+      'permanent',
+      'NARRATION_UNAVAILABLE',
+      `the server has no speech endpoint (${error.status})`,
+      {
+        status: error.status,
+        cause: error,
+      },
+    )
   return classify(error)
 }
 

@@ -1,5 +1,12 @@
 import { addAgain, jobItem, QUEUES } from '@dreamify/core'
-import { type ChildProfile, fanInDone, jobLifecycle, moderationRepository, type StartedStory, storyRepository } from '@dreamify/db'
+import {
+  type ChildProfile,
+  fanInDone,
+  jobLifecycle,
+  moderationRepository,
+  type StartedStory,
+  storyRepository,
+} from '@dreamify/db'
 import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import type { HoldingScreen } from '../safety/screen.ts'
@@ -21,7 +28,11 @@ const chapterImageJobs = (jobId: string, storyId: string, chapterNumbers: readon
   chapterNumbers.map((chapterNumber) => jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber }))
 
 /** The narration jobs of these chapters (none when the story is not narrated), under their deterministic ids. */
-const chapterAudioJobs = (jobId: string, story: { id: string; narrated: boolean }, chapterNumbers: readonly number[]) =>
+const chapterAudioJobs = (
+  jobId: string,
+  story: { id: string; narrated: boolean },
+  chapterNumbers: readonly number[],
+) =>
   story.narrated
     ? chapterNumbers.map((chapterNumber) => jobItem(QUEUES.chapterAudio, { jobId, storyId: story.id, chapterNumber }))
     : []

@@ -45,7 +45,12 @@ export async function down(db: Kysely<any>): Promise<void> {
     .dropColumn('narrations_settled')
     .dropColumn('chapters_narrated')
     .execute()
-  await db.schema.alterTable('chapters').dropColumn('audio_status').dropColumn('audio_id').dropColumn('audio_error_code').execute()
+  await db.schema
+    .alterTable('chapters')
+    .dropColumn('audio_status')
+    .dropColumn('audio_id')
+    .dropColumn('audio_error_code')
+    .execute()
   await db.schema.dropTable('chapter_audio').execute()
   await db.schema.alterTable('stories').dropColumn('narration_voice').execute()
   await sql`drop type audio_status`.execute(db)
