@@ -12,9 +12,20 @@ import {
 } from '../src/index.ts'
 import { migrations } from '../src/migrations/index.ts'
 
-const APP_TABLES = ['chapters', 'children', 'idempotency_keys', 'images', 'jobs', 'parents', 'sessions', 'stories']
+const APP_TABLES = [
+  'chapter_audio',
+  'chapters',
+  'children',
+  'idempotency_keys',
+  'images',
+  'jobs',
+  'parents',
+  'sessions',
+  'stories',
+]
 const APP_TYPES = [
   'age_range',
+  'audio_status',
   'eye_color',
   'hair_color',
   'hair_type',

@@ -6,6 +6,11 @@ import { type Kysely, sql } from 'kysely'
 // the media store takes it: one playable file per chapter, replaced by a redo.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter type job_kind add value if not exists 'audio'`.execute(db)
+  // A redo of one chapter's narration names its chapter, as a redraw does (compared as text: a new
+  // enum value cannot be used in the transaction that adds it).
+  await sql`alter table jobs drop constraint jobs_image_has_chapter`.execute(db)
+  await sql`alter table jobs add constraint jobs_image_has_chapter
+    check ((kind::text in ('image', 'audio')) = (chapter_number is not null))`.execute(db)
   await sql`create type audio_status as enum ('none', 'pending', 'ready', 'failed')`.execute(db)
   await db.schema
     .alterTable('stories')
@@ -55,5 +60,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('stories').dropColumn('narration_voice').execute()
   await sql`drop type audio_status`.execute(db)
   // A value cannot leave an enum: redo jobs go, and 'audio' stays in job_kind unused.
-  await sql`delete from jobs where kind = 'audio'`.execute(db)
+  await sql`delete from jobs where kind::text = 'audio'`.execute(db)
+  await sql`alter table jobs drop constraint jobs_image_has_chapter`.execute(db)
+  await sql`alter table jobs add constraint jobs_image_has_chapter check ((kind = 'image') = (chapter_number is not null))`.execute(
+    db,
+  )
 }
