@@ -18,6 +18,7 @@ export function chapterView(row: SavedChapter, images: ImageUrlSigner) {
     image_error: row.image_status === 'failed' ? row.image_error_code : null,
     audio_url: row.audio_id && row.audio_status === 'ready' ? images.audioUrl(row.audio_id) : null,
     audio_status: row.audio_status,
+    audio_error: row.audio_status === 'failed' ? row.audio_error_code : null,
   }
 }
 

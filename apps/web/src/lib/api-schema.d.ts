@@ -1414,6 +1414,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audio/{audio_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A chapter's narration, by the signed URL the API gave out
+         * @description Answers the MP3 with an ETag, Cache-Control and Accept-Ranges; a single `Range: bytes=…` gets 206 with those bytes (416 beyond the end, the whole file for several ranges or a stale If-Range); 304 to a matching If-None-Match.
+         */
+        get: {
+            parameters: {
+                query: {
+                    expires: number;
+                    sig: string;
+                };
+                header?: never;
+                path: {
+                    audio_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The whole narration (audio/mpeg), with Accept-Ranges: bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "audio/mpeg": string;
+                    };
+                };
+                /** @description Partial Content: the bytes a single Range asked for, with Content-Range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "audio/mpeg": string;
+                    };
+                };
+                /** @description Not Modified: the If-None-Match matched this narration, which never changes */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Range Not Satisfiable: the range starts beyond the end; Content-Range: bytes *\/<size> */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/options": {
         parameters: {
             query?: never;
@@ -1422,7 +1559,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The choices for age range, appearance, genre and illustration style, with labels
+         * The choices for age range, appearance, genre, illustration style and narration voice, with labels
          * @description Derived from the lists the API validates against. Public and cacheable.
          */
         get: {
@@ -1469,6 +1606,13 @@ export interface paths {
                                 value: string;
                                 label: string;
                             }[];
+                            narration: {
+                                available: boolean;
+                                voices: {
+                                    value: string;
+                                    label: string;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -2565,6 +2709,10 @@ export interface paths {
                         story_genre: "Fantasy" | "Adventure" | "Educational";
                         /** @enum {unknown} */
                         image_style: "Cartoon" | "Realistic" | "Fantasy" | "Watercolor" | "Anime";
+                        narration?: {
+                            /** @enum {unknown} */
+                            voice: "coral" | "sage" | "fable" | "nova" | "onyx";
+                        };
                     };
                 };
             };
@@ -2778,6 +2926,9 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             completed_at: string | null;
+                            narration_voice: ("coral" | "sage" | "fable" | "nova" | "onyx") | null;
+                            /** @enum {unknown} */
+                            audio_status: "none" | "pending" | "ready" | "failed";
                             chapters: {
                                 number: number;
                                 title: string;
@@ -2786,6 +2937,10 @@ export interface paths {
                                 /** @enum {unknown} */
                                 image_status: "pending" | "ready" | "failed";
                                 image_error: string | null;
+                                audio_url: string | null;
+                                /** @enum {unknown} */
+                                audio_status: "none" | "pending" | "ready" | "failed";
+                                audio_error: string | null;
                             }[];
                             safety: {
                                 checked_by: ("openai" | "local")[];
@@ -3321,7 +3476,7 @@ export interface paths {
                         "application/json": {
                             job_id: string;
                             /** @enum {unknown} */
-                            kind: "story" | "avatar" | "image";
+                            kind: "story" | "avatar" | "image" | "audio";
                             /** @enum {unknown} */
                             status: "queued" | "running" | "completed" | "failed" | "cancelled";
                             progress: {
@@ -3330,6 +3485,7 @@ export interface paths {
                                 stage: "queued" | "writing" | "illustrating" | "saving" | "done";
                                 chapters_total: number;
                                 chapters_illustrated: number;
+                                chapters_narrated: number;
                             };
                             /** Format: uuid */
                             story_id?: string;
@@ -3477,6 +3633,159 @@ export interface paths {
         get?: never;
         put?: never;
         /** Draw one chapter's illustration again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    story_id: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job_id: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stories/{story_id}/chapters/{number}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Narrate one chapter again (a narrated story's, once it is completed) */
         post: {
             parameters: {
                 query?: never;
@@ -3804,7 +4113,7 @@ export interface paths {
                         "application/json": {
                             job_id: string;
                             /** @enum {unknown} */
-                            kind: "story" | "avatar" | "image";
+                            kind: "story" | "avatar" | "image" | "audio";
                             /** @enum {unknown} */
                             status: "queued" | "running" | "completed" | "failed" | "cancelled";
                             progress: {
@@ -3813,6 +4122,7 @@ export interface paths {
                                 stage: "queued" | "writing" | "illustrating" | "saving" | "done";
                                 chapters_total: number;
                                 chapters_illustrated: number;
+                                chapters_narrated: number;
                             };
                             /** Format: uuid */
                             story_id?: string;

@@ -59,6 +59,8 @@ export const Chapter = Type.Object({
   /** the chapter read aloud (MP3 from the openai provider, see the README for fixtures), as a signed URL */
   audio_url: Type.Union([Type.String(), Type.Null()]),
   audio_status: Type.Enum([...AUDIO_STATUSES]),
+  /** why the narration failed, while audio_status is failed (NARRATION_UNAVAILABLE: the server cannot narrate) */
+  audio_error: Type.Union([Type.String(), Type.Null()]),
 })
 
 export const Story = Type.Object({
