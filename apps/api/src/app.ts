@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Config, Queues } from '@dreamify/core'
 import { type Db, pingDatabase } from '@dreamify/db'
 import { healthPlugin } from '@dreamify/http'
+import { createMediaStores, type MediaStores } from '@dreamify/media'
 import { createLocalModerator, createModerationMetrics } from '@dreamify/moderation'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
@@ -12,7 +13,7 @@ import { createAccountService } from './lib/account.ts'
 import { createAccountDeletion } from './lib/account-deletion.ts'
 import { createContentCheck } from './lib/content-check.ts'
 import { installErrorHandling } from './lib/error-handling.ts'
-import { createImageUrlSigner } from './lib/image-urls.ts'
+import { createImageLinker, createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
 import { createRateLimiter } from './lib/rate-limit.ts'
 import { createStoryService } from './lib/story-service.ts'
@@ -24,7 +25,6 @@ import { jobEventsHubPlugin } from './plugins/job-events-hub/index.ts'
 import { metricsPlugin } from './plugins/metrics.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { accountRoutes } from './routes/account.ts'
-import { audioRoutes } from './routes/audio.ts'
 import { authRoutes } from './routes/auth.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -42,12 +42,14 @@ export interface AppDeps {
   /** the producer connection (fails fast while Redis is away) */
   redis: Redis
   logger?: FastifyServerOptions['loggerInstance']
+  /** where media is read from (default: the stores the config names, measured on the app's registry) */
+  media?: MediaStores
   /** whether the provider can narrate (the openai provider's server may lack /v1/audio/speech); default yes */
   narrationAvailable?: () => Promise<boolean>
 }
 
 /** Builds the whole API as a ready Fastify instance; it opens no connection and listens on nothing. */
-export async function buildApp({ config, db, queues, redis, logger, narrationAvailable }: AppDeps) {
+export async function buildApp({ config, db, queues, redis, logger, media: givenMedia, narrationAvailable }: AppDeps) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: config.http.bodyLimit,
@@ -92,6 +94,8 @@ export async function buildApp({ config, db, queues, redis, logger, narrationAva
   await app.register(authPlugin, { config, db, redis })
 
   const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
+  const media = givenMedia ?? createMediaStores(db, config, app.metricsRegistry)
+  const linksFor = createImageLinker(db, media)
 
   const jobStatusCache = createJobStatusCache(db)
   const storyService = createStoryService({
@@ -110,7 +114,7 @@ export async function buildApp({ config, db, queues, redis, logger, narrationAva
   const checkContent = createContentCheck({ db, metrics: moderationMetrics })
 
   await app.register(healthPlugin, {
-    checks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+    checks: { postgres: () => pingDatabase(db), redis: () => redis.ping(), media: () => media.store.check() },
     facts: { moderation: { status: 'up', moderator: requestModerator.name, assurance: requestModerator.assurance } },
   })
   await app.register(jobEventsHubPlugin, { db, redis, queuePrefix: config.redis.queuePrefix })
@@ -121,20 +125,19 @@ export async function buildApp({ config, db, queues, redis, logger, narrationAva
     prefix: config.redis.queuePrefix,
   })
   await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits, account })
-  await app.register(imageRoutes, { prefix: '/api', db, images })
-  await app.register(audioRoutes, { prefix: '/api', db, images })
+  await app.register(imageRoutes, { prefix: '/api', db, images, media })
   await app.register(optionRoutes, { prefix: '/api', narrationAvailable: narrationAvailable ?? (async () => true) })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
   await app.register(eventRoutes, { prefix: '/api', db })
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)
-      await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar, checkContent })
-      await scope.register(storyRoutes, { db, storyService, images, checkContent })
+      await scope.register(childrenRoutes, { db, linksFor, requestAvatar: storyService.requestAvatar, checkContent })
+      await scope.register(storyRoutes, { db, storyService, linksFor, checkContent })
       await scope.register(storyReportRoutes, { db, metrics: moderationMetrics })
       await scope.register(jobRoutes, { jobStatusCache })
       await scope.register(sessionRoutes)
-      await scope.register(accountRoutes, { db, account, deletion, rateLimiter })
+      await scope.register(accountRoutes, { db, media, account, deletion, rateLimiter })
     },
     { prefix: '/api' },
   )

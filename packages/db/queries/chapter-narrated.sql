@@ -5,21 +5,21 @@
 -- settleChapterAudio
 with chapter as (
   update chapters
-  set audio_status = $1::audio_status, audio_id = coalesce($2::uuid, audio_id), updated_at = now()
+  set audio_status = $1::audio_status, audio_key = coalesce($2::text, audio_key), updated_at = now()
   where story_id = $3
   and number = $4
   and audio_status = 'pending'
   and exists (select from jobs
   where id = $5
   and "status" in ('queued', 'running'))
-  returning story_id ), audio as (
-  insert into chapter_audio (id, parent_id, story_id, content_type, bytes, byte_size)
-  select $6::uuid, $7::uuid, story_id, $8::text, $9::bytea, $10::integer
+  returning story_id ), media as (
+  update media_objects
+  set settled_at = now()
   from chapter
-  where $11::boolean )
+  where key = $6::text )
   update jobs
-  set narrations_settled = narrations_settled + 1, chapters_narrated = chapters_narrated + $12::integer, status = 'running', updated_at = now()
-  where id = $13
+  set narrations_settled = narrations_settled + 1, chapters_narrated = chapters_narrated + $7::integer, status = 'running', updated_at = now()
+  where id = $8
   and "status" in ('queued', 'running')
   and exists (select from chapter)
   returning *;

@@ -9,25 +9,24 @@ select *
   for update;
 
 -- lockChapter
-select "audio_id"
+select "audio_key"
   from "chapters"
   where "story_id" = $1
   and "number" = $2
   for update;
 
 -- attachAudio
-with audio as (
-  insert into chapter_audio (parent_id, story_id, content_type, bytes, byte_size)
-  values ($1::uuid, $2::uuid, $3::text, $4::bytea, $5::integer)
-  returning id )
+with media as (
+  update media_objects
+  set settled_at = now()
+  where key = $1::text )
   update chapters
-  set audio_id = audio.id, audio_status = 'ready', audio_error_code = null, updated_at = now()
-  from audio
-  where story_id = $6
-  and number = $7;
+  set audio_key = $2::text, audio_status = 'ready', audio_error_code = null, updated_at = now()
+  where story_id = $3
+  and number = $4;
 
 -- deletePrevious
-delete from "chapter_audio"
-  where "id" = $1;
+delete from "media_objects"
+  where "key" = $1;
 
 -- complete: the statement of complete.sql

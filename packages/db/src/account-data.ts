@@ -30,7 +30,7 @@ export const accountDataRepository = {
         'chapters.image_id',
         'chapters.audio_status',
         'chapters.audio_error_code',
-        'chapters.audio_id',
+        'chapters.audio_key',
       ])
       .where('stories.parent_id', '=', parentId)
       .orderBy('chapters.story_id')

@@ -13,7 +13,7 @@ export const chapterRepository = {
         'image_id',
         'image_error_code',
         'audio_status',
-        'audio_id',
+        'audio_key',
         'audio_error_code',
       ])
       .where('story_id', '=', storyId)

@@ -12,17 +12,7 @@ import {
 } from '../src/index.ts'
 import { migrations } from '../src/migrations/index.ts'
 
-const APP_TABLES = [
-  'chapter_audio',
-  'chapters',
-  'children',
-  'idempotency_keys',
-  'images',
-  'jobs',
-  'parents',
-  'sessions',
-  'stories',
-]
+const APP_TABLES = ['chapters', 'children', 'idempotency_keys', 'images', 'jobs', 'parents', 'sessions', 'stories']
 const APP_TYPES = [
   'age_range',
   'audio_status',

@@ -1,14 +1,30 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../test/support/database.ts'
-import { jobLifecycle, jobRepository } from '../src/index.ts'
+import { jobLifecycle, jobRepository, mediaRepository } from '../src/index.ts'
 import { aStory, drawn, jobOf, written } from './lifecycle-fixtures.ts'
-
-const spoken = (text = 'an mp3') => ({ audio: { content_type: 'audio/mpeg', bytes: Buffer.from(text) } })
 
 // The narration transitions, called directly on a database cloned from the migrated template.
 describe('the narration lifecycle', async () => {
   const { db } = await createTestDatabase()
+
+  /** Audio a step stored (unsettled) in the postgres media store, as the outcome its settle records. */
+  async function spoken(story: { storyId: string; parentId: string }, text = 'an mp3') {
+    const key = `stories/${story.storyId}/chapters/1/${randomUUID()}/audio.mp3`
+    const bytes = Buffer.from(text)
+    await mediaRepository.record(db, {
+      key,
+      kind: 'audio',
+      content_type: 'audio/mpeg',
+      byte_size: bytes.length,
+      checksum: '0'.repeat(64),
+      parent_id: story.parentId,
+      story_id: story.storyId,
+      store: 'postgres',
+      bytes,
+    })
+    return { audio: { content_type: 'audio/mpeg', key } }
+  }
 
   async function narratedStory(chapters = 2) {
     const story = await aStory(db, chapters, { narration_voice: 'sage' })
@@ -26,8 +42,8 @@ describe('the narration lifecycle', async () => {
   const audioOf = (storyId: string) =>
     db
       .selectFrom('chapters')
-      .leftJoin('chapter_audio', 'chapter_audio.id', 'chapters.audio_id')
-      .select(['chapters.number', 'chapters.audio_status', 'chapter_audio.bytes'])
+      .leftJoin('media_objects', 'media_objects.key', 'chapters.audio_key')
+      .select(['chapters.number', 'chapters.audio_status', 'media_objects.bytes', 'media_objects.settled_at'])
       .where('chapters.story_id', '=', storyId)
       .orderBy('chapters.number')
       .execute()
@@ -40,25 +56,36 @@ describe('the narration lifecycle', async () => {
     const pictures = await jobLifecycle.settleChapter(db, story.jobId, story.chapter(2), drawn)
     // every picture is in, but not every narration: still running
     expect(pictures).toMatchObject({ completedNow: false, job: { status: 'running' } })
-    const first = await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), spoken('one'))
+    const first = await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), await spoken(story, 'one'))
     expect(first).toMatchObject({ completedNow: false, job: { chapters_narrated: 1, narrations_settled: 1 } })
-    const last = await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(2), spoken('two'))
+    const last = await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(2), await spoken(story, 'two'))
     expect(last).toMatchObject({ completedNow: true, job: { status: 'completed', chapters_narrated: 2 } })
     const audio = await audioOf(story.storyId)
     expect(audio.map((c) => [c.audio_status, c.bytes?.toString()])).toEqual([
       ['ready', 'one'],
       ['ready', 'two'],
     ])
+    // settled with the chapter, so the orphan sweep leaves them
+    expect(audio.every((c) => c.settled_at !== null)).toBe(true)
   })
 
   it('a duplicated settle stores and counts once', async () => {
     const story = await narratedStory(2)
-    await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), spoken('first'))
-    expect(await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), spoken('again'))).toBeUndefined()
+    await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), await spoken(story, 'first'))
+    expect(
+      await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), await spoken(story, 'again')),
+    ).toBeUndefined()
     const job = await jobOf(db, story.jobId)
     expect(job).toMatchObject({ narrations_settled: 1, chapters_narrated: 1 })
-    const stored = await db.selectFrom('chapter_audio').select('bytes').where('story_id', '=', story.storyId).execute()
-    expect(stored.map((row) => row.bytes.toString())).toEqual(['first'])
+    // The duplicate's object stays unsettled, for the orphan sweep; the chapter keeps the first.
+    expect((await audioOf(story.storyId))[0]!.bytes?.toString()).toBe('first')
+    const settled = await db
+      .selectFrom('media_objects')
+      .select('key')
+      .where('story_id', '=', story.storyId)
+      .where('settled_at', 'is not', null)
+      .execute()
+    expect(settled).toHaveLength(1)
   })
 
   it('a narration failed for good leaves the story complete, its chapter failed; a retry tries it again', async () => {
@@ -72,7 +99,9 @@ describe('the narration lifecycle', async () => {
   it('a cancelled story settles no narration', async () => {
     const story = await narratedStory(1)
     await jobLifecycle.cancel(db, story.jobId)
-    expect(await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), spoken())).toBeUndefined()
+    expect(
+      await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), await spoken(story)),
+    ).toBeUndefined()
     expect((await audioOf(story.storyId))[0]!.audio_status).toBe('pending')
     // the retry counts what is narrated and narrates the rest
     const retried = await db.transaction().execute((tx) =>
@@ -89,7 +118,7 @@ describe('the narration lifecycle', async () => {
   it('a redo replaces the chapter narration and completes its own job; a failed redo keeps the old one', async () => {
     const story = await narratedStory(1)
     await jobLifecycle.settleChapter(db, story.jobId, story.chapter(1), drawn)
-    await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), spoken('old'))
+    await jobLifecycle.settleChapterAudio(db, story.jobId, story.chapter(1), await spoken(story, 'old'))
     const redo = async () => {
       const id = randomUUID()
       await jobRepository.create(db, {
@@ -109,11 +138,20 @@ describe('the narration lifecycle', async () => {
     })
     expect((await audioOf(story.storyId))[0]!.bytes?.toString()).toBe('old')
     const working = await redo()
-    expect(await jobLifecycle.settleAudioRedo(db, working, story.chapter(1), spoken('new'))).toMatchObject({
-      status: 'completed',
-    })
+    expect(await jobLifecycle.settleAudioRedo(db, working, story.chapter(1), await spoken(story, 'new'))).toMatchObject(
+      {
+        status: 'completed',
+      },
+    )
     expect((await audioOf(story.storyId))[0]!.bytes?.toString()).toBe('new')
-    const kept = await db.selectFrom('chapter_audio').select('id').where('story_id', '=', story.storyId).execute()
+    // The replaced narration's object is deleted with the redo.
+    const kept = await db
+      .selectFrom('media_objects')
+      .select('key')
+      .where('story_id', '=', story.storyId)
+      .where('kind', '=', 'audio')
+      .where('settled_at', 'is not', null)
+      .execute()
     expect(kept).toHaveLength(1)
   })
 })

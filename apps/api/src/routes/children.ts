@@ -14,13 +14,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
 import type { ContentCheck } from '../lib/content-check.ts'
 import { idempotency } from '../lib/idempotency.ts'
-import type { ImageUrlSigner } from '../lib/image-urls.ts'
+import type { ImageLinker } from '../lib/image-urls.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 import { childView } from '../views/child.ts'
 
 export interface ChildrenRouteDeps {
   db: Db
-  images: ImageUrlSigner
+  /** resolves the avatars' URLs */
+  linksFor: ImageLinker
   /** Enqueues a portrait of the child; returns the job id. */
   requestAvatar: (parentId: string, childId: string) => Promise<string>
   /** refuses free text unsuitable for a bedtime story (422 CONTENT_REFUSED) */
@@ -41,7 +42,7 @@ const trimText = <T extends Record<string, unknown>>(body: T): T =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T
 
 export const childrenRoutes = fp(
-  (async (app, { db, images, requestAvatar, checkContent }) => {
+  (async (app, { db, linksFor, requestAvatar, checkContent }) => {
     const idempotentCreate = idempotency(db, { route: 'POST /children' })
     app.post('/children', {
       schema: {
@@ -58,7 +59,9 @@ export const childrenRoutes = fp(
         await checkContent(request.parentId, freeText(request.body))
         const child = await childRepository.create(db, { ...trimText(request.body), parent_id: request.parentId })
         const avatar_job_id = await requestAvatar(request.parentId, child.id)
-        return reply.status(201).send({ child: childView(child, images), avatar_job_id })
+        return reply
+          .status(201)
+          .send({ child: childView(child, await linksFor([child.avatar_image_id])), avatar_job_id })
       },
     })
 
@@ -71,6 +74,7 @@ export const childrenRoutes = fp(
       },
       handler: async (request) => {
         const rows = await childRepository.listByParent(db, request.parentId)
+        const images = await linksFor(rows.map((row) => row.avatar_image_id))
         return { children: rows.map((row) => childView(row, images)) }
       },
     })
@@ -86,7 +90,7 @@ export const childrenRoutes = fp(
       handler: async (request) => {
         const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
         if (!child) throw notFound('child')
-        return { child: childView(child, images) }
+        return { child: childView(child, await linksFor([child.avatar_image_id])) }
       },
     })
 
@@ -113,7 +117,7 @@ export const childrenRoutes = fp(
         if (!child) throw notFound('child')
         const appearanceChanged = APPEARANCE_FIELDS.some((field) => field in changes)
         const avatar_job_id = appearanceChanged ? await requestAvatar(request.parentId, child.id) : null
-        return { child: childView(child, images), avatar_job_id }
+        return { child: childView(child, await linksFor([child.avatar_image_id])), avatar_job_id }
       },
     })
 

@@ -1293,6 +1293,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An illustration, one of its sizes, an avatar or a narration, by the signed URL the API gave out
+         * @description Answers the stored bytes with their Content-Type, an ETag, Cache-Control and Accept-Ranges; a single `Range: bytes=…` gets 206 with those bytes (416 past the end; several ranges, or an If-Range for another object, get it whole); 304 to a matching If-None-Match. Only for objects stored in Postgres (MEDIA_STORE=postgres; S3 answers ranges itself).
+         */
+        get: {
+            parameters: {
+                query: {
+                    expires: number;
+                    sig: string;
+                };
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The stored bytes, with their Content-Type (image/png, image/webp, audio/mpeg, …) and Accept-Ranges: bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/*": string;
+                        "audio/mpeg": string;
+                    };
+                };
+                /** @description Partial Content: the bytes a single Range asked for, with Content-Range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/*": string;
+                        "audio/mpeg": string;
+                    };
+                };
+                /** @description Not Modified: the If-None-Match matched this object, which never changes */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Range Not Satisfiable: the range starts past the end; Content-Range: bytes *\/<size> */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/images/{image_id}": {
         parameters: {
             query?: never;
@@ -1301,7 +1440,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An illustration or avatar, by the signed URL the API gave out
+         * An illustration or avatar (its original), by a signed URL the API gave out before media keys
          * @description Answers the stored bytes with their Content-Type, an ETag and Cache-Control; 304 to a matching If-None-Match.
          */
         get: {
@@ -1375,143 +1514,6 @@ export interface paths {
                             message: string;
                         };
                     };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/audio/{audio_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A chapter's narration, by the signed URL the API gave out
-         * @description Answers the MP3 with an ETag, Cache-Control and Accept-Ranges; a single `Range: bytes=…` gets 206 with those bytes (416 beyond the end, the whole file for several ranges or a stale If-Range); 304 to a matching If-None-Match.
-         */
-        get: {
-            parameters: {
-                query: {
-                    expires: number;
-                    sig: string;
-                };
-                header?: never;
-                path: {
-                    audio_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The whole narration (audio/mpeg), with Accept-Ranges: bytes */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "audio/mpeg": string;
-                    };
-                };
-                /** @description Partial Content: the bytes a single Range asked for, with Content-Range */
-                206: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "audio/mpeg": string;
-                    };
-                };
-                /** @description Not Modified: the If-None-Match matched this narration, which never changes */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Range Not Satisfiable: the range starts beyond the end; Content-Range: bytes *\/<size> */
-                416: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
                 500: {
@@ -1973,6 +1975,8 @@ export interface paths {
                                 fav_activities: string | null;
                                 fav_shows: string | null;
                                 avatar_url: string | null;
+                                /** @description the avatar as an `<img srcset>` (WebP) */
+                                avatar_srcset: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -2099,6 +2103,8 @@ export interface paths {
                                 fav_activities: string | null;
                                 fav_shows: string | null;
                                 avatar_url: string | null;
+                                /** @description the avatar as an `<img srcset>` (WebP) */
+                                avatar_srcset: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -2287,6 +2293,8 @@ export interface paths {
                                 fav_activities: string | null;
                                 fav_shows: string | null;
                                 avatar_url: string | null;
+                                /** @description the avatar as an `<img srcset>` (WebP) */
+                                avatar_srcset: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -2551,6 +2559,8 @@ export interface paths {
                                 fav_activities: string | null;
                                 fav_shows: string | null;
                                 avatar_url: string | null;
+                                /** @description the avatar as an `<img srcset>` (WebP) */
+                                avatar_srcset: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -2933,7 +2943,10 @@ export interface paths {
                                 number: number;
                                 title: string;
                                 content: string;
+                                /** @description the original picture (PNG as drawn), for downloads and print */
                                 image_url: string | null;
+                                /** @description the picture in screen sizes (WebP, 512 and 1024 wide, never upscaled) as an `<img srcset>` */
+                                image_srcset: string | null;
                                 /** @enum {unknown} */
                                 image_status: "pending" | "ready" | "failed";
                                 image_error: string | null;
@@ -3194,7 +3207,10 @@ export interface paths {
                                 status: "queued" | "running" | "completed" | "failed" | "cancelled";
                                 /** Format: date-time */
                                 created_at: string;
+                                /** @description the first chapter's picture at the small size (WebP 512 wide), else the original */
                                 cover_image_url: string | null;
+                                /** @description the cover as an `<img srcset>` */
+                                cover_image_srcset: string | null;
                             }[];
                             next_cursor: string | null;
                         };

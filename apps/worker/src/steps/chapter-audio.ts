@@ -8,6 +8,7 @@ import {
   type NarratingChapter,
   stepContextRepository,
 } from '@dreamify/db'
+import { extensionOf, mediaKeys } from '@dreamify/media'
 import type { StepDefinition } from './definition.ts'
 
 /**
@@ -22,7 +23,7 @@ export const chapterAudioStep: StepDefinition<typeof QUEUES.chapterAudio> = {
   ratePerMinute: (config) => config.worker.speechRequestsPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, storyFinished }) {
+  async run({ jobId, storyId, chapterNumber }, { db, media, provider, signal, events, storyFinished }) {
     const found = await stepContextRepository.forChapterAudio(db, jobId, storyId, chapterNumber)
     if (!found || !isUnfinishedJob(found.job.status) || !found.voice) return
     const { job, chapter, voice } = found
@@ -41,7 +42,18 @@ export const chapterAudioStep: StepDefinition<typeof QUEUES.chapterAudio> = {
     }
     // The title is read first, as a reader would.
     const speech = await provider.speak({ text: `${chapter.title}. ${chapter.content}`, voice }, signal)
-    const outcome = { audio: { content_type: speech.contentType, bytes: speech.bytes } }
+    // Stored under a key of the job and chapter (unsettled) before the settle: a retry overwrites it.
+    const key = mediaKeys.chapterAudio(storyId, chapterNumber, jobId, extensionOf(speech.contentType))
+    await media.put({
+      key,
+      kind: 'audio',
+      contentType: speech.contentType,
+      bytes: speech.bytes,
+      parentId: chapter.parent_id,
+      childId: chapter.child_id,
+      storyId,
+    })
+    const outcome = { audio: { content_type: speech.contentType, key } }
     const settled = await settle(db, jobId, isRedo, chapter, outcome, storyFinished)
     if (!settled) return
     await events.chapters(jobId, 'chapter_narrated', [{ number: chapterNumber, title: chapter.title }], settled)

@@ -9,6 +9,7 @@ import {
   type StoryDecision,
   stepContextRepository,
 } from '@dreamify/db'
+import { mediaKeys, storeImage } from '@dreamify/media'
 import { describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -24,7 +25,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety, storyFinished }) {
+  async run({ jobId, storyId, chapterNumber }, { db, media, provider, signal, events, safety, storyFinished }) {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found || !isUnfinishedJob(found.job.status)) return
     const { job, chapter, child, style } = found
@@ -49,7 +50,17 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     let settled: JobRow | undefined
     try {
       const image = await drawModerated(held, provider, drawing, signal)
-      const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
+      // Stored under keys of this job and chapter, then settled: a crash between the two leaves
+      // unsettled objects the housekeeping sweeps; a retry overwrites the same keys.
+      const stored = await storeImage(media, {
+        bytes: image.bytes,
+        contentType: image.contentType,
+        parentId: chapter.parent_id,
+        childId: chapter.child_id,
+        storyId,
+        keyOf: (variant, extension) => mediaKeys.chapterImage(storyId, chapterNumber, jobId, variant, extension),
+      })
+      const outcome = { image: stored }
       settled = await settle(db, jobId, isRedraw, chapter, outcome, storyFinished, isRedraw ? [] : held.take())
     } finally {
       await held.flush()

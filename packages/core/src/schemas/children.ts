@@ -36,6 +36,7 @@ export const Child = Type.Object({
   fav_activities: Type.Union([Type.String(), Type.Null()]),
   fav_shows: Type.Union([Type.String(), Type.Null()]),
   avatar_url: Type.Union([Type.String(), Type.Null()]),
+  avatar_srcset: Type.Union([Type.String(), Type.Null()], { description: 'the avatar as an `<img srcset>` (WebP)' }),
   created_at: Timestamp,
   updated_at: Timestamp,
 })

@@ -52,11 +52,16 @@ export const Chapter = Type.Object({
   number: Type.Integer(),
   title: Type.String(),
   content: Type.String(),
-  image_url: Type.Union([Type.String(), Type.Null()]),
+  image_url: Type.Union([Type.String(), Type.Null()], {
+    description: 'the original picture (PNG as drawn), for downloads and print',
+  }),
+  image_srcset: Type.Union([Type.String(), Type.Null()], {
+    description: 'the picture in screen sizes (WebP, 512 and 1024 wide, never upscaled) as an `<img srcset>`',
+  }),
   image_status: Type.Enum([...IMAGE_STATUSES]),
   /** why the picture failed, while image_status is failed (CONTENT_FLAGGED: flagged twice by the moderator) */
   image_error: Type.Union([Type.String(), Type.Null()]),
-  /** the chapter read aloud (MP3 from the openai provider, see the README for fixtures), as a signed URL */
+  /** the chapter read aloud (one MP3), as a signed expiring URL (the API's media route, or a presigned S3 GET) */
   audio_url: Type.Union([Type.String(), Type.Null()]),
   audio_status: Type.Enum([...AUDIO_STATUSES]),
   /** why the narration failed, while audio_status is failed (NARRATION_UNAVAILABLE: the server cannot narrate) */
@@ -88,7 +93,10 @@ export const StorySummary = Type.Object({
   title: Type.Union([Type.String(), Type.Null()]),
   status: Type.Enum([...JOB_STATUSES]),
   created_at: Timestamp,
-  cover_image_url: Type.Union([Type.String(), Type.Null()]),
+  cover_image_url: Type.Union([Type.String(), Type.Null()], {
+    description: "the first chapter's picture at the small size (WebP 512 wide), else the original",
+  }),
+  cover_image_srcset: Type.Union([Type.String(), Type.Null()], { description: 'the cover as an `<img srcset>`' }),
 })
 
 export const StoryList = Type.Object({
@@ -108,7 +116,10 @@ export const StoryParams = Type.Object({ story_id: Uuid })
 export const ChapterParams = Type.Object({ story_id: Uuid, number: Type.Integer({ minimum: 1, maximum: 50 }) })
 export const JobParams = Type.Object({ job_id: JobId })
 export const ImageParams = Type.Object({ image_id: Uuid })
-export const AudioParams = Type.Object({ audio_id: Uuid })
+/** A media object's key, URL-encoded into one path segment (`stories%2F…%2Fw512.webp`). */
+export const MediaParams = Type.Object({
+  key: Type.String({ minLength: 1, maxLength: 300, pattern: '^[a-z0-9][a-z0-9/._-]*$' }),
+})
 export const ImageQuery = Type.Object({
   expires: Type.Integer({ minimum: 0 }),
   sig: Type.String({ minLength: 1, maxLength: 100 }),

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { isUnfinishedJob } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db, Tx } from '../database.ts'
@@ -11,8 +10,8 @@ import { fail } from './finish.ts'
 import { lockJobQuery } from './redraw.ts'
 import { unfinished } from './unfinished.ts'
 
-/** How a chapter's narration ended: stored audio, or failed for good. */
-export type ChapterAudioOutcome = { audio: { content_type: string; bytes: Buffer } } | { failed: true }
+/** How a chapter's narration ended: audio stored in the media store under `key` (not yet settled), or failed for good. */
+export type ChapterAudioOutcome = { audio: { content_type: string; key: string } } | { failed: true }
 
 /** The chapter being narrated, with the parent its audio is stored under. */
 export interface NarratingChapter {
@@ -23,29 +22,25 @@ export interface NarratingChapter {
 
 /**
  * Settles one chapter's first narration and counts it on the story job, in one statement, as
- * settleChapterQuery does for its picture: the chapter moves from pending once, its audio is stored
- * only then, and the job's narration counters grow only then, so a retried or duplicated step
- * never stores or counts twice.
+ * settleChapterQuery does for its picture: the chapter moves from pending once, its audio object
+ * (stored by the step under a key of the job and chapter) is settled only then, and the job's
+ * narration counters grow only then, so a retried or duplicated step never counts twice.
  */
 export function settleChapterAudioQuery(jobId: string, chapter: NarratingChapter, outcome: ChapterAudioOutcome) {
-  const audio = 'audio' in outcome ? { id: randomUUID(), ...outcome.audio } : undefined
+  const key = 'audio' in outcome ? outcome.audio.key : null
   return sql<JobRow>`
     with chapter as (
       update chapters
-      set audio_status = ${audio ? 'ready' : 'failed'}::audio_status, audio_id = coalesce(${audio?.id ?? null}::uuid, audio_id),
+      set audio_status = ${key ? 'ready' : 'failed'}::audio_status, audio_key = coalesce(${key}::text, audio_key),
         updated_at = now()
       where story_id = ${chapter.story_id} and number = ${chapter.number} and audio_status = 'pending'
         and exists (select from jobs where id = ${jobId} and ${unfinished()})
       returning story_id
-    ), audio as (
-      insert into chapter_audio (id, parent_id, story_id, content_type, bytes, byte_size)
-      select ${audio?.id ?? null}::uuid, ${chapter.parent_id}::uuid, story_id, ${audio?.content_type ?? null}::text,
-        ${audio?.bytes ?? null}::bytea, ${audio?.bytes.length ?? 0}::integer
-      from chapter
-      where ${audio !== undefined}::boolean
+    ), media as (
+      update media_objects set settled_at = now() from chapter where key = ${key}::text
     )
     update jobs
-    set narrations_settled = narrations_settled + 1, chapters_narrated = chapters_narrated + ${audio ? 1 : 0}::integer,
+    set narrations_settled = narrations_settled + 1, chapters_narrated = chapters_narrated + ${key ? 1 : 0}::integer,
       status = 'running', updated_at = now()
     where id = ${jobId} and ${unfinished()} and exists (select from chapter)
     returning *
@@ -75,28 +70,26 @@ export async function settleChapterAudio(
 export function lockChapterAudioQuery(tx: Db | Tx, chapter: { story_id: string; number: number }) {
   return tx
     .selectFrom('chapters')
-    .select('audio_id')
+    .select('audio_key')
     .where('story_id', '=', chapter.story_id)
     .where('number', '=', chapter.number)
     .forUpdate()
 }
 
-/** Stores the new narration and points the chapter at it, in one statement. */
-export function attachChapterAudioQuery(chapter: NarratingChapter, audio: { content_type: string; bytes: Buffer }) {
+/** Points the chapter at the new narration and settles its object, in one statement. */
+export function attachChapterAudioQuery(chapter: NarratingChapter, audio: { key: string }) {
   return sql`
-    with audio as (
-      insert into chapter_audio (parent_id, story_id, content_type, bytes, byte_size)
-      values (${chapter.parent_id}::uuid, ${chapter.story_id}::uuid, ${audio.content_type}::text, ${audio.bytes}::bytea,
-        ${audio.bytes.length}::integer)
-      returning id
+    with media as (
+      update media_objects set settled_at = now() where key = ${audio.key}::text
     )
-    update chapters set audio_id = audio.id, audio_status = 'ready', audio_error_code = null, updated_at = now()
-    from audio where story_id = ${chapter.story_id} and number = ${chapter.number}
+    update chapters set audio_key = ${audio.key}::text, audio_status = 'ready', audio_error_code = null, updated_at = now()
+    where story_id = ${chapter.story_id} and number = ${chapter.number}
   `
 }
 
-export function deleteAudioQuery(db: Db | Tx, audioId: string) {
-  return db.deleteFrom('chapter_audio').where('id', '=', audioId)
+/** An audio object nothing plays any more (the one a redo replaced); its bytes' deletion is queued by the trigger. */
+export function deleteAudioQuery(db: Db | Tx, key: string) {
+  return db.deleteFrom('media_objects').where('key', '=', key)
 }
 
 /**
@@ -121,7 +114,8 @@ export function settleAudioRedo(
       })
     }
     await attachChapterAudioQuery(chapter, outcome.audio).execute(tx)
-    if (current.audio_id) await deleteAudioQuery(tx, current.audio_id).execute()
+    if (current.audio_key && current.audio_key !== outcome.audio.key)
+      await deleteAudioQuery(tx, current.audio_key).execute()
     return complete(tx, jobId)
   })
 }

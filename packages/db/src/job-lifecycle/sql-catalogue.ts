@@ -8,7 +8,13 @@ import {
 } from 'kysely'
 import type { Db } from '../database.ts'
 import type { Database } from '../schema.ts'
-import { findDrawnImageQuery, keepDrawnImageQuery, lockChildQuery, setAvatarQuery } from './avatar.ts'
+import {
+  findDrawnImageQuery,
+  keepDrawnImageQuery,
+  lockChildQuery,
+  setAvatarQuery,
+  settleAvatarObjectsQuery,
+} from './avatar.ts'
 import { recordChaptersWrittenQuery, settleChapterQuery } from './chapters.ts'
 import { completeQuery } from './complete.ts'
 import { cancelQuery, failQuery } from './finish.ts'
@@ -30,8 +36,8 @@ const STORY = '00000000-0000-4000-8000-000000000001'
 const PARENT = '00000000-0000-4000-8000-000000000002'
 const CHILD = '00000000-0000-4000-8000-000000000003'
 const IMAGE = '00000000-0000-4000-8000-000000000004'
-const picture = { content_type: 'image/png', bytes: Buffer.from('png') }
-const sound = { content_type: 'audio/mpeg', bytes: Buffer.from('mp3') }
+const picture = { content_type: 'image/png', byte_size: 3, keys: ['images/a/original.png', 'images/a/w512.webp'] }
+const sound = { content_type: 'audio/mpeg', key: 'stories/a/chapters/3/job-1/audio.mp3' }
 const chapter = { story_id: STORY, number: 3, parent_id: PARENT, child_id: CHILD }
 const written = (number: number) => ({ number, title: `Chapter ${number}`, content: 'Once upon a time.' })
 
@@ -84,7 +90,7 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
       lockJob: lockJobQuery(offline, JOB),
       lockChapter: lockChapterAudioQuery(offline, chapter),
       attachAudio: raw(attachChapterAudioQuery(chapter, sound)),
-      deletePrevious: deleteAudioQuery(offline, IMAGE),
+      deletePrevious: deleteAudioQuery(offline, sound.key),
       complete: COMPLETES,
     }),
     complete: statements({ complete: completeQuery(offline, JOB) }),
@@ -103,6 +109,7 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
     'avatar-settled': statements({
       'a retry looks for a kept picture': findDrawnImageQuery(offline, JOB),
       'a drawn picture is kept': keepDrawnImageQuery(offline, JOB, { parent_id: PARENT, child_id: CHILD, ...picture }),
+      'its media objects are its own': raw(settleAvatarObjectsQuery(IMAGE, picture.keys)),
       lockChild: lockChildQuery(offline, CHILD),
       complete: COMPLETES,
       setAvatar: setAvatarQuery(offline, CHILD, IMAGE),

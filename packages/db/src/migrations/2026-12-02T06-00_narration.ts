@@ -2,8 +2,8 @@ import { type Kysely, sql } from 'kysely'
 
 // Frozen in time (see the initial migration). A story may be narrated: each chapter gets a
 // narration job beside its image job, counted in the same fan-in (narrations_settled of
-// narrations_total, 0 when the story is not narrated). The audio is kept in chapter_audio until
-// the media store takes it: one playable file per chapter, replaced by a redo.
+// narrations_total, 0 when the story is not narrated). The audio is a media object (kind `audio`,
+// one playable MP3 per chapter) that the chapter points at; a redo replaces it.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter type job_kind add value if not exists 'audio'`.execute(db)
   // A redo of one chapter's narration names its chapter, as a redraw does (compared as text: a new
@@ -17,22 +17,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('narration_voice', 'text', (c) => c.check(sql`narration_voice ~ '^[a-z]{1,20}$'`))
     .execute()
   await db.schema
-    .createTable('chapter_audio')
-    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('parent_id', 'uuid', (c) => c.notNull().references('parents.id').onDelete('cascade'))
-    .addColumn('story_id', 'uuid', (c) => c.notNull().references('stories.id').onDelete('cascade'))
-    .addColumn('content_type', 'text', (c) => c.notNull())
-    .addColumn('bytes', 'bytea', (c) => c.notNull())
-    .addColumn('byte_size', 'integer', (c) => c.notNull().check(sql`byte_size > 0`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .execute()
-  await sql`alter table chapter_audio alter column bytes set storage external`.execute(db)
-  await db.schema.createIndex('chapter_audio_story_idx').on('chapter_audio').column('story_id').execute()
-  await db.schema.createIndex('chapter_audio_parent_idx').on('chapter_audio').column('parent_id').execute()
-  await db.schema
     .alterTable('chapters')
     .addColumn('audio_status', sql`audio_status`, (c) => c.notNull().defaultTo('none'))
-    .addColumn('audio_id', 'uuid', (c) => c.references('chapter_audio.id').onDelete('set null'))
+    .addColumn('audio_key', 'text', (c) => c.references('media_objects.key').onDelete('set null'))
     .addColumn('audio_error_code', 'text')
     .execute()
   await db.schema
@@ -53,10 +40,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('chapters')
     .dropColumn('audio_status')
-    .dropColumn('audio_id')
+    .dropColumn('audio_key')
     .dropColumn('audio_error_code')
     .execute()
-  await db.schema.dropTable('chapter_audio').execute()
+  await sql`delete from media_objects where kind = 'audio'`.execute(db)
   await db.schema.alterTable('stories').dropColumn('narration_voice').execute()
   await sql`drop type audio_status`.execute(db)
   // A value cannot leave an enum: redo jobs go, and 'audio' stays in job_kind unused.
