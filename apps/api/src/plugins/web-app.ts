@@ -21,6 +21,8 @@ function contentSecurityPolicy(publicUrl: string) {
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
       imgSrc: images,
+      // chapter narration plays from the same places as the pictures
+      mediaSrc: images,
       connectSrc: ["'self'"],
       fontSrc: ["'self'"],
       objectSrc: ["'none'"],

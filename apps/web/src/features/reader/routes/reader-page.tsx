@@ -4,7 +4,7 @@ import { ErrorNotice, Loading } from '../../../components/notices.tsx'
 import { useStory } from '../../../lib/shared-queries.ts'
 import { useRedraw } from '../api/redraw.ts'
 import { ChapterPicture } from '../components/chapter-picture.tsx'
-import { ReadAloud } from '../components/read-aloud.tsx'
+import { Listen } from '../components/listen.tsx'
 import { usePageTurns } from '../components/use-page-turns.ts'
 
 export default function ReaderPage() {
@@ -16,6 +16,8 @@ export default function ReaderPage() {
   const story = useStory(storyId, 2000)
   const redraw = useRedraw(storyId)
   const [night, setNight] = useState(false)
+  // Listening goes on across page turns until the last chapter ends or the parent stops it.
+  const [listening, setListening] = useState(false)
   const area = useRef<HTMLElement>(null)
   const total = story.data?.chapters.length ?? 0
 
@@ -28,6 +30,10 @@ export default function ReaderPage() {
   const previous = useCallback(() => goTo(number - 1), [goTo, number])
   const next = useCallback(() => goTo(number + 1), [goTo, number])
   usePageTurns(area, previous, next)
+  const chapterHeard = useCallback(() => {
+    if (number < total) goTo(number + 1)
+    else setListening(false)
+  }, [goTo, number, total])
 
   const title = story.data?.title ?? 'Story'
   useEffect(() => {
@@ -75,7 +81,15 @@ export default function ReaderPage() {
         <button type="button" className="button" onClick={previous} disabled={number <= 1}>
           Previous
         </button>
-        {chapter && <ReadAloud text={`${chapter.title}. ${chapter.content}`} />}
+        {chapter && (
+          <Listen
+            audioUrl={chapter.audio_url}
+            text={`${chapter.title}. ${chapter.content}`}
+            listening={listening}
+            onListeningChange={setListening}
+            onEnded={chapterHeard}
+          />
+        )}
         <button type="button" className="button" onClick={next} disabled={number >= total}>
           Next
         </button>
