@@ -15,6 +15,7 @@ export const BENCH_NAMES = [
   'streaming',
   'scale',
   'web',
+  'narration',
 ] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
 
@@ -67,6 +68,7 @@ export const TITLES: Record<BenchName, string> = {
   streaming: 'Streaming: first illustrated chapter and whole story',
   scale: 'Hot reads at a million stories',
   web: "The parents' web app: first-load JavaScript and time to interactive",
+  narration: 'Narrated stories: overhead over the provider time',
 }
 
 export function formatValue(figure: Figure): string {

@@ -7,6 +7,7 @@ import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
 import { memory } from './memory.ts'
+import { narration } from './narration.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
 import {
@@ -50,6 +51,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   streaming,
   scale,
   web,
+  narration,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')
