@@ -1,6 +1,7 @@
 import type { ImageStyle, StoryGenre } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db, Tx } from './database.ts'
+import { type RequestDecision, requestDecisionRows } from './moderation.ts'
 
 /** A story with the state of the job that drives it: what GET /api/stories/:id and the export show. */
 export const STORY_WITH_JOB = [
@@ -23,8 +24,8 @@ export const STORY_WITH_JOB = [
 export const storyRepository = {
   /**
    * Creates a story and the job that drives it, in one statement (one round trip and one commit on
-   * the hot path of POST /api/stories), provided the child is the parent's own. Returns false, with
-   * nothing written, when it is not.
+   * the hot path of POST /api/stories), provided the child is the parent's own, with the request's
+   * moderation decisions in a CTE. Returns false, with nothing written, when it is not.
    */
   async createWithJob(
     db: Db | Tx,
@@ -40,6 +41,8 @@ export const storyRepository = {
       /** the voice to narrate each chapter in; without it nothing is narrated */
       narration_voice?: string | null
     },
+    /** the request-time checks that let the topic through, stored with the story (moderation_decisions) */
+    decisions: readonly RequestDecision[] = [],
   ): Promise<boolean> {
     const narrated = story.narration_voice ? story.chapters_total : 0
     const { rows } = await sql<{ id: string }>`
@@ -52,6 +55,10 @@ export const storyRepository = {
           ${story.narration_voice ?? null}::text
         from child
         returning id
+      ), audit as (
+        insert into moderation_decisions (parent_id, story_id, job_id, stage, target, moderator, decision, categories)
+        select ${story.parent_id}::uuid, story.id, ${story.job_id}::text, 'request', d.target, d.moderator, d.decision, d.categories
+        from story, ${requestDecisionRows(decisions)}
       )
       insert into jobs (id, parent_id, kind, story_id, chapters_total, narrations_total)
       select ${story.job_id}::text, ${story.parent_id}::uuid, 'story', story.id, ${story.chapters_total}::integer,

@@ -63,6 +63,20 @@ export function buildSaferImagePrompt(input: { character: string; style: ImageSt
   ].join('\n')
 }
 
+/**
+ * The portrait drawn again after a moderator flagged an avatar's prompt or picture: pass a character
+ * described without the free text (the heritage a parent typed), the only part that is not a choice
+ * from a list, and nothing but a calm, smiling face.
+ */
+export function buildSaferAvatarPrompt(input: { character: string; style?: ImageStyle }): string {
+  return [
+    `A gentle head-and-shoulders portrait of ${input.character}, smiling softly, against a plain soft pastel background.`,
+    `Drawn in ${imageStylePhrase(input.style ?? 'Cartoon')}.`,
+    'Soft, peaceful and cosy; no weapons, no injuries, no scary creatures, nothing frightening at all.',
+    NO_TEXT_RULE,
+  ].join('\n')
+}
+
 export function buildAvatarPrompt(input: { character: string; style?: ImageStyle }): string {
   return [
     `A friendly head-and-shoulders portrait of ${input.character}, smiling warmly and looking at the viewer, against a plain soft pastel background.`,

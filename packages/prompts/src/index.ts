@@ -22,6 +22,7 @@ export {
 export {
   buildAvatarPrompt,
   buildImagePrompt,
+  buildSaferAvatarPrompt,
   buildSaferImagePrompt,
   imageStylePhrase,
   NO_TEXT_RULE,

@@ -96,10 +96,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     reseed()
   }
 
-  function fixtureImages(): FixtureImage[] {
-    // Without a fixtures/images directory, paint a few pictures once.
-    if (images.length === 0)
-      images = FIXTURE_PICTURE_NAMES.slice(0, 3).map((name) => ({ name, png: renderFixturePng(name) }))
+  let rendering: Promise<FixtureImage[]> | null = null
+  async function fixtureImages(): Promise<FixtureImage[]> {
+    // Without a fixtures/images directory, render a few pictures once.
+    if (images.length > 0) return images
+    rendering ??= Promise.all(
+      FIXTURE_PICTURE_NAMES.slice(0, 3).map(async (name) => ({ name, png: await renderFixturePng(name) })),
+    )
+    images = await rendering
     return images
   }
 
@@ -173,7 +177,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const pngs =
       fault === 'malformed'
         ? Array.from({ length: n }, () => Buffer.from('this is not a png'))
-        : pickFixtureImages(fixtureImages(), prompt, n).map((i) => i.png)
+        : pickFixtureImages(await fixtureImages(), prompt, n).map((i) => i.png)
     const data = pngs.map((png) => {
       if ((body.response_format ?? settings.imageResponseFormat) !== 'url') return { b64_json: png.toString('base64') }
       const id = randomUUID()

@@ -36,7 +36,7 @@ export {
   recordProcess,
 } from './pid-registry.ts'
 export type { PngInfo } from './png.ts'
-export { crc32, encodePng, isPng, PNG_SIGNATURE, readPngInfo } from './png.ts'
+export { isPng, PNG_SIGNATURE, readPngInfo } from './png.ts'
 export type { NodeProcess, NodeProcessOptions, StartProcess } from './processes.ts'
 export {
   API_ENTRY,
@@ -52,7 +52,7 @@ export {
 export { hashString, mulberry32 } from './random.ts'
 export type { KeyDeleter } from './redis-keys.ts'
 export { deleteKeysUnder } from './redis-keys.ts'
-export { AVATARS, FIXTURE_PICTURE_NAMES, paintFixture, renderFixturePng, SCENE_SIZE, SCENES } from './scenes/index.ts'
+export { AVATARS, FIXTURE_PICTURE_NAMES, fixtureSvg, renderFixturePng, SCENE_SIZE, SCENES } from './scenes/index.ts'
 export type { ChatStreamOptions, ChatUsage, ChunkMeta, CollectedStream, ServerSentEvent } from './sse.ts'
 export {
   chatChunk,
