@@ -15,6 +15,7 @@ export const BENCH_NAMES = [
   'streaming',
   'scale',
   'web',
+  'media',
   'narration',
 ] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
@@ -68,6 +69,7 @@ export const TITLES: Record<BenchName, string> = {
   streaming: 'Streaming: first illustrated chapter and whole story',
   scale: 'Hot reads at a million stories',
   web: "The parents' web app: first-load JavaScript and time to interactive",
+  media: 'Media: image views, the pipeline on s3, and what a phone downloads',
   narration: 'Narrated stories: overhead over the provider time',
 }
 

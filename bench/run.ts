@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
+import { media } from './media.ts'
 import { memory } from './memory.ts'
 import { narration } from './narration.ts'
 import { pipeline } from './pipeline.ts'
@@ -51,6 +52,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   streaming,
   scale,
   web,
+  media,
   narration,
 }
 

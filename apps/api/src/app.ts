@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Config, Queues } from '@dreamify/core'
 import { type Db, pingDatabase } from '@dreamify/db'
 import { healthPlugin } from '@dreamify/http'
-import { createMediaStores, type MediaStores } from '@dreamify/media'
+import { createMediaStores, type MediaStores, mediaOrigins } from '@dreamify/media'
 import { createLocalModerator, createModerationMetrics } from '@dreamify/moderation'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
@@ -141,7 +141,7 @@ export async function buildApp({ config, db, queues, redis, logger, media: given
     },
     { prefix: '/api' },
   )
-  await app.register(webAppPlugin, { publicUrl: config.http.publicUrl })
+  await app.register(webAppPlugin, { publicUrl: config.http.publicUrl, mediaOrigins: mediaOrigins(config.media) })
   return app
 }
 

@@ -52,6 +52,7 @@ export function measuredStore(store: MediaStore, metrics: MediaMetrics): MediaSt
   return {
     name: store.name,
     put: measure('put', (object) => store.put(object)),
+    putBytes: measure('put', (key, contentType, bytes) => store.putBytes(key, contentType, bytes)),
     get: measure('get', (key) => store.get(key)),
     delete: measure('delete', (key) => store.delete(key)),
     url: measure('url', (key, now) => store.url(key, now)),

@@ -67,6 +67,10 @@ export function createPostgresMediaStore(db: Db, route: SignedMediaRoute): Media
         })
         return { key: object.key, checksum, byteSize: object.bytes.length }
       }),
+    putBytes: (key, _contentType, bytes) =>
+      guard('put', async () => {
+        await db.updateTable('media_objects').set({ store: 'postgres', bytes }).where('key', '=', key).execute()
+      }),
     get: (key) =>
       guard('get', async () => {
         const row = await mediaRepository.find(db, key)

@@ -67,6 +67,20 @@ export function createS3MediaStore(
     }
   }
   const presigned = new Map<string, string>()
+  const upload = (key: string, contentType: string, bytes: Buffer, checksum: string) =>
+    guard('put', async () => {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: contentType,
+          ContentLength: bytes.length,
+          CacheControl: 'private, max-age=31536000, immutable',
+          Metadata: { sha256: checksum },
+        }),
+      )
+    })
   return {
     name: 's3',
     client,
@@ -87,21 +101,10 @@ export function createS3MediaStore(
         store: 's3',
         bytes: null,
       })
-      await guard('put', () =>
-        client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: object.key,
-            Body: object.bytes,
-            ContentType: object.contentType,
-            ContentLength: object.bytes.length,
-            CacheControl: 'private, max-age=31536000, immutable',
-            Metadata: { sha256: checksum },
-          }),
-        ),
-      )
+      await upload(object.key, object.contentType, object.bytes, checksum)
       return { key: object.key, checksum, byteSize: object.bytes.length }
     },
+    putBytes: (key, contentType, bytes) => upload(key, contentType, bytes, sha256Hex(bytes)),
     get: (key) =>
       guard('get', async () => {
         try {

@@ -51,3 +51,14 @@ export function createMediaStores(
     },
   }
 }
+
+/** Where browsers fetch media from besides the API itself (for the web app's CSP img-src). */
+export function mediaOrigins(media: Config['media']): string[] {
+  if (media.publicMediaUrl) return [new URL(media.publicMediaUrl).origin]
+  if (!media.s3) return []
+  const { endpoint, bucket, region, forcePathStyle } = media.s3
+  if (!endpoint)
+    return [forcePathStyle ? `https://s3.${region}.amazonaws.com` : `https://${bucket}.s3.${region}.amazonaws.com`]
+  const url = new URL(endpoint)
+  return [forcePathStyle ? url.origin : `${url.protocol}//${bucket}.${url.host}`]
+}

@@ -40,6 +40,8 @@ export interface MediaStore {
   readonly name: MediaStoreName
   /** Records the object (unsettled) and stores its bytes; the same key again overwrites. */
   put(object: MediaPut): Promise<StoredMedia>
+  /** Stores bytes under a key whose record exists already, leaving the record as it is (moving objects between stores). */
+  putBytes(key: string, contentType: string, bytes: Buffer): Promise<void>
   /** The bytes by key (undefined when there is no such object). */
   get(key: string): Promise<MediaBytes | undefined>
   /** Removes the bytes from the store (a missing object is not an error). */
