@@ -11,6 +11,7 @@ import { memory } from './memory.ts'
 import { narration } from './narration.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
+import { reference } from './reference.ts'
 import {
   BENCH_NAMES,
   type BenchName,
@@ -54,6 +55,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   web,
   media,
   narration,
+  reference,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')

@@ -142,10 +142,12 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
       }
     },
 
-    async drawImage(prompt, signal, purpose = 'chapter') {
+    drawsFromReference: () => provider.drawsFromReference?.() ?? false,
+
+    async drawImage(prompt, signal, purpose = 'chapter', reference) {
       const startedAt = performance.now()
       try {
-        const image = await provider.drawImage(prompt, signal, purpose)
+        const image = await provider.drawImage(prompt, signal, purpose, reference)
         settle('image', startedAt, signal, 'ok')
         metrics.images.inc({ purpose })
         count(image.usage)

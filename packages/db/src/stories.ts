@@ -133,6 +133,18 @@ export const storyRepository = {
     return result.numUpdatedRows > 0n
   },
 
+  /** The saved text of a story, for a text step that continues it: the title and the chapters in order. */
+  async savedText(db: Db | Tx, storyId: string) {
+    const story = await db.selectFrom('stories').select('title').where('id', '=', storyId).executeTakeFirst()
+    const chapters = await db
+      .selectFrom('chapters')
+      .select(['number', 'title', 'content'])
+      .where('story_id', '=', storyId)
+      .orderBy('number')
+      .execute()
+    return { title: story?.title ?? null, chapters }
+  },
+
   setTitle(db: Db | Tx, storyId: string, title: string) {
     return db.updateTable('stories').set({ title }).where('id', '=', storyId).execute()
   },

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { loadStoryTemplates, type StoryTemplate } from '@dreamify/prompts'
 import type { ChatRequestBody } from './chat-request.ts'
 import {
+  breakPoint,
   estimateTokens,
   imageUsage,
   malformedContent,
@@ -13,6 +14,7 @@ import {
   replyContent,
   storyForRequest,
 } from './chat-request.ts'
+import { type ImageEditBody, readImageEdit, refuseImageEdit } from './fake-image-edits.ts'
 import { createFakeModerations } from './fake-moderations.ts'
 import { type FakeOpenAIOptions, settingsFrom } from './fake-openai-options.ts'
 import type { Endpoint, FaultKind } from './faults.ts'
@@ -65,6 +67,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       seed: undefined,
       apiKey: undefined,
       imageResponseFormat: undefined,
+      imageEdits: 'supported',
+      breakAfterChapter: undefined,
     },
     options,
   )
@@ -116,10 +120,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (!Array.isArray(body.messages) || body.messages.length === 0)
       return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'messages'.", 'messages'))
     if (fault && sendFault(res, fault, settings.faults.retryAfterSeconds)) return
-    const content =
-      fault === 'malformed'
-        ? malformedContent(body, malformedCount++)
-        : replyContent(body, storyForRequest(body, templates))
+    const story = storyForRequest(body, templates)
+    const content = fault === 'malformed' ? malformedContent(body, malformedCount++) : replyContent(body, story)
     const tokens = splitIntoTokens(content)
     const promptTokens = estimateTokens(promptText(body)) + 4 * body.messages.length
     const usage = {
@@ -139,7 +141,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         meta,
         tokens,
         tokensPerSecond: settings.tokensPerSecond,
-        ...(fault === 'break' ? { breakAfter: Math.floor(tokens.length / 2) } : {}),
+        ...(fault === 'break' ? { breakAfter: breakPoint(tokens, content, story, settings.breakAfterChapter) } : {}),
         ...(body.stream_options?.include_usage ? { usage } : {}),
         signal,
       })
@@ -174,6 +176,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     await delay(settings.imageLatencyMs, signal)
     if (signal.aborted) return
     const n = Math.min(10, Math.max(1, Math.floor(Number(body.n ?? 1)) || 1))
+    const inputImages = Array.isArray(body.images) ? body.images.length : 0
     const pngs =
       fault === 'malformed'
         ? Array.from({ length: n }, () => Buffer.from('this is not a png'))
@@ -184,7 +187,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       files.set(id, png)
       return { url: `${url}/files/${id}.png` }
     })
-    const answer = { created: Math.floor(Date.now() / 1000), data, usage: imageUsage(prompt, n) }
+    const answer = { created: Math.floor(Date.now() / 1000), data, usage: imageUsage(prompt, n, inputImages) }
     if (fault === 'break') return sendTruncated(res, 'application/json', JSON.stringify(answer))
     sendJson(res, 200, answer)
   }
@@ -253,10 +256,13 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       open.delete(res)
       aborter.abort()
     })
-    const raw = await readBody(req)
+    const isEdit = method === 'POST' && path === '/v1/images/edits'
+    let edit: ImageEditBody | Error | undefined
+    if (isEdit) edit = await readImageEdit(req).catch((error: Error) => error)
+    const raw = isEdit ? '' : await readBody(req)
     if (path.startsWith('/__')) return control(res, method, path, raw)
 
-    let body: unknown = null
+    let body: unknown = edit instanceof Error ? null : edit
     if (raw) {
       try {
         body = JSON.parse(raw)
@@ -291,6 +297,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (endpoint === 'moderations' && !moderations.enabled) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (endpoint === 'speech' && !settings.speech) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (!endpoint) return sendJson(res, 404, ERRORS.notFound(method, path))
+    const refused = isEdit ? refuseImageEdit(settings.imageEdits, edit, path) : undefined
+    if (refused) return sendJson(res, refused.status, refused.body)
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return sendJson(res, 400, ERRORS.badRequest('We could not parse the JSON body of your request.'))
 

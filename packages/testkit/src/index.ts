@@ -3,7 +3,9 @@ export { ApiClient, readAnswer, sendRequest } from './api-client.ts'
 export { aChild, aStory } from './api-payloads.ts'
 export type { ChatRequestBody } from './chat-request.ts'
 export {
+  continuedFrom,
   estimateTokens,
+  INPUT_IMAGE_TOKENS,
   malformedContent,
   promptText,
   replyContent,
@@ -11,6 +13,7 @@ export {
   storyForRequest,
   wantsJson,
 } from './chat-request.ts'
+export type { ImageEditBody, ImageEditsMode, ReceivedImage } from './fake-image-edits.ts'
 export { DEFAULT_MODERATION_MARKER, type FakeModerationOptions } from './fake-moderations.ts'
 export type { FakeOpenAI, FakeOpenAIOptions, RecordedCall } from './fake-openai.ts'
 export { startFakeOpenAI } from './fake-openai.ts'

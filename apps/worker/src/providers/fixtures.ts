@@ -13,7 +13,7 @@ import {
   type StoryValues,
 } from '@dreamify/prompts'
 import { synthesiseMp3 } from '../narration/espeak.ts'
-import type { GeneratedImage, GenerationProvider, StoryRequest } from './provider.ts'
+import type { GeneratedImage, GenerationProvider, ImageReference, StoryRequest } from './provider.ts'
 
 const IMAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/images')
 const TICK_MS = 25
@@ -79,7 +79,9 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
     storyFormat: 'tagged',
 
     async *writeStory(request: StoryRequest, signal: AbortSignal) {
-      const text = formatStory(renderFixtureStory(request), request.format)
+      // A story continued after a failure goes on with the same template from its next chapter.
+      const from = (request.soFar?.chapters.length ?? 0) + 1
+      const text = formatStory(renderFixtureStory(request), request.format, from)
       if (!request.stream) {
         if (config.textMs) await sleep(config.textMs, undefined, { signal })
         yield text
@@ -96,7 +98,13 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
       return undefined
     },
 
-    async drawImage(prompt: string, signal: AbortSignal, purpose = 'chapter'): Promise<GeneratedImage> {
+    // A reference is accepted and ignored: the offline pictures are fixed, and drawn from the prompt's hash.
+    async drawImage(
+      prompt: string,
+      signal: AbortSignal,
+      purpose = 'chapter',
+      _reference?: ImageReference,
+    ): Promise<GeneratedImage> {
       if (config.imageMs) await sleep(config.imageMs, undefined, { signal })
       const { illustrations, portraits } = loadLibrary()
       return {

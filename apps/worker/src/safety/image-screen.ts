@@ -1,6 +1,11 @@
 import type { ImageStyle } from '@dreamify/core'
-import { buildImagePrompt, buildSaferImagePrompt } from '@dreamify/prompts'
-import { type GeneratedImage, type GenerationProvider, ProviderError } from '../providers/index.ts'
+import {
+  buildImagePrompt,
+  buildReferenceImagePrompt,
+  buildSaferImagePrompt,
+  buildSaferReferenceImagePrompt,
+} from '@dreamify/prompts'
+import { type GeneratedImage, type GenerationProvider, type ImageReference, ProviderError } from '../providers/index.ts'
 import type { SafetyScreen } from './screen.ts'
 
 export interface ModeratedDrawing {
@@ -10,6 +15,8 @@ export interface ModeratedDrawing {
   character: string
   style: ImageStyle
   childName: string
+  /** the child's avatar, to draw from where the provider can (the hero then looks like it) */
+  avatar?: ImageReference['image'] | undefined
 }
 
 /** Any picture drawn under moderation: a chapter's or an avatar's. */
@@ -23,6 +30,8 @@ export interface ScreenedDrawing {
   prompt: string
   /** drawn instead when the prompt, or the first picture, is flagged */
   saferPrompt: string
+  /** a picture to draw from with its own prompts, where the provider can (the prompts above are checked) */
+  reference?: { image: ImageReference['image']; prompt: string; saferPrompt: string } | undefined
   /** for the error: `the picture for chapter 3` */
   what: string
 }
@@ -40,12 +49,18 @@ export async function drawScreened(
   signal: AbortSignal,
 ): Promise<GeneratedImage> {
   const target = { storyId: drawing.storyId, jobId: drawing.jobId, target: drawing.target }
-  let prompt = drawing.prompt
-  const promptVerdict = await screen.check({ ...target, stage: 'image_prompt' }, { text: prompt }, signal)
-  if (promptVerdict.decision === 'flagged') prompt = drawing.saferPrompt
+  const { reference } = drawing
+  // The scene is checked once, in the description-only prompt; the reference prompt has the same scene.
+  const safer = {
+    prompt: drawing.saferPrompt,
+    reference: reference && { image: reference.image, prompt: reference.saferPrompt },
+  }
+  let prompt = { prompt: drawing.prompt, reference: reference && { image: reference.image, prompt: reference.prompt } }
+  const promptVerdict = await screen.check({ ...target, stage: 'image_prompt' }, { text: prompt.prompt }, signal)
+  if (promptVerdict.decision === 'flagged') prompt = safer
 
   for (let redrawn = false; ; redrawn = true) {
-    const image = await provider.drawImage(prompt, signal, drawing.purpose)
+    const image = await provider.drawImage(prompt.prompt, signal, drawing.purpose, prompt.reference)
     if (!screen.moderator.supportsImages) return image
     const verdict = await screen.check(
       { ...target, stage: 'image' },
@@ -55,7 +70,7 @@ export async function drawScreened(
     if (verdict.decision === 'allowed') return image
     if (redrawn)
       throw new ProviderError('permanent', 'CONTENT_FLAGGED', `${drawing.what} was flagged by the moderator twice`)
-    prompt = drawing.saferPrompt
+    prompt = safer
   }
 }
 
@@ -77,6 +92,11 @@ export function drawModerated(
       purpose: 'chapter',
       prompt: buildImagePrompt({ ...drawing, chapter: drawing.chapter }),
       saferPrompt: buildSaferImagePrompt({ character: drawing.character, style: drawing.style }),
+      reference: drawing.avatar && {
+        image: drawing.avatar,
+        prompt: buildReferenceImagePrompt(drawing),
+        saferPrompt: buildSaferReferenceImagePrompt(drawing),
+      },
       what: `the picture for chapter ${number}`,
     },
     signal,

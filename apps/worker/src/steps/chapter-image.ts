@@ -25,10 +25,11 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, media, provider, signal, events, safety, storyFinished }) {
-    const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
+  async run({ jobId, storyId, chapterNumber }, { db, media, provider, signal, events, safety, logger, storyFinished }) {
+    const fromAvatar = provider.drawsFromReference?.() ?? false
+    const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber, fromAvatar)
     if (!found || !isUnfinishedJob(found.job.status)) return
-    const { job, chapter, child, style } = found
+    const { job, chapter, child, style, avatar } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
       // Settled by an earlier try. Its settle completed the story if it was the last, unless the
@@ -44,7 +45,19 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
       await events.state(started)
     }
 
-    const drawing = { storyId, jobId, chapter, character: describeCharacter(child), style, childName: child.name }
+    // Without a current avatar (still being drawn, failed, or stale after an appearance change) the
+    // child is described in words only.
+    if (fromAvatar && avatar.state !== 'current') logger.debug({ avatar: avatar.state }, 'drawing without the avatar')
+    const reference = avatar.state === 'current' ? avatar.image : undefined
+    const drawing = {
+      storyId,
+      jobId,
+      chapter,
+      character: describeCharacter(child),
+      style,
+      childName: child.name,
+      avatar: reference,
+    }
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).
     const held = safety.holding()
     let settled: JobRow | undefined
