@@ -48,8 +48,10 @@ async function childWithAvatar(name: string) {
 }
 
 async function avatarBytes(childId: string): Promise<Buffer> {
-  const { rows } = await sql<{ bytes: Buffer }>`select images.bytes from children
-    join images on images.id = children.avatar_image_id where children.id = ${childId}`.execute(db)
+  // the avatar's original, as the postgres media store keeps it
+  const { rows } = await sql<{ bytes: Buffer }>`select o.bytes from children
+    join media_objects o on o.image_id = children.avatar_image_id and o.variant = 'original'
+    where children.id = ${childId}`.execute(db)
   return rows[0]!.bytes
 }
 
