@@ -51,7 +51,7 @@ describe('MEDIA_STORE=s3', () => {
       const original = await fetch(chapter.image_url)
       expect(original.status).toBe(200)
       expect(original.headers.get('content-type')).toBe('image/png')
-      const [small, width] = chapter.image_srcset.split(' ')
+      const [small, width] = chapter.image_srcset.split(', ')[0].split(' ')
       expect(width).toBe('512w')
       const variant = await fetch(small)
       expect([variant.status, variant.headers.get('content-type')]).toEqual([200, 'image/webp'])
