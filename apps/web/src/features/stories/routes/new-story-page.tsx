@@ -16,6 +16,8 @@ export default function NewStoryPage() {
   const [childId, setChildId] = useState(params.get('child') ?? '')
   const [genre, setGenre] = useState('')
   const [style, setStyle] = useState('')
+  // '' = not read aloud (narration costs money, so it is asked for)
+  const [voice, setVoice] = useState('')
 
   if (children.isPending || options.isPending) return <Loading what="the story options" />
   if (!children.data || !options.data) return <ErrorNotice error={children.error ?? options.error} />
@@ -40,7 +42,13 @@ export default function NewStoryPage() {
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
     const topic = String(new FormData(event.currentTarget).get('topic'))
-    const body = { child_id: child, topic, story_genre: storyGenre, image_style: imageStyle } as StoryRequest
+    const body = {
+      child_id: child,
+      topic,
+      story_genre: storyGenre,
+      image_style: imageStyle,
+      ...(voice ? { narration: { voice } } : {}),
+    } as StoryRequest
     request.mutate(body, { onSuccess: (accepted) => navigate(`/stories/${accepted.story_id}`) })
   }
 
@@ -74,6 +82,15 @@ export default function NewStoryPage() {
           value={imageStyle}
           onChange={setStyle}
         />
+        {options.data.narration.available && (
+          <SelectField
+            label="Read aloud"
+            name="narration"
+            options={[{ value: '', label: 'No, I will read it' }, ...options.data.narration.voices]}
+            value={voice}
+            onChange={setVoice}
+          />
+        )}
         {!topicError && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={request.isPending}>
           Make the story
