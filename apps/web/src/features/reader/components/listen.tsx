@@ -63,7 +63,6 @@ export function Listen({ audioUrl, text, listening, onListeningChange, onEnded }
         type="button"
         className="button button-quiet"
         aria-pressed={listening}
-        aria-description={audioUrl ? 'plays the narration' : "reads with the browser's voice"}
         onClick={() => onListeningChange(!listening)}
       >
         Listen
