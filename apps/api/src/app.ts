@@ -26,6 +26,7 @@ import { metricsPlugin } from './plugins/metrics.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { accountRoutes } from './routes/account.ts'
 import { authRoutes } from './routes/auth.ts'
+import { bookRoutes } from './routes/books.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { eventRoutes } from './routes/events.ts'
 import { imageRoutes } from './routes/images.ts'
@@ -134,6 +135,7 @@ export async function buildApp({ config, db, queues, redis, logger, media: given
       scope.addHook('onRequest', scope.authenticate)
       await scope.register(childrenRoutes, { db, linksFor, requestAvatar: storyService.requestAvatar, checkContent })
       await scope.register(storyRoutes, { db, storyService, linksFor, checkContent })
+      await scope.register(bookRoutes, { db, media })
       await scope.register(storyReportRoutes, { db, metrics: moderationMetrics })
       await scope.register(jobRoutes, { jobStatusCache })
       await scope.register(sessionRoutes)
