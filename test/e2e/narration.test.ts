@@ -129,6 +129,14 @@ describe('narration through /v1/audio/speech', () => {
       })
     }
     // (whitespace made single spaces: paragraphs are read as one flow)
+    // The EPUB keepsake carries the narration: one MP3 per chapter, the very bytes served.
+    const epub = await documentedFetch(`${api.url}/api/stories/${story_id}/book.epub`, {
+      headers: { authorization: `Bearer ${parent.token}` },
+    })
+    expect(epub.status).toBe(200)
+    const zip = Buffer.from(await epub.arrayBuffer())
+    const mp3Names = zip.toString('latin1').match(/[\w/-]+\.mp3/g) ?? []
+    expect(new Set(mp3Names).size).toBeGreaterThanOrEqual(5)
     for (const chapter of story.chapters)
       expect(inputs.map((b) => b.input)).toContain(`${chapter.title}. ${chapter.content}`.replace(/\s+/g, ' ').trim())
   })
