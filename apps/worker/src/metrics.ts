@@ -124,6 +124,7 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
     get storyFormat() {
       return provider.storyFormat
     },
+    storyFormatFor: (language) => provider.storyFormatFor(language),
 
     async *writeStory(request, signal) {
       const startedAt = performance.now()

@@ -40,6 +40,7 @@ describe('the avatar step under moderation', () => {
   const provider: GenerationProvider = {
     name: 'fixtures',
     storyFormat: fixtures.storyFormat,
+    storyFormatFor: fixtures.storyFormatFor,
     writeStory: (request, signal) => fixtures.writeStory(request, signal),
     drawImage: (prompt, signal, purpose) => {
       prompts.push(prompt)

@@ -1,4 +1,4 @@
-import type { NarrationVoice } from '@dreamify/core'
+import { directionOf, type NarrationVoice } from '@dreamify/core'
 import type { chapterRepository, storyRepository } from '@dreamify/db'
 import type { ImageLinks } from '../lib/image-urls.ts'
 
@@ -43,6 +43,9 @@ export function storyView(story: OwnedStory, chapters: SavedChapter[], images: I
     topic: story.topic,
     story_genre: story.story_genre,
     image_style: story.image_style,
+    language: story.language,
+    direction: directionOf(story.language),
+    cast: story.cast_members,
     created_at: story.created_at,
     completed_at: story.completed_at,
     narration_voice: story.narration_voice as NarrationVoice | null,
@@ -60,6 +63,8 @@ export function libraryItemView(row: LibraryRow, images: ImageLinks) {
     story_id: row.id,
     title: row.title,
     status: row.status,
+    language: row.language,
+    direction: directionOf(row.language),
     created_at: row.created_at,
     cover_image_url: row.cover_image_id ? images.small(row.cover_image_id) : null,
     cover_image_srcset: row.cover_image_id ? images.srcset(row.cover_image_id) : null,

@@ -185,6 +185,8 @@ export interface paths {
                                 first_name: string;
                                 last_name: string;
                                 email: string;
+                                /** @description the family's preferred story language, the default for children without one */
+                                language: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                             };
@@ -760,6 +762,8 @@ export interface paths {
                                 first_name: string;
                                 last_name: string;
                                 email: string;
+                                /** @description the family's preferred story language, the default for children without one */
+                                language: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                             };
@@ -969,7 +973,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the parent's names or email
+         * Change the parent's names, email or preferred story language
          * @description Changing the email needs `current_password` (a wrong one is a 403 and counts against the login limits).
          */
         patch: {
@@ -986,6 +990,7 @@ export interface paths {
                         last_name?: string;
                         /** Format: email */
                         email?: string;
+                        language?: string | null;
                         current_password?: string;
                     };
                 };
@@ -1004,6 +1009,8 @@ export interface paths {
                                 first_name: string;
                                 last_name: string;
                                 email: string;
+                                /** @description the family's preferred story language, the default for children without one */
+                                language: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                             };
@@ -1561,8 +1568,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The choices for age range, appearance, genre, illustration style and narration voice, with labels
-         * @description Derived from the lists the API validates against. Public and cacheable.
+         * The choices for age range, appearance, genre, illustration style, story language and narration voice, with labels
+         * @description Derived from the lists the API validates against. `languages` are those the active provider writes, each labelled in its own language, with its text direction. Public and cacheable.
          */
         get: {
             parameters: {
@@ -1615,6 +1622,18 @@ export interface paths {
                                     label: string;
                                 }[];
                             };
+                            /** @description the languages the active provider writes stories in */
+                            languages: {
+                                /** @description the BCP 47 tag to send as `language` */
+                                value: string;
+                                /** @description the language's name in that language */
+                                label: string;
+                                /**
+                                 * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+                                 * @enum {unknown}
+                                 */
+                                direction: "ltr" | "rtl";
+                            }[];
                         };
                     };
                 };
@@ -1974,6 +1993,8 @@ export interface paths {
                                 fav_animals: string | null;
                                 fav_activities: string | null;
                                 fav_shows: string | null;
+                                /** @description the child's preferred story language */
+                                language: string | null;
                                 avatar_url: string | null;
                                 /** @description the avatar as an `<img srcset>` (WebP) */
                                 avatar_srcset: string | null;
@@ -2073,6 +2094,7 @@ export interface paths {
                         fav_animals?: string | null;
                         fav_activities?: string | null;
                         fav_shows?: string | null;
+                        language?: string | null;
                     };
                 };
             };
@@ -2102,6 +2124,8 @@ export interface paths {
                                 fav_animals: string | null;
                                 fav_activities: string | null;
                                 fav_shows: string | null;
+                                /** @description the child's preferred story language */
+                                language: string | null;
                                 avatar_url: string | null;
                                 /** @description the avatar as an `<img srcset>` (WebP) */
                                 avatar_srcset: string | null;
@@ -2292,6 +2316,8 @@ export interface paths {
                                 fav_animals: string | null;
                                 fav_activities: string | null;
                                 fav_shows: string | null;
+                                /** @description the child's preferred story language */
+                                language: string | null;
                                 avatar_url: string | null;
                                 /** @description the avatar as an `<img srcset>` (WebP) */
                                 avatar_srcset: string | null;
@@ -2529,6 +2555,7 @@ export interface paths {
                         fav_animals?: string | null;
                         fav_activities?: string | null;
                         fav_shows?: string | null;
+                        language?: string | null;
                     };
                 };
             };
@@ -2558,6 +2585,8 @@ export interface paths {
                                 fav_animals: string | null;
                                 fav_activities: string | null;
                                 fav_shows: string | null;
+                                /** @description the child's preferred story language */
+                                language: string | null;
                                 avatar_url: string | null;
                                 /** @description the avatar as an `<img srcset>` (WebP) */
                                 avatar_srcset: string | null;
@@ -2723,6 +2752,8 @@ export interface paths {
                             /** @enum {unknown} */
                             voice: "coral" | "sage" | "fable" | "nova" | "onyx";
                         };
+                        /** @description the story's language, one the active provider writes (GET /api/options `languages`); default: the child's preferred language, else the parent's, else `en` */
+                        language?: string;
                     };
                 };
             };
@@ -2933,6 +2964,20 @@ export interface paths {
                             story_genre: "Fantasy" | "Adventure" | "Educational";
                             /** @enum {unknown} */
                             image_style: "Cartoon" | "Realistic" | "Fantasy" | "Watercolor" | "Anime";
+                            /** @description the BCP 47 tag of the story's language */
+                            language: string;
+                            /**
+                             * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+                             * @enum {unknown}
+                             */
+                            direction: "ltr" | "rtl";
+                            /** @description the recurring characters besides the hero (empty until the text is written, or when there are none) */
+                            cast: {
+                                /** @description as the story calls them, in the story's language */
+                                name: string;
+                                /** @description a short visual description, in English, carried into the image prompts */
+                                description: string;
+                            }[];
                             /** Format: date-time */
                             created_at: string;
                             completed_at: string | null;
@@ -3205,6 +3250,12 @@ export interface paths {
                                 title: string | null;
                                 /** @enum {unknown} */
                                 status: "queued" | "running" | "completed" | "failed" | "cancelled";
+                                language: string;
+                                /**
+                                 * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+                                 * @enum {unknown}
+                                 */
+                                direction: "ltr" | "rtl";
                                 /** Format: date-time */
                                 created_at: string;
                                 /** @description the first chapter's picture at the small size (WebP 512 wide), else the original */

@@ -78,6 +78,8 @@ export function createOpenAIProvider(config: OpenAIConfig, options: OpenAIProvid
   return {
     name: 'openai',
     storyFormat: config.structuredOutput ? 'json' : 'tagged',
+    // Without json_schema on the server, a non-English story is still asked for as JSON, in the prompt only.
+    storyFormatFor: (language) => (config.structuredOutput || language !== 'en' ? 'json' : 'tagged'),
     drawsFromReference: () => drawsFromReference,
 
     async *writeStory(request: StoryRequest, signal: AbortSignal) {
@@ -87,7 +89,7 @@ export function createOpenAIProvider(config: OpenAIConfig, options: OpenAIProvid
           { role: 'system' as const, content: request.messages.system },
           { role: 'user' as const, content: request.messages.user },
         ],
-        ...(request.format === 'json'
+        ...(request.format === 'json' && config.structuredOutput
           ? {
               response_format: (request.soFar
                 ? storyContinuationResponseFormat(request.chapters, request.soFar.chapters.length + 1)

@@ -29,7 +29,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     const fromAvatar = provider.drawsFromReference?.() ?? false
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber, fromAvatar)
     if (!found || !isUnfinishedJob(found.job.status)) return
-    const { job, chapter, child, style, avatar } = found
+    const { job, chapter, child, style, avatar, cast, language } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
       // Settled by an earlier try. Its settle completed the story if it was the last, unless the
@@ -57,6 +57,8 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
       style,
       childName: child.name,
       avatar: reference,
+      cast,
+      language,
     }
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).
     const held = safety.holding()

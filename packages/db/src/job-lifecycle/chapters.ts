@@ -13,6 +13,8 @@ export interface WrittenChapter {
   number: number
   title: string
   content: string
+  /** what to draw, in English */
+  scene?: string | null
 }
 
 /**

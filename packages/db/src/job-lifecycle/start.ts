@@ -13,6 +13,7 @@ type StartedStoryRow = JobRow & {
   narration_voice: string | null
   topic: string
   story_genre: StoryGenre
+  language: string
   child: ChildProfile
 }
 
@@ -36,7 +37,7 @@ export function startStoryQuery(jobId: string) {
     from saved, stories, children
     where jobs.id = ${jobId} and ${unfinished('jobs.status')} and stories.id = jobs.story_id and children.id = stories.child_id
     returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, saved.audio_pending,
-      stories.narration_voice, stories.topic, stories.story_genre,
+      stories.narration_voice, stories.topic, stories.story_genre, stories.language,
       ${childProfile} as child
   `
 }
@@ -46,13 +47,24 @@ export async function startStory(db: Db, jobId: string) {
   const { rows } = await startStoryQuery(jobId).execute(db)
   const row = rows[0]
   if (!row) return undefined
-  const { chapters_saved, chapters_pending, audio_pending, narration_voice, topic, story_genre, child, ...job } = row
+  const {
+    chapters_saved,
+    chapters_pending,
+    audio_pending,
+    narration_voice,
+    topic,
+    story_genre,
+    language,
+    child,
+    ...job
+  } = row
   return {
     job,
     story: {
       id: job.story_id!,
       topic,
       story_genre,
+      language,
       chapters_total: job.chapters_total,
       narrated: job.narrations_total > 0 && narration_voice !== null,
     },

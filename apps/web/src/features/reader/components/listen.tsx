@@ -5,6 +5,8 @@ interface ListenProps {
   audioUrl: string | null
   /** what the browser's speech synthesis reads when there is no narration */
   text: string
+  /** the story's language, for the browser's voice */
+  lang?: string
   listening: boolean
   onListeningChange: (listening: boolean) => void
   /** the chapter was heard to its end: the reader turns the page */
@@ -17,7 +19,7 @@ const canSynthesise = () => typeof window !== 'undefined' && 'speechSynthesis' i
  * The reader's "Listen" button: plays the chapter's narration when it has one, else reads it with
  * the browser's speech synthesis. Listening carries over a page turn, so a whole story plays on.
  */
-export function Listen({ audioUrl, text, listening, onListeningChange, onEnded }: ListenProps) {
+export function Listen({ audioUrl, text, lang, listening, onListeningChange, onEnded }: ListenProps) {
   const audio = useRef<HTMLAudioElement>(null)
 
   useEffect(() => {
@@ -33,6 +35,7 @@ export function Listen({ audioUrl, text, listening, onListeningChange, onEnded }
     } else if (canSynthesise()) {
       const utterance = new SpeechSynthesisUtterance(text)
       utterance.rate = 0.9
+      if (lang) utterance.lang = lang
       // A cancelled utterance ends too: only one heard to its end turns the page.
       utterance.onend = () => {
         if (!stopped) onEnded()
@@ -50,7 +53,7 @@ export function Listen({ audioUrl, text, listening, onListeningChange, onEnded }
       element?.pause()
       if (canSynthesise()) window.speechSynthesis.cancel()
     }
-  }, [listening, audioUrl, text, onEnded, onListeningChange])
+  }, [listening, audioUrl, text, lang, onEnded, onListeningChange])
 
   if (!audioUrl && !canSynthesise()) return null
   return (

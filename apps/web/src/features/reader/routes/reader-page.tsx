@@ -30,7 +30,9 @@ export default function ReaderPage() {
   )
   const previous = useCallback(() => goTo(number - 1), [goTo, number])
   const next = useCallback(() => goTo(number + 1), [goTo, number])
-  usePageTurns(area, previous, next)
+  // A right-to-left book turns the other way: the left arrow and a swipe to the right go forward.
+  const rtl = story.data?.direction === 'rtl'
+  usePageTurns(area, rtl ? next : previous, rtl ? previous : next)
   const chapterHeard = useCallback(() => {
     if (number < total) goTo(number + 1)
     else setListening(false)
@@ -44,11 +46,13 @@ export default function ReaderPage() {
   if (story.isPending) return <Loading what="the story" />
   if (!story.data) return <ErrorNotice error={story.error} />
   const chapter = story.data.chapters.find((c) => c.number === number)
+  // The story's own language and direction; the page around it stays the app's.
+  const text = { lang: story.data.language, dir: story.data.direction }
 
   return (
     <article ref={area} className={night ? 'page reader night' : 'page reader'}>
       <header className="reader-header">
-        <h1>{title}</h1>
+        <h1 {...text}>{title}</h1>
         <button type="button" className="button button-quiet" aria-pressed={night} onClick={() => setNight(!night)}>
           Night mode
         </button>
@@ -64,9 +68,9 @@ export default function ReaderPage() {
             redrawing={redraw.isPending}
           />
           <h2>
-            Chapter {chapter.number}: {chapter.title}
+            Chapter {chapter.number}: <span {...text}>{chapter.title}</span>
           </h2>
-          <div className="chapter-text">
+          <div className="chapter-text" {...text}>
             {chapter.content.split(/\n+/).map((paragraph, index) => (
               // Paragraphs of one chapter never reorder.
               // biome-ignore lint/suspicious/noArrayIndexKey: the text is fixed once written
@@ -86,6 +90,7 @@ export default function ReaderPage() {
           <Listen
             audioUrl={chapter.audio_url}
             text={`${chapter.title}. ${chapter.content}`}
+            lang={text.lang}
             listening={listening}
             onListeningChange={setListening}
             onEnded={chapterHeard}

@@ -16,6 +16,7 @@ export default function NewStoryPage() {
   const [childId, setChildId] = useState(params.get('child') ?? '')
   const [genre, setGenre] = useState('')
   const [style, setStyle] = useState('')
+  const [language, setLanguage] = useState('')
   // '' = not read aloud (narration costs money, so it is asked for)
   const [voice, setVoice] = useState('')
 
@@ -33,8 +34,13 @@ export default function NewStoryPage() {
   const child = childId || children.data[0]!.id
   const storyGenre = genre || options.data.story_genres[0]!.value
   const imageStyle = style || options.data.image_styles[0]!.value
+  // The child's preferred language first, when the provider writes it; then the first offered (English).
+  const languages = options.data.languages
+  const preferred = children.data.find((c) => c.id === child)?.language
+  const storyLanguage = language || languages.find((l) => l.value === preferred)?.value || (languages[0]?.value ?? 'en')
   const error = request.error
   const field = error instanceof ApiError ? error.field : undefined
+  const languageError = error instanceof ApiError && field === 'language' ? error.message : undefined
   // A refused topic (422) is the topic's error even when the message names no field.
   const topicError =
     error instanceof ApiError && (field === 'topic' || (error.status === 422 && !field)) ? error.message : undefined
@@ -43,10 +49,8 @@ export default function NewStoryPage() {
     event.preventDefault()
     const topic = String(new FormData(event.currentTarget).get('topic'))
     const body = {
-      child_id: child,
-      topic,
-      story_genre: storyGenre,
-      image_style: imageStyle,
+      ...{ child_id: child, topic, story_genre: storyGenre, image_style: imageStyle },
+      language: storyLanguage,
       ...(voice ? { narration: { voice } } : {}),
     } as StoryRequest
     request.mutate(body, { onSuccess: (accepted) => navigate(`/stories/${accepted.story_id}`) })
@@ -82,6 +86,16 @@ export default function NewStoryPage() {
           value={imageStyle}
           onChange={setStyle}
         />
+        {languages.length > 1 && (
+          <SelectField
+            label="Language"
+            name="language"
+            options={languages}
+            value={storyLanguage}
+            onChange={setLanguage}
+            error={languageError}
+          />
+        )}
         {options.data.narration.available && (
           <SelectField
             label="Read aloud"
@@ -91,7 +105,7 @@ export default function NewStoryPage() {
             onChange={setVoice}
           />
         )}
-        {!topicError && <ErrorNotice error={error} />}
+        {!topicError && !languageError && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={request.isPending}>
           Make the story
         </button>
