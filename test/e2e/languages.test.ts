@@ -8,7 +8,8 @@ import {
 } from '@dreamify/prompts'
 import { type FakeOpenAI, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient } from '../support/client.ts'
+import { epubFile, pdfText } from '../support/books.ts'
+import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
 
@@ -17,6 +18,7 @@ import { startApi, startWorker } from '../support/processes.ts'
 // real SDK against the fake server, whose records show what was asked and drawn.
 
 interface Story {
+  story_id: string
   status: string
   title: string
   language: string
@@ -87,6 +89,26 @@ describe('with the fixtures provider', () => {
     expectWrittenIn(story, language)
     for (const chapter of story.chapters) expect(chapter.image_status).toBe('ready')
   })
+
+  it.each(['es', 'ar'] as const)(
+    'keeps a %s story as a book in its language and direction',
+    async (language) => {
+      const story = await tell(parent, childId, language)
+      const book = async (format: 'pdf' | 'epub') => {
+        const answer = await documentedFetch(`${api.url}/api/stories/${story.story_id}/book.${format}`, {
+          headers: { authorization: `Bearer ${parent.token}` },
+        })
+        expect(answer.status).toBe(200)
+        return Buffer.from(await answer.arrayBuffer())
+      }
+      const text = (await pdfText(await book('pdf'))).replace(/\s+/g, ' ')
+      for (const chapter of story.chapters) expect(text).toContain(chapter.title.replace(/\s+/g, ' '))
+      const opf = await epubFile(await book('epub'), 'EPUB/package.opf')
+      expect(opf).toContain(`<dc:language>${language}</dc:language>`)
+      expect(opf).toContain(`page-progression-direction="${EXPECTED[language].direction}"`)
+    },
+    120_000,
+  )
 
   it('lists its three languages, and refuses another with the list', async () => {
     const { json } = await parent.request('GET', '/api/options')

@@ -1,4 +1,4 @@
-import type { JobStatus } from '@dreamify/core'
+import { directionOf, type JobStatus } from '@dreamify/core'
 import {
   chapterRepository,
   childRepository,
@@ -7,7 +7,7 @@ import {
   mediaRepository,
   storyRepository,
 } from '@dreamify/db'
-import type { Book, BookAudio, BookImage, TextDirection } from './book.ts'
+import type { Book, BookAudio, BookImage } from './book.ts'
 
 export interface StoryForBook {
   /** the status of the story's job: only a completed story becomes a book */
@@ -65,17 +65,14 @@ export async function loadStoryForBook(
           : Promise.resolve(null),
     ),
   )
-  // Stories carry no language yet: every story so far is written in English.
-  const language = 'en'
-  const direction: TextDirection = 'ltr'
   return {
     status: story.status,
     book: {
       id: story.id,
       title: story.title ?? story.topic,
       childName: child.name,
-      language,
-      direction,
+      language: story.language,
+      direction: directionOf(story.language),
       completedAt: story.completed_at ?? story.created_at,
       chapters: chapters.map((chapter, index) => ({
         number: chapter.number,
