@@ -15,9 +15,10 @@ export const BENCH_NAMES = [
   'streaming',
   'scale',
   'web',
+  'media',
+  'narration',
   'reference',
   'books',
-  'media',
 ] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
 
@@ -70,9 +71,10 @@ export const TITLES: Record<BenchName, string> = {
   streaming: 'Streaming: first illustrated chapter and whole story',
   scale: 'Hot reads at a million stories',
   web: "The parents' web app: first-load JavaScript and time to interactive",
+  media: 'Media: image views, the pipeline on s3, and what a phone downloads',
+  narration: 'Narrated stories: overhead over the provider time',
   reference: "Chapters drawn from the child's avatar: input tokens and image inputs per story",
   books: 'Keepsakes: building the PDF and the EPUB of a 5-chapter story with 1024² pictures',
-  media: 'Media: image views, the pipeline on s3, and what a phone downloads',
 }
 
 export function formatValue(figure: Figure): string {

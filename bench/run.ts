@@ -9,6 +9,7 @@ import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
 import { media } from './media.ts'
 import { memory } from './memory.ts'
+import { narration } from './narration.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
 import { reference } from './reference.ts'
@@ -53,9 +54,10 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   streaming,
   scale,
   web,
+  media,
+  narration,
   reference,
   books,
-  media,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')

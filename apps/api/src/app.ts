@@ -45,10 +45,12 @@ export interface AppDeps {
   logger?: FastifyServerOptions['loggerInstance']
   /** where media is read from (default: the stores the config names, measured on the app's registry) */
   media?: MediaStores
+  /** whether the provider can narrate (the openai provider's server may lack /v1/audio/speech); default yes */
+  narrationAvailable?: () => Promise<boolean>
 }
 
 /** Builds the whole API as a ready Fastify instance; it opens no connection and listens on nothing. */
-export async function buildApp({ config, db, queues, redis, logger, media: givenMedia }: AppDeps) {
+export async function buildApp({ config, db, queues, redis, logger, media: givenMedia, narrationAvailable }: AppDeps) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: config.http.bodyLimit,
@@ -128,7 +130,11 @@ export async function buildApp({ config, db, queues, redis, logger, media: given
     languages: storyService.languages,
   })
   await app.register(imageRoutes, { prefix: '/api', db, images, media })
-  await app.register(optionRoutes, { prefix: '/api', provider: config.generation.provider })
+  await app.register(optionRoutes, {
+    prefix: '/api',
+    provider: config.generation.provider,
+    narrationAvailable: narrationAvailable ?? (async () => true),
+  })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
   await app.register(eventRoutes, { prefix: '/api', db })
   await app.register(

@@ -476,6 +476,12 @@ const ROUTES: Route[] = [
     auth: true,
     params: (w) => ({ story_id: w.storyId, number: '1' }),
   },
+  {
+    method: 'POST',
+    path: '/api/stories/{story_id}/chapters/{number}/audio',
+    auth: true,
+    params: (w) => ({ story_id: w.storyId, number: '1' }),
+  },
   { method: 'GET', path: '/api/jobs/{job_id}', auth: true, params: (w) => ({ job_id: w.jobId }) },
   { method: 'POST', path: '/api/jobs/{job_id}/events-token', auth: true, params: (w) => ({ job_id: w.jobId }) },
   // Only ever sent with an id that is no job of this parent's, or without valid credentials: a real one would stream.

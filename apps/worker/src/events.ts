@@ -18,7 +18,7 @@ export interface JobEventPublisher {
    */
   chapters(
     jobId: string,
-    event: 'chapter_written' | 'chapter_illustrated',
+    event: 'chapter_written' | 'chapter_illustrated' | 'chapter_narrated',
     chapters: ReadonlyArray<{ number: number; title: string }>,
     job?: JobRow,
   ): Promise<void>

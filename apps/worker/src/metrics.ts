@@ -103,7 +103,7 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
   }
 
   function settle(
-    kind: 'text' | 'image',
+    kind: 'text' | 'image' | 'speech',
     startedAt: number,
     signal: AbortSignal,
     outcome: { error: unknown } | 'ok' | 'stopped',
@@ -155,6 +155,18 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
         return image
       } catch (error) {
         settle('image', startedAt, signal, { error })
+        throw error
+      }
+    },
+
+    async speak(request, signal) {
+      const startedAt = performance.now()
+      try {
+        const speech = await provider.speak(request, signal)
+        settle('speech', startedAt, signal, 'ok')
+        return speech
+      } catch (error) {
+        settle('speech', startedAt, signal, { error })
         throw error
       }
     },

@@ -3,6 +3,7 @@ import {
   isUnfinishedJob,
   type JobItem,
   type Logger,
+  QUEUES,
   type Queues,
   queueItemsOfJob,
   queueOf,
@@ -48,12 +49,18 @@ async function queueItems(db: Db, job: JobRow): Promise<{ driver: JobItem; other
   const [driver, ...others] = queueItemsOfJob(job)
   if (job.kind !== 'story') return { driver, others }
   // A story is driven by its text step, which resumes where Postgres says it is (it re-enqueues
-  // the pending illustrations and completes a fully settled story); its pending image jobs also count as alive.
+  // the pending illustrations and narrations, and completes a fully settled story); its pending
+  // image and narration jobs also count as alive.
   const chapters = await chapterRepository.listByStory(db, job.story_id!)
-  const pending = new Set(chapters.filter((c) => c.image_status === 'pending').map((c) => c.number))
+  const pending = {
+    [QUEUES.chapterImage]: new Set(chapters.filter((c) => c.image_status === 'pending').map((c) => c.number)),
+    [QUEUES.chapterAudio]: new Set(chapters.filter((c) => c.audio_status === 'pending').map((c) => c.number)),
+  } as Record<string, Set<number>>
   return {
     driver,
-    others: others.filter((item) => 'chapterNumber' in item.data && pending.has(item.data.chapterNumber)),
+    others: others.filter(
+      (item) => 'chapterNumber' in item.data && pending[item.name]?.has(item.data.chapterNumber) === true,
+    ),
   }
 }
 

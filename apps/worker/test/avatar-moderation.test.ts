@@ -46,6 +46,7 @@ describe('the avatar step under moderation', () => {
       prompts.push(prompt)
       return fixtures.drawImage(prompt, signal, purpose)
     },
+    speak: (request, signal) => fixtures.speak(request, signal),
   }
   const moderator = () =>
     createOpenAIModerator({

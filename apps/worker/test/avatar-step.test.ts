@@ -33,6 +33,7 @@ describe('the avatar step', async () => {
       draws++
       return fixtures.drawImage(prompt, signal, purpose)
     },
+    speak: (request, signal) => fixtures.speak(request, signal),
   }
   const context = (handle: Db = db): StepContext => ({
     db: handle,

@@ -1,5 +1,12 @@
 import { directionOf, type JobStatus } from '@dreamify/core'
-import { chapterRepository, childRepository, type Db, imageRepository, storyRepository } from '@dreamify/db'
+import {
+  chapterRepository,
+  childRepository,
+  type Db,
+  imageRepository,
+  mediaRepository,
+  storyRepository,
+} from '@dreamify/db'
 import type { MediaStores } from '@dreamify/media'
 import type { Book, BookAudio, BookImage } from './book.ts'
 
@@ -7,6 +14,14 @@ export interface StoryForBook {
   /** the status of the story's job: only a completed story becomes a book */
   status: JobStatus
   book: Book
+}
+
+/** A narration's bytes, from the store its record names (null when the record or the object is gone). */
+async function narrationBytes(db: Db, media: Pick<MediaStores, 'byName'>, key: string): Promise<BookAudio | null> {
+  const object = await mediaRepository.find(db, key)
+  if (!object) return null
+  const stored = await media.byName(object.store).get(key)
+  return stored ? { bytes: stored.bytes, contentType: object.content_type } : null
 }
 
 /**
@@ -37,7 +52,15 @@ export async function loadStoryForBook(
       return image && original ? { bytes: image.bytes, contentType: original.content_type } : null
     }),
   )
-  const audio: BookAudio | null = null
+  // Each narrated chapter's MP3, as the media store keeps it.
+  const narrations = await Promise.all(
+    chapters.map(
+      (chapter): Promise<BookAudio | null> =>
+        chapter.audio_status === 'ready' && chapter.audio_key
+          ? narrationBytes(db, media, chapter.audio_key)
+          : Promise.resolve(null),
+    ),
+  )
   return {
     status: story.status,
     book: {
@@ -52,7 +75,7 @@ export async function loadStoryForBook(
         title: chapter.title,
         text: chapter.content,
         image: images[index] ?? null,
-        audio,
+        audio: narrations[index] ?? null,
       })),
     },
   }

@@ -7,10 +7,14 @@ export const HAIR_COLORS = ['Blonde', 'Brown', 'Black', 'Red', 'Auburn', 'Gray',
 export const IMAGE_STYLES = ['Cartoon', 'Realistic', 'Fantasy', 'Watercolor', 'Anime'] as const
 export const STORY_GENRES = ['Fantasy', 'Adventure', 'Educational'] as const
 
-export const JOB_KINDS = ['story', 'avatar', 'image'] as const
+export const JOB_KINDS = ['story', 'avatar', 'image', 'audio'] as const
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const
 export const JOB_STAGES = ['queued', 'writing', 'illustrating', 'saving', 'done'] as const
 export const IMAGE_STATUSES = ['pending', 'ready', 'failed'] as const
+/** A chapter's narration: `none` when its story was not narrated. */
+export const AUDIO_STATUSES = ['none', 'pending', 'ready', 'failed'] as const
+/** The voices a story may be narrated in (GET /api/options lists them with labels). */
+export const NARRATION_VOICES = ['coral', 'sage', 'fable', 'nova', 'onyx'] as const
 
 export type AgeRange = (typeof AGE_RANGES)[number]
 export type Sex = (typeof SEXES)[number]
@@ -23,6 +27,8 @@ export type JobKind = (typeof JOB_KINDS)[number]
 export type JobStatus = (typeof JOB_STATUSES)[number]
 export type JobStage = (typeof JOB_STAGES)[number]
 export type ImageStatus = (typeof IMAGE_STATUSES)[number]
+export type AudioStatus = (typeof AUDIO_STATUSES)[number]
+export type NarrationVoice = (typeof NARRATION_VOICES)[number]
 
 /**
  * A job still to be driven: the one definition of "unfinished". The database's transitions build

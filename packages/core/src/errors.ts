@@ -72,6 +72,7 @@ export const GENERATION_ERROR_CODES = {
   PROVIDER_UNAVAILABLE: 'The provider kept failing (5xx, timeouts, 429) after every retry.',
   STORY_UNPARSEABLE: 'The provider kept answering with text that is not a story in the requested shape.',
   IMAGE_UNAVAILABLE: 'The image could not be drawn after every retry.',
+  NARRATION_UNAVAILABLE: 'The chapter could not be narrated: the server has no speech endpoint, or it kept failing.',
   CONTENT_REFUSED: 'The moderator found the topic unsuitable for a bedtime story; nothing was sent to the provider.',
   CONTENT_FLAGGED: 'The story (or a picture) was flagged by the moderator twice; the flagged content was not kept.',
   INTERNAL: 'An unexpected error in the worker.',

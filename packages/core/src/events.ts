@@ -12,6 +12,7 @@ export const JOB_EVENT_NAMES = [
   'stage',
   'chapter_written',
   'chapter_illustrated',
+  'chapter_narrated',
   'completed',
   'failed',
   'cancelled',
@@ -52,14 +53,16 @@ if redis.call('HEXISTS', meta, 'final') == 1 then return 0 end
 if ARGV[1] == 'stage' then
   local percent = tonumber(ARGV[6])
   local illustrated = tonumber(ARGV[7])
-  local last = redis.call('HMGET', meta, 'percent', 'illustrated', 'stage')
+  local narrated = tonumber(ARGV[9])
+  local last = redis.call('HMGET', meta, 'percent', 'illustrated', 'stage', 'narrated')
   if last[1] then
     local lastPercent = tonumber(last[1])
     local lastIllustrated = tonumber(last[2])
-    if percent < lastPercent or illustrated < lastIllustrated then return 0 end
-    if percent == lastPercent and illustrated == lastIllustrated and ARGV[8] == last[3] then return 0 end
+    local lastNarrated = tonumber(last[4] or '0')
+    if percent < lastPercent or illustrated < lastIllustrated or narrated < lastNarrated then return 0 end
+    if percent == lastPercent and illustrated == lastIllustrated and narrated == lastNarrated and ARGV[8] == last[3] then return 0 end
   end
-  redis.call('HSET', meta, 'percent', percent, 'illustrated', illustrated, 'stage', ARGV[8])
+  redis.call('HSET', meta, 'percent', percent, 'illustrated', illustrated, 'stage', ARGV[8], 'narrated', narrated)
 end
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
 if ARGV[5] == '1' then redis.call('HSET', meta, 'final', seq) end
@@ -96,7 +99,11 @@ export async function appendJobEvent(
   const keys = jobEventKeys(prefix, jobId)
   const progress =
     event === 'stage'
-      ? (data as { progress?: { percent?: number; chapters_illustrated?: number; stage?: string } }).progress
+      ? (
+          data as {
+            progress?: { percent?: number; chapters_illustrated?: number; chapters_narrated?: number; stage?: string }
+          }
+        ).progress
       : undefined
   const result = await runPublishScript(
     redis,
@@ -110,6 +117,7 @@ export async function appendJobEvent(
     progress?.percent ?? 0,
     progress?.chapters_illustrated ?? 0,
     progress?.stage ?? '',
+    progress?.chapters_narrated ?? 0,
   )
   return Number(result)
 }

@@ -11,6 +11,8 @@ export const QUEUES = {
   storyText: 'story-text',
   /** draws one chapter's illustration (first drawing and redraws alike) */
   chapterImage: 'chapter-image',
+  /** narrates one chapter (first narration and redos alike) */
+  chapterAudio: 'chapter-audio',
   /** draws a child's portrait */
   avatar: 'avatar',
 } as const
@@ -36,6 +38,15 @@ const CATALOGUE = {
       chapterNumber: Type.Integer({ minimum: 1 }),
     }),
     ({ jobId, chapterNumber }) => `${jobId}.chapter-${chapterNumber}`,
+  ),
+  [QUEUES.chapterAudio]: queueEntry(
+    Type.Object({
+      /** the job the client polls: the story's job for a first narration, an `audio` job for a redo */
+      jobId: Type.String({ minLength: 1 }),
+      storyId: Type.String({ format: 'uuid' }),
+      chapterNumber: Type.Integer({ minimum: 1 }),
+    }),
+    ({ jobId, chapterNumber }) => `${jobId}.chapter-${chapterNumber}.audio`,
   ),
   [QUEUES.avatar]: queueEntry(Type.Object({ jobId: Type.String({ minLength: 1 }) }), ({ jobId }) => jobId),
 } satisfies Record<QueueName, { payload: TSchema }>
@@ -68,22 +79,29 @@ export interface QueuedJob {
   story_id: string | null
   chapter_number: number | null
   chapters_total: number
+  /** chapters the story job narrates (0 when the story is not narrated) */
+  narrations_total: number
 }
 
 /**
  * Every queue entry a Postgres job may have been queued under, the one that drives it first:
- * an avatar's drawing, a redraw's chapter image, or a story's text step followed by one image
- * job per chapter. The reconciler, cancellation and account erasure all read it from here.
+ * an avatar's drawing, a redraw's chapter image, a chapter's narration redone, or a story's text
+ * step followed by one image job per chapter (and one narration job per chapter when narrated). The reconciler, cancellation and account erasure all read it from here.
  */
 export function queueItemsOfJob(job: QueuedJob): [JobItem, ...JobItem[]] {
   const storyId = job.story_id ?? ''
   if (job.kind === 'avatar') return [jobItem(QUEUES.avatar, { jobId: job.id })]
   if (job.kind === 'image')
     return [jobItem(QUEUES.chapterImage, { jobId: job.id, storyId, chapterNumber: job.chapter_number ?? 1 })]
+  if (job.kind === 'audio')
+    return [jobItem(QUEUES.chapterAudio, { jobId: job.id, storyId, chapterNumber: job.chapter_number ?? 1 })]
   return [
     jobItem(QUEUES.storyText, { jobId: job.id }),
     ...Array.from({ length: job.chapters_total }, (_, i) =>
       jobItem(QUEUES.chapterImage, { jobId: job.id, storyId, chapterNumber: i + 1 }),
+    ),
+    ...Array.from({ length: job.narrations_total }, (_, i) =>
+      jobItem(QUEUES.chapterAudio, { jobId: job.id, storyId, chapterNumber: i + 1 }),
     ),
   ]
 }

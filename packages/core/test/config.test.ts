@@ -55,6 +55,8 @@ describe('loadConfig defaults', () => {
       imageConcurrency: 8,
       textRequestsPerMinute: 0,
       imagesPerMinute: 0,
+      speechConcurrency: 4,
+      speechRequestsPerMinute: 0,
       metricsPort: 9464,
     })
     expect(config.admin).toBeNull()

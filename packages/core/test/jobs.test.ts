@@ -12,14 +12,23 @@ describe('the queue catalogue', () => {
 
   it('lists every queue entry a job may have, the one that drives it first', () => {
     const ids = (job: Parameters<typeof queueItemsOfJob>[0]) => queueItemsOfJob(job).map((item) => item.opts.jobId)
-    const base = { id: JOB, story_id: STORY, chapter_number: null, chapters_total: 3 }
+    const base = { id: JOB, story_id: STORY, chapter_number: null, chapters_total: 3, narrations_total: 0 }
     expect(ids({ ...base, kind: 'story' })).toEqual([
       `${JOB}.text`,
       `${JOB}.chapter-1`,
       `${JOB}.chapter-2`,
       `${JOB}.chapter-3`,
     ])
+    // a narrated story adds one narration job per chapter
+    expect(ids({ ...base, kind: 'story', chapters_total: 2, narrations_total: 2 })).toEqual([
+      `${JOB}.text`,
+      `${JOB}.chapter-1`,
+      `${JOB}.chapter-2`,
+      `${JOB}.chapter-1.audio`,
+      `${JOB}.chapter-2.audio`,
+    ])
     expect(ids({ ...base, kind: 'image', chapter_number: 2, chapters_total: 0 })).toEqual([`${JOB}.chapter-2`])
+    expect(ids({ ...base, kind: 'audio', chapter_number: 2, chapters_total: 1 })).toEqual([`${JOB}.chapter-2.audio`])
     expect(ids({ ...base, kind: 'avatar', story_id: null, chapters_total: 0 })).toEqual([JOB])
   })
 

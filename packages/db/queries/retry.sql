@@ -12,18 +12,19 @@ with current as (
   and jobs.status in ('failed', 'cancelled')
   for update of stories ), reset as (
   update chapters
-  set image_status = 'pending', updated_at = now()
+  set image_status = case when image_status = 'failed' then 'pending'::image_status else image_status end, audio_status = case when audio_status = 'failed' then 'pending'::audio_status else audio_status end, updated_at = now()
   where story_id = (select id
   from current)
-  and image_status = 'failed' ), drawn as (
-  select count(*)::integer as count
+  and (image_status = 'failed'
+  or audio_status = 'failed') ), drawn as (
+  select count(*) filter (where image_status = 'ready')::integer as count, count(*) filter (where audio_status = 'ready')::integer as narrated
   from chapters
   where story_id = (select id
-  from current)
-  and image_status = 'ready' ), job as (
-  insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled)
-  select $3::text, $4::uuid, 'story', current.id, $5::integer, drawn.count, drawn.count
-  from current, drawn
+  from current) ), job as (
+  insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled, narrations_total, chapters_narrated, narrations_settled)
+  select $3::text, $4::uuid, 'story', current.id, $5::integer, drawn.count, drawn.count, case when stories.narration_voice is null then 0 else $6::integer end, drawn.narrated, drawn.narrated
+  from current, drawn, stories
+  where stories.id = current.id
   returning * ), story as (
   update stories
   set job_id = job.id, completed_at = null

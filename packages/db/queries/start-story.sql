@@ -5,7 +5,8 @@
 -- startStory
 with saved as (
   select count(*)::integer as count, coalesce(array_agg(number
-  order by number) filter (where image_status = 'pending'), '{}') as pending
+  order by number) filter (where image_status = 'pending'), '{}') as pending, coalesce(array_agg(number
+  order by number) filter (where audio_status = 'pending'), '{}') as audio_pending
   from chapters
   where story_id = (select story_id
   from jobs
@@ -17,4 +18,4 @@ with saved as (
   and "jobs"."status" in ('queued', 'running')
   and stories.id = jobs.story_id
   and children.id = stories.child_id
-  returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre, stories.language, json_build_object('name', children."name", 'age_range', children."age_range", 'sex', children."sex", 'eye_color', children."eye_color", 'hair_type', children."hair_type", 'hair_color', children."hair_color", 'ethnicity', children."ethnicity", 'fav_animals', children."fav_animals", 'fav_activities', children."fav_activities", 'fav_shows', children."fav_shows") as child;
+  returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, saved.audio_pending, stories.narration_voice, stories.topic, stories.story_genre, stories.language, json_build_object('name', children."name", 'age_range', children."age_range", 'sex', children."sex", 'eye_color', children."eye_color", 'hair_type', children."hair_type", 'hair_color', children."hair_color", 'ethnicity', children."ethnicity", 'fav_animals', children."fav_animals", 'fav_activities', children."fav_activities", 'fav_shows', children."fav_shows") as child;

@@ -28,6 +28,9 @@ export const accountDataRepository = {
         'chapters.image_status',
         'chapters.image_error_code',
         'chapters.image_id',
+        'chapters.audio_status',
+        'chapters.audio_error_code',
+        'chapters.audio_key',
       ])
       .where('stories.parent_id', '=', parentId)
       .orderBy('chapters.story_id')

@@ -5,7 +5,17 @@ export const chapterRepository = {
   listByStory(db: Db | Tx, storyId: string) {
     return db
       .selectFrom('chapters')
-      .select(['number', 'title', 'content', 'image_status', 'image_id', 'image_error_code'])
+      .select([
+        'number',
+        'title',
+        'content',
+        'image_status',
+        'image_id',
+        'image_error_code',
+        'audio_status',
+        'audio_key',
+        'audio_error_code',
+      ])
       .where('story_id', '=', storyId)
       .orderBy('number')
       .execute()
@@ -16,6 +26,16 @@ export const chapterRepository = {
     await db
       .updateTable('chapters')
       .set({ image_error_code: code })
+      .where('story_id', '=', storyId)
+      .where('number', '=', chapterNumber)
+      .execute()
+  },
+
+  /** Why a chapter's narration failed for good, written just before it is settled as failed. */
+  async recordAudioFailure(db: Db | Tx, storyId: string, chapterNumber: number, code: string): Promise<void> {
+    await db
+      .updateTable('chapters')
+      .set({ audio_error_code: code })
       .where('story_id', '=', storyId)
       .where('number', '=', chapterNumber)
       .execute()

@@ -15,6 +15,7 @@ export function jobSnapshot(job: JobRow) {
       stage: job.stage,
       chapters_total: job.chapters_total,
       chapters_illustrated: job.chapters_illustrated,
+      chapters_narrated: job.chapters_narrated,
     },
     ...(job.story_id ? { story_id: job.story_id } : {}),
     ...(job.child_id ? { child_id: job.child_id } : {}),

@@ -90,6 +90,12 @@ export const mediaRepository = {
       .execute() as Promise<ImageObjectRef[]>
   },
 
+  /** Where each of these objects is stored (a chapter's narration, by key), for their URLs. */
+  async storesOfKeys(db: Db, keys: readonly string[]): Promise<Array<{ key: string; store: MediaStoreName }>> {
+    if (keys.length === 0) return []
+    return db.selectFrom('media_objects').select(['key', 'store']).where('key', 'in', keys).execute()
+  },
+
   /**
    * Deletes the records of objects whose step never settled them within the grace period (a crash
    * between upload and settle); the deletion trigger queues their bytes' deletion. Returns how many.

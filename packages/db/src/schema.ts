@@ -1,5 +1,6 @@
 import type {
   AgeRange,
+  AudioStatus,
   EyeColor,
   HairColor,
   HairType,
@@ -63,6 +64,8 @@ export interface StoriesTable {
   chapters_total: number
   title: string | null
   job_id: string | null
+  /** the voice the story is narrated in (null: not narrated) */
+  narration_voice: string | null
   /** BCP 47 tag of the language the story is written in */
   language: Generated<string>
   cast_members: ColumnType<CastMemberRow[], string | undefined, string>
@@ -82,6 +85,11 @@ export interface ChaptersTable {
   image_id: string | null
   /** why the picture failed for good (shown only while image_status is failed) */
   image_error_code: string | null
+  audio_status: Generated<AudioStatus>
+  /** the media object (kind audio) of its narration */
+  audio_key: string | null
+  /** why the narration failed for good (shown only while audio_status is failed) */
+  audio_error_code: string | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -148,6 +156,10 @@ export interface JobsTable {
   chapters_illustrated: Generated<number>
   /** chapters whose drawing is settled (drawn or failed for good): the fan-in counter */
   chapters_settled: Generated<number>
+  /** chapters the story narrates (0: not narrated), and how many of them are settled and narrated */
+  narrations_total: Generated<number>
+  narrations_settled: Generated<number>
+  chapters_narrated: Generated<number>
   story_id: string | null
   child_id: string | null
   chapter_number: number | null

@@ -95,6 +95,43 @@ export const stepContextRepository = {
       avatar: avatarReference(row),
     }
   },
+
+  /** What a narration step reads before it calls the provider: the job's state, the voice and the chapter's text. */
+  async forChapterAudio(db: Db, jobId: string, storyId: string, chapterNumber: number) {
+    const row = await db
+      .selectFrom('jobs')
+      .innerJoin('stories', 'stories.id', 'jobs.story_id')
+      .innerJoin('chapters', (join) =>
+        join.onRef('chapters.story_id', '=', 'stories.id').on('chapters.number', '=', chapterNumber),
+      )
+      .select([
+        'jobs.status',
+        'jobs.kind',
+        'stories.parent_id',
+        'stories.narration_voice',
+        'stories.child_id',
+        'chapters.title',
+        'chapters.content',
+        'chapters.audio_status',
+      ])
+      .where('jobs.id', '=', jobId)
+      .where('stories.id', '=', storyId)
+      .executeTakeFirst()
+    if (!row) return undefined
+    return {
+      job: { status: row.status, kind: row.kind },
+      voice: row.narration_voice,
+      chapter: {
+        story_id: storyId,
+        number: chapterNumber,
+        parent_id: row.parent_id,
+        child_id: row.child_id,
+        title: row.title,
+        content: row.content,
+        audio_status: row.audio_status,
+      },
+    }
+  },
 }
 
 function avatarReference(row: {

@@ -15,6 +15,7 @@ export const STORY_WITH_JOB = [
   'stories.language',
   'stories.cast_members',
   'stories.chapters_total',
+  'stories.narration_voice',
   'stories.created_at',
   'stories.completed_at',
   'jobs.status',
@@ -42,24 +43,28 @@ export const storyRepository = {
       story_genre: StoryGenre
       image_style: ImageStyle
       chapters_total: number
+      /** the voice to narrate each chapter in; without it nothing is narrated */
+      narration_voice?: string | null
       language?: string | undefined
     },
     /** the request-time checks that let the topic through, stored with the story (moderation_decisions) */
     decisions: readonly RequestDecision[] = [],
     defaults: { languages: readonly string[]; fallbackLanguage: string } = { languages: [], fallbackLanguage: 'en' },
   ): Promise<boolean> {
+    const narrated = story.narration_voice ? story.chapters_total : 0
     const { rows } = await sql<{ id: string }>`
       with child as (
         select children.id, coalesce(children.language, parents.language) as preferred
         from children join parents on parents.id = children.parent_id
         where children.id = ${story.child_id} and children.parent_id = ${story.parent_id}
       ), story as (
-        insert into stories (id, parent_id, child_id, topic, story_genre, image_style, chapters_total, job_id, language)
+        insert into stories (id, parent_id, child_id, topic, story_genre, image_style, chapters_total, job_id, language, narration_voice)
         select ${story.id}::uuid, ${story.parent_id}::uuid, child.id, ${story.topic}::text, ${story.story_genre}::story_genre,
           ${story.image_style}::image_style, ${story.chapters_total}::integer, ${story.job_id}::text,
           coalesce(${story.language ?? null}::text,
             case when child.preferred = any(${defaults.languages}::text[]) then child.preferred end,
-            ${defaults.fallbackLanguage}::text)
+            ${defaults.fallbackLanguage}::text),
+          ${story.narration_voice ?? null}::text
         from child
         returning id
       ), audit as (
@@ -67,8 +72,9 @@ export const storyRepository = {
         select ${story.parent_id}::uuid, story.id, ${story.job_id}::text, 'request', d.target, d.moderator, d.decision, d.categories
         from story, ${requestDecisionRows(decisions)}
       )
-      insert into jobs (id, parent_id, kind, story_id, chapters_total)
-      select ${story.job_id}::text, ${story.parent_id}::uuid, 'story', story.id, ${story.chapters_total}::integer from story
+      insert into jobs (id, parent_id, kind, story_id, chapters_total, narrations_total)
+      select ${story.job_id}::text, ${story.parent_id}::uuid, 'story', story.id, ${story.chapters_total}::integer,
+        ${narrated}::integer from story
       returning id
     `.execute(db)
     return rows.length > 0

@@ -27,9 +27,10 @@ describe('the job lifecycle', async () => {
       story_genre: 'Adventure',
       language: 'en',
       chapters_total: 3,
+      narrated: false,
     })
     expect(started.child).toMatchObject({ name: 'Mia', fav_animals: 'otters' })
-    expect(started.saved).toEqual({ count: 0, pending: [] })
+    expect(started.saved).toEqual({ count: 0, pending: [], audioPending: [] })
   })
 
   it('chapters written: each chapter is saved once and the percent grows through writing', async () => {

@@ -5,7 +5,7 @@ import { type Db, type SettlingChapter, storyRepository } from '../src/index.ts'
 export { aFamily }
 
 /** A story of `chapters` chapters and its queued job, as POST /api/stories makes them. */
-export async function aStory(db: Db, chapters = 3) {
+export async function aStory(db: Db, chapters = 3, options: { narration_voice?: string } = {}) {
   const { parentId, childId } = await aFamily(db)
   const story = { id: randomUUID(), job_id: randomUUID() }
   const created = await storyRepository.createWithJob(db, {
@@ -16,6 +16,7 @@ export async function aStory(db: Db, chapters = 3) {
     story_genre: 'Adventure',
     image_style: 'Watercolor',
     chapters_total: chapters,
+    ...options,
   })
   if (!created) throw new Error('story not created')
   const chapter = (number: number): SettlingChapter => ({

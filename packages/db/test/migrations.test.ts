@@ -15,6 +15,7 @@ import { migrations } from '../src/migrations/index.ts'
 const APP_TABLES = ['chapters', 'children', 'idempotency_keys', 'images', 'jobs', 'parents', 'sessions', 'stories']
 const APP_TYPES = [
   'age_range',
+  'audio_status',
   'eye_color',
   'hair_color',
   'hair_type',

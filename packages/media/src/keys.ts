@@ -3,6 +3,10 @@ export const mediaKeys = {
   chapterImage(storyId: string, chapterNumber: number, jobId: string, variant: string, extension: string) {
     return `stories/${storyId}/chapters/${chapterNumber}/${safe(jobId)}/${variant}.${extension}`
   },
+  /** one chapter's narration, by the job that read it (a redo has a job, so a key, of its own) */
+  chapterAudio(storyId: string, chapterNumber: number, jobId: string, extension: string) {
+    return `stories/${storyId}/chapters/${chapterNumber}/${safe(jobId)}/audio.${extension}`
+  },
   avatar(childId: string, jobId: string, variant: string, extension: string) {
     return `children/${childId}/avatars/${safe(jobId)}/${variant}.${extension}`
   },

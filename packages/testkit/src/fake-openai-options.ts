@@ -15,6 +15,10 @@ export interface FakeOpenAIOptions extends FakeModerationOptions {
   /** Streaming pace; 0 = as fast as possible. */
   tokensPerSecond?: number
   imageLatencyMs?: number
+  /** Delay before a speech answer. */
+  speechLatencyMs?: number
+  /** false: the server has no /v1/audio/speech (404), as Ollama and vLLM; default true */
+  speech?: boolean
   faults?: FaultOptions
   /** Forced faults for the next in-scope calls, consumed one per call. */
   failNext?: FaultKind[]
@@ -35,7 +39,10 @@ export interface FakeOpenAIOptions extends FakeModerationOptions {
 }
 
 export type Settings = Required<
-  Pick<FakeOpenAIOptions, 'textLatencyMs' | 'tokensPerSecond' | 'imageLatencyMs' | 'scope'>
+  Pick<
+    FakeOpenAIOptions,
+    'textLatencyMs' | 'tokensPerSecond' | 'imageLatencyMs' | 'speechLatencyMs' | 'speech' | 'scope'
+  >
 > & {
   faults: FaultOptions
   failNext: FaultKind[]
@@ -51,8 +58,10 @@ export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>):
   if (patch.textLatencyMs !== undefined) next.textLatencyMs = Math.max(0, Number(patch.textLatencyMs))
   if (patch.tokensPerSecond !== undefined) next.tokensPerSecond = Math.max(0, Number(patch.tokensPerSecond))
   if (patch.imageLatencyMs !== undefined) next.imageLatencyMs = Math.max(0, Number(patch.imageLatencyMs))
+  if (patch.speechLatencyMs !== undefined) next.speechLatencyMs = Math.max(0, Number(patch.speechLatencyMs))
+  if (patch.speech !== undefined) next.speech = Boolean(patch.speech)
   if (patch.scope !== undefined) {
-    if (!['text', 'images', 'moderations', 'all'].includes(patch.scope))
+    if (!['text', 'images', 'moderations', 'speech', 'all'].includes(patch.scope))
       throw new Error(`invalid scope ${String(patch.scope)}`)
     next.scope = patch.scope
   }

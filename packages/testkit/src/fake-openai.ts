@@ -21,6 +21,7 @@ import type { Endpoint, FaultKind } from './faults.ts'
 import { decideFault, ENDPOINT_PATHS } from './faults.ts'
 import type { FixtureImage } from './fixtures.ts'
 import { fixturesDir as defaultFixturesDir, loadFixtureImages, pickFixtureImages } from './fixtures.ts'
+import { silentMp3 } from './mp3.ts'
 import { ERRORS, readBody, sendFault, sendJson, sendTruncated } from './openai-errors.ts'
 import { mulberry32 } from './random.ts'
 import { FIXTURE_PICTURE_NAMES, renderFixturePng } from './scenes/index.ts'
@@ -58,6 +59,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       textLatencyMs: 0,
       tokensPerSecond: 0,
       imageLatencyMs: 0,
+      speechLatencyMs: 0,
+      speech: true,
       scope: 'all',
       faults: {},
       failNext: [],
@@ -189,6 +192,35 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     sendJson(res, 200, answer)
   }
 
+  /**
+   * /v1/audio/speech: a valid MP3 of silence, a second per 15 words of input (at most 10 s), so a
+   * test can tell pieces apart by length. Faults as the other endpoints; `malformed` answers bytes
+   * that are not audio, `break` cuts the file off mid-frame.
+   */
+  async function speech(
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    fault: FaultKind | null,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const input = typeof body.input === 'string' ? body.input : ''
+    if (!input) return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'input'.", 'input'))
+    if (input.length > 4096)
+      return sendJson(res, 400, ERRORS.badRequest('input: string too long, at most 4096 characters', 'input'))
+    if (typeof body.voice !== 'string' || !body.voice)
+      return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'voice'.", 'voice'))
+    if (fault && sendFault(res, fault, settings.faults.retryAfterSeconds)) return
+    await delay(settings.speechLatencyMs, signal)
+    if (signal.aborted) return
+    const words = input.split(/\s+/).filter(Boolean).length
+    const mp3 =
+      fault === 'malformed' ? Buffer.from('this is not audio') : silentMp3(Math.min(10, Math.max(1, words / 15)))
+    res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': mp3.length })
+    if (fault === 'break')
+      return void res.write(mp3.subarray(0, Math.floor(mp3.length / 2) + 7), () => res.socket?.destroy())
+    res.end(mp3)
+  }
+
   function control(res: ServerResponse, method: string, path: string, raw: string): void {
     if (method === 'POST' && path === '/__control') {
       try {
@@ -263,6 +295,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }
     const endpoint: Endpoint | null = method === 'POST' ? (ENDPOINT_PATHS[path] ?? null) : null
     if (endpoint === 'moderations' && !moderations.enabled) return sendJson(res, 404, ERRORS.notFound(method, path))
+    if (endpoint === 'speech' && !settings.speech) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (!endpoint) return sendJson(res, 404, ERRORS.notFound(method, path))
     const refused = isEdit ? refuseImageEdit(settings.imageEdits, edit, path) : undefined
     if (refused) return sendJson(res, refused.status, refused.body)
@@ -273,6 +306,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (fault) call.fault = fault
     if (endpoint === 'text') await chat(res, body as ChatRequestBody, fault, aborter.signal)
     else if (endpoint === 'images') await generateImages(res, body as Record<string, unknown>, fault, aborter.signal)
+    else if (endpoint === 'speech') await speech(res, body as Record<string, unknown>, fault, aborter.signal)
     else if (!fault || !sendFault(res, fault, settings.faults.retryAfterSeconds))
       moderations.answer(res, body as Record<string, unknown>, fault)
   }

@@ -1,7 +1,7 @@
 export const FAULT_KINDS = ['429', '500', 'hang', 'malformed', 'refusal', 'break', '401'] as const
 export type FaultKind = (typeof FAULT_KINDS)[number]
-export type FaultScope = 'text' | 'images' | 'moderations' | 'all'
-export type Endpoint = 'text' | 'images' | 'moderations'
+export type FaultScope = 'text' | 'images' | 'moderations' | 'speech' | 'all'
+export type Endpoint = 'text' | 'images' | 'moderations' | 'speech'
 
 /** The POST paths the fake answers, by the endpoint their faults are scoped to. */
 export const ENDPOINT_PATHS: Record<string, Endpoint> = {
@@ -9,6 +9,7 @@ export const ENDPOINT_PATHS: Record<string, Endpoint> = {
   '/v1/images/generations': 'images',
   '/v1/images/edits': 'images',
   '/v1/moderations': 'moderations',
+  '/v1/audio/speech': 'speech',
 }
 
 export interface FaultOptions {

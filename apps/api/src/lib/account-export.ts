@@ -39,8 +39,9 @@ export async function exportAccount(
   const files = new Map(images.map((image) => [image.id, imageFileName(image.id, image.content_type)]))
   const fileOf = (imageId: string) => files.get(imageId) ?? null
   // The API's own view of a child, its avatar pointing into the zip instead of at a signed URL.
-  // The original only: the zip is the parent's copy, not a screen.
-  const inZip: ImageLinks = { url: fileOf, small: fileOf, srcset: () => null }
+  // The original only: the zip is the parent's copy, not a screen. Narration audio is not put in the
+  // zip (it is read again from the text on request).
+  const inZip: ImageLinks = { url: fileOf, small: fileOf, srcset: () => null, audio: () => null }
 
   const document = {
     format: 'dreamify-export/1',

@@ -36,17 +36,29 @@ export interface ImageLinks {
   srcset(imageId: string): string | null
   /** the smallest variant (the library's cover), else the original */
   small(imageId: string): string | null
+  /** a chapter's narration, by its media key (asked for with `audioKeys`) */
+  audio(key: string): string | null
 }
 
 /**
- * Resolves the URLs of many images at once (one query for a whole story, library page or list of
- * children): each object's URL comes from the store its record names, a presigned GET for `s3`,
+ * Resolves the URLs of many images (and narrations) at once (one query for a whole story, library
+ * page or list of children): each object's URL comes from the store its record names, a presigned GET for `s3`,
  * the API's signed media route for `postgres`; neither asks the store anything.
  */
 export function createImageLinker(db: Db, media: Pick<MediaStores, 'byName'>) {
-  return async function linksFor(imageIds: ReadonlyArray<string | null | undefined>): Promise<ImageLinks> {
+  return async function linksFor(
+    imageIds: ReadonlyArray<string | null | undefined>,
+    audioKeys: ReadonlyArray<string | null | undefined> = [],
+  ): Promise<ImageLinks> {
     const ids = [...new Set(imageIds.filter((id): id is string => typeof id === 'string'))]
-    const objects = await mediaRepository.objectsOfImages(db, ids)
+    const keys = [...new Set(audioKeys.filter((key): key is string => typeof key === 'string'))]
+    const [objects, sounds] = await Promise.all([
+      mediaRepository.objectsOfImages(db, ids),
+      mediaRepository.storesOfKeys(db, keys),
+    ])
+    const audio = new Map(
+      await Promise.all(sounds.map(async (s) => [s.key, await media.byName(s.store).url(s.key)] as const)),
+    )
     const byImage = new Map<string, { original?: string; variants: Array<{ url: string; width: number }> }>()
     await Promise.all(
       objects.map(async (object) => {
@@ -68,6 +80,7 @@ export function createImageLinker(db: Db, media: Pick<MediaStores, 'byName'>) {
         const entry = byImage.get(id)
         return entry?.variants[0]?.url ?? entry?.original ?? null
       },
+      audio: (key) => audio.get(key) ?? null,
     }
   }
 }

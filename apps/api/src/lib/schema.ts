@@ -22,6 +22,27 @@ export const imageAnswers = {
   304: noBody('Not Modified: the If-None-Match matched this image, which never changes'),
 }
 
+/** GET /api/media/:key answers an object's bytes (an image, or a narration's MP3), a part of them to a Range, or 304. */
+export const mediaAnswers = {
+  200: {
+    description:
+      'The stored bytes, with their Content-Type (image/png, image/webp, audio/mpeg, …) and Accept-Ranges: bytes',
+    content: {
+      'image/*': { schema: { type: 'string', format: 'binary' } },
+      'audio/mpeg': { schema: { type: 'string', format: 'binary' } },
+    },
+  },
+  206: {
+    description: 'Partial Content: the bytes a single Range asked for, with Content-Range',
+    content: {
+      'image/*': { schema: { type: 'string', format: 'binary' } },
+      'audio/mpeg': { schema: { type: 'string', format: 'binary' } },
+    },
+  },
+  304: noBody('Not Modified: the If-None-Match matched this object, which never changes'),
+  416: noBody('Range Not Satisfiable: the range starts past the end; Content-Range: bytes */<size>'),
+}
+
 /** GET /api/jobs/:job_id/events answers a stream of Server-Sent Events, or 204 once there is nothing left. */
 export const eventStreamAnswers = {
   200: {

@@ -141,6 +141,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         story_genre: body.story_genre,
         image_style: body.image_style,
         chapters_total: config.generation.chapters,
+        narration_voice: body.narration?.voice ?? null,
         language: body.language,
       }
       const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story, decisions, languageDefaults)
@@ -211,6 +212,31 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         chapters_total: 1,
       })
       await enqueue(jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber }))
+      return { job_id: jobId }
+    },
+
+    /** Narrates one chapter again (a failed narration, or one to hear anew). */
+    async redoNarration(parentId: string, storyId: string, chapterNumber: number) {
+      const story = await findStory(parentId, storyId)
+      const chapter = await chapterRepository.find(db, storyId, chapterNumber)
+      if (!chapter) throw notFound('chapter')
+      if (story.status !== 'completed')
+        throw new AppError(
+          'CONFLICT',
+          `chapters can be narrated again once the story is completed; this one is ${story.status}`,
+        )
+      if (!story.narration_voice)
+        throw new AppError('CONFLICT', 'the story was not requested with narration, so it has no voice to read in')
+      const jobId = randomUUID()
+      await jobRepository.create(db, {
+        id: jobId,
+        parent_id: parentId,
+        kind: 'audio',
+        story_id: storyId,
+        chapter_number: chapterNumber,
+        chapters_total: 1,
+      })
+      await enqueue(jobItem(QUEUES.chapterAudio, { jobId, storyId, chapterNumber }))
       return { job_id: jobId }
     },
 

@@ -22,6 +22,8 @@ function contentSecurityPolicy(publicUrl: string, mediaOrigins: readonly string[
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
       imgSrc: images,
+      // chapter narration plays from the same places as the pictures
+      mediaSrc: images,
       connectSrc: ["'self'"],
       fontSrc: ["'self'"],
       objectSrc: ["'none'"],

@@ -70,7 +70,10 @@ export const storyRoutes = fp(
       handler: async (request) => {
         const story = await storyService.findStory(request.parentId, request.params.story_id)
         const chapters = await chapterRepository.listByStory(db, story.id)
-        const images = await linksFor(chapters.map((chapter) => chapter.image_id))
+        const images = await linksFor(
+          chapters.map((chapter) => chapter.image_id),
+          chapters.map((chapter) => chapter.audio_key),
+        )
         return { ...storyView(story, chapters, images), safety: await safetySummary(db, story.id) }
       },
     })
@@ -153,6 +156,24 @@ export const storyRoutes = fp(
       },
       handler: async (request, reply) => {
         const accepted = await storyService.redrawChapter(
+          request.parentId,
+          request.params.story_id,
+          request.params.number,
+        )
+        return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
+      },
+    })
+
+    app.post('/stories/:story_id/chapters/:number/audio', {
+      schema: {
+        tags: ['stories'],
+        summary: "Narrate one chapter again (a narrated story's, once it is completed)",
+        security: bearerAuth,
+        params: ChapterParams,
+        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415) },
+      },
+      handler: async (request, reply) => {
+        const accepted = await storyService.redoNarration(
           request.parentId,
           request.params.story_id,
           request.params.number,

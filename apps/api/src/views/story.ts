@@ -1,4 +1,4 @@
-import { directionOf } from '@dreamify/core'
+import { directionOf, type NarrationVoice } from '@dreamify/core'
 import type { chapterRepository, storyRepository } from '@dreamify/db'
 import type { ImageLinks } from '../lib/image-urls.ts'
 
@@ -6,7 +6,7 @@ type OwnedStory = NonNullable<Awaited<ReturnType<typeof storyRepository.findOwne
 type SavedChapter = Awaited<ReturnType<typeof chapterRepository.listByStory>>[number]
 type LibraryRow = Awaited<ReturnType<typeof storyRepository.listByChild>>[number]
 
-/** A chapter as the API shows it: its illustration's URLs (the original, the srcset) once it is drawn. */
+/** A chapter as the API shows it: its illustration's URLs (the original, the srcset) and narration once ready. */
 export function chapterView(row: SavedChapter, images: ImageLinks) {
   return {
     number: row.number,
@@ -17,7 +17,18 @@ export function chapterView(row: SavedChapter, images: ImageLinks) {
     image_status: row.image_status,
     // why the picture failed for good (CONTENT_FLAGGED, or the provider's code)
     image_error: row.image_status === 'failed' ? row.image_error_code : null,
+    audio_url: row.audio_key && row.audio_status === 'ready' ? images.audio(row.audio_key) : null,
+    audio_status: row.audio_status,
+    audio_error: row.audio_status === 'failed' ? row.audio_error_code : null,
   }
+}
+
+/** The story's narration as a whole: failed if any chapter's failed for good, ready once all are. */
+export function storyAudioStatus(narrated: boolean, chapters: ReadonlyArray<Pick<SavedChapter, 'audio_status'>>) {
+  if (!narrated) return 'none' as const
+  if (chapters.some((c) => c.audio_status === 'failed')) return 'failed' as const
+  if (chapters.length > 0 && chapters.every((c) => c.audio_status === 'ready')) return 'ready' as const
+  return 'pending' as const
 }
 
 /** A story with its chapters so far (`GET /api/stories/:story_id` adds its safety summary). */
@@ -37,6 +48,11 @@ export function storyView(story: OwnedStory, chapters: SavedChapter[], images: I
     cast: story.cast_members,
     created_at: story.created_at,
     completed_at: story.completed_at,
+    narration_voice: story.narration_voice as NarrationVoice | null,
+    audio_status: storyAudioStatus(
+      story.narration_voice !== null,
+      story.status === 'completed' && chapters.length < story.chapters_total ? [] : chapters,
+    ),
     chapters: chapters.map((chapter) => chapterView(chapter, images)),
   }
 }

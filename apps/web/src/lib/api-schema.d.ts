@@ -1308,8 +1308,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An illustration, one of its sizes, or an avatar, by the signed URL the API gave out
-         * @description Answers the stored bytes with their Content-Type, an ETag and Cache-Control; 304 to a matching If-None-Match. Only for objects stored in Postgres (MEDIA_STORE=postgres).
+         * An illustration, one of its sizes, an avatar or a narration, by the signed URL the API gave out
+         * @description Answers the stored bytes with their Content-Type, an ETag, Cache-Control and Accept-Ranges; a single `Range: bytes=…` gets 206 with those bytes (416 past the end; several ranges, or an If-Range for another object, get it whole); 304 to a matching If-None-Match. Only for objects stored in Postgres (MEDIA_STORE=postgres; S3 answers ranges itself).
          */
         get: {
             parameters: {
@@ -1325,16 +1325,27 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The stored bytes, with their Content-Type (image/png, image/jpeg or image/webp) */
+                /** @description The stored bytes, with their Content-Type (image/png, image/webp, audio/mpeg, …) and Accept-Ranges: bytes */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "image/*": string;
+                        "audio/mpeg": string;
                     };
                 };
-                /** @description Not Modified: the If-None-Match matched this image, which never changes */
+                /** @description Partial Content: the bytes a single Range asked for, with Content-Range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/*": string;
+                        "audio/mpeg": string;
+                    };
+                };
+                /** @description Not Modified: the If-None-Match matched this object, which never changes */
                 304: {
                     headers: {
                         [name: string]: unknown;
@@ -1382,6 +1393,13 @@ export interface paths {
                             message: string;
                         };
                     };
+                };
+                /** @description Range Not Satisfiable: the range starts past the end; Content-Range: bytes *\/<size> */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
                 500: {
@@ -1550,7 +1568,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The choices for age range, appearance, genre, illustration style and story language, with labels
+         * The choices for age range, appearance, genre, illustration style, story language and narration voice, with labels
          * @description Derived from the lists the API validates against. `languages` are those the active provider writes, each labelled in its own language, with its text direction. Public and cacheable.
          */
         get: {
@@ -1597,6 +1615,13 @@ export interface paths {
                                 value: string;
                                 label: string;
                             }[];
+                            narration: {
+                                available: boolean;
+                                voices: {
+                                    value: string;
+                                    label: string;
+                                }[];
+                            };
                             /** @description the languages the active provider writes stories in */
                             languages: {
                                 /** @description the BCP 47 tag to send as `language` */
@@ -2723,6 +2748,10 @@ export interface paths {
                         story_genre: "Fantasy" | "Adventure" | "Educational";
                         /** @enum {unknown} */
                         image_style: "Cartoon" | "Realistic" | "Fantasy" | "Watercolor" | "Anime";
+                        narration?: {
+                            /** @enum {unknown} */
+                            voice: "coral" | "sage" | "fable" | "nova" | "onyx";
+                        };
                         /** @description the story's language, one the active provider writes (GET /api/options `languages`); default: the child's preferred language, else the parent's, else `en` */
                         language?: string;
                     };
@@ -2952,6 +2981,9 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             completed_at: string | null;
+                            narration_voice: ("coral" | "sage" | "fable" | "nova" | "onyx") | null;
+                            /** @enum {unknown} */
+                            audio_status: "none" | "pending" | "ready" | "failed";
                             chapters: {
                                 number: number;
                                 title: string;
@@ -2963,6 +2995,10 @@ export interface paths {
                                 /** @enum {unknown} */
                                 image_status: "pending" | "ready" | "failed";
                                 image_error: string | null;
+                                audio_url: string | null;
+                                /** @enum {unknown} */
+                                audio_status: "none" | "pending" | "ready" | "failed";
+                                audio_error: string | null;
                             }[];
                             safety: {
                                 checked_by: ("openai" | "local")[];
@@ -3507,7 +3543,7 @@ export interface paths {
                         "application/json": {
                             job_id: string;
                             /** @enum {unknown} */
-                            kind: "story" | "avatar" | "image";
+                            kind: "story" | "avatar" | "image" | "audio";
                             /** @enum {unknown} */
                             status: "queued" | "running" | "completed" | "failed" | "cancelled";
                             progress: {
@@ -3516,6 +3552,7 @@ export interface paths {
                                 stage: "queued" | "writing" | "illustrating" | "saving" | "done";
                                 chapters_total: number;
                                 chapters_illustrated: number;
+                                chapters_narrated: number;
                             };
                             /** Format: uuid */
                             story_id?: string;
@@ -3663,6 +3700,159 @@ export interface paths {
         get?: never;
         put?: never;
         /** Draw one chapter's illustration again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    story_id: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job_id: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stories/{story_id}/chapters/{number}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Narrate one chapter again (a narrated story's, once it is completed) */
         post: {
             parameters: {
                 query?: never;
@@ -4240,7 +4430,7 @@ export interface paths {
                         "application/json": {
                             job_id: string;
                             /** @enum {unknown} */
-                            kind: "story" | "avatar" | "image";
+                            kind: "story" | "avatar" | "image" | "audio";
                             /** @enum {unknown} */
                             status: "queued" | "running" | "completed" | "failed" | "cancelled";
                             progress: {
@@ -4249,6 +4439,7 @@ export interface paths {
                                 stage: "queued" | "writing" | "illustrating" | "saving" | "done";
                                 chapters_total: number;
                                 chapters_illustrated: number;
+                                chapters_narrated: number;
                             };
                             /** Format: uuid */
                             story_id?: string;

@@ -12,6 +12,7 @@ import {
   type StoryTemplate,
   type StoryValues,
 } from '@dreamify/prompts'
+import { synthesiseMp3 } from '../narration/espeak.ts'
 import type { GeneratedImage, GenerationProvider, ImageReference, StoryRequest } from './provider.ts'
 
 const IMAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/images')
@@ -71,7 +72,8 @@ export function renderFixtureStory(request: StoryRequest, stories = loadLibrary(
 
 /**
  * The offline provider: stories from fixtures/ personalised with the child's details, streamed
- * over FIXTURES_TEXT_MS, and illustrations from fixtures/images after FIXTURES_IMAGE_MS.
+ * over FIXTURES_TEXT_MS, illustrations from fixtures/images after FIXTURES_IMAGE_MS, and narration
+ * synthesised offline by eSpeak NG (see narration/espeak.ts).
  */
 export function createFixturesProvider(config: Config['generation']['fixtures']): GenerationProvider {
   return {
@@ -112,6 +114,12 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
         bytes: pick(purpose === 'avatar' && portraits.length ? portraits : illustrations, prompt),
         contentType: 'image/png',
       }
+    },
+
+    async speak({ text, voice }, signal) {
+      if (config.speechMs) await sleep(config.speechMs, undefined, { signal })
+      signal.throwIfAborted()
+      return { bytes: await synthesiseMp3(text, voice), contentType: 'audio/mpeg' }
     },
   }
 }

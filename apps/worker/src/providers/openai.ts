@@ -1,8 +1,10 @@
 import type { Config } from '@dreamify/core'
 import { storyContinuationResponseFormat, storyResponseFormat } from '@dreamify/prompts'
 import OpenAI, { toFile } from 'openai'
+import { SPEECH_INPUT_LIMIT, splitForSpeech } from '../narration/split.ts'
 import {
   type GeneratedImage,
+  type GeneratedSpeech,
   type GenerationProvider,
   type ImageReference,
   ProviderError,
@@ -13,6 +15,13 @@ import {
 type OpenAIConfig = Config['generation']['openai']
 
 const DOWNLOAD_TIMEOUT_MS = 30_000
+/** How the narrator reads (gpt-4o-mini-tts and later take `instructions`; older models ignore them). */
+export const BEDTIME_INSTRUCTIONS =
+  'You are reading a bedtime story to a young child. Speak slowly, softly and calmly, with warmth, ' +
+  'gentle pauses between sentences, and a quiet, sleepy tone that grows softer towards the end.'
+// An MP3 answer starts with an ID3 tag or an MPEG frame sync.
+const isMp3 = (bytes: Buffer) =>
+  bytes.length > 3 && (bytes.toString('latin1', 0, 3) === 'ID3' || (bytes[0] === 0xff && (bytes[1]! & 0xe0) === 0xe0))
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 export interface OpenAIProviderOptions {
@@ -147,7 +156,51 @@ export function createOpenAIProvider(config: OpenAIConfig, options: OpenAIProvid
         throw classify(error)
       }
     },
+
+    /**
+     * Reads a chapter aloud. Text over the model's input limit is split at sentence boundaries, one
+     * call per piece, in order; MP3 frames concatenate, so the pieces make one playable file.
+     */
+    async speak({ text, voice }, signal): Promise<GeneratedSpeech> {
+      const parts: Buffer[] = []
+      for (const input of splitForSpeech(text, SPEECH_INPUT_LIMIT)) {
+        try {
+          const response = await client.audio.speech.create(
+            {
+              model: config.ttsModel,
+              voice: voice as OpenAI.Audio.SpeechCreateParams['voice'],
+              input,
+              instructions: BEDTIME_INSTRUCTIONS,
+              response_format: 'mp3',
+            },
+            { signal },
+          )
+          const bytes = Buffer.from(await response.arrayBuffer())
+          if (!isMp3(bytes))
+            throw new ProviderError('transient', 'NARRATION_UNAVAILABLE', 'the speech answer is not an MP3 file')
+          parts.push(bytes)
+        } catch (error) {
+          throw classifySpeech(error)
+        }
+      }
+      return { bytes: Buffer.concat(parts), contentType: 'audio/mpeg' }
+    },
   }
+}
+
+/** A server without /v1/audio/speech (404, 405, 501) cannot narrate: permanent, and said so. */
+function classifySpeech(error: unknown): unknown {
+  if (error instanceof OpenAI.APIError && [404, 405, 501].includes(error.status ?? 0))
+    return new ProviderError(
+      'permanent',
+      'NARRATION_UNAVAILABLE',
+      `the server has no speech endpoint (${error.status})`,
+      {
+        status: error.status,
+        cause: error,
+      },
+    )
+  return classify(error)
 }
 
 // gpt-image-1 and gpt-image-1.5 take input_fidelity "high"; gpt-image-1-mini takes only low, later models none.

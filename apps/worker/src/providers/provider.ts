@@ -34,6 +34,18 @@ export interface GeneratedImage {
   usage?: Usage
 }
 
+/** A chapter to read aloud, in one of the NARRATION_VOICES. */
+export interface SpeechRequest {
+  text: string
+  voice: string
+}
+
+export interface GeneratedSpeech {
+  bytes: Buffer
+  /** audio/mpeg: one playable MP3, however many calls it took */
+  contentType: string
+}
+
 /** A picture the drawing must follow: the child's avatar, sent first, so the hero looks like the child. */
 export interface ImageReference {
   image: { bytes: Buffer; contentType: string }
@@ -65,6 +77,8 @@ export interface GenerationProvider {
   ): Promise<GeneratedImage>
   /** Whether a reference passed to drawImage would be used now, so callers load it only then. */
   drawsFromReference?(): boolean
+  /** reads a chapter aloud; a server without a speech endpoint fails it with NARRATION_UNAVAILABLE (permanent) */
+  speak(request: SpeechRequest, signal: AbortSignal): Promise<GeneratedSpeech>
 }
 
 /**

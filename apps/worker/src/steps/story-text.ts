@@ -1,5 +1,12 @@
 import { addAgain, jobItem, QUEUES } from '@dreamify/core'
-import { type ChildProfile, jobLifecycle, moderationRepository, type StartedStory, storyRepository } from '@dreamify/db'
+import {
+  type ChildProfile,
+  fanInDone,
+  jobLifecycle,
+  moderationRepository,
+  type StartedStory,
+  storyRepository,
+} from '@dreamify/db'
 import {
   buildStoryMessages,
   createStoryStreamParser,
@@ -27,9 +34,19 @@ export const MAX_PARSE_ATTEMPTS = 3
 const chapterImageJobs = (jobId: string, storyId: string, chapterNumbers: readonly number[]) =>
   chapterNumbers.map((chapterNumber) => jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber }))
 
+/** The narration jobs of these chapters (none when the story is not narrated), under their deterministic ids. */
+const chapterAudioJobs = (
+  jobId: string,
+  story: { id: string; narrated: boolean },
+  chapterNumbers: readonly number[],
+) =>
+  story.narrated
+    ? chapterNumbers.map((chapterNumber) => jobItem(QUEUES.chapterAudio, { jobId, storyId: story.id, chapterNumber }))
+    : []
+
 /**
- * Writes the story's text. With streaming on, each chapter is saved and its illustration enqueued
- * the moment its text is complete, while later chapters are still being written. Saved chapters
+ * Writes the story's text. With streaming on, each chapter is saved and its illustration (and its
+ * narration, when the story is narrated) enqueued the moment its text is complete, while later chapters are still being written. Saved chapters
  * are never written again: a retried or resumed step only adds the ones that are missing.
  */
 export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
@@ -47,6 +64,9 @@ export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
     // Chapters saved by an earlier try whose illustrations may never have been enqueued, or whose
     // settle was lost (a Postgres failover) after their queue job finished.
     if (saved.pending.length > 0) await addAgain(queues, chapterImageJobs(jobId, story.id, saved.pending))
+    // The same for narrations (the story's fan-out counts them too).
+    const narrations = chapterAudioJobs(jobId, story, saved.audioPending)
+    if (narrations.length > 0) await addAgain(queues, narrations)
 
     if (saved.count < story.chapters_total) {
       await writeMissingChapters(context, jobId, story, child)
@@ -54,7 +74,7 @@ export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
       logger.debug('text already saved; resuming at the illustrations')
       // Every chapter settled but the story not completed: a cancellation landed between the last
       // drawing and its count, and this is the retry (or the completing statement was lost).
-      if (job.chapters_settled >= job.chapters_total) {
+      if (fanInDone(job)) {
         const completed = await jobLifecycle.complete(db, jobId)
         if (completed) storyFinished(completed)
         await events.state(completed)
@@ -163,8 +183,11 @@ async function writeScreened(
       // Published before their images are enqueued, so chapter_illustrated always comes after chapter_written.
       const saved = chapters.filter((c) => recorded.inserted.includes(c.number))
       await events.chapters(jobId, 'chapter_written', saved, recorded.job)
-      if (recorded.inserted.length > 0)
+      if (recorded.inserted.length > 0) {
         await queues[QUEUES.chapterImage].addBulk(chapterImageJobs(jobId, story.id, recorded.inserted))
+        const narrations = chapterAudioJobs(jobId, story, recorded.inserted)
+        if (narrations.length > 0) await queues[QUEUES.chapterAudio].addBulk(narrations)
+      }
     }
     try {
       const pending: StoryStreamEvent[] = []

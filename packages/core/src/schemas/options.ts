@@ -1,5 +1,14 @@
 import Type, { type Static } from 'typebox'
-import { AGE_RANGES, EYE_COLORS, HAIR_COLORS, HAIR_TYPES, IMAGE_STYLES, SEXES, STORY_GENRES } from '../enums.ts'
+import {
+  AGE_RANGES,
+  EYE_COLORS,
+  HAIR_COLORS,
+  HAIR_TYPES,
+  IMAGE_STYLES,
+  NARRATION_VOICES,
+  SEXES,
+  STORY_GENRES,
+} from '../enums.ts'
 import { LANGUAGES, type LanguageTag, languagesOf } from '../languages.ts'
 import { TextDirectionField } from './common.ts'
 
@@ -22,11 +31,23 @@ export const OptionsResponse = Type.Object({
   hair_colors: Type.Array(Option),
   story_genres: Type.Array(Option),
   image_styles: Type.Array(Option),
+  narration: Type.Object({
+    /** false when the provider's server has no speech endpoint: requested narration then fails, the story does not */
+    available: Type.Boolean(),
+    voices: Type.Array(Option),
+  }),
   languages: Type.Array(LanguageOption, { description: 'the languages the active provider writes stories in' }),
 })
 export type OptionsResponse = Static<typeof OptionsResponse>
 
 const SEX_LABELS: Record<(typeof SEXES)[number], string> = { Male: 'Boy', Female: 'Girl' }
+const VOICE_LABELS: Record<(typeof NARRATION_VOICES)[number], string> = {
+  coral: 'Coral (warm)',
+  sage: 'Sage (calm)',
+  fable: 'Fable (storyteller)',
+  nova: 'Nova (bright)',
+  onyx: 'Onyx (deep)',
+}
 const sameLabel = (values: readonly string[]) => values.map((value) => ({ value, label: value }))
 
 type FixedOptions = Omit<OptionsResponse, 'languages'>
@@ -48,4 +69,5 @@ export const OPTIONS: FixedOptions = {
   hair_colors: sameLabel(HAIR_COLORS),
   story_genres: sameLabel(STORY_GENRES),
   image_styles: sameLabel(IMAGE_STYLES),
+  narration: { available: true, voices: NARRATION_VOICES.map((value) => ({ value, label: VOICE_LABELS[value] })) },
 }

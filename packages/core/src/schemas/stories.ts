@@ -1,5 +1,14 @@
 import Type, { type Static } from 'typebox'
-import { IMAGE_STATUSES, IMAGE_STYLES, JOB_KINDS, JOB_STAGES, JOB_STATUSES, STORY_GENRES } from '../enums.ts'
+import {
+  AUDIO_STATUSES,
+  IMAGE_STATUSES,
+  IMAGE_STYLES,
+  JOB_KINDS,
+  JOB_STAGES,
+  JOB_STATUSES,
+  NARRATION_VOICES,
+  STORY_GENRES,
+} from '../enums.ts'
 import { GenerationError, LanguageTagField, TextDirectionField, Timestamp, Uuid } from './common.ts'
 import { SafetySummary } from './safety.ts'
 
@@ -10,6 +19,8 @@ export const CreateStoryBody = Type.Object({
   topic: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
   story_genre: Type.Enum([...STORY_GENRES]),
   image_style: Type.Enum([...IMAGE_STYLES]),
+  /** read each chapter aloud in this voice (voices from GET /api/options); without it nothing is narrated */
+  narration: Type.Optional(Type.Object({ voice: Type.Enum([...NARRATION_VOICES]) }, { additionalProperties: false })),
   language: Type.Optional(
     Type.String({
       ...LanguageTagField,
@@ -32,6 +43,8 @@ export const Job = Type.Object({
     stage: Type.Enum([...JOB_STAGES]),
     chapters_total: Type.Integer(),
     chapters_illustrated: Type.Integer(),
+    /** chapters whose narration is stored (0 when the story is not narrated) */
+    chapters_narrated: Type.Integer(),
   }),
   story_id: Type.Optional(Uuid),
   child_id: Type.Optional(Uuid),
@@ -55,6 +68,11 @@ export const Chapter = Type.Object({
   image_status: Type.Enum([...IMAGE_STATUSES]),
   /** why the picture failed, while image_status is failed (CONTENT_FLAGGED: flagged twice by the moderator) */
   image_error: Type.Union([Type.String(), Type.Null()]),
+  /** the chapter read aloud (one MP3), as a signed expiring URL (the API's media route, or a presigned S3 GET) */
+  audio_url: Type.Union([Type.String(), Type.Null()]),
+  audio_status: Type.Enum([...AUDIO_STATUSES]),
+  /** why the narration failed, while audio_status is failed (NARRATION_UNAVAILABLE: the server cannot narrate) */
+  audio_error: Type.Union([Type.String(), Type.Null()]),
 })
 
 /** A recurring character besides the hero, as the text step described them for the illustrations. */
@@ -81,6 +99,10 @@ export const Story = Type.Object({
   }),
   created_at: Timestamp,
   completed_at: Type.Union([Timestamp, Type.Null()]),
+  /** the voice the story is narrated in, or null when it is not */
+  narration_voice: Type.Union([Type.Enum([...NARRATION_VOICES]), Type.Null()]),
+  /** `none` (not narrated), `pending`, `ready` (every chapter), or `failed` (a chapter's narration failed for good) */
+  audio_status: Type.Enum([...AUDIO_STATUSES]),
   chapters: Type.Array(Chapter),
   safety: SafetySummary,
 })

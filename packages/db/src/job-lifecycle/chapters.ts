@@ -5,6 +5,7 @@ import { jobRepository } from '../jobs.ts'
 import { insertStoryDecisions, type StoryDecision } from '../moderation.ts'
 import type { JobRow } from '../schema.ts'
 import { complete } from './complete.ts'
+import { fanInDone } from './fan-in.ts'
 import { storyPercent } from './percent.ts'
 import { unfinished } from './unfinished.ts'
 
@@ -25,17 +26,19 @@ export interface WrittenChapter {
 export function recordChaptersWrittenQuery(
   db: Db,
   jobId: string,
-  story: { id: string; chapters_total: number },
+  story: { id: string; chapters_total: number; narrated?: boolean },
   chapters: ReadonlyArray<WrittenChapter>,
   decisions: readonly StoryDecision[] = [],
 ) {
+  // A narrated story's chapters wait for their narration as they wait for their pictures.
+  const audio_status = story.narrated ? ('pending' as const) : ('none' as const)
   const written = Math.max(...chapters.map((c) => c.number))
   return db
     .with('decisions', (db) => insertStoryDecisions(db, story.id, decisions))
     .with('inserted', (db) =>
       db
         .insertInto('chapters')
-        .values(chapters.map((chapter) => ({ story_id: story.id, ...chapter })))
+        .values(chapters.map((chapter) => ({ story_id: story.id, ...chapter, audio_status })))
         .onConflict((oc) => oc.columns(['story_id', 'number']).doNothing())
         .returning('number'),
     )
@@ -60,7 +63,7 @@ export function recordChaptersWrittenQuery(
 export async function recordChaptersWritten(
   db: Db,
   jobId: string,
-  story: { id: string; chapters_total: number },
+  story: { id: string; chapters_total: number; narrated?: boolean },
   chapters: ReadonlyArray<WrittenChapter>,
   decisions: readonly StoryDecision[] = [],
 ): Promise<{ job: JobRow | undefined; inserted: number[] }> {
@@ -142,8 +145,8 @@ export interface Settled {
 }
 
 /**
- * Settles a chapter (see settleChapterQuery). The call that settles the last chapter completes the
- * story, through the one complete path, and says so (`completedNow`): exactly one call can, so a
+ * Settles a chapter (see settleChapterQuery). The call that settles the last chapter (its picture, or
+ * its narration: settleChapterAudio) completes the story, through the one complete path, and says so (`completedNow`): exactly one call can, so a
  * finished story is counted once. Undefined when nothing was settled (the chapter was settled
  * already, or the job is finished or gone).
  */
@@ -157,7 +160,7 @@ export async function settleChapter(
   const { rows } = await settleChapterQuery(db, jobId, chapter, outcome, decisions).execute(db)
   const settled = rows[0]
   if (!settled) return undefined
-  if (settled.chapters_settled < settled.chapters_total) return { job: settled, completedNow: false }
+  if (!fanInDone(settled)) return { job: settled, completedNow: false }
   const completed = await complete(db, jobId)
   // Not completed here: a cancellation landed between the two statements.
   if (!completed) return { job: (await jobRepository.find(db, jobId)) ?? settled, completedNow: false }

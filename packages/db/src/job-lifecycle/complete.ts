@@ -6,7 +6,7 @@ import { unfinished } from './unfinished.ts'
 
 /**
  * The one way a job completes, whatever its kind: a story once every chapter is settled (the
- * fan-in: its last settle, or a resumed start that finds them all settled), an avatar or a redraw
+ * fan-in of pictures and narrations: its last settle, or a resumed start that finds them all settled), an avatar or a redraw
  * once its picture is in place. A story's completion is stamped on the story too, in the same
  * statement.
  */
@@ -26,7 +26,15 @@ export function completeQuery(db: Db | Tx, jobId: string) {
         })
         .where('id', '=', jobId)
         .where(unfinished())
-        .where((eb) => eb.or([eb('kind', '<>', 'story'), eb('chapters_settled', '>=', eb.ref('chapters_total'))]))
+        .where((eb) =>
+          eb.or([
+            eb('kind', '<>', 'story'),
+            eb.and([
+              eb('chapters_settled', '>=', eb.ref('chapters_total')),
+              eb('narrations_settled', '>=', eb.ref('narrations_total')),
+            ]),
+          ]),
+        )
         .returningAll(),
     )
     .with('story', (db) =>

@@ -2,6 +2,7 @@ import { findDrawnImage, keepDrawnImage, settleAvatar } from './avatar.ts'
 import { recordChaptersWritten, settleChapter } from './chapters.ts'
 import { complete } from './complete.ts'
 import { cancel, fail } from './finish.ts'
+import { settleAudioRedo, settleChapterAudio } from './narration.ts'
 import { settleRedraw } from './redraw.ts'
 import { retryStory } from './retry.ts'
 import { listStale, touch } from './stale.ts'
@@ -22,11 +23,15 @@ export const jobLifecycle = {
   recordChaptersWritten,
   /** a chapter's first drawing is settled; the last one completes the story (`completedNow`) */
   settleChapter,
+  /** a chapter's first narration is settled; the last of the fan-in completes the story (`completedNow`) */
+  settleChapterAudio,
   complete,
   fail,
   cancel,
   retryStory,
   settleRedraw,
+  /** a chapter narrated again (an `audio` job) replaces its narration, or fails keeping it */
+  settleAudioRedo,
   findDrawnImage,
   keepDrawnImage,
   settleAvatar,
@@ -37,6 +42,8 @@ export const jobLifecycle = {
 
 export type { DrawnAvatar } from './avatar.ts'
 export type { ChapterImageOutcome, Settled, SettlingChapter, WrittenChapter } from './chapters.ts'
+export { fanInDone } from './fan-in.ts'
+export type { ChapterAudioOutcome, NarratingChapter } from './narration.ts'
 export { PERCENT } from './percent.ts'
 export { RETRYABLE_JOB_STATUSES, type StoryRetry } from './retry.ts'
 export { type LifecycleStatement, lifecycleSql } from './sql-catalogue.ts'

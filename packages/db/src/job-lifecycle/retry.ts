@@ -15,8 +15,8 @@ export interface StoryRetry {
 
 /**
  * Starts a failed or cancelled story again under a new job, in one statement. Saved chapters and
- * drawn images are kept: the new job counts the drawn chapters as settled, and chapters whose
- * drawing failed get another chance (pending again). The story's row is locked while its current
+ * drawn images are kept: the new job counts the drawn (and narrated) chapters as settled, and
+ * chapters whose drawing or narration failed get another chance (pending again). The story's row is locked while its current
  * job is checked, so of two retries at once only the first gets a job.
  */
 export function retryStoryQuery(retry: StoryRetry) {
@@ -27,14 +27,21 @@ export function retryStoryQuery(retry: StoryRetry) {
       where stories.id = ${retry.story_id} and stories.parent_id = ${retry.parent_id} and jobs.status in (${retryable})
       for update of stories
     ), reset as (
-      update chapters set image_status = 'pending', updated_at = now()
-      where story_id = (select id from current) and image_status = 'failed'
+      update chapters
+      set image_status = case when image_status = 'failed' then 'pending'::image_status else image_status end,
+        audio_status = case when audio_status = 'failed' then 'pending'::audio_status else audio_status end,
+        updated_at = now()
+      where story_id = (select id from current) and (image_status = 'failed' or audio_status = 'failed')
     ), drawn as (
-      select count(*)::integer as count from chapters where story_id = (select id from current) and image_status = 'ready'
+      select count(*) filter (where image_status = 'ready')::integer as count,
+        count(*) filter (where audio_status = 'ready')::integer as narrated
+      from chapters where story_id = (select id from current)
     ), job as (
-      insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled)
-      select ${retry.job_id}::text, ${retry.parent_id}::uuid, 'story', current.id, ${retry.chapters_total}::integer, drawn.count, drawn.count
-      from current, drawn
+      insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled,
+        narrations_total, chapters_narrated, narrations_settled)
+      select ${retry.job_id}::text, ${retry.parent_id}::uuid, 'story', current.id, ${retry.chapters_total}::integer, drawn.count, drawn.count,
+        case when stories.narration_voice is null then 0 else ${retry.chapters_total}::integer end, drawn.narrated, drawn.narrated
+      from current, drawn, stories where stories.id = current.id
       returning *
     ), story as (
       update stories set job_id = job.id, completed_at = null from job where stories.id = job.story_id

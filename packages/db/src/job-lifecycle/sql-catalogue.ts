@@ -19,6 +19,12 @@ import {
 import { recordChaptersWrittenQuery, settleChapterQuery } from './chapters.ts'
 import { completeQuery } from './complete.ts'
 import { cancelQuery, failQuery } from './finish.ts'
+import {
+  attachChapterAudioQuery,
+  deleteAudioQuery,
+  lockChapterAudioQuery,
+  settleChapterAudioQuery,
+} from './narration.ts'
 import { attachChapterImageQuery, deleteImageQuery, lockChapterQuery, lockJobQuery } from './redraw.ts'
 import { retryStoryQuery } from './retry.ts'
 import { listStaleQuery, touchQuery } from './stale.ts'
@@ -32,6 +38,7 @@ const PARENT = '00000000-0000-4000-8000-000000000002'
 const CHILD = '00000000-0000-4000-8000-000000000003'
 const IMAGE = '00000000-0000-4000-8000-000000000004'
 const picture = { content_type: 'image/png', byte_size: 3, keys: ['images/a/original.png', 'images/a/w512.webp'] }
+const sound = { content_type: 'audio/mpeg', key: 'stories/a/chapters/3/job-1/audio.mp3' }
 const chapter = { story_id: STORY, number: 3, parent_id: PARENT, child_id: CHILD }
 const written = (number: number) => ({ number, title: `Chapter ${number}`, content: 'Once upon a time.' })
 
@@ -75,6 +82,17 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
     'chapter-settled': statements({
       settleChapter: raw(settleChapterQuery(offline, JOB, chapter, { image: picture })),
       'then, when it was the last': COMPLETES,
+    }),
+    'chapter-narrated': statements({
+      settleChapterAudio: raw(settleChapterAudioQuery(JOB, chapter, { audio: sound })),
+      'then, when it was the last': COMPLETES,
+    }),
+    'narration-redone': statements({
+      lockJob: lockJobQuery(offline, JOB),
+      lockChapter: lockChapterAudioQuery(offline, chapter),
+      attachAudio: raw(attachChapterAudioQuery(chapter, sound)),
+      deletePrevious: deleteAudioQuery(offline, sound.key),
+      complete: COMPLETES,
     }),
     complete: statements({ complete: completeQuery(offline, JOB) }),
     fail: statements({ fail: failQuery(offline, JOB, { code: 'PROVIDER_UNAVAILABLE', message: 'down' }) }),

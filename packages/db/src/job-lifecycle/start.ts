@@ -9,6 +9,8 @@ import { unfinished } from './unfinished.ts'
 type StartedStoryRow = JobRow & {
   chapters_saved: number
   chapters_pending: number[]
+  audio_pending: number[]
+  narration_voice: string | null
   topic: string
   story_genre: StoryGenre
   language: string
@@ -25,7 +27,8 @@ export function startStoryQuery(jobId: string) {
   return sql<StartedStoryRow>`
     with saved as (
       select count(*)::integer as count,
-        coalesce(array_agg(number order by number) filter (where image_status = 'pending'), '{}') as pending
+        coalesce(array_agg(number order by number) filter (where image_status = 'pending'), '{}') as pending,
+        coalesce(array_agg(number order by number) filter (where audio_status = 'pending'), '{}') as audio_pending
       from chapters where story_id = (select story_id from jobs where id = ${jobId})
     )
     update jobs
@@ -33,7 +36,8 @@ export function startStoryQuery(jobId: string) {
       stage = case when saved.count >= jobs.chapters_total then 'illustrating'::job_stage else 'writing'::job_stage end
     from saved, stories, children
     where jobs.id = ${jobId} and ${unfinished('jobs.status')} and stories.id = jobs.story_id and children.id = stories.child_id
-    returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre, stories.language,
+    returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, saved.audio_pending,
+      stories.narration_voice, stories.topic, stories.story_genre, stories.language,
       ${childProfile} as child
   `
 }
@@ -43,18 +47,38 @@ export async function startStory(db: Db, jobId: string) {
   const { rows } = await startStoryQuery(jobId).execute(db)
   const row = rows[0]
   if (!row) return undefined
-  const { chapters_saved, chapters_pending, topic, story_genre, language, child, ...job } = row
+  const {
+    chapters_saved,
+    chapters_pending,
+    audio_pending,
+    narration_voice,
+    topic,
+    story_genre,
+    language,
+    child,
+    ...job
+  } = row
   return {
     job,
-    story: { id: job.story_id!, topic, story_genre, language, chapters_total: job.chapters_total },
+    story: {
+      id: job.story_id!,
+      topic,
+      story_genre,
+      language,
+      chapters_total: job.chapters_total,
+      narrated: job.narrations_total > 0 && narration_voice !== null,
+    },
     child,
-    saved: { count: chapters_saved, pending: chapters_pending },
+    saved: { count: chapters_saved, pending: chapters_pending, audioPending: audio_pending },
   }
 }
 
 export type StartedStory = NonNullable<Awaited<ReturnType<typeof startStory>>>
 
-/** A one-picture job (an avatar, or a chapter drawn again) starts or is retried: it runs, illustrating. */
+/**
+ * A one-file job (an avatar, a chapter drawn again, a chapter narrated again) starts or is
+ * retried: it runs, at the illustrating stage (the stage of a story's fan-out).
+ */
 export function startDrawingQuery(db: Db, jobId: string) {
   return db
     .updateTable('jobs')

@@ -5,7 +5,7 @@ import { useStory } from '../../../lib/shared-queries.ts'
 import { useRedraw } from '../api/redraw.ts'
 import { BookDownloads } from '../components/book-downloads.tsx'
 import { ChapterPicture } from '../components/chapter-picture.tsx'
-import { ReadAloud } from '../components/read-aloud.tsx'
+import { Listen } from '../components/listen.tsx'
 import { usePageTurns } from '../components/use-page-turns.ts'
 
 export default function ReaderPage() {
@@ -17,6 +17,8 @@ export default function ReaderPage() {
   const story = useStory(storyId, 2000)
   const redraw = useRedraw(storyId)
   const [night, setNight] = useState(false)
+  // Listening goes on across page turns until the last chapter ends or the parent stops it.
+  const [listening, setListening] = useState(false)
   const area = useRef<HTMLElement>(null)
   const total = story.data?.chapters.length ?? 0
 
@@ -31,6 +33,10 @@ export default function ReaderPage() {
   // A right-to-left book turns the other way: the left arrow and a swipe to the right go forward.
   const rtl = story.data?.direction === 'rtl'
   usePageTurns(area, rtl ? next : previous, rtl ? previous : next)
+  const chapterHeard = useCallback(() => {
+    if (number < total) goTo(number + 1)
+    else setListening(false)
+  }, [goTo, number, total])
 
   const title = story.data?.title ?? 'Story'
   useEffect(() => {
@@ -80,7 +86,16 @@ export default function ReaderPage() {
         <button type="button" className="button" onClick={previous} disabled={number <= 1}>
           Previous
         </button>
-        {chapter && <ReadAloud text={`${chapter.title}. ${chapter.content}`} lang={text.lang} />}
+        {chapter && (
+          <Listen
+            audioUrl={chapter.audio_url}
+            text={`${chapter.title}. ${chapter.content}`}
+            lang={text.lang}
+            listening={listening}
+            onListeningChange={setListening}
+            onEnded={chapterHeard}
+          />
+        )}
         <button type="button" className="button" onClick={next} disabled={number >= total}>
           Next
         </button>

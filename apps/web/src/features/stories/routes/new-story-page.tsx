@@ -17,6 +17,8 @@ export default function NewStoryPage() {
   const [genre, setGenre] = useState('')
   const [style, setStyle] = useState('')
   const [language, setLanguage] = useState('')
+  // '' = not read aloud (narration costs money, so it is asked for)
+  const [voice, setVoice] = useState('')
 
   if (children.isPending || options.isPending) return <Loading what="the story options" />
   if (!children.data || !options.data) return <ErrorNotice error={children.error ?? options.error} />
@@ -49,6 +51,7 @@ export default function NewStoryPage() {
     const body = {
       ...{ child_id: child, topic, story_genre: storyGenre, image_style: imageStyle },
       language: storyLanguage,
+      ...(voice ? { narration: { voice } } : {}),
     } as StoryRequest
     request.mutate(body, { onSuccess: (accepted) => navigate(`/stories/${accepted.story_id}`) })
   }
@@ -91,6 +94,15 @@ export default function NewStoryPage() {
             value={storyLanguage}
             onChange={setLanguage}
             error={languageError}
+          />
+        )}
+        {options.data.narration.available && (
+          <SelectField
+            label="Read aloud"
+            name="narration"
+            options={[{ value: '', label: 'No, I will read it' }, ...options.data.narration.voices]}
+            value={voice}
+            onChange={setVoice}
           />
         )}
         {!topicError && !languageError && <ErrorNotice error={error} />}

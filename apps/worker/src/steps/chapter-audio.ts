@@ -1,0 +1,83 @@
+import { isUnfinishedJob, QUEUES } from '@dreamify/core'
+import {
+  type ChapterAudioOutcome,
+  chapterRepository,
+  type Db,
+  type JobRow,
+  jobLifecycle,
+  type NarratingChapter,
+  stepContextRepository,
+} from '@dreamify/db'
+import { extensionOf, mediaKeys } from '@dreamify/media'
+import type { StepDefinition } from './definition.ts'
+
+/**
+ * Reads one chapter aloud and settles it, as the image step draws and settles its picture: the
+ * story completes when the last of its pictures and narrations settles. A chapter already
+ * narrated is never narrated (or paid for) again, except by an explicit redo, which has a job of
+ * its own (kind `audio`). The text was moderated before it was saved, so it is read as it is.
+ */
+export const chapterAudioStep: StepDefinition<typeof QUEUES.chapterAudio> = {
+  queue: QUEUES.chapterAudio,
+  concurrency: (config) => config.worker.speechConcurrency,
+  ratePerMinute: (config) => config.worker.speechRequestsPerMinute,
+  ownerJobId: ({ jobId }) => jobId,
+
+  async run({ jobId, storyId, chapterNumber }, { db, media, provider, signal, events, storyFinished }) {
+    const found = await stepContextRepository.forChapterAudio(db, jobId, storyId, chapterNumber)
+    if (!found || !isUnfinishedJob(found.job.status) || !found.voice) return
+    const { job, chapter, voice } = found
+    const isRedo = job.kind === 'audio'
+    if (!isRedo && chapter.audio_status !== 'pending') {
+      // Settled by an earlier try; complete the story if that settle's completing statement was lost.
+      const completed = await jobLifecycle.complete(db, jobId)
+      if (completed) storyFinished(completed)
+      await events.state(completed)
+      return
+    }
+    if (isRedo) {
+      const started = await jobLifecycle.startDrawing(db, jobId)
+      if (!started) return
+      await events.state(started)
+    }
+    // The title is read first, as a reader would.
+    const speech = await provider.speak({ text: `${chapter.title}. ${chapter.content}`, voice }, signal)
+    // Stored under a key of the job and chapter (unsettled) before the settle: a retry overwrites it.
+    const key = mediaKeys.chapterAudio(storyId, chapterNumber, jobId, extensionOf(speech.contentType))
+    await media.put({
+      key,
+      kind: 'audio',
+      contentType: speech.contentType,
+      bytes: speech.bytes,
+      parentId: chapter.parent_id,
+      childId: chapter.child_id,
+      storyId,
+    })
+    const outcome = { audio: { content_type: speech.contentType, key } }
+    const settled = await settle(db, jobId, isRedo, chapter, outcome, storyFinished)
+    if (!settled) return
+    await events.chapters(jobId, 'chapter_narrated', [{ number: chapterNumber, title: chapter.title }], settled)
+  },
+
+  // A narration that fails for good leaves its story complete, with that chapter's audio failed.
+  async fail({ jobId, storyId, chapterNumber }, failure, { db, storyFinished }) {
+    const found = await stepContextRepository.forChapterAudio(db, jobId, storyId, chapterNumber)
+    if (!found) return undefined
+    await chapterRepository.recordAudioFailure(db, storyId, chapterNumber, failure.code)
+    return settle(db, jobId, found.job.kind === 'audio', found.chapter, { failed: true }, storyFinished)
+  },
+}
+
+async function settle(
+  db: Db,
+  jobId: string,
+  isRedo: boolean,
+  chapter: NarratingChapter,
+  outcome: ChapterAudioOutcome,
+  storyFinished: (job: JobRow) => void,
+): Promise<JobRow | undefined> {
+  if (isRedo) return jobLifecycle.settleAudioRedo(db, jobId, chapter, outcome)
+  const settled = await jobLifecycle.settleChapterAudio(db, jobId, chapter, outcome)
+  if (settled?.completedNow) storyFinished(settled.job)
+  return settled?.job
+}

@@ -1,0 +1,9 @@
+import type { JobRow } from '../schema.ts'
+
+/**
+ * The fan-in: a story is done once every chapter's picture is settled and, when it is narrated,
+ * every chapter's narration too. completeQuery checks the same in SQL.
+ */
+export const fanInDone = (
+  job: Pick<JobRow, 'chapters_settled' | 'chapters_total' | 'narrations_settled' | 'narrations_total'>,
+) => job.chapters_settled >= job.chapters_total && job.narrations_settled >= job.narrations_total
