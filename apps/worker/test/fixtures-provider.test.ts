@@ -32,6 +32,9 @@ const pngs = (prefix: (name: string) => boolean) =>
 const portraits = pngs((f) => f.startsWith('avatar'))
 const illustrations = pngs((f) => !f.startsWith('avatar'))
 
+const NAMES = ['Mia', 'Leo', 'Ada', 'Sam', 'Noor', 'Kai', 'Zoe', 'Ben']
+const TOPICS = ['a lost red balloon', 'volcanoes', 'the moon', 'a brave snail', 'trains']
+
 // Two favourite animals: a story uses only the first.
 const mia: ChildProfile = { ...aChild, fav_animals: 'otters and owls' }
 
@@ -105,8 +108,7 @@ describe('renderFixtureStory', () => {
 
   it('picks different templates for different children and topics, only from the requested genre', () => {
     expect(templates.length).toBeGreaterThanOrEqual(3)
-    const names = ['Mia', 'Leo', 'Ada', 'Sam', 'Noor', 'Kai', 'Zoe', 'Ben']
-    const topics = ['a lost red balloon', 'volcanoes', 'the moon', 'a brave snail', 'trains']
+    const [names, topics] = [NAMES, TOPICS]
     for (const genre of STORY_GENRES) {
       const used = new Set<string>()
       for (const name of names) {
@@ -135,15 +137,31 @@ describe('renderFixtureStory', () => {
   })
 
   it.each([
-    ['es', '{{name}} y el bosque a la luz de la luna', 'segura'],
-    ['ar', '{{name}} والغابة المقمرة', 'فكّرت'],
-  ])('tells a %s story from its translated template, agreeing with a girl hero', (language, title, feminine) => {
-    const story = renderFixtureStory(request({ language }))
-    expect(story.title).toBe(title.replace('{{name}}', mia.name))
-    const text = JSON.stringify(story)
-    expect(text).toContain(feminine)
-    expect(text).not.toContain('{{')
-    expect(story.cast?.length).toBeGreaterThan(0)
+    ['es', 'segura'],
+    ['ar', 'فكّرت'],
+  ])('tells a %s story from its translated templates, agreeing with a girl hero', (language, feminine) => {
+    const translated = templates.filter((t) => t.language === language)
+    expect(translated.map((t) => t.id)).toEqual(
+      expect.arrayContaining([`cloud-kingdom.${language}`, `moonlit-forest.${language}`]),
+    )
+    const used = new Set<string>()
+    for (const name of NAMES) {
+      for (const topic of TOPICS) {
+        const story = renderFixtureStory(request({ child: { ...mia, name }, topic, language }))
+        const template = templateOf(story.title, name)
+        expect(template.language, `${name}/${topic}`).toBe(language)
+        expect(template.genres).toContain('Adventure')
+        const text = JSON.stringify(story)
+        expect(text, template.id).toContain(feminine)
+        expect(text, template.id).not.toContain('{{')
+        expect(story.cast?.length, template.id).toBeGreaterThan(0)
+        used.add(template.id)
+      }
+    }
+    // Every translation gets told, and a genre only one of them has picks that one.
+    expect([...used].sort()).toEqual(translated.map((t) => t.id).sort())
+    const educational = renderFixtureStory(request({ language, genre: 'Educational' }))
+    expect(templateOf(educational.title, mia.name).id).toBe(`cloud-kingdom.${language}`)
   })
 
   it.each([3, 5, 7])('shapes the story to exactly %i non-empty chapters', (chapters) => {

@@ -5,6 +5,17 @@ import type { CategoryScore, ModerationInput, ModerationVerdict, Moderator } fro
 // Place names and foods that obscenity's English list mistakes for swear words.
 const EXTRA_WHITELIST = ['shiitake', 'penistone', 'dick whittington', 'scunthorpe']
 
+/**
+ * Latin letters without their accents ("cúmulo" → "cumulo"), everything else as it is, for the
+ * profanity matcher: it reads an accented letter as a break between words, so the Spanish for a
+ * cumulus cloud ("la reina Cúmulo") read as a swear word. Accented swear words stay caught.
+ */
+const withoutLatinAccents = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC')
+
 const profanity = (() => {
   const dataset = englishDataset.build()
   return new RegExpMatcher({
@@ -77,7 +88,7 @@ export function createLocalModerator(): Moderator {
 /** The same decision, synchronously: the API uses it on the request path. */
 export function checkTextLocally(text: string): ModerationVerdict {
   const categories: CategoryScore[] = matchBedtimeThemes(text).map((category) => ({ category, score: 1 }))
-  if (profanity.hasMatch(text)) categories.unshift({ category: 'profanity', score: 1 })
+  if (profanity.hasMatch(withoutLatinAccents(text))) categories.unshift({ category: 'profanity', score: 1 })
   return {
     decision: categories.length > 0 ? 'flagged' : 'allowed',
     moderator: 'local',

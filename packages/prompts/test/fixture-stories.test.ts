@@ -33,6 +33,36 @@ describe('story templates', () => {
     }
   })
 
+  it('translates English templates whole: same chapters, genres and placeholders, English scenes, a length close to the English', () => {
+    const translations = templates.filter((t) => (t.language ?? 'en') !== 'en')
+    expect(translations.map((t) => t.id).sort()).toEqual(
+      expect.arrayContaining(['cloud-kingdom.ar', 'cloud-kingdom.es', 'moonlit-forest.ar', 'moonlit-forest.es']),
+    )
+    const placeholdersOf = (t: (typeof templates)[number]) =>
+      [...new Set([...JSON.stringify(t.chapters).matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]))]
+        .filter((key) => key !== 'pronoun' && key !== 'possessive')
+        .sort()
+    for (const t of translations) {
+      expect(t.id).toBe(`${t.id.split('.')[0]}.${t.language}`)
+      const english = templates.find((e) => e.id === t.id.split('.')[0])
+      expect(english, t.id).toBeDefined()
+      expect(t.genres, t.id).toEqual(english!.genres)
+      expect(t.chapters, t.id).toHaveLength(english!.chapters.length)
+      expect(t.cast?.length, t.id).toBe(english!.cast?.length)
+      expect(
+        t.cast?.map((m) => m.description),
+        t.id,
+      ).toEqual(english!.cast?.map((m) => m.description))
+      expect(placeholdersOf(t), t.id).toEqual(placeholdersOf(english!))
+      for (const chapter of t.chapters) {
+        expect(chapter.scene, t.id).toMatch(/^\{\{name\}\} [\x20-\x7e]+\.$/)
+        expect(chapter.content, t.id).not.toMatch(/\{\{(?:pronoun|possessive)\}\}/)
+      }
+      const words = (s: typeof t) => s.chapters.reduce((n, c) => n + countWords(c.content, s.language), 0)
+      expect(Math.abs(words(t) - words(english!)) / words(english!), t.id).toBeLessThanOrEqual(0.1)
+    }
+  })
+
   it('fills every placeholder', () => {
     const story = buildStory(templates, {
       chapters: 5,

@@ -201,14 +201,19 @@ describe('the story in other languages', () => {
     expect(countWords('月亮很亮', 'zh')).toBe(3)
   })
 
-  it.each(['es', 'ar'])('tells the %s template with the hero’s grammatical gender', (language) => {
-    const templates = loadStoryTemplates()
-    const told = (gender: 'masculine' | 'feminine') =>
-      JSON.stringify(buildStory(templates, { chapters: 5, language, values: { name: 'Noor', gender } }))
-    const girl = told('feminine')
-    const boy = told('masculine')
-    expect(girl).not.toContain('{{')
-    expect(girl).not.toBe(boy)
-    expect(language === 'es' ? girl : boy).toContain(language === 'es' ? 'segura' : 'فكّر')
+  it.each(['es', 'ar'])('tells each %s template with the hero’s grammatical gender', (language) => {
+    const translated = loadStoryTemplates().filter((t) => t.language === language)
+    expect(translated.map((t) => t.id)).toEqual([`cloud-kingdom.${language}`, `moonlit-forest.${language}`])
+    for (const template of translated) {
+      const told = (gender: 'masculine' | 'feminine') =>
+        JSON.stringify(buildStory([template], { chapters: 5, language, values: { name: 'Noor', gender } }))
+      const girl = told('feminine')
+      const boy = told('masculine')
+      expect(girl, template.id).not.toContain('{{')
+      expect(boy, template.id).not.toContain('{{')
+      expect(girl, template.id).not.toBe(boy)
+      expect(language === 'es' ? girl : boy, template.id).toContain(language === 'es' ? 'segura' : 'فكّر')
+      expect(language === 'es' ? boy : girl, template.id).toContain(language === 'es' ? 'seguro' : 'فكّرت')
+    }
   })
 })
