@@ -98,7 +98,7 @@ describe('a story written and illustrated through the OpenAI SDK', () => {
       prompt: expect.any(String),
     })
     const { json } = await parent.request('GET', `/api/children/${child.id}`)
-    expect(json.child.avatar_url).toMatch(/^\/api\/images\//)
+    expect(json.child.avatar_url).toMatch(/^\/api\/media\//)
     await expectPng(json.child.avatar_url)
   })
 
