@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { type Db, isDatabaseUnavailable, mediaRepository, pingDatabase } from '@dreamify/db'
-import { sha256Hex } from './checksum.ts'
 import { bucketedExpiry } from './expiry.ts'
+import { mediaRecordOf } from './record.ts'
 import { type MediaPut, type MediaStore, MediaStoreUnavailableError, type StoredMedia } from './types.ts'
 
 export interface SignedRouteOptions {
@@ -50,22 +50,9 @@ export function createPostgresMediaStore(db: Db, route: SignedMediaRoute): Media
     name: 'postgres',
     put: (object: MediaPut): Promise<StoredMedia> =>
       guard('put', async () => {
-        const checksum = sha256Hex(object.bytes)
-        await mediaRepository.record(db, {
-          key: object.key,
-          kind: object.kind,
-          content_type: object.contentType,
-          byte_size: object.bytes.length,
-          checksum,
-          parent_id: object.parentId,
-          child_id: object.childId ?? null,
-          story_id: object.storyId ?? null,
-          variant: object.variant ?? 'original',
-          width: object.width ?? null,
-          store: 'postgres',
-          bytes: object.bytes,
-        })
-        return { key: object.key, checksum, byteSize: object.bytes.length }
+        const record = mediaRecordOf(object, 'postgres', object.bytes)
+        await mediaRepository.record(db, record)
+        return { key: object.key, checksum: record.checksum, byteSize: record.byte_size }
       }),
     putBytes: (key, _contentType, bytes) =>
       guard('put', async () => {

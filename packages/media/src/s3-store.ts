@@ -11,6 +11,7 @@ import type { S3Settings } from '@dreamify/core'
 import { type Db, mediaRepository } from '@dreamify/db'
 import { sha256Hex } from './checksum.ts'
 import { bucketedExpiry } from './expiry.ts'
+import { mediaRecordOf } from './record.ts'
 import { type MediaPut, type MediaStore, MediaStoreUnavailableError, type StoredMedia } from './types.ts'
 
 export interface S3StoreOptions {
@@ -85,24 +86,11 @@ export function createS3MediaStore(
     name: 's3',
     client,
     async put(object: MediaPut): Promise<StoredMedia> {
-      const checksum = sha256Hex(object.bytes)
+      const record = mediaRecordOf(object, 's3', null)
       // The record first: an upload whose step never settles is then found and swept.
-      await mediaRepository.record(db, {
-        key: object.key,
-        kind: object.kind,
-        content_type: object.contentType,
-        byte_size: object.bytes.length,
-        checksum,
-        parent_id: object.parentId,
-        child_id: object.childId ?? null,
-        story_id: object.storyId ?? null,
-        variant: object.variant ?? 'original',
-        width: object.width ?? null,
-        store: 's3',
-        bytes: null,
-      })
-      await upload(object.key, object.contentType, object.bytes, checksum)
-      return { key: object.key, checksum, byteSize: object.bytes.length }
+      await mediaRepository.record(db, record)
+      await upload(object.key, object.contentType, object.bytes, record.checksum)
+      return { key: object.key, checksum: record.checksum, byteSize: record.byte_size }
     },
     putBytes: (key, contentType, bytes) => upload(key, contentType, bytes, sha256Hex(bytes)),
     get: (key) =>
