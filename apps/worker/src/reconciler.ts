@@ -3,6 +3,7 @@ import {
   isUnfinishedJob,
   type JobItem,
   type Logger,
+  QUEUES,
   type Queues,
   queueItemsOfJob,
   queueOf,
@@ -51,9 +52,14 @@ async function queueItems(db: Db, job: JobRow): Promise<{ driver: JobItem; other
   // the pending illustrations and completes a fully settled story); its pending image jobs also count as alive.
   const chapters = await chapterRepository.listByStory(db, job.story_id!)
   const pending = new Set(chapters.filter((c) => c.image_status === 'pending').map((c) => c.number))
+  const unwritten = new Set(chapters.filter((c) => !c.written).map((c) => c.number))
   return {
     driver,
-    others: others.filter((item) => 'chapterNumber' in item.data && pending.has(item.data.chapterNumber)),
+    others: others.filter(
+      (item) =>
+        'chapterNumber' in item.data &&
+        (item.name === QUEUES.chapterText ? unwritten : pending).has(item.data.chapterNumber),
+    ),
   }
 }
 

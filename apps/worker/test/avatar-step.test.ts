@@ -27,6 +27,7 @@ describe('the avatar step', async () => {
     name: 'fixtures',
     storyFormat: fixtures.storyFormat,
     writeStory: (request, signal) => fixtures.writeStory(request, signal),
+    writeText: (request, signal) => fixtures.writeText(request, signal),
     drawImage: (prompt, signal, purpose) => {
       draws++
       return fixtures.drawImage(prompt, signal, purpose)

@@ -12,8 +12,8 @@ with "decisions" as (insert into "moderation_decisions" ("parent_id", "story_id"
   on conflict ("story_id", "number") do nothing
   returning "number")
   update "jobs"
-  set "status" = $15, "stage" = case when $16::integer < chapters_total then 'writing'::job_stage else 'illustrating'::job_stage end, "percent" = greatest(percent, least(95, round(5 + 35 * ($17::integer)::numeric / ("chapters_total")))::integer), "updated_at" = now()
-  where "id" = $18
+  set "status" = $15, "chapters_written" = greatest(chapters_written, $16::integer), "stage" = case when $17::integer < chapters_total then 'writing'::job_stage else 'illustrating'::job_stage end, "percent" = greatest(percent, least(95, round(5 + 35 * ($18::integer)::numeric / ("chapters_total")))::integer), "updated_at" = now()
+  where "id" = $19
   and "status" in ('queued', 'running')
   returning *, (select coalesce(array_agg(number
   order by number), '{}')

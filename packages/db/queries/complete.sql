@@ -8,7 +8,8 @@ with "job" as (update "jobs"
   where "id" = $6
   and "status" in ('queued', 'running')
   and ("kind" <> $7
-  or "chapters_settled" >= "chapters_total")
+  or ("chapters_settled" >= "chapters_total"
+  and "chapters_written" >= "chapters_total"))
   returning *), "story" as (update "stories"
   set "completed_at" = now()
   from "job"

@@ -16,13 +16,12 @@ with current as (
   where story_id = (select id
   from current)
   and image_status = 'failed' ), drawn as (
-  select count(*)::integer as count
+  select count(*) filter (where image_status = 'ready')::integer as count, count(*) filter (where written)::integer as written
   from chapters
   where story_id = (select id
-  from current)
-  and image_status = 'ready' ), job as (
-  insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled)
-  select $3::text, $4::uuid, 'story', current.id, $5::integer, drawn.count, drawn.count
+  from current) ), job as (
+  insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled, chapters_written)
+  select $3::text, $4::uuid, 'story', current.id, $5::integer, drawn.count, drawn.count, drawn.written
   from current, drawn
   returning * ), story as (
   update stories

@@ -2,10 +2,11 @@ import type { Db, Tx } from './database.ts'
 
 /** Reads of chapters; a chapter's text and drawing are saved by the job's transitions (job-lifecycle/). */
 export const chapterRepository = {
+  /** Every chapter row, an outlined story's planned-but-unwritten ones too (`written` false). */
   listByStory(db: Db | Tx, storyId: string) {
     return db
       .selectFrom('chapters')
-      .select(['number', 'title', 'content', 'image_status', 'image_id', 'image_error_code'])
+      .select(['number', 'title', 'content', 'written', 'image_status', 'image_id', 'image_error_code'])
       .where('story_id', '=', storyId)
       .orderBy('number')
       .execute()

@@ -10,6 +10,7 @@ import type {
   JobStatus,
   Sex,
   StoryGenre,
+  StoryOutline,
 } from '@dreamify/core'
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
@@ -53,6 +54,8 @@ export interface StoriesTable {
   chapters_total: number
   title: string | null
   job_id: string | null
+  /** the plan of a story written with GENERATION_STRATEGY=outline (null for a streamed one) */
+  outline: ColumnType<StoryOutline | null, string | null, string | null>
   created_at: CreatedAt
   completed_at: Date | null
 }
@@ -63,6 +66,8 @@ export interface ChaptersTable {
   number: number
   title: string
   content: string
+  /** false while an outlined story's chapter has only its plan (its picture may be drawn already) */
+  written: Generated<boolean>
   image_status: Generated<ImageStatus>
   image_id: string | null
   /** why the picture failed for good (shown only while image_status is failed) */
@@ -93,6 +98,8 @@ export interface JobsTable {
   percent: Generated<number>
   chapters_total: Generated<number>
   chapters_illustrated: Generated<number>
+  /** chapters whose text is saved: a story completes once every chapter is written and settled */
+  chapters_written: Generated<number>
   /** chapters whose drawing is settled (drawn or failed for good): the fan-in counter */
   chapters_settled: Generated<number>
   story_id: string | null

@@ -26,9 +26,10 @@ describe('the job lifecycle', async () => {
       topic: 'a lost red balloon',
       story_genre: 'Adventure',
       chapters_total: 3,
+      outline: null,
     })
     expect(started.child).toMatchObject({ name: 'Mia', fav_animals: 'otters' })
-    expect(started.saved).toEqual({ count: 0, pending: [] })
+    expect(started.saved).toEqual({ count: 0, pending: [], unwritten: [] })
   })
 
   it('chapters written: each chapter is saved once and the percent grows through writing', async () => {

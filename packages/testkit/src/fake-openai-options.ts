@@ -25,6 +25,8 @@ export interface FakeOpenAIOptions extends FakeModerationOptions {
   apiKey?: string
   /** Directory with stories/ and images/ (only at start); default the repository's fixtures/. */
   fixturesDir?: string
+  /** The next N chapters of outlined stories name a character the outline's cast does not have. */
+  miscastNext?: number
   /** How images answer when the request names no response_format (some servers send URLs). */
   imageResponseFormat?: 'b64_json' | 'url'
 }
@@ -37,6 +39,7 @@ export type Settings = Required<
   seed: number | undefined
   apiKey: string | undefined
   imageResponseFormat: 'b64_json' | 'url' | undefined
+  miscastNext: number
 }
 
 export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>): Settings {
@@ -56,6 +59,7 @@ export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>):
   }
   if ('seed' in patch) next.seed = patch.seed
   if ('apiKey' in patch) next.apiKey = patch.apiKey
+  if (patch.miscastNext !== undefined) next.miscastNext = Math.max(0, Math.floor(Number(patch.miscastNext)))
   if ('imageResponseFormat' in patch) next.imageResponseFormat = patch.imageResponseFormat
   return next
 }

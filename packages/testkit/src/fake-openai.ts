@@ -9,6 +9,9 @@ import {
   estimateTokens,
   imageUsage,
   malformedContent,
+  type OutlineTask,
+  outlineAnswer,
+  outlineTask,
   promptText,
   replyContent,
   storyForRequest,
@@ -32,6 +35,8 @@ export interface RecordedCall {
   body: unknown
   at: number
   fault?: FaultKind
+  /** what a chat answer reported it cost */
+  usage?: { prompt_tokens: number; completion_tokens: number }
 }
 
 export interface FakeOpenAI {
@@ -62,6 +67,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       seed: undefined,
       apiKey: undefined,
       imageResponseFormat: undefined,
+      miscastNext: 0,
     },
     options,
   )
@@ -100,19 +106,34 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     return images
   }
 
+  // A chapter of an outlined story answers that chapter's text; with miscastNext, one that names a
+  // character the outline's cast does not have.
+  function chapterAnswer(body: ChatRequestBody, task: OutlineTask & { kind: 'chapter' }): string {
+    const content = outlineAnswer(body, templates, task)
+    if (settings.miscastNext <= 0) return content
+    settings = { ...settings, miscastNext: settings.miscastNext - 1 }
+    return `${content}\n\nAnd a little rabbit called Bartholomew Thistlewood waved goodnight from the hedge.`
+  }
+
   async function chat(
     res: ServerResponse,
     body: ChatRequestBody,
     fault: FaultKind | null,
     signal: AbortSignal,
+    call: RecordedCall,
   ): Promise<void> {
     if (!Array.isArray(body.messages) || body.messages.length === 0)
       return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'messages'.", 'messages'))
     if (fault && sendFault(res, fault, settings.faults.retryAfterSeconds)) return
+    const task = outlineTask(body)
     const content =
       fault === 'malformed'
         ? malformedContent(body, malformedCount++)
-        : replyContent(body, storyForRequest(body, templates))
+        : task?.kind === 'chapter'
+          ? chapterAnswer(body, task)
+          : task
+            ? outlineAnswer(body, templates, task)
+            : replyContent(body, storyForRequest(body, templates))
     const tokens = splitIntoTokens(content)
     const promptTokens = estimateTokens(promptText(body)) + 4 * body.messages.length
     const usage = {
@@ -120,6 +141,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       completion_tokens: tokens.length,
       total_tokens: promptTokens + tokens.length,
     }
+    call.usage = { prompt_tokens: promptTokens, completion_tokens: tokens.length }
     const meta = {
       id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
       created: Math.floor(Date.now() / 1000),
@@ -138,6 +160,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       })
       return
     }
+    // Not streamed, the answer still takes as long as writing it does.
+    if (settings.tokensPerSecond > 0) await delay((tokens.length / settings.tokensPerSecond) * 1000, signal)
+    if (signal.aborted) return
     const completion = {
       ...chatChunk(meta, {}, null),
       object: 'chat.completion',
@@ -259,7 +284,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 
     const fault = decideFault(settings, endpoint, random)
     if (fault) call.fault = fault
-    if (endpoint === 'text') await chat(res, body as ChatRequestBody, fault, aborter.signal)
+    if (endpoint === 'text') await chat(res, body as ChatRequestBody, fault, aborter.signal, call)
     else if (endpoint === 'images') await generateImages(res, body as Record<string, unknown>, fault, aborter.signal)
     else if (!fault || !sendFault(res, fault, settings.faults.retryAfterSeconds))
       moderations.answer(res, body as Record<string, unknown>, fault)

@@ -18,7 +18,7 @@ export function chapterView(row: SavedChapter, images: ImageUrlSigner) {
   }
 }
 
-/** A story with its chapters so far (`GET /api/stories/:story_id` adds its safety summary). */
+/** A story with its chapters written so far (`GET /api/stories/:story_id` adds its safety summary). */
 export function storyView(story: OwnedStory, chapters: SavedChapter[], images: ImageUrlSigner) {
   return {
     story_id: story.id,
@@ -32,7 +32,8 @@ export function storyView(story: OwnedStory, chapters: SavedChapter[], images: I
     image_style: story.image_style,
     created_at: story.created_at,
     completed_at: story.completed_at,
-    chapters: chapters.map((chapter) => chapterView(chapter, images)),
+    // An outlined story's chapters show once their text is written (the picture may come first).
+    chapters: chapters.filter((chapter) => chapter.written).map((chapter) => chapterView(chapter, images)),
   }
 }
 

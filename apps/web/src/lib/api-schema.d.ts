@@ -3327,8 +3327,9 @@ export interface paths {
                             progress: {
                                 percent: number;
                                 /** @enum {unknown} */
-                                stage: "queued" | "writing" | "illustrating" | "saving" | "done";
+                                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
                                 chapters_total: number;
+                                chapters_written: number;
                                 chapters_illustrated: number;
                             };
                             /** Format: uuid */
@@ -3810,8 +3811,9 @@ export interface paths {
                             progress: {
                                 percent: number;
                                 /** @enum {unknown} */
-                                stage: "queued" | "writing" | "illustrating" | "saving" | "done";
+                                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
                                 chapters_total: number;
+                                chapters_written: number;
                                 chapters_illustrated: number;
                             };
                             /** Format: uuid */

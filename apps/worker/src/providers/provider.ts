@@ -16,6 +16,19 @@ export interface StoryRequest {
   stream: boolean
 }
 
+/**
+ * One call of an outlined story (GENERATION_STRATEGY=outline): its plan, or one chapter's text.
+ * `story` (and `chapter`, `outline`) say what is asked for, for a provider that tells stories itself.
+ */
+export interface TextRequest {
+  purpose: 'outline' | 'chapter'
+  messages: { system: string; user: string }
+  stream: boolean
+  story: Omit<StoryRequest, 'messages' | 'stream' | 'format'>
+  /** the chapter asked for (purpose `chapter`), 1-based */
+  chapter?: number
+}
+
 /** Tokens a provider reported as used by one call, for the cost metrics. */
 export interface Usage {
   kind: 'text' | 'image'
@@ -39,6 +52,8 @@ export interface GenerationProvider {
    * when the provider reported it.
    */
   writeStory(request: StoryRequest, signal: AbortSignal): AsyncGenerator<string, Usage | undefined, undefined>
+  /** One outline or chapter call (see TextRequest): the answer as it arrives, then what it cost. */
+  writeText(request: TextRequest, signal: AbortSignal): AsyncGenerator<string, Usage | undefined, undefined>
   drawImage(prompt: string, signal: AbortSignal, purpose?: 'chapter' | 'avatar'): Promise<GeneratedImage>
 }
 

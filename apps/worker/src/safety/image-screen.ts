@@ -10,6 +10,8 @@ export interface ModeratedDrawing {
   character: string
   style: ImageStyle
   childName: string
+  /** the prompt to draw from instead of the chapter's text (an outlined chapter's brief) */
+  prompt?: string
 }
 
 /**
@@ -26,7 +28,7 @@ export async function drawModerated(
 ): Promise<GeneratedImage> {
   const target = { storyId: drawing.storyId, jobId: drawing.jobId, target: `image ${drawing.chapter.number}` }
   const safer = buildSaferImagePrompt({ character: drawing.character, style: drawing.style })
-  let prompt = buildImagePrompt({ ...drawing, chapter: drawing.chapter })
+  let prompt = drawing.prompt ?? buildImagePrompt({ ...drawing, chapter: drawing.chapter })
   const promptVerdict = await screen.check({ ...target, stage: 'image_prompt' }, { text: prompt }, signal)
   if (promptVerdict.decision === 'flagged') prompt = safer
 

@@ -9,7 +9,7 @@ import {
   type StoryDecision,
   stepContextRepository,
 } from '@dreamify/db'
-import { describeCharacter } from '@dreamify/prompts'
+import { buildBriefImagePrompt, describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
 
@@ -27,7 +27,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety, storyFinished }) {
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
     if (!found || !isUnfinishedJob(found.job.status)) return
-    const { job, chapter, child, style } = found
+    const { job, chapter, child, style, outline } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
       // Settled by an earlier try. Its settle completed the story if it was the last, unless the
@@ -43,7 +43,13 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
       await events.state(started)
     }
 
-    const drawing = { storyId, jobId, chapter, character: describeCharacter(child), style, childName: child.name }
+    const character = describeCharacter(child)
+    // An outlined chapter is drawn from its brief and the cast, without waiting for its text.
+    const brief = outline?.chapters[chapterNumber - 1]?.brief
+    const prompt = brief
+      ? buildBriefImagePrompt({ character, brief, cast: outline.cast, style, childName: child.name })
+      : undefined
+    const drawing = { storyId, jobId, chapter, character, style, childName: child.name, ...(prompt ? { prompt } : {}) }
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).
     const held = safety.holding()
     let settled: JobRow | undefined

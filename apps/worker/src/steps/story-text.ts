@@ -11,7 +11,9 @@ import {
   refuseUnsafeTopic,
   StoryTextFlagged,
 } from '../safety/story-text-screen.ts'
+import { outlineRateShare } from './chapter-text.ts'
 import type { StepContext, StepDefinition } from './definition.ts'
+import { runOutlinedStory } from './story-outline.ts'
 
 /** How many times an answer that is not a story in the requested shape is asked for again. */
 export const MAX_PARSE_ATTEMPTS = 3
@@ -28,15 +30,19 @@ const chapterImageJobs = (jobId: string, storyId: string, chapterNumbers: readon
 export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
   queue: QUEUES.storyText,
   concurrency: (config) => config.worker.textConcurrency,
-  ratePerMinute: (config) => config.worker.textRequestsPerMinute,
+  ratePerMinute: (config) =>
+    outlineRateShare(config.worker.textRequestsPerMinute, config.generation.strategy, config.generation.chapters).story,
   ownerJobId: ({ jobId }) => jobId,
 
   async run({ jobId }, context) {
-    const { db, queues, logger, events, storyFinished } = context
-    const started = await jobLifecycle.startStory(db, jobId)
+    const { db, queues, logger, events, storyFinished, config } = context
+    const outlined = config.generation.strategy === 'outline'
+    const started = await jobLifecycle.startStory(db, jobId, outlined)
     if (!started) return
     const { job, story, child, saved } = started
     await events.state(job)
+    // A story planned once stays outlined, whatever the strategy is now; a streamed one keeps streaming.
+    if (story.outline || (outlined && saved.count === 0)) return runOutlinedStory(context, jobId, started)
     // Chapters saved by an earlier try whose illustrations may never have been enqueued, or whose
     // settle was lost (a Postgres failover) after their queue job finished.
     if (saved.pending.length > 0) await addAgain(queues, chapterImageJobs(jobId, story.id, saved.pending))

@@ -24,6 +24,8 @@ export const Job = Type.Object({
     percent: Type.Integer({ minimum: 0, maximum: 100 }),
     stage: Type.Enum([...JOB_STAGES]),
     chapters_total: Type.Integer(),
+    /** chapters whose text is saved (with GENERATION_STRATEGY=outline it rises beside chapters_illustrated) */
+    chapters_written: Type.Integer(),
     chapters_illustrated: Type.Integer(),
   }),
   story_id: Type.Optional(Uuid),

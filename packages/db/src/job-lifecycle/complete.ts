@@ -5,8 +5,9 @@ import { PERCENT } from './percent.ts'
 import { unfinished } from './unfinished.ts'
 
 /**
- * The one way a job completes, whatever its kind: a story once every chapter is settled (the
- * fan-in: its last settle, or a resumed start that finds them all settled), an avatar or a redraw
+ * The one way a job completes, whatever its kind: a story once every chapter is written and settled
+ * (the fan-in: its last settle or, for an outlined story, its last text; or a resumed start that
+ * finds them all done), an avatar or a redraw
  * once its picture is in place. A story's completion is stamped on the story too, in the same
  * statement.
  */
@@ -26,7 +27,15 @@ export function completeQuery(db: Db | Tx, jobId: string) {
         })
         .where('id', '=', jobId)
         .where(unfinished())
-        .where((eb) => eb.or([eb('kind', '<>', 'story'), eb('chapters_settled', '>=', eb.ref('chapters_total'))]))
+        .where((eb) =>
+          eb.or([
+            eb('kind', '<>', 'story'),
+            eb.and([
+              eb('chapters_settled', '>=', eb.ref('chapters_total')),
+              eb('chapters_written', '>=', eb.ref('chapters_total')),
+            ]),
+          ]),
+        )
         .returningAll(),
     )
     .with('story', (db) =>

@@ -2,6 +2,7 @@ import { findDrawnImage, keepDrawnImage, settleAvatar } from './avatar.ts'
 import { recordChaptersWritten, settleChapter } from './chapters.ts'
 import { complete } from './complete.ts'
 import { cancel, fail } from './finish.ts'
+import { recordChapterText, recordOutline } from './outline.ts'
 import { settleRedraw } from './redraw.ts'
 import { retryStory } from './retry.ts'
 import { listStale, touch } from './stale.ts'
@@ -20,6 +21,10 @@ export const jobLifecycle = {
   /** a one-picture job (avatar, redraw) starts */
   startDrawing,
   recordChaptersWritten,
+  /** an outlined story's plan is saved with its unwritten chapters (once) */
+  recordOutline,
+  /** one outlined chapter's text is saved; the last thing a story waited for completes it (`completedNow`) */
+  recordChapterText,
   /** a chapter's first drawing is settled; the last one completes the story (`completedNow`) */
   settleChapter,
   complete,

@@ -30,10 +30,13 @@ export function retryStoryQuery(retry: StoryRetry) {
       update chapters set image_status = 'pending', updated_at = now()
       where story_id = (select id from current) and image_status = 'failed'
     ), drawn as (
-      select count(*)::integer as count from chapters where story_id = (select id from current) and image_status = 'ready'
+      select count(*) filter (where image_status = 'ready')::integer as count,
+        count(*) filter (where written)::integer as written
+      from chapters where story_id = (select id from current)
     ), job as (
-      insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled)
-      select ${retry.job_id}::text, ${retry.parent_id}::uuid, 'story', current.id, ${retry.chapters_total}::integer, drawn.count, drawn.count
+      insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled, chapters_written)
+      select ${retry.job_id}::text, ${retry.parent_id}::uuid, 'story', current.id, ${retry.chapters_total}::integer, drawn.count,
+        drawn.count, drawn.written
       from current, drawn
       returning *
     ), story as (

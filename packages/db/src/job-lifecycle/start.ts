@@ -1,4 +1,4 @@
-import type { StoryGenre } from '@dreamify/core'
+import type { StoryGenre, StoryOutline } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db } from '../database.ts'
 import type { JobRow } from '../schema.ts'
@@ -9,6 +9,8 @@ import { unfinished } from './unfinished.ts'
 type StartedStoryRow = JobRow & {
   chapters_saved: number
   chapters_pending: number[]
+  chapters_unwritten: number[]
+  outline: StoryOutline | null
   topic: string
   story_genre: StoryGenre
   child: ChildProfile
@@ -17,37 +19,44 @@ type StartedStoryRow = JobRow & {
 /**
  * A story's text step starts, or resumes after a crash, a retry or a reconciler's drive: the job
  * runs, counts the attempt, and is at the stage its saved chapters say (illustrating once every
- * chapter's text is saved). Returns, in the same statement, what the step works from: the story,
- * the child's profile and what earlier tries saved.
+ * chapter's text is saved, `planning` while an outlined story has no outline yet). Returns, in the
+ * same statement, what the step works from: the story (with its outline, once planned), the
+ * child's profile and what earlier tries saved.
  */
-export function startStoryQuery(jobId: string) {
+export function startStoryQuery(jobId: string, planning = false) {
   return sql<StartedStoryRow>`
     with saved as (
-      select count(*)::integer as count,
-        coalesce(array_agg(number order by number) filter (where image_status = 'pending'), '{}') as pending
+      select (count(*) filter (where written))::integer as count,
+        coalesce(array_agg(number order by number) filter (where image_status = 'pending'), '{}') as pending,
+        coalesce(array_agg(number order by number) filter (where not written), '{}') as unwritten
       from chapters where story_id = (select story_id from jobs where id = ${jobId})
     )
     update jobs
     set status = 'running', attempts = attempts + 1, updated_at = now(), percent = ${raisedPercent(PERCENT.started)},
-      stage = case when saved.count >= jobs.chapters_total then 'illustrating'::job_stage else 'writing'::job_stage end
+      stage = case when saved.count >= jobs.chapters_total then 'illustrating'::job_stage
+        when ${planning}::boolean and stories.outline is null and saved.count = 0 then 'planning'::job_stage
+        else 'writing'::job_stage end
     from saved, stories, children
     where jobs.id = ${jobId} and ${unfinished('jobs.status')} and stories.id = jobs.story_id and children.id = stories.child_id
-    returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, stories.topic, stories.story_genre,
-      ${childProfile} as child
+    returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, saved.unwritten as chapters_unwritten,
+      stories.topic, stories.story_genre, stories.outline, ${childProfile} as child
   `
 }
 
-/** Starts or resumes a story's text step (see startStoryQuery). Undefined when the job is finished or gone. */
-export async function startStory(db: Db, jobId: string) {
-  const { rows } = await startStoryQuery(jobId).execute(db)
+/**
+ * Starts or resumes a story's text step (see startStoryQuery); `planning` when the story is to be
+ * outlined first. Undefined when the job is finished or gone.
+ */
+export async function startStory(db: Db, jobId: string, planning = false) {
+  const { rows } = await startStoryQuery(jobId, planning).execute(db)
   const row = rows[0]
   if (!row) return undefined
-  const { chapters_saved, chapters_pending, topic, story_genre, child, ...job } = row
+  const { chapters_saved, chapters_pending, chapters_unwritten, topic, story_genre, outline, child, ...job } = row
   return {
     job,
-    story: { id: job.story_id!, topic, story_genre, chapters_total: job.chapters_total },
+    story: { id: job.story_id!, topic, story_genre, chapters_total: job.chapters_total, outline },
     child,
-    saved: { count: chapters_saved, pending: chapters_pending },
+    saved: { count: chapters_saved, pending: chapters_pending, unwritten: chapters_unwritten },
   }
 }
 
