@@ -67,9 +67,9 @@ export function buildOutlineMessages(request: Omit<StoryRequest, 'format'>, opti
     '',
     DATA_RULE,
     '',
-    'Answer with only a JSON object (no markdown fence) of this shape:',
-    '{"title": string, "cast": [{"name": string, "description": string}], "chapters": [{"title": string, "synopsis": string, "brief": string}]}',
-    `"chapters" must contain exactly ${chapters} items, in order.`,
+    // Described in words: a shape like {"name": string} reads as data to naive prompt readers.
+    'Answer with only a JSON object (no markdown fence) with the fields title (text), cast (a list of objects with the fields name and description) and chapters (a list of objects with the fields title, synopsis and brief).',
+    `The chapters list must contain exactly ${chapters} items, in order.`,
   ].join('\n')
   const user = `Plan the bedtime story for the child and topic in this data block.\n\n${dataBlock(storyData(request))}`
   return { system, user } satisfies StoryMessages

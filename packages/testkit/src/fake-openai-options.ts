@@ -27,6 +27,8 @@ export interface FakeOpenAIOptions extends FakeModerationOptions {
   fixturesDir?: string
   /** The next N chapters of outlined stories name a character the outline's cast does not have. */
   miscastNext?: number
+  /** The next call for each of these chapter numbers (of outlined stories) answers a 500. */
+  failChapterNext?: number[]
   /** How images answer when the request names no response_format (some servers send URLs). */
   imageResponseFormat?: 'b64_json' | 'url'
 }
@@ -40,10 +42,16 @@ export type Settings = Required<
   apiKey: string | undefined
   imageResponseFormat: 'b64_json' | 'url' | undefined
   miscastNext: number
+  failChapterNext: number[]
 }
 
 export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>): Settings {
-  const next: Settings = { ...base, faults: { ...base.faults, ...patch.faults }, failNext: [...base.failNext] }
+  const next: Settings = {
+    ...base,
+    faults: { ...base.faults, ...patch.faults },
+    failNext: [...base.failNext],
+    failChapterNext: [...base.failChapterNext],
+  }
   if (patch.textLatencyMs !== undefined) next.textLatencyMs = Math.max(0, Number(patch.textLatencyMs))
   if (patch.tokensPerSecond !== undefined) next.tokensPerSecond = Math.max(0, Number(patch.tokensPerSecond))
   if (patch.imageLatencyMs !== undefined) next.imageLatencyMs = Math.max(0, Number(patch.imageLatencyMs))
@@ -59,6 +67,11 @@ export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>):
   }
   if ('seed' in patch) next.seed = patch.seed
   if ('apiKey' in patch) next.apiKey = patch.apiKey
+  if (patch.failChapterNext !== undefined) {
+    if (!Array.isArray(patch.failChapterNext) || !patch.failChapterNext.every((n) => Number.isInteger(n) && n > 0))
+      throw new Error(`invalid failChapterNext ${JSON.stringify(patch.failChapterNext)}`)
+    next.failChapterNext = [...patch.failChapterNext]
+  }
   if (patch.miscastNext !== undefined) next.miscastNext = Math.max(0, Math.floor(Number(patch.miscastNext)))
   if ('imageResponseFormat' in patch) next.imageResponseFormat = patch.imageResponseFormat
   return next

@@ -68,6 +68,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       apiKey: undefined,
       imageResponseFormat: undefined,
       miscastNext: 0,
+      failChapterNext: [],
     },
     options,
   )
@@ -282,7 +283,15 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return sendJson(res, 400, ERRORS.badRequest('We could not parse the JSON body of your request.'))
 
-    const fault = decideFault(settings, endpoint, random)
+    let fault = decideFault(settings, endpoint, random)
+    // failChapterNext: the next call for each listed chapter (of any outlined story) answers 500.
+    const task = endpoint === 'text' ? outlineTask(body as ChatRequestBody) : null
+    if (!fault && task?.kind === 'chapter' && settings.failChapterNext.includes(task.number)) {
+      const rest = [...settings.failChapterNext]
+      rest.splice(rest.indexOf(task.number), 1)
+      settings = { ...settings, failChapterNext: rest }
+      fault = '500'
+    }
     if (fault) call.fault = fault
     if (endpoint === 'text') await chat(res, body as ChatRequestBody, fault, aborter.signal, call)
     else if (endpoint === 'images') await generateImages(res, body as Record<string, unknown>, fault, aborter.signal)

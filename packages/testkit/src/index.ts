@@ -5,6 +5,8 @@ export type { ChatRequestBody } from './chat-request.ts'
 export {
   estimateTokens,
   malformedContent,
+  type OutlineTask,
+  outlineTask,
   promptText,
   replyContent,
   requestedChapterCount,
