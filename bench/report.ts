@@ -13,6 +13,7 @@ export const BENCH_NAMES = [
   'scaling',
   'memory',
   'streaming',
+  'strategy',
   'scale',
   'web',
 ] as const
@@ -65,6 +66,7 @@ export const TITLES: Record<BenchName, string> = {
   scaling: 'Scaling out worker processes (provider-bound)',
   memory: "A worker's memory over 1,000 stories",
   streaming: 'Streaming: first illustrated chapter and whole story',
+  strategy: 'Generation strategy: stream vs outline, time and cost per story',
   scale: 'Hot reads at a million stories',
   web: "The parents' web app: first-load JavaScript and time to interactive",
 }

@@ -226,20 +226,22 @@ export function castContradictions(content: string, cast: StoryOutline['cast']):
  */
 export function outlineOfFixtureStory(story: FixtureStory, cast: { hero: string; animal: string }): StoryOutline {
   const members = [
-    { name: cast.hero, description: 'the child hero of the story, as the child is described' },
-    { name: `the ${cast.animal}`, description: `a small, friendly ${cast.animal} with bright, kind eyes` },
+    { name: cast.hero, description: 'the child, the hero' },
+    { name: `the ${cast.animal}`, description: `a small, friendly ${cast.animal}` },
   ]
   // The template's own named characters ("a cloud called Grumble") are in the cast too.
   const text = story.chapters.map((chapter) => chapter.content).join('\n')
   for (const name of castContradictions(text, members))
-    members.push({ name, description: `${name}, a gentle character of the story` })
+    members.push({ name, description: 'a gentle friend' })
   return {
     title: story.title,
     cast: members.slice(0, 12),
-    chapters: story.chapters.map((chapter) => {
-      const scene = summarizeScene(chapter.content, 300) || chapter.title
-      return { title: chapter.title, synopsis: scene, brief: scene }
-    }),
+    // Short, as a planning answer should be: its length is the wait before any chapter starts.
+    chapters: story.chapters.map((chapter) => ({
+      title: chapter.title,
+      synopsis: summarizeScene(chapter.content, 120) || chapter.title,
+      brief: summarizeScene(chapter.content, 80) || chapter.title,
+    })),
   }
 }
 
