@@ -37,7 +37,8 @@ async function measure(client: ApiClient, topic: string): Promise<Timing> {
   let firstIllustratedMs = Number.NaN
   const deadline = Date.now() + TIMEOUT_MS
   while (Date.now() < deadline) {
-    const { json } = await client.request('GET', `/api/jobs/${jobId}`)
+    const { status, json } = await client.request('GET', `/api/jobs/${jobId}`)
+    if (status !== 200) throw new Error(`GET /api/jobs/:id answered ${status}: ${JSON.stringify(json)}`)
     const at = performance.now() - t0
     if (Number.isNaN(firstIllustratedMs) && json.progress.chapters_illustrated >= 1) firstIllustratedMs = at
     if (json.status === 'completed') return { firstIllustratedMs, completedMs: at }
@@ -84,11 +85,7 @@ const median = (values: number[]) => {
 export async function strategy({ prefix, log }: BenchContext): Promise<Outcome> {
   const fake = await startFakeOpenAI({ tokensPerSecond: TOKENS_PER_SECOND, imageLatencyMs: IMAGE_LATENCY_MS })
   try {
-    const api = await startApi({
-      QUEUE_PREFIX: prefix,
-      STORIES_IN_FLIGHT_PER_PARENT: '0',
-      STORIES_PER_DAY_PER_PARENT: '0',
-    })
+    const api = await startApi({ QUEUE_PREFIX: prefix })
     const client = await new ApiClient(api.url).setUp('Strategy')
     const env = {
       QUEUE_PREFIX: prefix,

@@ -231,8 +231,7 @@ export function outlineOfFixtureStory(story: FixtureStory, cast: { hero: string;
   ]
   // The template's own named characters ("a cloud called Grumble") are in the cast too.
   const text = story.chapters.map((chapter) => chapter.content).join('\n')
-  for (const name of castContradictions(text, members))
-    members.push({ name, description: 'a gentle friend' })
+  for (const name of castContradictions(text, members)) members.push({ name, description: 'a gentle friend' })
   return {
     title: story.title,
     cast: members.slice(0, 12),
