@@ -18,6 +18,10 @@ describe('the queue catalogue', () => {
       `${JOB}.chapter-1`,
       `${JOB}.chapter-2`,
       `${JOB}.chapter-3`,
+      // an outlined story's chapter texts (GENERATION_STRATEGY=outline)
+      `${JOB}.text-1`,
+      `${JOB}.text-2`,
+      `${JOB}.text-3`,
     ])
     expect(ids({ ...base, kind: 'image', chapter_number: 2, chapters_total: 0 })).toEqual([`${JOB}.chapter-2`])
     expect(ids({ ...base, kind: 'avatar', story_id: null, chapters_total: 0 })).toEqual([JOB])
@@ -32,6 +36,7 @@ describe('the queue catalogue', () => {
     expect(jobItem(QUEUES.chapterImage, { jobId: JOB, storyId: STORY, chapterNumber: 3 }).opts.jobId).toBe(
       `${JOB}.chapter-3`,
     )
+    expect(jobItem(QUEUES.chapterText, { jobId: JOB, storyId: STORY, chapterNumber: 2 }).opts.jobId).toBe(`${JOB}.text-2`)
     expect(jobItem(QUEUES.avatar, { jobId: JOB }).opts.jobId).toBe(JOB)
     for (const name of Object.values(QUEUES))
       expect(jobItem(name, { jobId: JOB, storyId: STORY, chapterNumber: 1 }).opts.jobId).not.toContain(':')
