@@ -16,6 +16,7 @@ export const BENCH_NAMES = [
   'strategy',
   'scale',
   'web',
+  'reference',
 ] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
 
@@ -69,6 +70,7 @@ export const TITLES: Record<BenchName, string> = {
   strategy: 'Generation strategy: stream vs outline, time and cost per story',
   scale: 'Hot reads at a million stories',
   web: "The parents' web app: first-load JavaScript and time to interactive",
+  reference: "Chapters drawn from the child's avatar: input tokens and image inputs per story",
 }
 
 export function formatValue(figure: Figure): string {
@@ -150,7 +152,7 @@ export function writeDocument(
   out.push('# Benchmarks')
   out.push('')
   out.push(
-    'Written by `./dreamify bench` (`bench/run.ts`): it creates the `dreamify_bench` database, starts real API and worker processes (`node apps/api/src/server.ts`, `node apps/worker/src/main.ts`) against the local Postgres and Redis, and loads them from separate processes. These are benchmarks, not tests: a MISS fails nothing. `./dreamify bench <name…>` runs a subset (' +
+    'Written by `./dreamify bench` (`bench/run.ts`): it creates the `dreamify_bench` database (or the one `BENCH_DATABASE_URL` names, so that two runs on one machine keep apart), starts real API and worker processes (`node apps/api/src/server.ts`, `node apps/worker/src/main.ts`) against the local Postgres and Redis, and loads them from separate processes. These are benchmarks, not tests: a MISS fails nothing. `./dreamify bench <name…>` runs a subset (' +
       BENCH_NAMES.map((n) => `\`${n}\``).join(', ') +
       '); the other sections then keep the figures of their last run, with its date.',
   )

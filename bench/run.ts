@@ -9,6 +9,7 @@ import { latency } from './latency.ts'
 import { memory } from './memory.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
+import { reference } from './reference.ts'
 import {
   BENCH_NAMES,
   type BenchName,
@@ -52,6 +53,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   strategy,
   scale,
   web,
+  reference,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')

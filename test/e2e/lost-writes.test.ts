@@ -3,7 +3,7 @@ import { type Db, sql } from '@dreamify/db'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
-import { startApi, startWorker } from '../support/processes.ts'
+import { type Service, startApi, startWorker } from '../support/processes.ts'
 import { createTestQueues } from '../support/queues.ts'
 
 // Postgres is the record: when it loses writes the queue already acted on (a failover that lost
@@ -12,6 +12,7 @@ let db: Db
 let queues: Queues
 let client: ApiClient
 let childId: string
+let worker: Service
 
 beforeAll(async () => {
   const database = await createTestDatabase()
@@ -26,7 +27,7 @@ beforeAll(async () => {
     FIXTURES_IMAGE_MS: '100',
   }
   const api = await startApi(env)
-  await startWorker(env)
+  worker = await startWorker(env)
   client = await new ApiClient(api.url).signUp('LostWrites')
   childId = (await client.addChild()).child.id
 }, 60_000)
@@ -64,5 +65,34 @@ describe('lost Postgres writes', () => {
       'ready',
       'ready',
     ])
+  }, 90_000)
+})
+
+describe('lost chapter text', () => {
+  it('continues the story from the first lost chapter with its own plot, rewriting none that is saved', async () => {
+    const { json: accepted } = await client.requestStory(childId, 'a paper boat')
+    const { story_id: storyId, job_id: jobId } = accepted
+    await client.pollJob(jobId, { timeoutMs: 30_000 })
+    const before = (await client.request('GET', `/api/stories/${storyId}`)).json
+
+    // As if the commits that saved chapters 4 and 5 (and everything after) were lost, 30 s ago.
+    await sql`delete from chapters where story_id = ${storyId} and number > 3`.execute(db)
+    await sql`update stories set completed_at = null where id = ${storyId}`.execute(db)
+    await sql`update jobs set status = 'running', stage = 'writing', percent = 40, chapters_settled = 3, chapters_illustrated = 3,
+      finished_at = null, updated_at = now() - interval '30 seconds' where id = ${jobId}`.execute(db)
+
+    // Past the API's 200 ms job cache, the reconciler drives the text step again; the offline
+    // provider goes on with its own template.
+    await new Promise((r) => setTimeout(r, 300))
+    expect((await client.request('GET', `/api/jobs/${jobId}`)).json.status).toBe('running')
+    const { final } = await client.pollJob(jobId, { timeoutMs: 45_000, intervalMs: 500 })
+    expect(final).toMatchObject({ status: 'completed', progress: { chapters_illustrated: 5 } })
+    const after = (await client.request('GET', `/api/stories/${storyId}`)).json
+    expect(after.title).toBe(before.title)
+    const text = (story: { chapters: Array<{ number: number; title: string; content: string }> }) =>
+      story.chapters.map((c) => [c.number, c.title, c.content])
+    expect(text(after)).toEqual(text(before))
+    // It was asked for chapters 4 and 5 only (the whole story again would read the same, from the same template).
+    expect(worker.output()).toMatch(/"from":4,.*continuing the story after its saved chapters/)
   }, 90_000)
 })

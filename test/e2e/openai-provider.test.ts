@@ -55,7 +55,8 @@ function callsSince(from: number) {
   const calls = fake.calls.slice(from)
   return {
     chat: calls.filter((c) => c.method === 'POST' && c.path === '/v1/chat/completions'),
-    images: calls.filter((c) => c.method === 'POST' && c.path === '/v1/images/generations'),
+    // generations, and edits for the chapters drawn from the avatar
+    images: calls.filter((c) => c.method === 'POST' && c.path.startsWith('/v1/images/')),
   }
 }
 

@@ -92,10 +92,11 @@ describe('moderation in the pipeline', () => {
     expect(final).toMatchObject({ status: 'failed', error: { code: 'CONTENT_REFUSED' } })
     expect(shown.error.code).toBe('CONTENT_REFUSED')
     expect(paths(fake.calls.slice(from))).toEqual(['/v1/moderations'])
+    // the request's local check let it through; the worker's openai check did not
     expect(shown.safety).toMatchObject({
-      checked_by: ['openai'],
+      checked_by: ['local', 'openai'],
       assurance: 'standard',
-      flagged: [{ target: 'topic' }],
+      flagged: [{ stage: 'topic', target: 'topic' }],
     })
   })
 
@@ -133,7 +134,7 @@ describe('moderation in the pipeline', () => {
       ['ready', null],
       ['ready', null],
     ])
-    const draws = fake.calls.slice(from).filter((c) => c.path === '/v1/images/generations')
+    const draws = fake.calls.slice(from).filter((c) => c.path.startsWith('/v1/images/'))
     expect(draws).toHaveLength(4)
     expect(draws.filter((c) => text(c).includes('calm, sunny meadow'))).toHaveLength(1)
     expect(shown.safety.flagged).toEqual([expect.objectContaining({ stage: 'image' })])
@@ -150,6 +151,33 @@ describe('moderation in the pipeline', () => {
     ])
     expect(shown.chapters.every((c: any) => c.content.length > 100)).toBe(true)
     expect(shown.safety.flagged.filter((f: any) => f.stage === 'image')).toHaveLength(6)
+  })
+
+  it("moderates a child's avatar: flagged once it is redrawn, flagged twice its job fails with CONTENT_FLAGGED", async () => {
+    fake.configure({ flagNextImages: 1 })
+    let from = fake.calls.length
+    const redrawn = await parent.addChild({ name: NAME, fav_animals: 'owls' })
+    expect((await parent.pollJob(redrawn.avatar_job_id)).final.status).toBe('completed')
+    const draws = () => fake.calls.slice(from).filter((c) => c.path === '/v1/images/generations')
+    expect(draws().map((c) => /nothing frightening/.test(text(c)))).toEqual([false, true])
+    expect((await parent.request('GET', `/api/children/${redrawn.child.id}`)).json.child.avatar_url).toEqual(
+      expect.any(String),
+    )
+
+    fake.configure({ flagNextImages: 2 })
+    from = fake.calls.length
+    const refused = await parent.addChild({ name: NAME, fav_animals: 'owls' })
+    const { final } = await parent.pollJob(refused.avatar_job_id)
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'CONTENT_FLAGGED' } })
+    expect(draws()).toHaveLength(2)
+    expect((await parent.request('GET', `/api/children/${refused.child.id}`)).json.child.avatar_url).toBeNull()
+    const decisions = await db
+      .selectFrom('moderation_decisions')
+      .select(['stage', 'target', 'decision', 'story_id'])
+      .where('job_id', '=', refused.avatar_job_id)
+      .execute()
+    expect(decisions.filter((d) => d.stage === 'image' && d.decision === 'flagged')).toHaveLength(2)
+    expect(decisions.every((d) => d.target === 'avatar' && d.story_id === null)).toBe(true)
   })
 
   it('retries when the moderator is down, and never calls the provider unchecked', async () => {
@@ -173,8 +201,14 @@ describe('moderation in the pipeline', () => {
   it("never tells the provider the child's name, while the saved story has it", async () => {
     const { story: shown } = await story(childId, 'a robot who learns to dance')
     expect(JSON.stringify(shown)).toContain(NAME)
-    // the topic, the title, and each of the 3 chapters, picture prompts and pictures
-    expect(shown.safety).toEqual({ checked_by: ['openai'], assurance: 'standard', checks: 11, flagged: [], reports: 0 })
+    // the request's topic (local), then the topic, the title, and each of the 3 chapters, picture prompts and pictures
+    expect(shown.safety).toEqual({
+      checked_by: ['local', 'openai'],
+      assurance: 'standard',
+      checks: 12,
+      flagged: [],
+      reports: 0,
+    })
     expect(fake.calls.length).toBeGreaterThan(20)
     const leaks = fake.calls.filter((c) => text(c).toLowerCase().includes(NAME.toLowerCase()))
     expect(leaks.map((c) => c.path)).toEqual([])

@@ -1,5 +1,13 @@
 import { sql } from '@dreamify/db'
-import { openEventStream, type StreamEvent, startFakeOpenAI } from '@dreamify/testkit'
+import { loadStoryTemplates } from '@dreamify/prompts'
+import {
+  aChild,
+  type ChatRequestBody,
+  openEventStream,
+  type StreamEvent,
+  startFakeOpenAI,
+  storyForRequest,
+} from '@dreamify/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
@@ -145,9 +153,14 @@ describe('job events over SSE, worker and API in separate processes', () => {
   }, 30_000)
 })
 
-describe('a text stream that breaks midway (OpenAI-compatible provider)', () => {
-  it('still completes the story with exactly 5 chapters, each written once', async () => {
-    const fake = await startFakeOpenAI({ tokensPerSecond: 400, failNext: ['break'], scope: 'text' })
+describe('a text stream that breaks after chapter 2 (OpenAI-compatible provider)', () => {
+  it('continues the story from chapter 3 with chapters 1–2 sent back, each chapter written once', async () => {
+    const fake = await startFakeOpenAI({
+      tokensPerSecond: 400,
+      failNext: ['break'],
+      scope: 'text',
+      breakAfterChapter: 2,
+    })
     afterAll(() => fake.close())
     const { url, db } = await createTestDatabase()
     const { prefix } = createTestQueues()
@@ -163,6 +176,7 @@ describe('a text stream that breaks midway (OpenAI-compatible provider)', () => 
     await startWorker(env)
     const client = await new ApiClient(api.url).signUp('Broken')
     const { child } = await client.addChild()
+    const name = aChild.name
     const { json: accepted } = await client.requestStory(child.id, 'a robot who learned to paint')
     const stream = await openEventStream(`${api.url}/api/jobs/${accepted.job_id}/events`, {
       authorization: `Bearer ${client.token}`,
@@ -174,16 +188,35 @@ describe('a text stream that breaks midway (OpenAI-compatible provider)', () => 
       data: { status: 'completed', progress: { chapters_illustrated: 5 } },
     })
     expect(strictlyIncreasing(events.map((e) => e.id))).toBe(true)
-    // The first answer broke off midway; the text step ran again and only added what was missing.
     const textCalls = fake.calls.filter((call) => call.path.includes('chat/completions'))
-    expect(textCalls.length).toBeGreaterThanOrEqual(2)
+    expect(textCalls).toHaveLength(2)
     expect(textCalls[0]!.fault).toBe('break')
     expect(chapterNumbers(events, 'chapter_written')).toEqual([1, 2, 3, 4, 5])
     expect(chapterNumbers(events, 'chapter_illustrated').sort()).toEqual([1, 2, 3, 4, 5])
-    const rows = await sql<{
-      number: number
-    }>`select number from chapters where story_id = ${accepted.story_id} order by number`.execute(db)
-    expect(rows.rows.map((r) => r.number)).toEqual([1, 2, 3, 4, 5])
+    const { rows } = await sql<{ number: number; title: string; content: string }>`
+      select number, title, content from chapters where story_id = ${accepted.story_id} order by number`.execute(db)
+    expect(rows.map((r) => r.number)).toEqual([1, 2, 3, 4, 5])
+
+    // The second answer was asked to go on from chapter 3, with the saved chapters 1–2 sent back as
+    // data (the stand-in in place of the child's name), and the whole story is the first answer's plot.
+    const resumed = textCalls[1]!.body as ChatRequestBody
+    expect(resumed.response_format).toMatchObject({
+      json_schema: { name: 'story_continuation', schema: { properties: { chapters: { minItems: 3 } } } },
+    })
+    const user = String(resumed.messages!.find((m) => m.role === 'user')!.content)
+    expect(user).toMatch(/from chapter 3\./)
+    const data = JSON.parse(/<story_data>\n([\s\S]*)\n<\/story_data>/.exec(user)![1]!)
+    const standIn: string = data.child.name
+    expect(standIn).not.toBe(name)
+    const asSaved = (text: string) => text.replaceAll(standIn, name)
+    expect(data.story_so_far.chapters.map((c: { number: number }) => c.number)).toEqual([1, 2])
+    expect(data.story_so_far.chapters.map((c: { content: string }) => asSaved(c.content))).toEqual(
+      rows.slice(0, 2).map((r) => r.content),
+    )
+    expect(JSON.stringify(data.story_so_far)).not.toContain(name)
+    // The fake tells one story per child and topic: chapters 3–5 are that story's, not a new plot's.
+    const whole = storyForRequest(textCalls[0]!.body as ChatRequestBody, loadStoryTemplates())
+    expect(rows.map((r) => r.content)).toEqual(whole.chapters.map((c) => asSaved(c.content)))
     expect(await tallyStories(db, [accepted.story_id])).toMatchObject({ completed: 1, lost: 0, duplicated: 0 })
     expect(await api.stop('SIGTERM')).toBe(0)
   }, 120_000)

@@ -50,6 +50,8 @@ describe('POST /api/stories refuses topics unsuitable for bedtime', () => {
       .selectAll()
       .where('parent_id', '=', owner.parentId)
       .where('stage', '=', 'request')
+      .where('decision', '=', 'flagged')
+      .orderBy('id')
       .execute()
     expect(decisions.length).toBeGreaterThan(0)
     expect(decisions.at(-1)).toMatchObject({ target: 'topic', moderator: 'local', decision: 'flagged', story_id: null })
@@ -65,6 +67,78 @@ describe('POST /api/stories refuses topics unsuitable for bedtime', () => {
       expect((await requestStory(topic)).statusCode).toBe(202)
     },
   )
+})
+
+describe('request-time decisions that allow', () => {
+  const requestDecisions = (where: { story_id?: string; parent_id?: string }) => {
+    let query = db.selectFrom('moderation_decisions').selectAll().where('stage', '=', 'request')
+    if (where.story_id) query = query.where('story_id', '=', where.story_id)
+    if (where.parent_id) query = query.where('parent_id', '=', where.parent_id).where('story_id', 'is', null)
+    return query.orderBy('id').execute()
+  }
+
+  it("are stored with the story they let through, in the story's safety summary, without the text", async () => {
+    const response = await requestStory('a hedgehog who collects buttons')
+    expect(response.statusCode).toBe(202)
+    const { story_id, job_id } = response.json()
+    const decisions = await requestDecisions({ story_id })
+    expect(decisions).toEqual([
+      expect.objectContaining({
+        parent_id: owner.parentId,
+        story_id,
+        job_id,
+        stage: 'request',
+        target: 'topic',
+        moderator: 'local',
+        decision: 'allowed',
+        categories: [],
+      }),
+    ])
+    expect(JSON.stringify(decisions)).not.toContain('hedgehog')
+    const story = (await app.inject({ method: 'GET', url: `/api/stories/${story_id}`, headers: owner.headers })).json()
+    // No worker runs here: the request's check is the only one yet.
+    expect(story.safety).toEqual({ checked_by: ['local'], assurance: 'lower', checks: 1, flagged: [], reports: 0 })
+  })
+
+  it("are stored with a child's free text, on POST and PATCH, one per field sent", async () => {
+    const parent = await signUp(app, 'Allowed')
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/children',
+      headers: parent.headers,
+      payload: { ...aChild, fav_animals: 'otters', fav_shows: 'Bluey' },
+    })
+    expect(created.statusCode).toBe(201)
+    const onCreate = await requestDecisions({ parent_id: parent.parentId })
+    expect(onCreate.map((d) => [d.target, d.decision, d.moderator, d.job_id])).toEqual(
+      ['ethnicity', 'fav_animals', 'fav_activities', 'fav_shows'].map((field) => [field, 'allowed', 'local', null]),
+    )
+    expect(JSON.stringify(onCreate)).not.toMatch(/otters|Bluey/)
+
+    const child = created.json().child.id
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/children/${child}`,
+      headers: parent.headers,
+      payload: { fav_shows: 'Peppa Pig', name: 'Zoe' },
+    })
+    expect(patched.statusCode).toBe(200)
+    const afterPatch = await requestDecisions({ parent_id: parent.parentId })
+    expect(afterPatch.slice(onCreate.length).map((d) => [d.target, d.decision])).toEqual([['fav_shows', 'allowed']])
+  })
+
+  it("are not stored for a PATCH of another parent's child, which answers 404", async () => {
+    const stranger = await signUp(app, 'Nosy')
+    const response = await app.inject({
+      method: 'PATCH',
+      url: `/api/children/${childId}`,
+      headers: stranger.headers,
+      payload: { fav_shows: 'Bluey' },
+    })
+    expectErrorShape(response.json(), 404, 'NOT_FOUND')
+    expect(await requestDecisions({ parent_id: stranger.parentId })).toEqual([])
+    expect((await requestDecisions({ parent_id: owner.parentId })).filter((d) => d.target === 'fav_shows')).toEqual([])
+  })
 })
 
 describe('POST and PATCH /api/children refuse unsuitable free text', () => {

@@ -148,10 +148,12 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
     writeStory: (request, signal) => measured((signal) => provider.writeStory(request, signal), signal),
     writeText: (request, signal) => measured((signal) => provider.writeText(request, signal), signal),
 
-    async drawImage(prompt, signal, purpose = 'chapter') {
+    drawsFromReference: () => provider.drawsFromReference?.() ?? false,
+
+    async drawImage(prompt, signal, purpose = 'chapter', reference) {
       const startedAt = performance.now()
       try {
-        const image = await provider.drawImage(prompt, signal, purpose)
+        const image = await provider.drawImage(prompt, signal, purpose, reference)
         settle('image', startedAt, signal, 'ok')
         metrics.images.inc({ purpose })
         count(image.usage)

@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { loadConfig, STORY_GENRES, type StoryGenre } from '@dreamify/core'
-import { buildStoryMessages, formatStory, parseStructuredStory, parseTaggedStory } from '@dreamify/prompts'
+import {
+  buildStoryMessages,
+  createStoryStreamParser,
+  formatStory,
+  parseStructuredStory,
+  parseTaggedStory,
+} from '@dreamify/prompts'
 import { aChild, isPng } from '@dreamify/testkit'
 import { describe, expect, it } from 'vitest'
 import { createFixturesProvider, renderFixtureStory } from '../src/providers/fixtures.ts'
@@ -246,4 +252,30 @@ describe('the fixtures provider', () => {
     )
     expect(error).toBeInstanceOf(Error)
   })
+})
+
+describe('the fixtures provider continuing a story', () => {
+  it.each(['tagged', 'json'] as const)(
+    'goes on with its own template from chapter 3 when chapters 1–2 are sent back (%s)',
+    async (format) => {
+      const whole = renderFixtureStory(request({ format }))
+      const soFar = {
+        title: whole.title,
+        chapters: whole.chapters.slice(0, 2).map((c, i) => ({ ...c, number: i + 1 })),
+      }
+      const provider = createFixturesProvider(config({ FIXTURES_TEXT_MS: '0' }))
+      const input = { ...request({ format }), soFar }
+      const text = (
+        await collect(
+          provider.writeStory({ ...input, messages: buildStoryMessages(input) }, new AbortController().signal),
+        )
+      ).join('')
+      const parser = createStoryStreamParser({ format, chapters: 5, from: 3 })
+      parser.push(text)
+      const { draft } = parser.end()
+      expect(draft.chapters.map((c) => [c.number, c.title, c.content])).toEqual(
+        whole.chapters.slice(2).map((c, i) => [i + 3, c.title, c.content]),
+      )
+    },
+  )
 })

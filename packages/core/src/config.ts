@@ -64,6 +64,11 @@ export const EnvSchema = Type.Object({
   OPENAI_IMAGE_SIZE: text('image size', '1024x1024'),
   OPENAI_IMAGE_QUALITY: text('image quality (low, medium, high, auto)', 'medium'),
   OPENAI_TIMEOUT_MS: integer(120_000, 'timeout of one provider call', 1000),
+  OPENAI_IMAGE_REFERENCE: Type.Enum(['auto', 'off'], {
+    default: 'auto',
+    description:
+      "`auto` draws each chapter with /v1/images/edits from the child's avatar where the server has it; `off` describes the child in words only",
+  }),
   OPENAI_STRUCTURED_OUTPUT: Type.Boolean({
     default: true,
     description: 'ask for a json_schema answer; false uses the tagged plain-text format',
@@ -208,6 +213,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
         imageQuality: env.OPENAI_IMAGE_QUALITY!,
         timeoutMs: env.OPENAI_TIMEOUT_MS,
         structuredOutput: env.OPENAI_STRUCTURED_OUTPUT,
+        imageReference: env.OPENAI_IMAGE_REFERENCE,
       },
       fixtures: { textMs: env.FIXTURES_TEXT_MS, imageMs: env.FIXTURES_IMAGE_MS },
       providerSeesChildName: env.PROVIDER_SEES_CHILD_NAME,

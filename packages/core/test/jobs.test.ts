@@ -36,7 +36,9 @@ describe('the queue catalogue', () => {
     expect(jobItem(QUEUES.chapterImage, { jobId: JOB, storyId: STORY, chapterNumber: 3 }).opts.jobId).toBe(
       `${JOB}.chapter-3`,
     )
-    expect(jobItem(QUEUES.chapterText, { jobId: JOB, storyId: STORY, chapterNumber: 2 }).opts.jobId).toBe(`${JOB}.text-2`)
+    expect(jobItem(QUEUES.chapterText, { jobId: JOB, storyId: STORY, chapterNumber: 2 }).opts.jobId).toBe(
+      `${JOB}.text-2`,
+    )
     expect(jobItem(QUEUES.avatar, { jobId: JOB }).opts.jobId).toBe(JOB)
     for (const name of Object.values(QUEUES))
       expect(jobItem(name, { jobId: JOB, storyId: STORY, chapterNumber: 1 }).opts.jobId).not.toContain(':')

@@ -26,6 +26,12 @@ update "children"
   set "avatar_image_id" = $1
   where "id" = $2;
 
+-- the checks that let it through
+insert into "moderation_decisions" ("parent_id", "story_id", "job_id", "stage", "target", "moderator", "decision", "categories")
+  select j.parent_id, null, j.id, d.stage, d.target, d.moderator, d.decision, d.categories
+  from jobs j, jsonb_to_recordset($1::jsonb) as d(stage text, target text, moderator text, decision text, categories jsonb)
+  where j.id = $2;
+
 -- deletePrevious
 delete from "images"
   where "id" = $1;

@@ -16,6 +16,36 @@ export interface ModerationRecord {
 /** A decision about a story's text or picture; the story and its parent come from the statement that writes it. */
 export type StoryDecision = Omit<ModerationRecord, 'parent_id' | 'story_id'>
 
+/** A request-time decision that let a field through (`topic`, `fav_shows`); the rest comes from the row it judged. */
+export type RequestDecision = Pick<ModerationRecord, 'target' | 'moderator' | 'decision' | 'categories'>
+
+/**
+ * The rows of request-time decisions, as a `from` item (`d`), for the statement that saves what was
+ * judged (the story with its job, the child) to insert into moderation_decisions in a CTE. One
+ * parameter however many there are, so the statement's text never changes, and no round trip.
+ */
+export function requestDecisionRows(decisions: readonly RequestDecision[]) {
+  return sql`jsonb_to_recordset(${JSON.stringify(decisions)}::jsonb)
+    as d(target text, moderator text, decision text, categories jsonb)`
+}
+
+/**
+ * Inserts the decisions of a job that has no story (an avatar's), its parent taken from the job
+ * row. A deleted job (its child or account erased) takes them with it: none is written.
+ */
+export function insertJobDecisions(db: QueryCreator<Database>, jobId: string, decisions: readonly StoryDecision[]) {
+  return db
+    .insertInto('moderation_decisions')
+    .columns(['parent_id', 'story_id', 'job_id', 'stage', 'target', 'moderator', 'decision', 'categories'])
+    .expression(sql`
+      select j.parent_id, null, j.id, d.stage, d.target, d.moderator, d.decision, d.categories
+      from jobs j,
+        jsonb_to_recordset(${JSON.stringify(decisions)}::jsonb)
+          as d(stage text, target text, moderator text, decision text, categories jsonb)
+      where j.id = ${jobId}
+    `)
+}
+
 /**
  * Inserts a story's decisions, its parent taken from the story row (the worker knows only the ids).
  * One parameter however many there are, so the statement's text never changes; the lifecycle runs
@@ -55,6 +85,11 @@ export const moderationRepository = {
   /** A story's decisions in one statement (see insertStoryDecisions). */
   async recordForStory(db: Db | Tx, storyId: string, decisions: readonly StoryDecision[]): Promise<void> {
     if (decisions.length > 0) await insertStoryDecisions(db, storyId, decisions).execute()
+  },
+
+  /** A storyless job's decisions (an avatar's) in one statement (see insertJobDecisions). */
+  async recordForJob(db: Db | Tx, jobId: string, decisions: readonly StoryDecision[]): Promise<void> {
+    if (decisions.length > 0) await insertJobDecisions(db, jobId, decisions).execute()
   },
 
   /**

@@ -23,12 +23,22 @@ export type ChildProfile = Pick<ChildRow, (typeof CHILD_PROFILE)[number]>
 export const childProfile = sql<ChildProfile>`json_build_object(${sql.join(CHILD_PROFILE.map((column) => sql`${sql.lit(column)}, children.${sql.ref(column)}`))})`
 
 /**
+ * The child's avatar as a reference for a chapter's picture: `current` when it was drawn from the
+ * child's appearance as it is (no avatar job of the child was requested after the one that drew it,
+ * so an appearance change makes it stale until its new avatar is stored), `stale` when that is not
+ * so, `none` while the first avatar is being drawn or after it failed. The bytes come only when asked.
+ */
+export type AvatarReference =
+  | { state: 'current'; image: { bytes: Buffer; contentType: string } | undefined }
+  | { state: 'stale' | 'none' }
+
+/**
  * What an illustration step reads before it calls the provider, in one round trip: the job's state,
- * the story, the chapter and the child's profile. (A story's text step gets its own with its start,
- * jobLifecycle.startStory.)
+ * the story, the chapter, the child's profile and avatar (its bytes with `withAvatar`, when the
+ * provider will draw from it). (A story's text step gets its own with its start, jobLifecycle.startStory.)
  */
 export const stepContextRepository = {
-  async forChapterImage(db: Db, jobId: string, storyId: string, chapterNumber: number) {
+  async forChapterImage(db: Db, jobId: string, storyId: string, chapterNumber: number, withAvatar = false) {
     const row = await db
       .selectFrom('jobs')
       .innerJoin('stories', 'stories.id', 'jobs.story_id')
@@ -36,6 +46,8 @@ export const stepContextRepository = {
         join.onRef('chapters.story_id', '=', 'stories.id').on('chapters.number', '=', chapterNumber),
       )
       .innerJoin('children', 'children.id', 'stories.child_id')
+      .leftJoin('images as avatar', 'avatar.id', 'children.avatar_image_id')
+      .leftJoin('jobs as drew', 'drew.id', 'avatar.job_id')
       .select([
         'jobs.status',
         'jobs.kind',
@@ -47,6 +59,12 @@ export const stepContextRepository = {
         'chapters.content',
         'chapters.image_status',
         childProfile.as('child'),
+        'avatar.content_type as avatar_content_type',
+        sql<Buffer | null>`case when ${withAvatar} then avatar.bytes end`.as('avatar_bytes'),
+        sql<boolean>`avatar.id is not null and not exists (select 1 from jobs as later where later.child_id = children.id
+          and later.kind = 'avatar' and later.created_at > coalesce(drew.created_at, avatar.created_at))`.as(
+          'avatar_current',
+        ),
       ])
       .where('jobs.id', '=', jobId)
       .where('stories.id', '=', storyId)
@@ -67,6 +85,7 @@ export const stepContextRepository = {
       /** an outlined story's plan: its chapters are drawn from their briefs, not their text */
       outline: row.outline,
       child: row.child,
+      avatar: avatarReference(row),
     }
   },
 
@@ -98,4 +117,15 @@ export const stepContextRepository = {
     const row = await db.selectFrom('stories').select('outline').where('id', '=', storyId).executeTakeFirst()
     return row?.outline ?? null
   },
+}
+
+function avatarReference(row: {
+  avatar_content_type: string | null
+  avatar_bytes: Buffer | null
+  avatar_current: boolean
+}): AvatarReference {
+  if (row.avatar_content_type === null) return { state: 'none' }
+  if (!row.avatar_current) return { state: 'stale' }
+  const image = row.avatar_bytes ? { bytes: row.avatar_bytes, contentType: row.avatar_content_type } : undefined
+  return { state: 'current', image }
 }

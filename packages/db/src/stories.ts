@@ -1,6 +1,7 @@
 import type { ImageStyle, StoryGenre } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db, Tx } from './database.ts'
+import { type RequestDecision, requestDecisionRows } from './moderation.ts'
 
 /** A story with the state of the job that drives it: what GET /api/stories/:id and the export show. */
 export const STORY_WITH_JOB = [
@@ -22,8 +23,8 @@ export const STORY_WITH_JOB = [
 export const storyRepository = {
   /**
    * Creates a story and the job that drives it, in one statement (one round trip and one commit on
-   * the hot path of POST /api/stories), provided the child is the parent's own. Returns false, with
-   * nothing written, when it is not.
+   * the hot path of POST /api/stories), provided the child is the parent's own, with the request's
+   * moderation decisions in a CTE. Returns false, with nothing written, when it is not.
    */
   async createWithJob(
     db: Db | Tx,
@@ -37,6 +38,8 @@ export const storyRepository = {
       image_style: ImageStyle
       chapters_total: number
     },
+    /** the request-time checks that let the topic through, stored with the story (moderation_decisions) */
+    decisions: readonly RequestDecision[] = [],
   ): Promise<boolean> {
     const { rows } = await sql<{ id: string }>`
       with child as (
@@ -47,6 +50,10 @@ export const storyRepository = {
           ${story.image_style}::image_style, ${story.chapters_total}::integer, ${story.job_id}::text
         from child
         returning id
+      ), audit as (
+        insert into moderation_decisions (parent_id, story_id, job_id, stage, target, moderator, decision, categories)
+        select ${story.parent_id}::uuid, story.id, ${story.job_id}::text, 'request', d.target, d.moderator, d.decision, d.categories
+        from story, ${requestDecisionRows(decisions)}
       )
       insert into jobs (id, parent_id, kind, story_id, chapters_total)
       select ${story.job_id}::text, ${story.parent_id}::uuid, 'story', story.id, ${story.chapters_total}::integer from story
@@ -118,6 +125,18 @@ export const storyRepository = {
       .where('title', 'is', null)
       .executeTakeFirst()
     return result.numUpdatedRows > 0n
+  },
+
+  /** The saved text of a story, for a text step that continues it: the title and the chapters in order. */
+  async savedText(db: Db | Tx, storyId: string) {
+    const story = await db.selectFrom('stories').select('title').where('id', '=', storyId).executeTakeFirst()
+    const chapters = await db
+      .selectFrom('chapters')
+      .select(['number', 'title', 'content'])
+      .where('story_id', '=', storyId)
+      .orderBy('number')
+      .execute()
+    return { title: story?.title ?? null, chapters }
   },
 
   setTitle(db: Db | Tx, storyId: string, title: string) {

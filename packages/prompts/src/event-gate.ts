@@ -10,10 +10,11 @@ export interface EventGate {
   offerChapter(chapter: StoryChapter): StoryStreamEvent[]
 }
 
-export function createEventGate(expectedChapters: number): EventGate {
-  let title: string | null = null
-  let titleSent = false
-  let nextChapter = 1
+/** `from` > 1 continues a story whose title and first chapters exist: no title is waited for or sent. */
+export function createEventGate(expectedChapters: number, from = 1): EventGate {
+  let title: string | null = from > 1 ? '' : null
+  let titleSent = from > 1
+  let nextChapter = from
   const offered = new Set<number>()
   const waiting = new Map<number, StoryChapter>()
 
@@ -42,7 +43,7 @@ export function createEventGate(expectedChapters: number): EventGate {
       if (offered.has(chapter.number)) return []
       offered.add(chapter.number)
       const plausible =
-        chapter.number >= 1 && chapter.number <= expectedChapters && chapter.title !== '' && chapter.content !== ''
+        chapter.number >= from && chapter.number <= expectedChapters && chapter.title !== '' && chapter.content !== ''
       if (!plausible) return []
       waiting.set(chapter.number, chapter)
       return flush()

@@ -138,10 +138,12 @@ export function buildStory(templates: readonly StoryTemplate[], options: BuildSt
 }
 
 /** The story as a model answers it: compact JSON, or the tagged plain text (`Title:`, `Chapter N title:`, `Chapter N:`). */
-export function formatStory(story: FixtureStory, format: StoryOutputFormat): string {
-  if (format === 'json') return JSON.stringify(story)
+/** The story as a model answers it; from chapter `from` on (no title) when it continues a saved beginning. */
+export function formatStory(story: FixtureStory, format: StoryOutputFormat, from = 1): string {
+  const chapters = story.chapters.slice(from - 1)
+  if (format === 'json') return JSON.stringify(from > 1 ? { chapters } : story)
   return [
-    `Title: ${story.title}`,
-    ...story.chapters.map((c, i) => `Chapter ${i + 1} title: ${c.title}\nChapter ${i + 1}: ${c.content}`),
+    ...(from > 1 ? [] : [`Title: ${story.title}`]),
+    ...chapters.map((c, i) => `Chapter ${i + from} title: ${c.title}\nChapter ${i + from}: ${c.content}`),
   ].join('\n\n')
 }

@@ -30,20 +30,40 @@ export function summarizeScene(content: string, maxChars: number = SCENE_MAX_CHA
   return `${(lastSpace > 0 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:]+$/, '')}…`
 }
 
-export function buildImagePrompt(input: {
+export interface ChapterImageInput {
   character: string
   chapter: { title: string; content: string }
   style: ImageStyle
   /** taken out of the scene: image prompts never carry the child's name */
   childName?: string
-}): string {
+}
+
+function sceneOf(input: Omit<ChapterImageInput, 'character'>): string {
   // The chapter title is only a fallback: titles in prompts invite the model to letter them into the picture.
   const found = summarizeScene(input.chapter.content) || input.chapter.title.trim()
-  const scene = input.childName ? withoutChildName(found, input.childName) : found
+  return input.childName ? withoutChildName(found, input.childName) : found
+}
+
+/** Said with a reference picture (the child's avatar, the first input image): the hero is that child. */
+export const REFERENCE_RULE =
+  'The main character is the child in the reference image: keep their face, skin tone, hair and eyes exactly as in it, drawn in this style.'
+
+export function buildImagePrompt(input: ChapterImageInput): string {
   return [
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
-    `Scene: ${scene}`,
+    `Scene: ${sceneOf(input)}`,
     `Main character (keep exactly this appearance): ${input.character}.`,
+    CHILD_FRIENDLY,
+    NO_TEXT_RULE,
+  ].join('\n')
+}
+
+/** The same picture drawn from the child's avatar: the scene and the style, and the hero as in the reference. */
+export function buildReferenceImagePrompt(input: Omit<ChapterImageInput, 'character'>): string {
+  return [
+    `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
+    `Scene: ${sceneOf(input)}`,
+    REFERENCE_RULE,
     CHILD_FRIENDLY,
     NO_TEXT_RULE,
   ].join('\n')
@@ -58,6 +78,31 @@ export function buildSaferImagePrompt(input: { character: string; style: ImageSt
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
     'Scene: the main character smiling in a calm, sunny meadow full of flowers, with a friendly animal nearby.',
     `Main character (keep exactly this appearance): ${input.character}.`,
+    'Soft, peaceful and cosy; no weapons, no injuries, no scary creatures, nothing frightening at all.',
+    NO_TEXT_RULE,
+  ].join('\n')
+}
+
+/** The safer prompt, drawn from the child's avatar. */
+export function buildSaferReferenceImagePrompt(input: { style: ImageStyle }): string {
+  return [
+    `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
+    'Scene: the main character smiling in a calm, sunny meadow full of flowers, with a friendly animal nearby.',
+    REFERENCE_RULE,
+    'Soft, peaceful and cosy; no weapons, no injuries, no scary creatures, nothing frightening at all.',
+    NO_TEXT_RULE,
+  ].join('\n')
+}
+
+/**
+ * The portrait drawn again after a moderator flagged an avatar's prompt or picture: pass a character
+ * described without the free text (the heritage a parent typed), the only part that is not a choice
+ * from a list, and nothing but a calm, smiling face.
+ */
+export function buildSaferAvatarPrompt(input: { character: string; style?: ImageStyle }): string {
+  return [
+    `A gentle head-and-shoulders portrait of ${input.character}, smiling softly, against a plain soft pastel background.`,
+    `Drawn in ${imageStylePhrase(input.style ?? 'Cartoon')}.`,
     'Soft, peaceful and cosy; no weapons, no injuries, no scary creatures, nothing frightening at all.',
     NO_TEXT_RULE,
   ].join('\n')

@@ -22,18 +22,23 @@ export {
 export {
   buildAvatarPrompt,
   buildImagePrompt,
+  buildReferenceImagePrompt,
+  buildSaferAvatarPrompt,
   buildSaferImagePrompt,
+  buildSaferReferenceImagePrompt,
+  type ChapterImageInput,
   imageStylePhrase,
   NO_TEXT_RULE,
+  REFERENCE_RULE,
   summarizeScene,
 } from './image-prompts.ts'
 export { parseStructuredStory } from './json-story.ts'
-export type { StoryJsonSchema, StoryResponseFormat } from './response-format.ts'
-export { storyResponseFormat } from './response-format.ts'
-export { chooseStandInName, restoreChildName, withoutChildName } from './stand-in-name.ts'
+export type { StoryContinuationResponseFormat, StoryJsonSchema, StoryResponseFormat } from './response-format.ts'
+export { storyContinuationResponseFormat, storyResponseFormat } from './response-format.ts'
+export { chooseStandInName, hideChildName, restoreChildName, withoutChildName } from './stand-in-name.ts'
 export type { StoryLength } from './story-length.ts'
 export { storyLengthFor } from './story-length.ts'
-export type { StoryMessages, StoryRequest } from './story-messages.ts'
+export type { StoryMessages, StoryRequest, StorySoFar } from './story-messages.ts'
 export { buildStoryMessages, STORY_DATA_CLOSE, STORY_DATA_OPEN } from './story-messages.ts'
 export type { ChapterRequest } from './story-outline.ts'
 export {

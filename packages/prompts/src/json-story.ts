@@ -27,15 +27,15 @@ function chapterFromJson(value: unknown, number: number, expectedChapters: numbe
   return { number, title, content: number === expectedChapters ? finishLastChapterContent(content) : content }
 }
 
-function draftFromJson(value: unknown, expectedChapters: number): StoryDraft {
+function draftFromJson(value: unknown, expectedChapters: number, from: number): StoryDraft {
   if (!isRecord(value) || !Array.isArray(value.chapters)) {
     throw new StoryFormatError('invalid_shape', 'Expected an object with a "chapters" array')
   }
-  const title = typeof value.title === 'string' ? value.title.trim() : ''
+  const title = from === 1 && typeof value.title === 'string' ? value.title.trim() : ''
   const chapters = value.chapters.map((chapter: unknown, index) =>
-    chapterFromJson(chapter, index + 1, expectedChapters),
+    chapterFromJson(chapter, index + from, expectedChapters),
   )
-  return validateStoryDraft({ title, chapters }, expectedChapters)
+  return validateStoryDraft({ title, chapters }, expectedChapters, from)
 }
 
 // The root object must open a line (optionally after a ``` fence) so braces in a chatty preamble are skipped.
@@ -48,9 +48,9 @@ function canOpenRoot(textBeforeBraceOnLine: string): boolean {
  * when its string value closes and each chapter when its object inside "chapters" closes. end() parses the
  * whole root object with the same rules, so emitted chapters equal the final ones.
  */
-export function createJsonStoryParser(expectedChapters: number): StoryStreamParser {
+export function createJsonStoryParser(expectedChapters: number, from = 1): StoryStreamParser {
   assertChapterCount(expectedChapters)
-  const gate = createEventGate(expectedChapters)
+  const gate = createEventGate(expectedChapters, from)
   let text = ''
   let position = 0
   let lineStart = 0
@@ -96,7 +96,7 @@ export function createJsonStoryParser(expectedChapters: number): StoryStreamPars
     chaptersClosed += 1
     try {
       const value: unknown = JSON.parse(text.slice(container.start, end + 1))
-      return gate.offerChapter(chapterFromJson(value, chaptersClosed, expectedChapters))
+      return gate.offerChapter(chapterFromJson(value, chaptersClosed + from - 1, expectedChapters))
     } catch {
       return []
     }
@@ -174,7 +174,7 @@ export function createJsonStoryParser(expectedChapters: number): StoryStreamPars
       } catch (error) {
         throw new StoryFormatError('invalid_json', `The answer is not valid JSON: ${(error as Error).message}`)
       }
-      return { draft: draftFromJson(value, expectedChapters), events: [] }
+      return { draft: draftFromJson(value, expectedChapters, from), events: [] }
     },
   }
 }

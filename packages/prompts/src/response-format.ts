@@ -59,3 +59,38 @@ export function storyResponseFormat(chapters: number): StoryResponseFormat {
     },
   }
 }
+
+export interface StoryContinuationResponseFormat {
+  type: 'json_schema'
+  json_schema: {
+    name: 'story_continuation'
+    strict: true
+    schema: {
+      type: 'object'
+      properties: { chapters: StoryJsonSchema['properties']['chapters'] }
+      required: ['chapters']
+      additionalProperties: false
+    }
+  }
+}
+
+/** The `response_format` of a story continued from chapter `from`: its remaining chapters, no title. */
+export function storyContinuationResponseFormat(chapters: number, from: number): StoryContinuationResponseFormat {
+  const whole = storyResponseFormat(chapters).json_schema.schema.properties.chapters
+  const remaining = chapters - from + 1
+  if (from < 2 || remaining < 1)
+    throw new RangeError(`cannot continue a ${chapters}-chapter story from chapter ${from}`)
+  return {
+    type: 'json_schema',
+    json_schema: {
+      name: 'story_continuation',
+      strict: true,
+      schema: {
+        type: 'object',
+        properties: { chapters: { ...whole, minItems: remaining, maxItems: remaining } },
+        required: ['chapters'],
+        additionalProperties: false,
+      },
+    },
+  }
+}

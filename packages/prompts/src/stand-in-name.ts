@@ -56,6 +56,16 @@ export function restoreChildName(text: string, standIn: string, realName: string
   )
 }
 
+/**
+ * The other way round, for saved text sent back to the provider (a story continued after a failure):
+ * the child's name, as written or in capitals, becomes the stand-in again.
+ */
+export function hideChildName(text: string, realName: string, standIn: string): string {
+  const name = realName.trim()
+  if (!name) return text
+  return text.replace(whole(name, 'gu'), standIn).replace(whole(name.toUpperCase(), 'gu'), standIn.toUpperCase())
+}
+
 /** Takes the child's name out of text bound for an image prompt: models letter names into pictures, and it is the child's. */
 export function withoutChildName(text: string, realName: string): string {
   const name = realName.trim()

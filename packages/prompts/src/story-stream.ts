@@ -13,6 +13,14 @@ import type { StoryOutputFormat, StoryStreamParser } from './types.ts'
  * Events come in order — the title, then chapters 1..N — each exactly once, and each chapter's content equals
  * the chapter in the final draft. They are provisional: if end() throws, discard work started from them.
  */
-export function createStoryStreamParser(options: { format: StoryOutputFormat; chapters: number }): StoryStreamParser {
-  return options.format === 'json' ? createJsonStoryParser(options.chapters) : createTaggedStoryParser(options.chapters)
+export function createStoryStreamParser(options: {
+  format: StoryOutputFormat
+  chapters: number
+  /** continuing a story from this chapter (its title and earlier chapters are saved): no title is expected */
+  from?: number
+}): StoryStreamParser {
+  const from = options.from ?? 1
+  return options.format === 'json'
+    ? createJsonStoryParser(options.chapters, from)
+    : createTaggedStoryParser(options.chapters, from)
 }

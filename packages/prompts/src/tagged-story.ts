@@ -104,9 +104,9 @@ function finishChapter(open: OpenChapter, expectedChapters: number): StoryChapte
  * Incremental parser for the tagged format. A chapter is emitted once the next chapter's label line
  * has arrived; the title once the first chapter label has. end() flushes the last chapter.
  */
-export function createTaggedStoryParser(expectedChapters: number): StoryStreamParser {
+export function createTaggedStoryParser(expectedChapters: number, from = 1): StoryStreamParser {
   assertChapterCount(expectedChapters)
-  const gate = createEventGate(expectedChapters)
+  const gate = createEventGate(expectedChapters, from)
   const chapters: StoryChapter[] = []
   let partialLine = ''
   let stage: 'preamble' | 'title' | 'chapters' = 'preamble'
@@ -203,7 +203,7 @@ export function createTaggedStoryParser(expectedChapters: number): StoryStreamPa
       partialLine = ''
       if (stage !== 'chapters') events.push(...closeTitle())
       events.push(...closeChapter())
-      const draft = validateStoryDraft({ title, chapters }, expectedChapters)
+      const draft = validateStoryDraft({ title: from > 1 ? '' : title, chapters }, expectedChapters, from)
       return { draft, events }
     },
   }

@@ -1,14 +1,19 @@
 import { assertChapterCount, StoryFormatError } from './errors.ts'
 import type { StoryDraft } from './types.ts'
 
-/** Throws StoryFormatError unless the draft has a title and exactly chapters 1..expectedChapters, none empty. */
-export function validateStoryDraft(draft: StoryDraft, expectedChapters: number): StoryDraft {
+/**
+ * Throws StoryFormatError unless the draft has a title and exactly chapters 1..expectedChapters, none
+ * empty. A continuation (`from` > 1) has no title and chapters from..expectedChapters; chapters before
+ * `from` that a model wrote again anyway are dropped.
+ */
+export function validateStoryDraft(draft: StoryDraft, expectedChapters: number, from = 1): StoryDraft {
   assertChapterCount(expectedChapters)
-  if (draft.title.trim() === '') {
+  if (from > 1) draft = { ...draft, chapters: draft.chapters.filter((chapter) => chapter.number >= from) }
+  if (from === 1 && draft.title.trim() === '') {
     throw new StoryFormatError('missing_title', 'The story has no title')
   }
   draft.chapters.forEach((chapter, index) => {
-    const expectedNumber = index + 1
+    const expectedNumber = index + from
     if (chapter.number < expectedNumber) {
       throw new StoryFormatError(
         'duplicate_chapter',
@@ -26,10 +31,10 @@ export function validateStoryDraft(draft: StoryDraft, expectedChapters: number):
       throw new StoryFormatError('empty_chapter', `Chapter ${chapter.number} has no content`, chapter.number)
     }
   })
-  if (draft.chapters.length !== expectedChapters) {
+  if (draft.chapters.length !== expectedChapters - from + 1) {
     throw new StoryFormatError(
       'wrong_chapter_count',
-      `Expected ${expectedChapters} chapters, got ${draft.chapters.length}`,
+      `Expected ${expectedChapters - from + 1} chapters, got ${draft.chapters.length}`,
     )
   }
   return draft

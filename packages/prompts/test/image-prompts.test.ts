@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   buildAvatarPrompt,
   buildImagePrompt,
+  buildSaferAvatarPrompt,
   describeCharacter,
   imageStylePhrase,
   summarizeScene,
@@ -76,5 +77,17 @@ describe('buildAvatarPrompt', () => {
 
   it('defaults to the cartoon style', () => {
     expect(buildAvatarPrompt({ character })).toContain(imageStylePhrase('Cartoon'))
+  })
+})
+
+describe('buildSaferAvatarPrompt', () => {
+  it('is still a portrait of the character, calmer, with the no-text rule', () => {
+    const prompt = buildSaferAvatarPrompt({ character, style: 'Watercolor' })
+    expect(prompt).toMatch(/portrait/)
+    expect(prompt).toContain(character)
+    expect(prompt).toContain(imageStylePhrase('Watercolor'))
+    expect(prompt).toMatch(/nothing frightening/)
+    expect(prompt).toContain('No text, letters or words in the picture.')
+    expect(prompt).not.toBe(buildAvatarPrompt({ character, style: 'Watercolor' }))
   })
 })

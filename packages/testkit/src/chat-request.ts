@@ -4,6 +4,8 @@ import {
   type FixtureStory,
   formatStory,
   outlineOfFixtureStory,
+  STORY_DATA_CLOSE,
+  STORY_DATA_OPEN,
   type StoryTemplate,
 } from '@dreamify/prompts'
 import { hashString } from './random.ts'
@@ -28,6 +30,39 @@ export function promptText(body: ChatRequestBody): string {
     }
   }
   return parts.join('\n')
+}
+
+/** The data block of our own prompts, parsed (undefined when the prompt has none, or it is not JSON). */
+function dataBlockOf(prompt: string): { block: string; data: Record<string, unknown> } | undefined {
+  // The last one: the system message names the delimiters too.
+  const start = prompt.lastIndexOf(STORY_DATA_OPEN)
+  const end = prompt.indexOf(STORY_DATA_CLOSE, start)
+  if (start < 0 || end < 0) return undefined
+  const block = prompt.slice(start + STORY_DATA_OPEN.length, end)
+  try {
+    const data: unknown = JSON.parse(block)
+    return typeof data === 'object' && data !== null ? { block, data: data as Record<string, unknown> } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The chapter a request asks the story to go on from: k + 1 when its data block sends back the
+ * first k chapters as `story_so_far` (a story continued after a failure), else 1.
+ */
+export function continuedFrom(body: ChatRequestBody): number {
+  const soFar = dataBlockOf(promptText(body))?.data.story_so_far as { chapters?: unknown } | undefined
+  return Array.isArray(soFar?.chapters) ? soFar.chapters.length + 1 : 1
+}
+
+// The prompt without the story so far, whose words must not change the values or the genre read from it.
+function promptWithoutStorySoFar(body: ChatRequestBody): string {
+  const prompt = promptText(body)
+  const found = dataBlockOf(prompt)
+  if (!found || !('story_so_far' in found.data)) return prompt
+  const { story_so_far: _soFar, ...rest } = found.data
+  return prompt.replace(found.block, `\n${JSON.stringify(rest, null, 2)}\n`)
 }
 
 export function wantsJson(body: ChatRequestBody): boolean {
@@ -56,7 +91,8 @@ export function requestedChapterCount(body: ChatRequestBody): number {
       ? (body.response_format.json_schema?.schema as { properties?: { chapters?: { minItems?: unknown } } } | undefined)
       : undefined
   const min = schema?.properties?.chapters?.minItems
-  if (typeof min === 'number' && Number.isInteger(min) && min > 0) return Math.min(50, min)
+  // A continuation's schema counts the chapters still to write.
+  if (typeof min === 'number' && Number.isInteger(min) && min > 0) return Math.min(50, min + continuedFrom(body) - 1)
   const m = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+chapters/i.exec(promptText(body))
   if (m) {
     const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : WORD_NUMBERS[m[1]!.toLowerCase()]!
@@ -67,7 +103,7 @@ export function requestedChapterCount(body: ChatRequestBody): number {
 
 /** The story the fake tells for a request, built from the templates and the prompt's values. */
 export function storyForRequest(body: ChatRequestBody, templates: readonly StoryTemplate[]): FixtureStory {
-  const prompt = promptText(body)
+  const prompt = promptWithoutStorySoFar(body)
   const values = extractStoryValues(prompt)
   return buildStory(templates, {
     chapters: requestedChapterCount(body),
@@ -105,9 +141,12 @@ export function outlineAnswer(body: ChatRequestBody, templates: readonly StoryTe
   return JSON.stringify(outlineOfFixtureStory(story, { hero, animal: values.animal ?? DEFAULT_STORY_VALUES.animal }))
 }
 
-/** The assistant message content: compact JSON for JSON response formats, tagged text otherwise. */
+/**
+ * The assistant message content: compact JSON for JSON response formats, tagged text otherwise; a
+ * continuation gets the same story's remaining chapters only.
+ */
 export function replyContent(body: ChatRequestBody, story: FixtureStory): string {
-  return formatStory(story, wantsJson(body) ? 'json' : 'tagged')
+  return formatStory(story, wantsJson(body) ? 'json' : 'tagged', continuedFrom(body))
 }
 
 /** Content that is not a valid story; `variant` picks one of a few shapes. */
@@ -122,18 +161,39 @@ export function malformedContent(body: ChatRequestBody, variant: number): string
     : 'Title: \n\nChapter one... zzz... the end?'
 }
 
-/** The usage an image answer reports: the prompt's tokens in, a fixed 1056 per image out. */
-export function imageUsage(prompt: string, images: number) {
-  const inputTokens = estimateTokens(prompt)
+/** The fake's own figure for what one input image of an edit costs in tokens (1024×1024, 4 tiles of 170 + 85). */
+export const INPUT_IMAGE_TOKENS = 765
+
+/** The usage an image answer reports: the prompt's tokens and the input images' in, a fixed 1056 per image out. */
+export function imageUsage(prompt: string, images: number, inputImages = 0) {
+  const textTokens = estimateTokens(prompt)
+  const imageTokens = INPUT_IMAGE_TOKENS * inputImages
   const outputTokens = 1056 * images
   return {
-    input_tokens: inputTokens,
+    input_tokens: textTokens + imageTokens,
     output_tokens: outputTokens,
-    total_tokens: inputTokens + outputTokens,
-    input_tokens_details: { text_tokens: inputTokens, image_tokens: 0 },
+    total_tokens: textTokens + imageTokens + outputTokens,
+    input_tokens_details: { text_tokens: textTokens, image_tokens: imageTokens },
   }
 }
 
 export function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4))
+}
+
+/**
+ * How many tokens a broken stream sends: half, or all of chapter `after` and no more of the next
+ * than its start (its title's label, which completes chapter `after` for a tagged parser).
+ */
+export function breakPoint(tokens: string[], content: string, story: FixtureStory, after: number | undefined): number {
+  const next = after === undefined ? undefined : story.chapters[after]
+  if (!next) return Math.floor(tokens.length / 2)
+  const tagged = content.indexOf(`Chapter ${after! + 1}:`)
+  const json = content.indexOf(JSON.stringify(next.title))
+  const offset = tagged >= 0 ? tagged : json
+  if (offset < 0) return Math.floor(tokens.length / 2)
+  let sent = 0
+  let count = 0
+  while (count < tokens.length && sent + tokens[count]!.length <= offset) sent += tokens[count++]!.length
+  return count
 }

@@ -1,3 +1,4 @@
+import { type ImageEditsMode, isImageEditsMode } from './fake-image-edits.ts'
 import type { FakeModerationOptions } from './fake-moderations.ts'
 import type { FaultKind, FaultOptions, FaultScope } from './faults.ts'
 import { isFaultKind } from './faults.ts'
@@ -31,6 +32,10 @@ export interface FakeOpenAIOptions extends FakeModerationOptions {
   failChapterNext?: number[]
   /** How images answer when the request names no response_format (some servers send URLs). */
   imageResponseFormat?: 'b64_json' | 'url'
+  /** Where a `break` fault cuts a story's stream: right after chapter N is complete (default: halfway). */
+  breakAfterChapter?: number
+  /** How POST /v1/images/edits answers: drawn (the default), 404 as on servers without it, or 400 `unsupported`. */
+  imageEdits?: ImageEditsMode
 }
 
 export type Settings = Required<
@@ -43,6 +48,8 @@ export type Settings = Required<
   imageResponseFormat: 'b64_json' | 'url' | undefined
   miscastNext: number
   failChapterNext: number[]
+  imageEdits: ImageEditsMode
+  breakAfterChapter: number | undefined
 }
 
 export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>): Settings {
@@ -74,5 +81,10 @@ export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>):
   }
   if (patch.miscastNext !== undefined) next.miscastNext = Math.max(0, Math.floor(Number(patch.miscastNext)))
   if ('imageResponseFormat' in patch) next.imageResponseFormat = patch.imageResponseFormat
+  if ('breakAfterChapter' in patch) next.breakAfterChapter = patch.breakAfterChapter
+  if (patch.imageEdits !== undefined) {
+    if (!isImageEditsMode(patch.imageEdits)) throw new Error(`invalid imageEdits ${String(patch.imageEdits)}`)
+    next.imageEdits = patch.imageEdits
+  }
   return next
 }

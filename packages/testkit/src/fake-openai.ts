@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { loadStoryTemplates, type StoryTemplate } from '@dreamify/prompts'
 import type { ChatRequestBody } from './chat-request.ts'
 import {
+  breakPoint,
   estimateTokens,
   imageUsage,
   malformedContent,
@@ -16,6 +17,7 @@ import {
   replyContent,
   storyForRequest,
 } from './chat-request.ts'
+import { type ImageEditBody, readImageEdit, refuseImageEdit } from './fake-image-edits.ts'
 import { createFakeModerations } from './fake-moderations.ts'
 import { type FakeOpenAIOptions, settingsFrom } from './fake-openai-options.ts'
 import type { Endpoint, FaultKind } from './faults.ts'
@@ -69,6 +71,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       imageResponseFormat: undefined,
       miscastNext: 0,
       failChapterNext: [],
+      imageEdits: 'supported',
+      breakAfterChapter: undefined,
     },
     options,
   )
@@ -100,10 +104,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     reseed()
   }
 
-  function fixtureImages(): FixtureImage[] {
-    // Without a fixtures/images directory, paint a few pictures once.
-    if (images.length === 0)
-      images = FIXTURE_PICTURE_NAMES.slice(0, 3).map((name) => ({ name, png: renderFixturePng(name) }))
+  let rendering: Promise<FixtureImage[]> | null = null
+  async function fixtureImages(): Promise<FixtureImage[]> {
+    // Without a fixtures/images directory, render a few pictures once.
+    if (images.length > 0) return images
+    rendering ??= Promise.all(
+      FIXTURE_PICTURE_NAMES.slice(0, 3).map(async (name) => ({ name, png: await renderFixturePng(name) })),
+    )
+    images = await rendering
     return images
   }
 
@@ -127,6 +135,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'messages'.", 'messages'))
     if (fault && sendFault(res, fault, settings.faults.retryAfterSeconds)) return
     const task = outlineTask(body)
+    const story = storyForRequest(body, templates)
     const content =
       fault === 'malformed'
         ? malformedContent(body, malformedCount++)
@@ -134,7 +143,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           ? chapterAnswer(body, task)
           : task
             ? outlineAnswer(body, templates, task)
-            : replyContent(body, storyForRequest(body, templates))
+            : replyContent(body, story)
     const tokens = splitIntoTokens(content)
     const promptTokens = estimateTokens(promptText(body)) + 4 * body.messages.length
     const usage = {
@@ -155,7 +164,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         meta,
         tokens,
         tokensPerSecond: settings.tokensPerSecond,
-        ...(fault === 'break' ? { breakAfter: Math.floor(tokens.length / 2) } : {}),
+        ...(fault === 'break' ? { breakAfter: breakPoint(tokens, content, story, settings.breakAfterChapter) } : {}),
         ...(body.stream_options?.include_usage ? { usage } : {}),
         signal,
       })
@@ -193,17 +202,18 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     await delay(settings.imageLatencyMs, signal)
     if (signal.aborted) return
     const n = Math.min(10, Math.max(1, Math.floor(Number(body.n ?? 1)) || 1))
+    const inputImages = Array.isArray(body.images) ? body.images.length : 0
     const pngs =
       fault === 'malformed'
         ? Array.from({ length: n }, () => Buffer.from('this is not a png'))
-        : pickFixtureImages(fixtureImages(), prompt, n).map((i) => i.png)
+        : pickFixtureImages(await fixtureImages(), prompt, n).map((i) => i.png)
     const data = pngs.map((png) => {
       if ((body.response_format ?? settings.imageResponseFormat) !== 'url') return { b64_json: png.toString('base64') }
       const id = randomUUID()
       files.set(id, png)
       return { url: `${url}/files/${id}.png` }
     })
-    const answer = { created: Math.floor(Date.now() / 1000), data, usage: imageUsage(prompt, n) }
+    const answer = { created: Math.floor(Date.now() / 1000), data, usage: imageUsage(prompt, n, inputImages) }
     if (fault === 'break') return sendTruncated(res, 'application/json', JSON.stringify(answer))
     sendJson(res, 200, answer)
   }
@@ -243,10 +253,13 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       open.delete(res)
       aborter.abort()
     })
-    const raw = await readBody(req)
+    const isEdit = method === 'POST' && path === '/v1/images/edits'
+    let edit: ImageEditBody | Error | undefined
+    if (isEdit) edit = await readImageEdit(req).catch((error: Error) => error)
+    const raw = isEdit ? '' : await readBody(req)
     if (path.startsWith('/__')) return control(res, method, path, raw)
 
-    let body: unknown = null
+    let body: unknown = edit instanceof Error ? null : edit
     if (raw) {
       try {
         body = JSON.parse(raw)
@@ -280,6 +293,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const endpoint: Endpoint | null = method === 'POST' ? (ENDPOINT_PATHS[path] ?? null) : null
     if (endpoint === 'moderations' && !moderations.enabled) return sendJson(res, 404, ERRORS.notFound(method, path))
     if (!endpoint) return sendJson(res, 404, ERRORS.notFound(method, path))
+    const refused = isEdit ? refuseImageEdit(settings.imageEdits, edit, path) : undefined
+    if (refused) return sendJson(res, refused.status, refused.body)
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return sendJson(res, 400, ERRORS.badRequest('We could not parse the JSON body of your request.'))
 

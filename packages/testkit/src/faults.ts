@@ -7,6 +7,7 @@ export type Endpoint = 'text' | 'images' | 'moderations'
 export const ENDPOINT_PATHS: Record<string, Endpoint> = {
   '/v1/chat/completions': 'text',
   '/v1/images/generations': 'images',
+  '/v1/images/edits': 'images',
   '/v1/moderations': 'moderations',
 }
 

@@ -3,7 +3,9 @@ export { ApiClient, readAnswer, sendRequest } from './api-client.ts'
 export { aChild, aStory } from './api-payloads.ts'
 export type { ChatRequestBody } from './chat-request.ts'
 export {
+  continuedFrom,
   estimateTokens,
+  INPUT_IMAGE_TOKENS,
   malformedContent,
   type OutlineTask,
   outlineTask,
@@ -13,6 +15,7 @@ export {
   storyForRequest,
   wantsJson,
 } from './chat-request.ts'
+export type { ImageEditBody, ImageEditsMode, ReceivedImage } from './fake-image-edits.ts'
 export { DEFAULT_MODERATION_MARKER, type FakeModerationOptions } from './fake-moderations.ts'
 export type { FakeOpenAI, FakeOpenAIOptions, RecordedCall } from './fake-openai.ts'
 export { startFakeOpenAI } from './fake-openai.ts'
@@ -37,7 +40,7 @@ export {
   recordProcess,
 } from './pid-registry.ts'
 export type { PngInfo } from './png.ts'
-export { crc32, encodePng, isPng, PNG_SIGNATURE, readPngInfo } from './png.ts'
+export { isPng, PNG_SIGNATURE, readPngInfo } from './png.ts'
 export type { NodeProcess, NodeProcessOptions, StartProcess } from './processes.ts'
 export {
   API_ENTRY,
@@ -53,7 +56,7 @@ export {
 export { hashString, mulberry32 } from './random.ts'
 export type { KeyDeleter } from './redis-keys.ts'
 export { deleteKeysUnder } from './redis-keys.ts'
-export { AVATARS, FIXTURE_PICTURE_NAMES, paintFixture, renderFixturePng, SCENE_SIZE, SCENES } from './scenes/index.ts'
+export { AVATARS, FIXTURE_PICTURE_NAMES, fixtureSvg, renderFixturePng, SCENE_SIZE, SCENES } from './scenes/index.ts'
 export type { ChatStreamOptions, ChatUsage, ChunkMeta, CollectedStream, ServerSentEvent } from './sse.ts'
 export {
   chatChunk,

@@ -36,6 +36,7 @@ export const ERRORS = {
     ),
   badRequest: (message: string, param: string | null = null) =>
     openAIError(message, 'invalid_request_error', null, param),
+  unsupported: (message: string) => openAIError(message, 'invalid_request_error', 'unsupported'),
   notFound: (method: string, path: string) => openAIError(`Invalid URL (${method} ${path})`, 'invalid_request_error'),
 }
 

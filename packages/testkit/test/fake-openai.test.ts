@@ -150,7 +150,7 @@ describe('images', () => {
     expect(json.created).toBeGreaterThan(0)
     const png = Buffer.from(json.data[0]!.b64_json, 'base64')
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-    expect(readPngInfo(png)).toMatchObject({ width: 512, height: 512 })
+    expect(readPngInfo(png)).toMatchObject({ width: 1024, height: 1024 })
     expect(json.usage.total_tokens).toBeGreaterThan(0)
   })
 

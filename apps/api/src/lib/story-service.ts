@@ -21,6 +21,7 @@ import {
   jobSnapshot,
   lockParentRequests,
   RETRYABLE_JOB_STATUSES,
+  type RequestDecision,
   storyRepository,
   type Tx,
 } from '@dreamify/db'
@@ -121,7 +122,8 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
   }
 
   return {
-    async requestStory(parentId: string, body: CreateStoryBody) {
+    /** `decisions`: the request-time checks that let the topic through, stored with the story */
+    async requestStory(parentId: string, body: CreateStoryBody, decisions: readonly RequestDecision[] = []) {
       const story = {
         id: randomUUID(),
         job_id: randomUUID(),
@@ -132,7 +134,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         image_style: body.image_style,
         chapters_total: config.generation.chapters,
       }
-      const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story)
+      const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story, decisions)
       // With limits, a transaction holds the parent's lock while they are checked; without, one statement.
       const created = limitsApply
         ? await db.transaction().execute(async (tx) => {

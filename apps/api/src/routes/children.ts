@@ -55,8 +55,12 @@ export const childrenRoutes = fp(
       preHandler: idempotentCreate.preHandler,
       onSend: idempotentCreate.onSend,
       handler: async (request, reply) => {
-        await checkContent(request.parentId, freeText(request.body))
-        const child = await childRepository.create(db, { ...trimText(request.body), parent_id: request.parentId })
+        const decisions = await checkContent(request.parentId, freeText(request.body))
+        const child = await childRepository.create(
+          db,
+          { ...trimText(request.body), parent_id: request.parentId },
+          decisions,
+        )
         const avatar_job_id = await requestAvatar(request.parentId, child.id)
         return reply.status(201).send({ child: childView(child, images), avatar_job_id })
       },
@@ -108,8 +112,14 @@ export const childrenRoutes = fp(
             `body must contain at least one of: ${Object.keys(UpdateChildBody.properties).join(', ')}`,
           )
         }
-        await checkContent(request.parentId, freeText(changes))
-        const child = await childRepository.updateOwned(db, request.parentId, request.params.child_id, changes)
+        const decisions = await checkContent(request.parentId, freeText(changes))
+        const child = await childRepository.updateOwned(
+          db,
+          request.parentId,
+          request.params.child_id,
+          changes,
+          decisions,
+        )
         if (!child) throw notFound('child')
         const appearanceChanged = APPEARANCE_FIELDS.some((field) => field in changes)
         const avatar_job_id = appearanceChanged ? await requestAvatar(request.parentId, child.id) : null

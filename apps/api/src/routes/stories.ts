@@ -51,8 +51,8 @@ export const storyRoutes = fp(
       preHandler: idempotentRequest.preHandler,
       onSend: idempotentRequest.onSend,
       handler: async (request, reply) => {
-        await checkContent(request.parentId, { 'body.topic': request.body.topic })
-        const accepted = await storyService.requestStory(request.parentId, request.body)
+        const decisions = await checkContent(request.parentId, { 'body.topic': request.body.topic })
+        const accepted = await storyService.requestStory(request.parentId, request.body, decisions)
         return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
       },
     })

@@ -13,7 +13,7 @@ import {
   type StoryTemplate,
   type StoryValues,
 } from '@dreamify/prompts'
-import type { GeneratedImage, GenerationProvider, StoryRequest, TextRequest } from './provider.ts'
+import type { GeneratedImage, GenerationProvider, ImageReference, StoryRequest, TextRequest } from './provider.ts'
 
 const IMAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/images')
 const TICK_MS = 25
@@ -97,7 +97,9 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
     storyFormat: 'tagged',
 
     async *writeStory(request: StoryRequest, signal: AbortSignal) {
-      const text = formatStory(renderFixtureStory(request), request.format)
+      // A story continued after a failure goes on with the same template from its next chapter.
+      const from = (request.soFar?.chapters.length ?? 0) + 1
+      const text = formatStory(renderFixtureStory(request), request.format, from)
       yield* tell(text, config.textMs, request.stream, signal)
       // The offline provider costs nothing, so it reports no usage.
       return undefined
@@ -121,7 +123,13 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
       return undefined
     },
 
-    async drawImage(prompt: string, signal: AbortSignal, purpose = 'chapter'): Promise<GeneratedImage> {
+    // A reference is accepted and ignored: the offline pictures are fixed, and drawn from the prompt's hash.
+    async drawImage(
+      prompt: string,
+      signal: AbortSignal,
+      purpose = 'chapter',
+      _reference?: ImageReference,
+    ): Promise<GeneratedImage> {
       if (config.imageMs) await sleep(config.imageMs, undefined, { signal })
       const { illustrations, portraits } = loadLibrary()
       return {

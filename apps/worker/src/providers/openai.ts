@@ -1,9 +1,10 @@
 import type { Config } from '@dreamify/core'
-import { outlineResponseFormat, storyResponseFormat } from '@dreamify/prompts'
-import OpenAI from 'openai'
+import { outlineResponseFormat, storyContinuationResponseFormat, storyResponseFormat } from '@dreamify/prompts'
+import OpenAI, { toFile } from 'openai'
 import {
   type GeneratedImage,
   type GenerationProvider,
+  type ImageReference,
   ProviderError,
   type StoryRequest,
   type TextRequest,
@@ -15,11 +16,16 @@ type OpenAIConfig = Config['generation']['openai']
 const DOWNLOAD_TIMEOUT_MS = 30_000
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
+export interface OpenAIProviderOptions {
+  /** told once when the server turns image edits down */
+  logger?: { warn(details: object, message: string): void }
+}
+
 /**
  * The official SDK against OpenAI or any OpenAI-compatible server. The SDK's own retries are off:
  * retrying and pausing on 429 are the queue's job, shared by every worker.
  */
-export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
+export function createOpenAIProvider(config: OpenAIConfig, options: OpenAIProviderOptions = {}): GenerationProvider {
   const client = new OpenAI({
     apiKey: config.apiKey ?? null,
     baseURL: config.baseURL ?? null,
@@ -68,14 +74,52 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
     }
   }
 
+  // Per process: once the server says it has no image edits, every later picture is drawn from words.
+  let drawsFromReference = config.imageReference === 'auto'
+
+  /** The picture of an images answer, as bytes or downloaded from its URL, with what it cost. */
+  async function pictureOf(response: OpenAI.ImagesResponse, signal: AbortSignal): Promise<GeneratedImage> {
+    const usage = usageOf('image', response.usage?.total_tokens)
+    try {
+      const image = response.data?.[0]
+      if (image?.b64_json) return { ...checkedImage(Buffer.from(image.b64_json, 'base64')), usage }
+      if (image?.url) return { ...checkedImage((await download(image.url, signal)).bytes), usage }
+      throw new ProviderError('transient', 'IMAGE_UNAVAILABLE', 'the image answer held neither b64_json nor url')
+    } catch (error) {
+      throw costing(error, usage)
+    }
+  }
+
+  /** `images.edit` with the reference picture first; input_fidelity high where the model takes it. */
+  async function drawFromReference(reference: ImageReference, signal: AbortSignal): Promise<GeneratedImage> {
+    const { bytes, contentType } = reference.image
+    const extension = contentType.split('/')[1] ?? 'png'
+    const response = await client.images.edit(
+      {
+        model: config.imageModel,
+        prompt: reference.prompt,
+        image: [await toFile(bytes, `reference.${extension}`, { type: contentType })],
+        n: 1,
+        size: config.imageSize as OpenAI.ImageEditParams['size'],
+        quality: config.imageQuality as OpenAI.ImageEditParams['quality'],
+        ...(takesHighFidelity(config.imageModel) ? { input_fidelity: 'high' as const } : {}),
+      },
+      { signal },
+    )
+    return pictureOf(response, signal)
+  }
+
   return {
     name: 'openai',
     storyFormat: config.structuredOutput ? 'json' : 'tagged',
+    drawsFromReference: () => drawsFromReference,
 
     writeStory(request: StoryRequest, signal: AbortSignal) {
       const format =
         request.format === 'json'
-          ? (storyResponseFormat(request.chapters) as unknown as OpenAI.ResponseFormatJSONSchema)
+          ? ((request.soFar
+              ? storyContinuationResponseFormat(request.chapters, request.soFar.chapters.length + 1)
+              : storyResponseFormat(request.chapters)) as unknown as OpenAI.ResponseFormatJSONSchema)
           : undefined
       return chat(request, format, signal)
     },
@@ -88,8 +132,21 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
       return chat(request, format, signal)
     },
 
-    async drawImage(prompt: string, signal: AbortSignal): Promise<GeneratedImage> {
-      let usage: Usage | undefined
+    async drawImage(prompt, signal, _purpose, reference): Promise<GeneratedImage> {
+      if (reference && drawsFromReference) {
+        try {
+          return await drawFromReference(reference, signal)
+        } catch (error) {
+          if (!editsUnsupported(error)) throw classify(error)
+          // Said once, by whichever drawing heard it first (others may have been in flight).
+          if (drawsFromReference)
+            options.logger?.warn(
+              { status: error.status },
+              'the image server has no image edits (/v1/images/edits): chapters are drawn from the description alone from now on',
+            )
+          drawsFromReference = false
+        }
+      }
       try {
         const response = await client.images.generate(
           {
@@ -101,16 +158,23 @@ export function createOpenAIProvider(config: OpenAIConfig): GenerationProvider {
           },
           { signal },
         )
-        usage = usageOf('image', response.usage?.total_tokens)
-        const image = response.data?.[0]
-        if (image?.b64_json) return { ...checkedImage(Buffer.from(image.b64_json, 'base64')), usage }
-        if (image?.url) return { ...checkedImage((await download(image.url, signal)).bytes), usage }
-        throw new ProviderError('transient', 'IMAGE_UNAVAILABLE', 'the image answer held neither b64_json nor url')
+        return await pictureOf(response, signal)
       } catch (error) {
-        throw costing(classify(error), usage)
+        throw classify(error)
       }
     },
   }
+}
+
+// gpt-image-1 and gpt-image-1.5 take input_fidelity "high"; gpt-image-1-mini takes only low, later models none.
+const takesHighFidelity = (model: string) => /^gpt-image-1(?![\d]|-mini)/.test(model)
+
+/** A server without image edits answers 404, or 400 with an `unsupported…` code. */
+function editsUnsupported(error: unknown): error is InstanceType<typeof OpenAI.APIError> {
+  if (!(error instanceof OpenAI.APIError)) return false
+  if (error.status === 404) return true
+  const code = String(error.code ?? (error.error as { type?: string } | undefined)?.type ?? '')
+  return error.status === 400 && /unsupported/i.test(code)
 }
 
 const usageOf = (kind: Usage['kind'], tokens: number | undefined): Usage | undefined =>

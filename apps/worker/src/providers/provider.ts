@@ -1,5 +1,6 @@
 import type { GenerationErrorCode, StoryGenre } from '@dreamify/core'
 import type { ChildProfile } from '@dreamify/db'
+import type { StorySoFar } from '@dreamify/prompts'
 
 export type { ChildProfile }
 
@@ -14,6 +15,8 @@ export interface StoryRequest {
   messages: { system: string; user: string }
   /** stream the text as it is written, or answer it in one piece */
   stream: boolean
+  /** the saved beginning of a story continued after a failure: the answer is its remaining chapters */
+  soFar?: StorySoFar
 }
 
 /**
@@ -42,6 +45,13 @@ export interface GeneratedImage {
   usage?: Usage
 }
 
+/** A picture the drawing must follow: the child's avatar, sent first, so the hero looks like the child. */
+export interface ImageReference {
+  image: { bytes: Buffer; contentType: string }
+  /** the prompt that goes with the picture (the scene and style; the hero is the child in it) */
+  prompt: string
+}
+
 /** One interface for every provider; one file per provider. */
 export interface GenerationProvider {
   readonly name: string
@@ -54,7 +64,18 @@ export interface GenerationProvider {
   writeStory(request: StoryRequest, signal: AbortSignal): AsyncGenerator<string, Usage | undefined, undefined>
   /** One outline or chapter call (see TextRequest): the answer as it arrives, then what it cost. */
   writeText(request: TextRequest, signal: AbortSignal): AsyncGenerator<string, Usage | undefined, undefined>
-  drawImage(prompt: string, signal: AbortSignal, purpose?: 'chapter' | 'avatar'): Promise<GeneratedImage>
+  /**
+   * Draws from `prompt`, or from `reference` (its picture and its own prompt) where the provider can
+   * draw from a picture: a provider that cannot, or a server that turns it down, uses `prompt`.
+   */
+  drawImage(
+    prompt: string,
+    signal: AbortSignal,
+    purpose?: 'chapter' | 'avatar',
+    reference?: ImageReference,
+  ): Promise<GeneratedImage>
+  /** Whether a reference passed to drawImage would be used now, so callers load it only then. */
+  drawsFromReference?(): boolean
 }
 
 /**

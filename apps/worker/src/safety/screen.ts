@@ -11,11 +11,19 @@ import {
 import { ProviderError } from '../providers/index.ts'
 
 export interface ScreenTarget {
-  storyId: string
+  /** null for a job without a story (an avatar's): the decision is the job's, its parent the job's */
+  storyId: string | null
   jobId: string
   stage: Exclude<ModerationStage, 'request'>
-  /** topic, title, chapter 3, image 3 */
+  /** topic, title, chapter 3, image 3, avatar */
   target: string
+}
+
+/** Writes decisions of one story (or, with storyId null, of one storyless job) in one statement. */
+function record(db: Db, storyId: string | null, jobId: string, decisions: readonly StoryDecision[]): Promise<void> {
+  return storyId === null
+    ? moderationRepository.recordForJob(db, jobId, decisions)
+    : moderationRepository.recordForStory(db, storyId, decisions)
 }
 
 /** The worker's moderator with its audit trail and metrics: every decision is stored and counted. */
@@ -88,28 +96,34 @@ export function createSafetyScreen(deps: { db: Db; moderator: Moderator; metrics
     moderator,
     async check(target, input, signal) {
       const { verdict, decision } = await judge(target, input, signal)
-      await moderationRepository.recordForStory(db, target.storyId, [decision])
+      await record(db, target.storyId, target.jobId, [decision])
       return verdict
     },
     holding() {
-      const held: Array<{ storyId: string; decision: StoryDecision }> = []
+      const held: Array<{ target: ScreenTarget; decision: StoryDecision }> = []
+      // decisions are written a story's at a time, or a storyless job's
+      const ownerOf = ({ storyId, jobId }: ScreenTarget) => storyId ?? `job ${jobId}`
       return {
         moderator,
         async check(target, input, signal) {
           const { verdict, decision } = await judge(target, input, signal)
-          if (verdict.decision === 'flagged') await moderationRepository.recordForStory(db, target.storyId, [decision])
-          else held.push({ storyId: target.storyId, decision })
+          if (verdict.decision === 'flagged') await record(db, target.storyId, target.jobId, [decision])
+          else held.push({ target, decision })
           return verdict
         },
         take: () => held.splice(0).map(({ decision }) => decision),
         async flush() {
           const rest = held.splice(0)
-          for (const storyId of new Set(rest.map((h) => h.storyId)))
-            await moderationRepository.recordForStory(
+          for (const owner of new Set(rest.map((h) => ownerOf(h.target)))) {
+            const mine = rest.filter((h) => ownerOf(h.target) === owner)
+            const { storyId, jobId } = mine[0]!.target
+            await record(
               db,
               storyId,
-              rest.filter((h) => h.storyId === storyId).map((h) => h.decision),
+              jobId,
+              mine.map((h) => h.decision),
             )
+          }
         },
       }
     },

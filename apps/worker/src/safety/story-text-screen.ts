@@ -1,6 +1,6 @@
 import type { Config } from '@dreamify/core'
 import type { ChildProfile } from '@dreamify/db'
-import { chooseStandInName, restoreChildName } from '@dreamify/prompts'
+import { chooseStandInName, hideChildName, restoreChildName } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import type { SafetyScreen } from './screen.ts'
 
@@ -42,7 +42,7 @@ export async function refuseUnsafeTopic(
 
 /**
  * Who the provider is told the hero is: a stand-in name unless PROVIDER_SEES_CHILD_NAME is on.
- * `restore` puts the real name back in what is saved.
+ * `restore` puts the real name back in what is saved; `hide` takes it out again of saved text sent back.
  */
 export function providerIdentity(
   generation: Pick<Config['generation'], 'providerSeesChildName'>,
@@ -50,11 +50,13 @@ export function providerIdentity(
   child: ChildProfile,
   topic: string,
 ) {
-  if (generation.providerSeesChildName) return { child, restore: (text: string) => text }
+  const same = (text: string) => text
+  if (generation.providerSeesChildName) return { child, restore: same, hide: same }
   const standIn = chooseStandInName(storyId, child, topic)
   return {
     child: { ...child, name: standIn },
     restore: (text: string) => restoreChildName(text, standIn, child.name),
+    hide: (text: string) => hideChildName(text, child.name, standIn),
   }
 }
 

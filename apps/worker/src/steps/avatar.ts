@@ -1,12 +1,16 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
 import { childRepository, jobLifecycle, jobRepository } from '@dreamify/db'
-import { buildAvatarPrompt, describeCharacter } from '@dreamify/prompts'
+import { buildAvatarPrompt, buildSaferAvatarPrompt, describeCharacter } from '@dreamify/prompts'
+import { drawScreened } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
 
 /**
  * Draws a child's portrait. The old one stays until the new one is stored. A drawn picture is kept
  * before it settles, so a retry (after a failed settle or a crash) settles it instead of drawing
- * and paying again.
+ * and paying again. It is moderated like a chapter's: the prompt, then the picture where the
+ * moderator sees pictures, drawn once more from a safer prompt when flagged; flagged twice, the job
+ * fails with CONTENT_FLAGGED and the child keeps the avatar it had. Only a picture that passed is
+ * kept, so a retry that finds one has nothing left to check.
  */
 export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
   queue: QUEUES.avatar,
@@ -14,7 +18,7 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId }, { db, provider, signal, events }) {
+  async run({ jobId }, { db, provider, signal, events, safety }) {
     const job = await jobRepository.find(db, jobId)
     if (!job || !isUnfinishedJob(job.status) || !job.child_id) return
     const child = await childRepository.find(db, job.child_id)
@@ -23,21 +27,39 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
     if (!started) return
     await events.state(started)
 
-    let imageId = await jobLifecycle.findDrawnImage(db, jobId)
-    if (!imageId) {
-      const image = await provider.drawImage(
-        buildAvatarPrompt({ character: describeCharacter(child) }),
-        signal,
-        'avatar',
-      )
-      imageId = await jobLifecycle.keepDrawnImage(db, jobId, {
-        parent_id: child.parent_id,
-        child_id: child.id,
-        content_type: image.contentType,
-        bytes: image.bytes,
-      })
+    // The decisions that let the picture through are written with the settle; a flag, at once.
+    const held = safety.holding()
+    let settled: Awaited<ReturnType<typeof jobLifecycle.settleAvatar>>
+    try {
+      let imageId = await jobLifecycle.findDrawnImage(db, jobId)
+      if (!imageId) {
+        const image = await drawScreened(
+          held,
+          provider,
+          {
+            storyId: null,
+            jobId,
+            target: 'avatar',
+            purpose: 'avatar',
+            prompt: buildAvatarPrompt({ character: describeCharacter(child) }),
+            // the heritage a parent typed is the one free text in a portrait's prompt
+            saferPrompt: buildSaferAvatarPrompt({ character: describeCharacter({ ...child, ethnicity: null }) }),
+            what: 'the avatar',
+          },
+          signal,
+        )
+        imageId = await jobLifecycle.keepDrawnImage(db, jobId, {
+          parent_id: child.parent_id,
+          child_id: child.id,
+          content_type: image.contentType,
+          bytes: image.bytes,
+        })
+      }
+      settled = await jobLifecycle.settleAvatar(db, jobId, { child_id: child.id, image_id: imageId }, held.take())
+    } finally {
+      await held.flush()
     }
-    await events.state(await jobLifecycle.settleAvatar(db, jobId, { child_id: child.id, image_id: imageId }))
+    await events.state(settled)
   },
 
   fail: ({ jobId }, failure, { db }) => jobLifecycle.fail(db, jobId, failure),

@@ -24,10 +24,11 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety, storyFinished }) {
-    const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
+  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety, logger, storyFinished }) {
+    const fromAvatar = provider.drawsFromReference?.() ?? false
+    const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber, fromAvatar)
     if (!found || !isUnfinishedJob(found.job.status)) return
-    const { job, chapter, child, style, outline } = found
+    const { job, chapter, child, style, avatar, outline } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
       // Settled by an earlier try. Its settle completed the story if it was the last, unless the
@@ -43,13 +44,27 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
       await events.state(started)
     }
 
+    // Without a current avatar (still being drawn, failed, or stale after an appearance change) the
+    // child is described in words only.
+    if (fromAvatar && avatar.state !== 'current') logger.debug({ avatar: avatar.state }, 'drawing without the avatar')
+    const reference = avatar.state === 'current' ? avatar.image : undefined
     const character = describeCharacter(child)
-    // An outlined chapter is drawn from its brief and the cast, without waiting for its text.
+    // An outlined chapter is drawn from its brief and the cast, without waiting for its text (with
+    // the avatar, its brief is the scene).
     const brief = outline?.chapters[chapterNumber - 1]?.brief
     const prompt = brief
       ? buildBriefImagePrompt({ character, brief, cast: outline.cast, style, childName: child.name })
       : undefined
-    const drawing = { storyId, jobId, chapter, character, style, childName: child.name, ...(prompt ? { prompt } : {}) }
+    const drawing = {
+      storyId,
+      jobId,
+      chapter: brief ? { ...chapter, content: brief } : chapter,
+      character,
+      style,
+      childName: child.name,
+      avatar: reference,
+      ...(prompt ? { prompt } : {}),
+    }
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).
     const held = safety.holding()
     let settled: JobRow | undefined

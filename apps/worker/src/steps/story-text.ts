@@ -1,6 +1,13 @@
 import { addAgain, jobItem, QUEUES } from '@dreamify/core'
 import { type ChildProfile, jobLifecycle, moderationRepository, type StartedStory, storyRepository } from '@dreamify/db'
-import { buildStoryMessages, createStoryStreamParser, StoryFormatError, type StoryStreamEvent } from '@dreamify/prompts'
+import {
+  buildStoryMessages,
+  createStoryStreamParser,
+  type StoryChapter,
+  StoryFormatError,
+  type StorySoFar,
+  type StoryStreamEvent,
+} from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
 import type { HoldingScreen } from '../safety/screen.ts'
 import {
@@ -111,11 +118,20 @@ async function writeScreened(
   const state = await moderationRepository.textScreenState(db, jobId, story.id)
   let flags = state.flags
   let parseFailures = 0
+  // What is saved, as the provider wrote it (the stand-in for the name): a story whose answer broke
+  // off after some chapters goes on from there instead of starting its plot again.
+  const beginning: Beginning =
+    state.savedChapters.size > 0 || state.titleSaved
+      ? await savedBeginning(context, story.id, identity.hide)
+      : { title: undefined, chapters: [] }
 
   for (;;) {
     if (flags >= MAX_TEXT_FLAGS) throw contentFlagged()
-    const messages = buildStoryMessages(input, { strict: flags > 0 })
-    const parser = createStoryStreamParser({ format, chapters: story.chapters_total })
+    const soFar = continuable(beginning, story.chapters_total)
+    if (soFar) logger.info({ from: soFar.chapters.length + 1 }, 'continuing the story after its saved chapters')
+    const messages = buildStoryMessages({ ...input, soFar }, { strict: flags > 0 })
+    const from = soFar ? soFar.chapters.length + 1 : 1
+    const parser = createStoryStreamParser({ format, chapters: story.chapters_total, from })
     let alive = true
     let shownTitle: string | undefined
     // Saves what the parser found in one statement, then enqueues the new chapters' illustrations in one go.
@@ -131,6 +147,7 @@ async function writeScreened(
           if (await storyRepository.setTitleIfMissing(db, story.id, title)) {
             shownTitle = event.title
             state.titleSaved = true
+            beginning.title = event.title
           }
         }
       }
@@ -142,6 +159,8 @@ async function writeScreened(
         return
       }
       for (const number of recorded.inserted) state.savedChapters.add(number)
+      // Kept as the provider wrote them, for a continuation if a later part of this answer fails.
+      beginning.chapters.push(...written.filter((c) => recorded.inserted.includes(c.number)))
       // Published before their images are enqueued, so chapter_illustrated always comes after chapter_written.
       const saved = chapters.filter((c) => recorded.inserted.includes(c.number))
       await events.chapters(jobId, 'chapter_written', saved, recorded.job)
@@ -150,7 +169,7 @@ async function writeScreened(
     }
     try {
       const pending: StoryStreamEvent[] = []
-      for await (const delta of provider.writeStory({ ...input, messages, stream: eager }, signal)) {
+      for await (const delta of provider.writeStory({ ...input, soFar, messages, stream: eager }, signal)) {
         const found = parser.push(delta)
         // Saving as we go is the point of streaming; without it, nothing is saved until the whole story checks out.
         if (eager) await handle(found)
@@ -158,8 +177,10 @@ async function writeScreened(
         if (!alive) return
       }
       const { draft, events: rest } = parser.end()
-      // A malformed earlier answer may have streamed a title; the story keeps the one that parsed.
-      if (draft.title !== shownTitle) await storyRepository.setTitle(db, story.id, await screen.title(draft.title))
+      // A malformed earlier answer may have streamed a title; the story keeps the one that parsed
+      // (a continuation has none: the saved one stays).
+      if (!soFar && draft.title !== shownTitle)
+        await storyRepository.setTitle(db, story.id, await screen.title(draft.title))
       await handle([...pending, ...rest])
       return
     } catch (error) {
@@ -182,4 +203,34 @@ async function writeScreened(
         )
     }
   }
+}
+
+interface Beginning {
+  title: string | undefined
+  chapters: StoryChapter[]
+}
+
+/** The saved title and chapters, with the child's name hidden again as the provider knows it. */
+async function savedBeginning(
+  { db }: StepContext,
+  storyId: string,
+  hide: (text: string) => string,
+): Promise<Beginning> {
+  const saved = await storyRepository.savedText(db, storyId)
+  return {
+    title: saved.title === null ? undefined : hide(saved.title),
+    chapters: saved.chapters.map((c) => ({ number: c.number, title: hide(c.title), content: hide(c.content) })),
+  }
+}
+
+/**
+ * The story so far to send back, when it can be continued: a title and chapters 1..k, with
+ * 0 < k < N. Otherwise (nothing saved, or a gap a lost write left) the story is written whole, and
+ * the chapters already saved are kept in place of that answer's versions.
+ */
+function continuable(beginning: Beginning, chapters: number): StorySoFar | undefined {
+  const saved = [...beginning.chapters].sort((a, b) => a.number - b.number)
+  if (!beginning.title || saved.length === 0 || saved.length >= chapters) return undefined
+  if (saved.some((chapter, index) => chapter.number !== index + 1)) return undefined
+  return { title: beginning.title, chapters: saved }
 }

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../database.ts'
+import { insertJobDecisions, type StoryDecision } from '../moderation.ts'
 import type { JobRow } from '../schema.ts'
 import { complete } from './complete.ts'
 import { deleteImageQuery } from './redraw.ts'
@@ -53,13 +54,15 @@ export function setAvatarQuery(tx: Db | Tx, childId: string, imageId: string) {
 
 /**
  * Settles an avatar job in one transaction: the child shows the kept picture, the one it replaces
- * is deleted, and the job completes. Returns the completed job, or undefined when the job was
- * finished already or the child (or the job) is gone; the child's avatar is then left as it was.
+ * is deleted, the job completes, and the moderation decisions that let the picture through are
+ * stored. Returns the completed job, or undefined when the job was finished already or the child
+ * (or the job) is gone; the child's avatar is then left as it was, and no decision is stored.
  */
 export function settleAvatar(
   db: Db,
   jobId: string,
   avatar: { child_id: string; image_id: string },
+  decisions: readonly StoryDecision[] = [],
 ): Promise<JobRow | undefined> {
   return db.transaction().execute(async (tx) => {
     const child = await lockChildQuery(tx, avatar.child_id).executeTakeFirst()
@@ -67,6 +70,7 @@ export function settleAvatar(
     const completed = await complete(tx, jobId)
     if (!completed) return undefined
     await setAvatarQuery(tx, avatar.child_id, avatar.image_id).execute()
+    if (decisions.length > 0) await insertJobDecisions(tx, jobId, decisions).execute()
     if (child.avatar_image_id && child.avatar_image_id !== avatar.image_id)
       await deleteImageQuery(tx, child.avatar_image_id).execute()
     return completed

@@ -7,6 +7,7 @@ import {
   PostgresQueryCompiler,
 } from 'kysely'
 import type { Db } from '../database.ts'
+import { insertJobDecisions } from '../moderation.ts'
 import type { Database } from '../schema.ts'
 import { findDrawnImageQuery, keepDrawnImageQuery, lockChildQuery, setAvatarQuery } from './avatar.ts'
 import { recordChaptersWrittenQuery, settleChapterQuery } from './chapters.ts'
@@ -102,6 +103,7 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
       lockChild: lockChildQuery(offline, CHILD),
       complete: COMPLETES,
       setAvatar: setAvatarQuery(offline, CHILD, IMAGE),
+      'the checks that let it through': insertJobDecisions(offline, JOB, []),
       deletePrevious: deleteImageQuery(offline, IMAGE),
     }),
     reconciler: statements({

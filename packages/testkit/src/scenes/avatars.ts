@@ -1,95 +1,119 @@
-// Portrait fixtures, for avatar-style requests.
-import type { Canvas, Rgb } from '../paint.ts'
-import { arc, circle, ellipse, line, mix, rect, verticalGradient } from '../paint.ts'
-import type { Painter } from './shapes.ts'
+// Portrait fixtures, for avatar-style requests: two children and a teddy bear.
+import { circle, ellipse, linear, radial, rect, type Scene, sky, svgDocument } from './svg.ts'
 
 interface FaceStyle {
-  background: readonly [Rgb, Rgb]
-  skin: Rgb
-  hair: Rgb
-  shirt: Rgb
+  background: readonly [string, string]
+  halo: string
+  skin: string
+  skinShade: string
+  hair: string
+  shirt: string
   curly?: boolean
 }
 
-function face(c: Canvas, style: FaceStyle): void {
-  verticalGradient(c, [
-    [0, style.background[0]],
-    [1, style.background[1]],
-  ])
-  circle(c, 256, 256, 230, mix(style.background[0], [255, 255, 255], 0.35), 0.5)
-  ellipse(c, 256, 540, 200, 160, style.shirt)
-  rect(c, 226, 380, 60, 50, mix(style.skin, [0, 0, 0], 0.12))
-  if (style.curly) {
-    for (let i = 0; i < 16; i++) {
-      const a = Math.PI * (0.95 + (i / 15) * 1.1)
-      circle(c, 256 + Math.cos(a) * 150, 250 + Math.sin(a) * 150, 52, style.hair)
-    }
-  } else {
-    ellipse(c, 256, 236, 170, 140, style.hair)
-  }
-  circle(c, 100, 280, 24, style.skin)
-  circle(c, 412, 280, 24, style.skin)
-  ellipse(c, 256, 280, 150, 158, style.skin)
-  if (!style.curly) {
-    ellipse(c, 200, 150, 110, 56, style.hair)
-    ellipse(c, 320, 156, 96, 50, style.hair)
-  }
-  for (const x of [200, 312]) {
-    circle(c, x, 268, 17, [52, 40, 44])
-    circle(c, x - 6, 262, 6, [255, 255, 255])
-    arc(c, x, 250, 26, 5, Math.PI * 1.25, Math.PI * 1.75, mix(style.hair, [0, 0, 0], 0.2))
-  }
-  circle(c, 170, 320, 24, [250, 130, 140], 0.35)
-  circle(c, 342, 320, 24, [250, 130, 140], 0.35)
-  ellipse(c, 256, 300, 10, 7, mix(style.skin, [120, 60, 50], 0.3))
-  arc(c, 256, 318, 46, 9, Math.PI * 0.18, Math.PI * 0.82, [160, 70, 70])
+function backdrop(style: { background: readonly [string, string]; halo: string }): string {
+  return (
+    linear('bg', [
+      [0, style.background[0]],
+      [1, style.background[1]],
+    ]) +
+    radial('halo', [
+      [0, style.halo, 0.9],
+      [0.8, style.halo, 0.55],
+      [1, style.halo, 0],
+    ])
+  )
 }
 
-const bear: Painter = (c) => {
-  verticalGradient(c, [
-    [0, [190, 226, 200]],
-    [1, [120, 190, 170]],
-  ])
-  circle(c, 256, 256, 230, [220, 244, 226], 0.5)
-  for (const x of [130, 382]) {
-    circle(c, x, 140, 62, [150, 100, 70])
-    circle(c, x, 140, 34, [226, 180, 150])
-  }
-  ellipse(c, 256, 290, 180, 168, [160, 110, 76])
-  ellipse(c, 256, 350, 86, 66, [232, 200, 166])
-  ellipse(c, 256, 322, 26, 18, [60, 40, 36])
-  line(c, 256, 338, 256, 356, 5, [60, 40, 36])
-  arc(c, 236, 356, 20, 6, Math.PI * 0.1, Math.PI * 0.9, [60, 40, 36])
-  arc(c, 276, 356, 20, 6, Math.PI * 0.1, Math.PI * 0.9, [60, 40, 36])
-  for (const x of [196, 316]) {
-    circle(c, x, 256, 16, [40, 30, 30])
-    circle(c, x - 5, 250, 5, [255, 255, 255])
-  }
-  circle(c, 160, 318, 22, [250, 130, 140], 0.35)
-  circle(c, 352, 318, 22, [250, 130, 140], 0.35)
+/** Eyes with a sparkle each, at the given height. */
+function eyes(y: number, spread: number, r: number): string {
+  return [512 - spread, 512 + spread]
+    .map(
+      (x) =>
+        circle(x, y, r, '#352830') +
+        circle(x - r * 0.35, y - r * 0.38, r * 0.36, '#ffffff') +
+        circle(x + r * 0.3, y + r * 0.3, r * 0.14, '#ffffff'),
+    )
+    .join('')
 }
+
+function cheeks(y: number, spread: number, r: number): string {
+  return [512 - spread, 512 + spread]
+    .map((x) => circle(x, y, r, '#ff8f9c', ' opacity="0.4" filter="url(#soft)"'))
+    .join('')
+}
+
+function face(style: FaceStyle): string {
+  const hair = style.curly
+    ? Array.from({ length: 19 }, (_, i) => {
+        const a = Math.PI * (0.92 + (i / 18) * 1.16)
+        return circle(512 + Math.cos(a) * 300, 500 + Math.sin(a) * 290, 100, style.hair)
+      }).join('') + circle(512, 420, 290, style.hair)
+    : ellipse(512, 440, 320, 270, style.hair)
+  const fringe = style.curly
+    ? Array.from({ length: 7 }, (_, i) => circle(330 + i * 60, 290 + Math.abs(i - 3) * 16, 62, style.hair)).join('')
+    : `<path d="M206,600C186,330 340,176 512,176C704,176 846,330 818,600C800,480 770,420 716,392Q640,440 540,372Q440,430 318,394C262,440 226,510 206,600Z" fill="${style.hair}"/>`
+  const brow = (x: number) =>
+    `<path d="M${x - 34},478Q${x},450 ${x + 34},478" fill="none" stroke="${style.hair}" stroke-width="11" stroke-linecap="round"/>`
+  return svgDocument(
+    backdrop(style),
+    sky('bg') +
+      circle(512, 512, 470, 'url(#halo)') +
+      ellipse(512, 1090, 410, 330, style.shirt) +
+      ellipse(512, 800, 90, 30, style.shirt) +
+      rect(452, 740, 120, 110, style.skinShade, 40) +
+      hair +
+      circle(200, 560, 52, style.skin) +
+      circle(824, 560, 52, style.skin) +
+      ellipse(512, 560, 305, 315, style.skin) +
+      fringe +
+      brow(400) +
+      brow(624) +
+      eyes(540, 112, 36) +
+      cheeks(640, 180, 50) +
+      ellipse(512, 605, 20, 14, style.skinShade) +
+      '<path d="M430,660Q512,730 594,660" fill="none" stroke="#b4545a" stroke-width="17" stroke-linecap="round"/>',
+  )
+}
+
+const bear: Scene = () =>
+  svgDocument(
+    backdrop({ background: ['#c4e8cf', '#84c4ae'], halo: '#e6f7ea' }) +
+      radial('fur', [
+        [0, '#b47e57'],
+        [1, '#93603f'],
+      ]),
+    sky('bg') +
+      circle(512, 512, 470, 'url(#halo)') +
+      [260, 764].map((x) => circle(x, 280, 124, '#93603f') + circle(x, 280, 70, '#e6b896')).join('') +
+      ellipse(512, 580, 360, 336, 'url(#fur)') +
+      ellipse(512, 700, 172, 132, '#ecd1ad') +
+      ellipse(512, 644, 52, 36, '#4a3028') +
+      ellipse(496, 634, 16, 9, '#7a5a50') +
+      '<path d="M512,680L512,712M512,712Q472,748 440,712M512,712Q552,748 584,712" fill="none" stroke="#4a3028" stroke-width="12" stroke-linecap="round"/>' +
+      eyes(512, 120, 32) +
+      cheeks(640, 212, 46),
+  )
 
 /** Friendly portrait fixtures (for avatar-style requests). */
-export const AVATARS: Readonly<Record<string, Painter>> = {
-  'avatar-sunny': (c) =>
-    face(c, {
-      background: [
-        [255, 226, 140],
-        [255, 186, 120],
-      ],
-      skin: [244, 200, 166],
-      hair: [140, 84, 50],
-      shirt: [90, 150, 220],
+export const AVATARS: Readonly<Record<string, Scene>> = {
+  'avatar-sunny': () =>
+    face({
+      background: ['#ffe28c', '#ffba78'],
+      halo: '#fff1c4',
+      skin: '#f4c8a6',
+      skinShade: '#e0ae8c',
+      hair: '#8c5432',
+      shirt: '#5a96dc',
     }),
-  'avatar-curly': (c) =>
-    face(c, {
-      background: [
-        [150, 220, 220],
-        [90, 170, 190],
-      ],
-      skin: [156, 104, 74],
-      hair: [40, 30, 34],
-      shirt: [240, 120, 110],
+  'avatar-curly': () =>
+    face({
+      background: ['#96dcdc', '#5aaabe'],
+      halo: '#c8f0ee',
+      skin: '#9c684a',
+      skinShade: '#85573c',
+      hair: '#2a1f24',
+      shirt: '#f0786e',
       curly: true,
     }),
   'avatar-bear': bear,

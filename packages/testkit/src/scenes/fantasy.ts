@@ -1,128 +1,172 @@
-// Make-believe places: the clockwork city and the cloud kingdom.
-import type { Rgb } from '../paint.ts'
-import { arc, circle, line, mix, polygon, rect, verticalGradient } from '../paint.ts'
-import { cloud, gear, type Painter, S, stars, sun } from './shapes.ts'
+// The fantasy scenes: a clockwork city at dusk, a cloud kingdom under a rainbow.
+import {
+  circle,
+  cloud,
+  gear,
+  glowGradient,
+  linear,
+  n,
+  polygon,
+  type Rnd,
+  rect,
+  type Scene,
+  sky,
+  sparkle,
+  stars,
+  sun,
+  svgDocument,
+} from './svg.ts'
 
-export const clockworkCity: Painter = (c, rnd) => {
-  verticalGradient(c, [
-    [0, [42, 52, 104]],
-    [0.6, [168, 112, 140]],
-    [1, [236, 160, 112]],
-  ])
-  stars(c, rnd, 30, 150)
-  gear(c, 90, 120, 60, 12, [92, 84, 130], [60, 62, 118], 0.2)
-  gear(c, 430, 170, 46, 10, [120, 92, 132], [96, 76, 128], 0.5)
-  const colors: Rgb[] = [
-    [112, 84, 110],
-    [92, 100, 140],
-    [140, 98, 96],
-    [104, 120, 126],
-    [128, 104, 140],
-  ]
-  for (let x = -10, i = 0; x < S; x += 70 + rnd() * 20, i++) {
-    const h = 120 + rnd() * 90
-    const w = 60 + rnd() * 20
-    rect(c, x, 460 - h, w, h, colors[i % colors.length]!)
-    polygon(
-      c,
-      [
-        [x - 4, 460 - h],
-        [x + w / 2, 460 - h - 30],
-        [x + w + 4, 460 - h],
-      ],
-      mix(colors[i % colors.length]!, [40, 30, 50], 0.4),
-    )
-    for (let wy = 470 - h; wy < 440; wy += 28)
-      for (let wx = x + 10; wx < x + w - 14; wx += 22)
-        rect(c, wx, wy, 10, 14, rnd() < 0.65 ? [255, 214, 128] : [70, 60, 90])
-  }
-  rect(c, 206, 150, 100, 330, [150, 112, 84])
-  polygon(
-    c,
+function building(rnd: Rnd, x: number, w: number, h: number, wall: string, roof: string): string {
+  const base = 900
+  let out = rect(x, base - h, w, h, wall, 6)
+  out += polygon(
     [
-      [196, 152],
-      [256, 76],
-      [316, 152],
+      [x - 8, base - h + 2],
+      [x + w / 2, base - h - w * 0.45],
+      [x + w + 8, base - h + 2],
     ],
-    [110, 70, 70],
+    roof,
+    8,
   )
-  circle(c, 256, 210, 44, [118, 86, 62])
-  circle(c, 256, 210, 38, [252, 240, 206])
+  const cols = Math.max(2, Math.floor(w / 34))
+  for (let row = 0; (row + 1) * 46 < h - 30; row++)
+    for (let col = 0; col < cols; col++) {
+      const lit = rnd() > 0.3
+      const wx = x + 12 + col * ((w - 24) / cols)
+      out += rect(wx, base - h + 24 + row * 46, (w - 24) / cols - 10, 26, lit ? '#ffd98a' : '#4b4a78', 4)
+    }
+  return out
+}
+
+function clockFace(x: number, y: number, r: number): string {
+  let ticks = ''
   for (let i = 0; i < 12; i++) {
     const a = (i / 12) * Math.PI * 2
-    circle(c, 256 + Math.cos(a) * 31, 210 + Math.sin(a) * 31, 2.4, [90, 70, 60])
+    ticks += circle(x + Math.cos(a) * r * 0.8, y + Math.sin(a) * r * 0.8, r * 0.05, '#6b4b3a')
   }
-  line(c, 256, 210, 256, 184, 5, [70, 52, 44])
-  line(c, 256, 210, 276, 220, 4, [70, 52, 44])
-  circle(c, 256, 210, 4, [200, 150, 70])
-  rect(c, 236, 400, 40, 60, [90, 62, 50])
-  rect(c, 0, 460, S, 52, [70, 56, 74])
-  gear(c, 40, 490, 54, 12, [206, 160, 80], [70, 56, 74], 0.1)
-  gear(c, 128, 500, 34, 9, [226, 186, 100], [70, 56, 74], 0.35)
-  gear(c, 470, 486, 44, 11, [196, 140, 72], [70, 56, 74], 0.3)
+  return (
+    circle(x, y, r * 1.12, '#c79a5b') +
+    circle(x, y, r, '#fff4dc') +
+    ticks +
+    `<line x1="${x}" y1="${y}" x2="${x}" y2="${n(y - r * 0.62)}" stroke="#4a342a" stroke-width="${n(r * 0.08)}" stroke-linecap="round"/>` +
+    `<line x1="${x}" y1="${y}" x2="${n(x + r * 0.42)}" y2="${n(y + r * 0.2)}" stroke="#4a342a" stroke-width="${n(r * 0.1)}" stroke-linecap="round"/>` +
+    circle(x, y, r * 0.09, '#4a342a')
+  )
 }
 
-export const cloudKingdom: Painter = (c) => {
-  verticalGradient(c, [
-    [0, [110, 172, 238]],
-    [1, [214, 236, 255]],
-  ])
-  sun(c, 92, 88, 40, [255, 236, 150])
-  const bands: Rgb[] = [
-    [240, 110, 120],
-    [250, 170, 100],
-    [250, 230, 120],
-    [130, 210, 140],
-    [110, 170, 230],
-    [160, 130, 220],
-  ]
-  for (const [i, col] of bands.entries()) arc(c, 256, 470, 300 - i * 16, 16, Math.PI, Math.PI * 2, col, 0.55)
-  cloud(c, 120, 250, 50, [255, 255, 255], 0.85)
-  cloud(c, 420, 140, 36, [255, 255, 255], 0.8)
-  const castle: Rgb = [250, 244, 252]
-  const roof: Rgb = [238, 148, 182]
-  rect(c, 196, 270, 120, 110, castle)
-  for (const [x, w, h] of [
-    [176, 36, 150],
-    [300, 36, 150],
-    [238, 36, 190],
-  ] as const) {
-    rect(c, x, 380 - h, w, h, castle)
-    polygon(
-      c,
-      [
-        [x - 6, 380 - h],
-        [x + w / 2, 380 - h - 46],
-        [x + w + 6, 380 - h],
-      ],
-      roof,
-    )
-    rect(c, x + w / 2 - 5, 380 - h + 24, 10, 16, [150, 180, 230])
-  }
-  line(c, 256, 144, 256, 120, 2, [150, 120, 140])
-  polygon(
-    c,
-    [
-      [257, 120],
-      [280, 126],
-      [257, 132],
-    ],
-    [250, 210, 90],
+export const clockworkCity: Scene = (rnd) =>
+  svgDocument(
+    linear('sky', [
+      [0, '#2b2d63'],
+      [0.45, '#6a4f8f'],
+      [0.8, '#d98b8f'],
+      [1, '#f3b890'],
+    ]) +
+      linear('brass', [
+        [0, '#f2c46b'],
+        [1, '#b9823e'],
+      ]) +
+      linear('tower', [
+        [0, '#a77b5d'],
+        [1, '#7d5843'],
+      ]) +
+      glowGradient('lampGlow', '#ffd98a', 0.8),
+    sky('sky') +
+      stars(rnd, 60, 380) +
+      gear(170, 170, 70, 10, '#5d5a98', 0.2, ' opacity="0.8"') +
+      gear(270, 270, 40, 8, '#6f6aa8', 0.5, ' opacity="0.8"') +
+      gear(880, 230, 56, 9, '#5d5a98', 0.1, ' opacity="0.8"') +
+      building(rnd, 10, 150, 300, '#6f5a8e', '#4f3f6e') +
+      building(rnd, 180, 120, 380, '#7b6aa0', '#57467a') +
+      building(rnd, 640, 130, 420, '#7b6aa0', '#57467a') +
+      building(rnd, 790, 110, 300, '#6f5a8e', '#4f3f6e') +
+      building(rnd, 910, 130, 360, '#7b6aa0', '#57467a') +
+      rect(400, 300, 220, 600, 'url(#tower)', 10) +
+      polygon(
+        [
+          [380, 306],
+          [510, 120],
+          [640, 306],
+        ],
+        '#8c4f4a',
+        10,
+      ) +
+      sparkle(510, 100, 22, '#ffe7a0') +
+      clockFace(510, 420, 78) +
+      rect(470, 760, 80, 140, '#5a3c30', 40) +
+      rect(310, 620, 90, 280, '#8a76ad', 6) +
+      rect(326, 650, 24, 30, '#ffd98a', 4) +
+      rect(360, 650, 24, 30, '#ffd98a', 4) +
+      `<path d="M0,900L1024,900L1024,1024L0,1024Z" fill="#43365e"/>` +
+      [80, 300, 720, 940]
+        .map(
+          (x) =>
+            rect(x - 4, 800, 8, 100, '#2f2746', 3) +
+            circle(x, 796, 46, 'url(#lampGlow)') +
+            circle(x, 796, 12, '#fff0b8'),
+        )
+        .join('') +
+      gear(60, 990, 110, 12, 'url(#brass)', 0.1) +
+      gear(230, 1000, 60, 9, 'url(#brass)', 0.4) +
+      gear(960, 980, 100, 11, 'url(#brass)', 0.3) +
+      gear(800, 1010, 50, 8, 'url(#brass)', 0.2),
   )
-  arc(c, 256, 370, 18, 36, Math.PI, Math.PI * 2, [200, 170, 220])
-  rect(c, 238, 360, 36, 20, [200, 170, 220])
-  for (const [x, y, s] of [
-    [60, 430, 70],
-    [200, 420, 80],
-    [340, 430, 78],
-    [470, 420, 66],
-    [130, 490, 80],
-    [400, 495, 84],
-  ] as const)
-    cloud(c, x, y, s, [255, 255, 255])
-  for (const [x, y, s] of [
-    [150, 468, 40],
-    [330, 470, 44],
-  ] as const)
-    cloud(c, x, y, s, [232, 238, 252], 0.7)
+
+function rainbow(x: number, y: number, r: number): string {
+  const bands = ['#ffb3ba', '#ffd6a5', '#fdffb6', '#caffbf', '#a0e7e5', '#bdb2ff']
+  return `<g opacity="0.85">${bands
+    .map(
+      (c, i) =>
+        `<path d="M${n(x - r + i * 26)},${y}A${n(r - i * 26)},${n(r - i * 26)} 0 0,1 ${n(x + r - i * 26)},${y}" fill="none" stroke="${c}" stroke-width="28"/>`,
+    )
+    .join('')}</g>`
 }
+
+function tower(x: number, base: number, w: number, h: number): string {
+  return (
+    rect(x, base - h, w, h, '#f6f0ff', 6) +
+    rect(x + w * 0.3, base - h * 0.7, w * 0.4, w * 0.55, '#b9a6e8', w * 0.2) +
+    polygon(
+      [
+        [x - w * 0.15, base - h + 4],
+        [x + w / 2, base - h - w * 1.3],
+        [x + w * 1.15, base - h + 4],
+      ],
+      '#f59ab9',
+      8,
+    )
+  )
+}
+
+export const cloudKingdom: Scene = () =>
+  svgDocument(
+    linear('sky', [
+      [0, '#7fb4ef'],
+      [0.6, '#bfe0fb'],
+      [1, '#e8f4ff'],
+    ]) + glowGradient('sunGlow', '#fff3b0', 0.7),
+    sky('sky') +
+      sun(160, 170, 70, '#ffe680') +
+      rainbow(512, 720, 480) +
+      cloud(820, 220, 60, '#ffffff', 0.95) +
+      cloud(640, 130, 36, '#ffffff', 0.85) +
+      rect(370, 460, 290, 300, '#efe6ff', 8) +
+      [380, 440, 500, 560, 620].map((x) => rect(x, 440, 34, 30, '#efe6ff', 4)).join('') +
+      tower(300, 760, 100, 380) +
+      tower(624, 760, 100, 380) +
+      tower(462, 700, 100, 420) +
+      rect(509, 180, 6, 90, '#8a6f9e', 3) +
+      `<path d="M515,182L570,198L515,214Z" fill="#ffcf5a"/>` +
+      `<path d="M465,760L465,650A47,47 0 0,1 559,650L559,760Z" fill="#b9a6e8"/>` +
+      rect(510, 650, 4, 110, '#9c88d6') +
+      rect(-20, 860, 1064, 184, '#f6f9ff') +
+      cloud(120, 820, 150, '#ffffff') +
+      cloud(470, 860, 170, '#ffffff') +
+      cloud(880, 820, 150, '#ffffff') +
+      cloud(250, 960, 90, '#e4eefc', 1) +
+      cloud(760, 970, 100, '#e4eefc', 1) +
+      sparkle(260, 380, 16, '#ffffff', 0.9) +
+      sparkle(780, 420, 12, '#ffffff', 0.9) +
+      sparkle(880, 560, 14, '#ffffff', 0.9),
+  )

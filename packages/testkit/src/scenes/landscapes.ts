@@ -1,164 +1,247 @@
-// Daylight and sunset landscapes: the seaside sunset, the meadow morning and the mountain lake.
-import type { Rgb } from '../paint.ts'
-import { arc, circle, ellipse, fillBelow, glow, hills, line, polygon, rect, verticalGradient } from '../paint.ts'
-import { cloud, house, type Painter, pine, reflect, roundTree, S, sun } from './shapes.ts'
+// The daytime and sunset landscapes: a seaside sunset with a lighthouse, a meadow morning, a mountain lake.
+import {
+  bird,
+  circle,
+  cloud,
+  ellipse,
+  glowGradient,
+  hill,
+  house,
+  linear,
+  n,
+  pine,
+  polygon,
+  type Rnd,
+  rect,
+  ripples,
+  roundTree,
+  S,
+  type Scene,
+  sky,
+  sun,
+  svgDocument,
+} from './svg.ts'
 
-export const seasideSunset: Painter = (c, rnd) => {
-  verticalGradient(
-    c,
-    [
-      [0, [86, 70, 148]],
-      [0.4, [232, 128, 150]],
-      [0.64, [255, 192, 124]],
-    ],
-    0,
-    330,
-  )
-  sun(c, 200, 330, 62, [255, 214, 130])
-  for (const [x, y, s] of [
-    [90, 110, 40],
-    [360, 80, 55],
-    [440, 190, 35],
-  ] as const)
-    cloud(c, x, y, s, [255, 200, 214], 0.55)
-  verticalGradient(
-    c,
-    [
-      [0, [226, 128, 140]],
-      [0.25, [84, 96, 168]],
-      [1, [34, 52, 112]],
-    ],
-    330,
-    S,
-  )
-  for (let y = 336; y < 470; y += 7) {
-    const w = 120 - (y - 330) * 0.4 + rnd() * 30
-    rect(c, 200 - w / 2 + (rnd() - 0.5) * 20, y, w, 2, [255, 220, 150], 0.5)
+function flowers(rnd: Rnd, count: number, top: number): string {
+  const colours = ['#ff9eb5', '#ffd86b', '#ffffff', '#c7a4ff', '#ff8f70']
+  let out = ''
+  for (let i = 0; i < count; i++) {
+    const x = rnd() * S
+    const y = top + rnd() * (S - top)
+    const r = 5 + ((y - top) / (S - top)) * 7
+    const c = colours[Math.floor(rnd() * colours.length)]!
+    for (let p = 0; p < 5; p++) {
+      const a = (p / 5) * Math.PI * 2
+      out += circle(x + Math.cos(a) * r, y + Math.sin(a) * r, r * 0.7, c)
+    }
+    out += circle(x, y, r * 0.55, '#ffcf4a')
   }
-  fillBelow(c, (x) => 440 + Math.sin(x * 0.015) * 10 + x * 0.05, [242, 212, 164])
-  ellipse(c, 420, 352, 70, 28, [60, 52, 80])
-  polygon(
-    c,
-    [
-      [398, 350],
-      [442, 350],
-      [432, 200],
-      [408, 200],
-    ],
-    [246, 244, 240],
-  )
-  for (const y of [230, 280, 322])
-    polygon(
-      c,
-      [
-        [400 + (350 - y) * 0.02, y],
-        [440 - (350 - y) * 0.02, y],
-        [440 - (350 - y - 18) * 0.02, y + 18],
-        [400 + (350 - y - 18) * 0.02, y + 18],
-      ],
-      [214, 72, 72],
-    )
-  rect(c, 404, 178, 32, 22, [255, 236, 160])
-  polygon(
-    c,
-    [
-      [398, 178],
-      [442, 178],
-      [420, 156],
-    ],
-    [200, 64, 64],
-  )
-  polygon(
-    c,
-    [
-      [420, 189],
-      [250, 140],
-      [250, 220],
-    ],
-    [255, 240, 180],
-    0.18,
-  )
-  glow(c, 420, 189, 50, [255, 236, 160], 0.6)
-  for (let i = 0; i < 5; i++) arc(c, 60 + i * 70, 500 + (i % 2) * 6, 8, 3, Math.PI, Math.PI * 2, [250, 160, 170])
+  return out
 }
 
-export const meadowMorning: Painter = (c, rnd) => {
-  verticalGradient(c, [
-    [0, [140, 204, 246]],
-    [1, [252, 240, 210]],
-  ])
-  sun(c, 400, 100, 46)
-  cloud(c, 140, 90, 36, [255, 255, 255], 0.9)
-  cloud(c, 300, 150, 26, [255, 255, 255], 0.8)
-  hills(c, 330, 24, 0.01, 2, [150, 200, 130])
-  roundTree(c, 90, 330, 90, [96, 170, 100])
-  hills(c, 390, 20, 0.014, 4, [112, 182, 104])
-  house(c, 300, 392, 90, 70, [250, 236, 210], [214, 92, 80], false)
-  roundTree(c, 440, 400, 120, [70, 150, 86])
-  hills(c, 450, 12, 0.02, 1, [88, 160, 90])
-  const petals: Rgb[] = [
-    [255, 120, 150],
-    [255, 220, 90],
-    [255, 255, 255],
-    [190, 140, 250],
-  ]
-  for (let i = 0; i < 60; i++) {
-    const x = rnd() * S
-    const y = 460 + rnd() * 50
-    circle(c, x, y, 3 + rnd() * 2, petals[i % petals.length]!)
-    circle(c, x, y, 1.4, [255, 200, 60])
-  }
-  for (let i = 0; i < 3; i++)
-    arc(c, 160 + i * 26, 200 + (i % 2) * 12, 6, 2, Math.PI * 1.1, Math.PI * 1.9, [80, 80, 110])
-}
-
-export const mountainLake: Painter = (c, rnd) => {
-  const horizon = 310
-  verticalGradient(
-    c,
-    [
-      [0, [120, 140, 210]],
-      [0.7, [250, 190, 180]],
-      [1, [255, 222, 180]],
-    ],
-    0,
-    horizon,
+export const seasideSunset: Scene = (rnd) =>
+  svgDocument(
+    linear('sky', [
+      [0, '#5d4a9c'],
+      [0.3, '#c46aa6'],
+      [0.55, '#ff9a8a'],
+      [0.72, '#ffd08a'],
+    ]) +
+      linear('sea', [
+        [0, '#7c6bb4'],
+        [0.5, '#4e4f96'],
+        [1, '#35396f'],
+      ]) +
+      linear('sand', [
+        [0, '#f7dcae'],
+        [1, '#eec48e'],
+      ]) +
+      linear(
+        'beam',
+        [
+          [0, '#fff6c8', 0],
+          [1, '#fff6c8', 0.7],
+        ],
+        [0, 0, 1, 0],
+      ) +
+      glowGradient('sunGlow', '#ffe09a', 0.8) +
+      glowGradient('lampGlow', '#fff3b0', 0.9),
+    sky('sky') +
+      cloud(230, 230, 70, '#f7b5cf', 0.85) +
+      cloud(760, 160, 95, '#f7b5cf', 0.85) +
+      cloud(560, 380, 45, '#ffd0c4', 0.7) +
+      sun(420, 700, 120, '#ffd46e') +
+      rect(0, 700, S, S - 700, 'url(#sea)') +
+      ripples(rnd, 16, 715, 880, 420, 190, '#ffd88a', 6) +
+      ripples(rnd, 8, 740, 880, 800, 90, '#b2a6e0', 3) +
+      `<path d="M890,330L580,240L580,330Z" fill="url(#beam)" filter="url(#soft)"/>` +
+      ellipse(895, 742, 140, 42, '#3d3459') +
+      ellipse(870, 728, 95, 26, '#54466e') +
+      `<path d="M860,730L872,390L918,390L930,730Z" fill="#ffffff"/>` +
+      [470, 560, 650]
+        .map((y) => {
+          const edge = (yy: number) => ((yy - 390) * 12) / 340
+          return `<path d="M${n(872 - edge(y))},${y}L${n(918 + edge(y))},${y}L${n(918 + edge(y + 50))},${y + 50}L${n(872 - edge(y + 50))},${y + 50}Z" fill="#e2535a"/>`
+        })
+        .join('') +
+      rect(862, 374, 66, 18, '#5a4a6a', 6) +
+      circle(895, 330, 70, 'url(#lampGlow)') +
+      rect(874, 318, 42, 48, '#fff0a0', 8) +
+      polygon(
+        [
+          [860, 322],
+          [895, 280],
+          [930, 322],
+        ],
+        '#e2535a',
+        8,
+      ) +
+      bird(300, 420, 18, '#5d4a7c') +
+      bird(350, 460, 13, '#5d4a7c') +
+      `<path d="M0,900C200,860 420,880 600,910C780,940 900,900 1024,890L1024,1024L0,1024Z" fill="url(#sand)"/>` +
+      `<path d="M0,900C200,860 420,880 600,910C780,940 900,900 1024,890" fill="none" stroke="#ffffff" stroke-width="8" opacity="0.6" stroke-linecap="round"/>` +
+      [
+        [160, 965],
+        [420, 990],
+        [700, 975],
+      ]
+        .map(([x, y]) => `<path d="M${x! - 22},${y}A22,22 0 0,1 ${x! + 22},${y}Z" fill="#f7a8a0"/>`)
+        .join('') +
+      `<path d="M560,960l12,-18l12,18l20,4l-14,14l4,20l-22,-10l-22,10l4,-20l-14,-14z" fill="#ff9f7a"/>`,
   )
-  sun(c, 300, 250, 30, [255, 240, 200])
-  const peaks: ReadonlyArray<readonly [number, number, number, Rgb]> = [
-    [90, 130, 170, [110, 110, 160]],
-    [250, 90, 200, [96, 98, 150]],
-    [420, 140, 160, [120, 116, 166]],
-  ]
-  for (const [x, top, half, col] of peaks) {
+
+export const meadowMorning: Scene = (rnd) =>
+  svgDocument(
+    linear('sky', [
+      [0, '#8fcdf2'],
+      [0.6, '#cfeefa'],
+      [0.75, '#f3fbf2'],
+    ]) +
+      linear('hillFar', [
+        [0, '#a9d98e'],
+        [1, '#86c474'],
+      ]) +
+      linear('hillNear', [
+        [0, '#78bd62'],
+        [1, '#4f9c4a'],
+      ]) +
+      glowGradient('sunGlow', '#fff1a8', 0.75) +
+      glowGradient('windowGlow', '#ffe6a0', 0),
+    sky('sky') +
+      sun(810, 190, 85, '#ffe27a') +
+      cloud(200, 190, 70, '#ffffff', 0.95) +
+      cloud(560, 290, 50, '#ffffff', 0.9) +
+      bird(420, 230, 16, '#5a6f86') +
+      bird(465, 255, 12, '#5a6f86') +
+      bird(395, 270, 10, '#5a6f86') +
+      hill(640, 45, 1, 0.9, 'url(#hillFar)') +
+      roundTree(200, 640, 190, '#5ea95a', '#9bd68a') +
+      house(600, 740, 190, 140, '#fbeedb', '#e2675a', false) +
+      roundTree(860, 760, 260, '#4e9a4f', '#8fcd7f') +
+      hill(780, 36, 2, 2.4, 'url(#hillNear)') +
+      '<path d="M600,1024C640,930 740,880 688,790L712,790C780,880 720,950 800,1024Z" fill="#f1dfb2" opacity="0.9"/>' +
+      flowers(rnd, 70, 820),
+  )
+
+export const mountainLake: Scene = (rnd) => {
+  const horizon = 600
+  const mountains =
     polygon(
-      c,
       [
-        [x, top],
-        [x + half, horizon],
-        [x - half, horizon],
+        [-40, horizon],
+        [210, 320],
+        [330, 420],
+        [520, 200],
+        [760, 440],
+        [860, 330],
+        [1080, horizon],
       ],
-      col,
-    )
+      '#8a85c4',
+      24,
+    ) +
     polygon(
-      c,
       [
-        [x, top],
-        [x + half * 0.25, top + (horizon - top) * 0.25],
-        [x + half * 0.08, top + (horizon - top) * 0.2],
-        [x - half * 0.1, top + (horizon - top) * 0.27],
-        [x - half * 0.25, top + (horizon - top) * 0.25],
+        [520, 200],
+        [580, 268],
+        [550, 262],
+        [520, 288],
+        [492, 256],
+        [462, 266],
       ],
-      [248, 244, 250],
+      '#fbf8ff',
+      14,
+    ) +
+    polygon(
+      [
+        [210, 320],
+        [252, 368],
+        [226, 360],
+        [204, 378],
+        [176, 356],
+      ],
+      '#fbf8ff',
+      12,
+    ) +
+    polygon(
+      [
+        [860, 330],
+        [902, 380],
+        [876, 372],
+        [852, 386],
+        [826, 368],
+      ],
+      '#fbf8ff',
+      12,
+    ) +
+    polygon(
+      [
+        [-40, horizon],
+        [120, 470],
+        [300, horizon],
+      ],
+      '#7470b0',
+      20,
+    ) +
+    polygon(
+      [
+        [640, horizon],
+        [900, 450],
+        [1080, horizon],
+      ],
+      '#7470b0',
+      20,
     )
-  }
-  hills(c, 300, 8, 0.03, 1, [60, 96, 96])
-  for (let x = 0; x < S; x += 14 + rnd() * 10) pine(c, x, horizon, 26 + rnd() * 20, [40, 74, 76])
-  reflect(c, horizon, [70, 110, 160], 0.35)
-  for (let i = 0; i < 18; i++) rect(c, rnd() * S, horizon + 10 + rnd() * 180, 20 + rnd() * 40, 2, [255, 255, 255], 0.25)
-  fillBelow(c, (x) => 470 + Math.sin(x * 0.02) * 8, [70, 120, 80])
-  for (let i = 0; i < 40; i++) {
-    const x = rnd() * S
-    line(c, x, 492, x + (rnd() - 0.5) * 10, 462 + rnd() * 16, 2, [96, 156, 96])
-  }
+  let treeLine = ''
+  for (let i = 0; i < 30; i++) treeLine += pine((i + rnd() * 0.6) * 36 - 10, horizon + 4, 50 + rnd() * 40, '#3f6b68')
+  const land = mountains + treeLine
+  return svgDocument(
+    linear('sky', [
+      [0, '#8f8fd6'],
+      [0.45, '#e4b8d4'],
+      [0.6, '#ffd9c0'],
+    ]) +
+      linear('lake', [
+        [0, '#9fa8dc'],
+        [1, '#5f6fb0'],
+      ]) +
+      linear('grass', [
+        [0, '#7fb86a'],
+        [1, '#5b9a52'],
+      ]) +
+      glowGradient('sunGlow', '#fff0c8', 0.7),
+    sky('sky') +
+      sun(690, 300, 60, '#fff1cf') +
+      cloud(220, 170, 55, '#ffffff', 0.7) +
+      cloud(800, 120, 40, '#ffffff', 0.6) +
+      land +
+      rect(0, horizon, S, S - horizon, 'url(#lake)') +
+      `<g transform="translate(0 ${2 * horizon}) scale(1 -1)" opacity="0.45" filter="url(#soft)">${land}</g>` +
+      ripples(rnd, 9, horizon + 40, 890, 690, 130, '#fff4dc', 3) +
+      `<path d="M0,930C240,900 460,940 700,915C850,900 950,910 1024,905L1024,1024L0,1024Z" fill="url(#grass)"/>` +
+      Array.from({ length: 40 }, () => {
+        const x = rnd() * S
+        const y = 940 + rnd() * 80
+        return `<path d="M${n(x)},${n(y)}q${n(-6 + rnd() * 12)},-22 ${n(-4 + rnd() * 8)},-34" fill="none" stroke="#4f8c46" stroke-width="4" stroke-linecap="round"/>`
+      }).join(''),
+  )
 }

@@ -1,98 +1,184 @@
-// Night scenes: the moonlit forest, the snowy night and the night boat.
-import { arc, circle, glow, hills, line, polygon, rect, verticalGradient } from '../paint.ts'
-import { house, moon, type Painter, pine, S, stars } from './shapes.ts'
+// The night scenes: a moonlit forest, a snowy night, a boat under the moon.
+import {
+  circle,
+  cloud,
+  ellipse,
+  glow,
+  glowGradient,
+  hill,
+  house,
+  linear,
+  moon,
+  n,
+  pine,
+  polygon,
+  type Rnd,
+  rect,
+  ripples,
+  S,
+  type Scene,
+  sky,
+  star,
+  stars,
+  svgDocument,
+} from './svg.ts'
 
-export const moonlitForest: Painter = (c, rnd) => {
-  verticalGradient(c, [
-    [0, [14, 18, 52]],
-    [0.55, [50, 40, 108]],
-    [1, [96, 72, 142]],
-  ])
-  stars(c, rnd, 90, 300)
-  moon(c, 372, 112, 44)
-  hills(c, 330, 22, 0.012, 1, [54, 52, 112])
-  hills(c, 378, 18, 0.017, 3, [32, 58, 84])
-  for (let x = 10; x < S; x += 34 + rnd() * 20) pine(c, x, 385 - rnd() * 20, 70 + rnd() * 40, [24, 46, 64])
-  hills(c, 440, 14, 0.02, 5, [18, 34, 46])
-  for (const x of [40, 130, 420, 480]) pine(c, x, 452, 120 + rnd() * 50, [12, 26, 36])
-  for (let i = 0; i < 14; i++) glow(c, 60 + rnd() * 400, 330 + rnd() * 160, 10, [255, 236, 130], 0.9)
-}
-
-export const snowyNight: Painter = (c, rnd) => {
-  verticalGradient(c, [
-    [0, [18, 28, 70]],
-    [1, [76, 96, 158]],
-  ])
-  stars(c, rnd, 80, 280)
-  moon(c, 120, 100, 38)
-  hills(c, 320, 26, 0.011, 0.5, [176, 192, 228])
-  for (let x = 260; x < S; x += 36 + rnd() * 16)
-    pine(c, x, 330 - rnd() * 12, 60 + rnd() * 30, [36, 74, 82], [230, 238, 252])
-  hills(c, 400, 20, 0.015, 2.5, [214, 224, 246])
-  house(c, 110, 404, 100, 76, [150, 96, 76], [236, 242, 252])
-  rect(c, 180, 300, 14, 30, [110, 70, 60])
-  for (const x of [30, 260, 470]) pine(c, x, 430, 130, [28, 60, 70], [240, 246, 255])
-  hills(c, 470, 10, 0.02, 1, [236, 242, 255])
-  for (let i = 0; i < 120; i++) circle(c, rnd() * S, rnd() * S, 1 + rnd() * 2.2, [255, 255, 255], 0.5 + rnd() * 0.5)
-}
-
-export const nightBoat: Painter = (c, rnd) => {
-  const horizon = 320
-  verticalGradient(
-    c,
-    [
-      [0, [10, 30, 60]],
-      [1, [40, 94, 120]],
-    ],
-    0,
-    horizon,
-  )
-  stars(c, rnd, 110, 290)
-  moon(c, 256, 130, 60)
-  verticalGradient(
-    c,
-    [
-      [0, [30, 80, 110]],
-      [1, [10, 28, 52]],
-    ],
-    horizon,
-    S,
-  )
-  for (let y = horizon + 6; y < S; y += 8) {
-    const w = 80 + (y - horizon) * 0.3
-    rect(c, 256 - w / 2 + (rnd() - 0.5) * 30, y, w * (0.4 + rnd() * 0.5), 2, [255, 244, 200], 0.45)
+function pineRow(rnd: Rnd, count: number, base: number, h: number, fill: string, snow?: string): string {
+  let out = ''
+  for (let i = 0; i < count; i++) {
+    const x = ((i + 0.2 + rnd() * 0.6) / count) * (S + 120) - 60
+    out += pine(x, base + rnd() * 24, h * (0.75 + rnd() * 0.45), fill, snow)
   }
-  polygon(
-    c,
-    [
-      [140, 380],
-      [300, 380],
-      [280, 408],
-      [160, 408],
-    ],
-    [150, 90, 70],
-  )
-  line(c, 220, 380, 220, 260, 4, [90, 60, 50])
-  polygon(
-    c,
-    [
-      [224, 262],
-      [224, 372],
-      [292, 372],
-    ],
-    [250, 244, 230],
-  )
-  polygon(
-    c,
-    [
-      [216, 280],
-      [216, 372],
-      [166, 372],
-    ],
-    [240, 220, 200],
-  )
-  glow(c, 180, 372, 24, [255, 210, 120], 0.8)
-  circle(c, 180, 372, 4, [255, 230, 160])
-  for (let i = 0; i < 4; i++)
-    arc(c, 100 + i * 110, 440 + i * 14, 16, 2, Math.PI * 1.1, Math.PI * 1.9, [120, 170, 190], 0.6)
+  return out
 }
+
+function fireflies(rnd: Rnd, count: number, top: number, bottom: number): string {
+  let out = ''
+  for (let i = 0; i < count; i++) {
+    const x = rnd() * S
+    const y = top + rnd() * (bottom - top)
+    out += glow(x, y, 16 + rnd() * 12, 'fireflyGlow') + circle(x, y, 3 + rnd() * 2, '#fff3a6')
+  }
+  return out
+}
+
+export const moonlitForest: Scene = (rnd) =>
+  svgDocument(
+    linear('sky', [
+      [0, '#171a45'],
+      [0.5, '#3a3475'],
+      [0.78, '#6b5a9e'],
+    ]) +
+      linear('path', [
+        [0, '#d8dcf5', 0.35],
+        [1, '#eef0ff', 0.9],
+      ]) +
+      glowGradient('moonGlow', '#fff2c4', 0.55) +
+      glowGradient('fireflyGlow', '#fff08a', 0.7) +
+      glowGradient('starGlow', '#ffe58a', 0.9),
+    sky('sky') +
+      stars(rnd, 150, 560) +
+      moon(730, 230, 82) +
+      hill(610, 30, 2, 0.6, '#4d4687') +
+      pineRow(rnd, 16, 650, 190, '#36396e') +
+      hill(700, 22, 3, 2, '#2d3162') +
+      pineRow(rnd, 11, 740, 260, '#252a55') +
+      hill(790, 18, 2, 4, '#1e2447') +
+      '<path d="M360,1024C470,950 620,925 525,862C470,826 505,800 540,790L556,790C534,806 528,830 566,858C680,935 560,985 720,1024Z" fill="url(#path)"/>' +
+      pine(110, 1040, 470, '#161b38') +
+      pine(260, 1060, 330, '#1a2042') +
+      pine(930, 1040, 440, '#161b38') +
+      glow(540, 850, 110, 'starGlow') +
+      star(540, 850, 30, '#ffe27a') +
+      fireflies(rnd, 22, 620, 960),
+  )
+
+export const snowyNight: Scene = (rnd) => {
+  let flakes = ''
+  for (let i = 0; i < 90; i++)
+    flakes += circle(rnd() * S, rnd() * S, 2.5 + rnd() * 4, '#ffffff', ` opacity="${n(0.5 + rnd() * 0.5)}"`)
+  return svgDocument(
+    linear('sky', [
+      [0, '#141c4a'],
+      [0.55, '#2f3f80'],
+      [0.8, '#6a7cc0'],
+    ]) +
+      linear('snowFar', [
+        [0, '#dfe6fb'],
+        [1, '#b8c5ec'],
+      ]) +
+      linear('snowNear', [
+        [0, '#f7f9ff'],
+        [1, '#d6def6'],
+      ]) +
+      glowGradient('moonGlow', '#fff2c4', 0.5) +
+      glowGradient('windowGlow', '#ffcf70', 0.75) +
+      glowGradient('smoke', '#e8ecff', 0.5),
+    sky('sky') +
+      stars(rnd, 120, 560) +
+      moon(190, 190, 70) +
+      hill(640, 40, 1, 0.3, 'url(#snowFar)') +
+      pineRow(rnd, 9, 700, 170, '#1f4a5a', '#f3f6ff') +
+      hill(760, 30, 2, 1.5, 'url(#snowNear)') +
+      glow(410, 560, 45, 'smoke') +
+      glow(440, 500, 60, 'smoke') +
+      glow(470, 430, 75, 'smoke') +
+      rect(432, 590, 34, 80, '#7c4a3b', 4) +
+      house(280, 800, 250, 170, '#a8674c', '#f4f6ff') +
+      polygon(
+        [
+          [250, 640],
+          [405, 505],
+          [560, 640],
+          [540, 652],
+          [405, 530],
+          [270, 652],
+        ],
+        '#ffffff',
+        10,
+      ) +
+      ellipse(405, 806, 180, 16, '#c8d2f0', ' opacity="0.7" filter="url(#soft)"') +
+      pine(90, 900, 330, '#1c4052', '#f7f9ff') +
+      pine(690, 870, 260, '#1c4052', '#f7f9ff') +
+      pine(880, 930, 360, '#173646', '#f7f9ff') +
+      hill(930, 18, 2, 3, '#ffffff') +
+      flakes,
+  )
+}
+
+export const nightBoat: Scene = (rnd) =>
+  svgDocument(
+    linear('sky', [
+      [0, '#0d1a3a'],
+      [0.6, '#1d3f66'],
+      [1, '#2e6380'],
+    ]) +
+      linear('sea', [
+        [0, '#1f5470'],
+        [1, '#0c2038'],
+      ]) +
+      linear('sail', [
+        [0, '#fffaf0'],
+        [1, '#efe0c6'],
+      ]) +
+      linear('column', [
+        [0, '#fff2c4', 0.55],
+        [1, '#fff2c4', 0],
+      ]) +
+      glowGradient('moonGlow', '#fff2c4', 0.5) +
+      glowGradient('lantern', '#ffd36e', 0.85),
+    sky('sky') +
+      stars(rnd, 170, 620) +
+      moon(470, 270, 92) +
+      cloud(180, 430, 60, '#3a5a86', 0.55) +
+      cloud(820, 380, 70, '#3a5a86', 0.5) +
+      rect(0, 640, S, S - 640, 'url(#sea)') +
+      rect(410, 640, 120, 384, 'url(#column)', 0, ' filter="url(#softer)"') +
+      ripples(rnd, 14, 660, 1000, 470, 150, '#ffefc0', 5) +
+      ripples(rnd, 10, 680, 1000, 200, 120, '#6fa3c4', 3) +
+      ripples(rnd, 10, 680, 1000, 800, 120, '#6fa3c4', 3) +
+      polygon(
+        [
+          [500, 340],
+          [500, 700],
+          [330, 700],
+        ],
+        'url(#sail)',
+        8,
+      ) +
+      polygon(
+        [
+          [520, 390],
+          [520, 700],
+          [630, 700],
+        ],
+        'url(#sail)',
+        8,
+      ) +
+      rect(505, 320, 10, 400, '#6b4634', 4) +
+      `<path d="M300,715L720,715Q700,790 640,795L380,795Q320,790 300,715Z" fill="#a3553e"/>` +
+      rect(300, 712, 420, 16, '#c46b4c', 6) +
+      glow(660, 700, 60, 'lantern') +
+      circle(660, 700, 9, '#ffe9a8') +
+      `<path d="M300,800Q380,780 440,805Q520,830 600,805Q660,785 730,805" fill="none" stroke="#9cc8de" stroke-width="6" stroke-linecap="round" opacity="0.7"/>`,
+  )
