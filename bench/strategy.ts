@@ -71,6 +71,12 @@ function costOf(calls: FakeOpenAI['calls'], stories: number): Cost {
       cost.imageCalls++
       cost.imageInput += Math.max(1, Math.ceil(prompt.length / 4))
       cost.imageOutput += IMAGE_OUTPUT_TOKENS
+    } else if (call.path === '/v1/images/edits') {
+      // a chapter drawn from the child's avatar
+      const prompt = String((call.body as { prompt?: unknown } | null)?.prompt ?? '')
+      cost.imageCalls++
+      cost.imageInput += Math.max(1, Math.ceil(prompt.length / 4))
+      cost.imageOutput += IMAGE_OUTPUT_TOKENS
     } else if (call.path === '/v1/moderations') cost.moderationCalls++
   }
   return Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, v / stories])) as unknown as Cost
@@ -142,7 +148,7 @@ export async function strategy({ prefix, log }: BenchContext): Promise<Outcome> 
     const s = costs.stream
     const o = costs.outline
     return {
-      setup: `The fake OpenAI-compatible server (in the bench process) writes at ${TOKENS_PER_SECOND} tokens/s, streamed or not (a non-streamed answer comes when it would have finished streaming), and takes ${IMAGE_LATENCY_MS / 1000} s per image. One API; then a worker with GENERATION_STRATEGY=stream and ${STORIES} stories at once, then a fresh worker with GENERATION_STRATEGY=outline and ${STORIES} more (${CHAPTERS} chapters each, GENERATION_PROVIDER=openai, structured output on, TEXT_CONCURRENCY ${env.TEXT_CONCURRENCY} and IMAGE_CONCURRENCY ${env.IMAGE_CONCURRENCY}, so only the provider sets the pace; moderation by the fake's /v1/moderations). Times from each POST, by polling GET /api/jobs/:id every ${POLL_MS} ms; medians over the ${STORIES} stories. Calls and tokens are what the fake server counted (its own tokenizer), divided by the stories.`,
+      setup: `The fake OpenAI-compatible server (in the bench process) writes at ${TOKENS_PER_SECOND} tokens/s, streamed or not (a non-streamed answer comes when it would have finished streaming), and takes ${IMAGE_LATENCY_MS / 1000} s per image. One API; then a worker with GENERATION_STRATEGY=stream and ${STORIES} stories at once, then a fresh worker with GENERATION_STRATEGY=outline and ${STORIES} more (${CHAPTERS} chapters each, GENERATION_PROVIDER=openai, structured output on, TEXT_CONCURRENCY ${env.TEXT_CONCURRENCY} and IMAGE_CONCURRENCY ${env.IMAGE_CONCURRENCY}, so only the provider sets the pace; moderation by the fake's /v1/moderations). Times from each POST, by polling GET /api/jobs/:id every ${POLL_MS} ms; medians over the ${STORIES} stories. Calls and tokens are what the fake server counted (its own tokenizer), divided by the stories; image input tokens are the prompt's text only (a chapter drawn from the avatar also sends the avatar picture, the same for both strategies).`,
       figures: [
         {
           label: 'stream: first illustrated chapter (median)',
