@@ -19,11 +19,12 @@ const numbers = (events: StreamEvent[], name: string) =>
 
 type Call = FakeOpenAI['calls'][number]
 const isText = (call: Call) => call.path === '/v1/chat/completions'
-// chapter pictures (not the child's portrait, drawn when the child is added)
+// chapter pictures, drawn from the avatar (edits) or from words (not the child's portrait, drawn when the child is added)
 const pictureCalls = (calls: Call[]) =>
   calls.filter(
     (c) =>
-      c.path === '/v1/images/generations' && String((c.body as { prompt?: unknown }).prompt).includes('picture-book'),
+      c.path === '/v1/images/edits' ||
+      (c.path === '/v1/images/generations' && String((c.body as { prompt?: unknown }).prompt).includes('picture-book')),
   )
 const outlineCalls = (calls: Call[]) =>
   calls.filter((c) => isText(c) && outlineTask(c.body as never)?.kind === 'outline')
