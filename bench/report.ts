@@ -17,6 +17,7 @@ export const BENCH_NAMES = [
   'scale',
   'web',
   'reference',
+  'books',
 ] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
 
@@ -71,6 +72,7 @@ export const TITLES: Record<BenchName, string> = {
   scale: 'Hot reads at a million stories',
   web: "The parents' web app: first-load JavaScript and time to interactive",
   reference: "Chapters drawn from the child's avatar: input tokens and image inputs per story",
+  books: 'Keepsakes: building the PDF and the EPUB of a 5-chapter story with 1024² pictures',
 }
 
 export function formatValue(figure: Figure): string {

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { cpus, release, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
+import { books } from './books.ts'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
 import { memory } from './memory.ts'
@@ -54,6 +55,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   scale,
   web,
   reference,
+  books,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')

@@ -25,6 +25,7 @@ import { metricsPlugin } from './plugins/metrics.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { accountRoutes } from './routes/account.ts'
 import { authRoutes } from './routes/auth.ts'
+import { bookRoutes } from './routes/books.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { eventRoutes } from './routes/events.ts'
 import { imageRoutes } from './routes/images.ts'
@@ -127,6 +128,7 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
       scope.addHook('onRequest', scope.authenticate)
       await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar, checkContent })
       await scope.register(storyRoutes, { db, storyService, images, checkContent })
+      await scope.register(bookRoutes, { db })
       await scope.register(storyReportRoutes, { db, metrics: moderationMetrics })
       await scope.register(jobRoutes, { jobStatusCache })
       await scope.register(sessionRoutes)

@@ -451,6 +451,8 @@ const ROUTES: Route[] = [
     }),
   },
   { method: 'GET', path: '/api/stories/{story_id}', auth: true, params: (w) => ({ story_id: w.storyId }) },
+  { method: 'GET', path: '/api/stories/{story_id}/book.pdf', auth: true, params: (w) => ({ story_id: w.storyId }) },
+  { method: 'GET', path: '/api/stories/{story_id}/book.epub', auth: true, params: (w) => ({ story_id: w.storyId }) },
   { method: 'DELETE', path: '/api/stories/{story_id}', auth: true, params: (_w, rng) => ({ story_id: rng.uuid() }) },
   { method: 'POST', path: '/api/stories/{story_id}/retry', auth: true, params: (w) => ({ story_id: w.storyId }) },
   {

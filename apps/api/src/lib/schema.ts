@@ -40,3 +40,11 @@ export const exportAnswers = {
 }
 
 export const bearerAuth = [{ bearerAuth: [] }]
+
+/** GET /api/stories/:story_id/book.pdf and book.epub answer a file to save, named after the story's title. */
+export const bookAnswers = (mediaType: 'application/pdf' | 'application/epub+zip', what: string) => ({
+  200: {
+    description: `${what}, with Content-Disposition: attachment and a file name from the title (an ASCII filename and RFC 5987's filename*)`,
+    content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } },
+  },
+})

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router'
 import { ErrorNotice, Loading } from '../../../components/notices.tsx'
 import { useStory } from '../../../lib/shared-queries.ts'
 import { useRedraw } from '../api/redraw.ts'
+import { BookDownloads } from '../components/book-downloads.tsx'
 import { ChapterPicture } from '../components/chapter-picture.tsx'
 import { ReadAloud } from '../components/read-aloud.tsx'
 import { usePageTurns } from '../components/use-page-turns.ts'
@@ -80,6 +81,7 @@ export default function ReaderPage() {
           Next
         </button>
       </nav>
+      {story.data.status === 'completed' && <BookDownloads storyId={storyId} />}
       <p>
         <Link to={`/stories/${storyId}`}>Back to the story</Link>
       </p>

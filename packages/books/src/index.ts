@@ -1,0 +1,5 @@
+export * from './book.ts'
+export { buildEpub } from './epub.ts'
+export { buildBook } from './off-thread.ts'
+export { buildPdf } from './pdf.ts'
+export { loadStoryForBook, type StoryForBook } from './source.ts'

@@ -1,0 +1,54 @@
+import type { JobStatus } from '@dreamify/core'
+import { chapterRepository, childRepository, type Db, imageRepository, storyRepository } from '@dreamify/db'
+import type { Book, BookAudio, BookImage, TextDirection } from './book.ts'
+
+export interface StoryForBook {
+  /** the status of the story's job: only a completed story becomes a book */
+  status: JobStatus
+  book: Book
+}
+
+/**
+ * The one place the books read a story from: its text from Postgres, each ready chapter's
+ * picture bytes (a failed or missing one is null), and its language and direction. Another
+ * parent's story, like a missing one, is null. Where pictures and narration are stored is this
+ * function's business alone, so the builders never change when the media store does.
+ */
+export async function loadStoryForBook(db: Db, storyId: string, parentId: string): Promise<StoryForBook | null> {
+  const story = await storyRepository.findOwned(db, parentId, storyId)
+  if (!story) return null
+  const [child, chapters] = await Promise.all([
+    childRepository.findOwned(db, parentId, story.child_id),
+    chapterRepository.listByStory(db, story.id),
+  ])
+  if (!child) return null
+  const images = await Promise.all(
+    chapters.map(async (chapter): Promise<BookImage | null> => {
+      if (chapter.image_status !== 'ready' || !chapter.image_id) return null
+      const image = await imageRepository.findForServing(db, chapter.image_id)
+      return image ? { bytes: image.bytes, contentType: image.content_type } : null
+    }),
+  )
+  // Stories carry no language yet: every story so far is written in English.
+  const language = 'en'
+  const direction: TextDirection = 'ltr'
+  const audio: BookAudio | null = null
+  return {
+    status: story.status,
+    book: {
+      id: story.id,
+      title: story.title ?? story.topic,
+      childName: child.name,
+      language,
+      direction,
+      completedAt: story.completed_at ?? story.created_at,
+      chapters: chapters.map((chapter, index) => ({
+        number: chapter.number,
+        title: chapter.title,
+        text: chapter.content,
+        image: images[index] ?? null,
+        audio,
+      })),
+    },
+  }
+}
