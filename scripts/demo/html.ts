@@ -15,6 +15,9 @@ export interface StoryDocument {
   story_genre?: string
   image_style?: string
   completed_at?: string | null
+  /** the story's BCP 47 language and its direction: the story's text is marked with them */
+  language?: string
+  direction?: string
   chapters: StoryChapter[]
 }
 
@@ -112,7 +115,14 @@ export function renderStoryHtml(story: StoryDocument, images: StoryImages = new 
   ].filter(Boolean) as string[]
   const chapters = [...story.chapters].sort((a, b) => a.number - b.number)
 
-  const toc = chapters.map((c) => `<li><a href="#chapter-${c.number}">${escapeHtml(c.title)}</a></li>`).join('\n')
+  // The page around the story stays English; the story's own words carry its language and direction.
+  const text =
+    story.language && story.language !== 'en'
+      ? ` lang="${escapeHtml(story.language)}" dir="${story.direction === 'rtl' ? 'rtl' : 'ltr'}"`
+      : ''
+  const toc = chapters
+    .map((c) => `<li><a href="#chapter-${c.number}"${text}>${escapeHtml(c.title)}</a></li>`)
+    .join('\n')
 
   const body = chapters
     .map((c) => {
@@ -123,9 +133,9 @@ export function renderStoryHtml(story: StoryDocument, images: StoryImages = new 
           : '<p class="missing">This chapter has no picture yet.</p>'
       return [
         `<section class="chapter" id="chapter-${c.number}">`,
-        `<h2><span class="number">Chapter ${c.number}</span>${escapeHtml(c.title)}</h2>`,
+        `<h2><span class="number">Chapter ${c.number}</span>${text ? `<span${text}>${escapeHtml(c.title)}</span>` : escapeHtml(c.title)}</h2>`,
         picture,
-        `<div class="text">\n${paragraphs(c.content)}\n</div>`,
+        `<div class="text"${text}>\n${paragraphs(c.content)}\n</div>`,
         '</section>',
       ].join('\n')
     })
@@ -150,7 +160,7 @@ ${STYLE}
 <main>
 <header class="cover">
 <p class="eyebrow">A bedtime story for ${escapeHtml(story.child_name)}</p>
-<h1>${escapeHtml(title)}</h1>
+<h1${text}>${escapeHtml(title)}</h1>
 ${meta.length ? `<p class="meta">${escapeHtml(meta.join(' · '))}</p>` : ''}
 </header>
 <nav class="toc" aria-label="Chapters">

@@ -59,6 +59,14 @@ const aStory = (overrides: Partial<StoryDocument> = {}): StoryDocument => ({
 })
 
 describe('renderStoryHtml', () => {
+  it("marks the story's own words with its language and direction, the page around them staying English", () => {
+    const html = renderStoryHtml(aStory({ title: 'ليلى والقمر', language: 'ar', direction: 'rtl' }))
+    expect(html).toContain('<html lang="en">')
+    expect(html).toContain('<h1 lang="ar" dir="rtl">ليلى والقمر</h1>')
+    expect(html.match(/<div class="text" lang="ar" dir="rtl">/g)).toHaveLength(3)
+    expect(renderStoryHtml(aStory({ language: 'en', direction: 'ltr' }))).not.toContain('dir=')
+  })
+
   it('escapes every piece of text: title, child name, topic, chapter titles and content', () => {
     const evil = '<b>&"\'</b>'
     const html = renderStoryHtml(

@@ -201,11 +201,11 @@ describe('moderation in the pipeline', () => {
   it("never tells the provider the child's name, while the saved story has it", async () => {
     const { story: shown } = await story(childId, 'a robot who learns to dance')
     expect(JSON.stringify(shown)).toContain(NAME)
-    // the request's topic (local), then the topic, the title, and each of the 3 chapters, picture prompts and pictures
+    // the request's topic (local), then the topic, the title, the cast, and each of the 3 chapters, picture prompts and pictures
     expect(shown.safety).toEqual({
       checked_by: ['local', 'openai'],
       assurance: 'standard',
-      checks: 12,
+      checks: 13,
       flagged: [],
       reports: 0,
     })

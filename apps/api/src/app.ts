@@ -118,15 +118,21 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
     ...{ db, redis, queues, sessions, storyService, logger: app.log },
     prefix: config.redis.queuePrefix,
   })
-  await app.register(authRoutes, { prefix: '/api', db, rateLimiter, limits: config.limits, account })
+  await app.register(authRoutes, {
+    ...{ prefix: '/api', db, rateLimiter, limits: config.limits, account },
+    languages: storyService.languages,
+  })
   await app.register(imageRoutes, { prefix: '/api', db, images })
-  await app.register(optionRoutes, { prefix: '/api' })
+  await app.register(optionRoutes, { prefix: '/api', provider: config.generation.provider })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
   await app.register(eventRoutes, { prefix: '/api', db })
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)
-      await scope.register(childrenRoutes, { db, images, requestAvatar: storyService.requestAvatar, checkContent })
+      await scope.register(childrenRoutes, {
+        ...{ db, images, requestAvatar: storyService.requestAvatar, checkContent },
+        languages: storyService.languages,
+      })
       await scope.register(storyRoutes, { db, storyService, images, checkContent })
       await scope.register(bookRoutes, { db })
       await scope.register(storyReportRoutes, { db, metrics: moderationMetrics })

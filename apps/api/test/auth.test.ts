@@ -36,6 +36,7 @@ describe('POST /api/auth/register', () => {
       first_name: 'Ann',
       last_name: 'Lee',
       email: 'ann.lee@example.com',
+      language: null,
       created_at: expect.any(String),
     })
     expect(response.body).not.toContain('password')

@@ -50,6 +50,7 @@ describe('POST /api/children', () => {
     expect(body.child).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       ...aChild,
+      language: null,
       avatar_url: null,
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
@@ -322,7 +323,7 @@ describe('PATCH /api/children/:child_id', () => {
       const response = await patch(headers, child.id, payload)
       const error = expectErrorShape(response.json(), 400, 'EMPTY_UPDATE')
       expect(error.message).toBe(
-        'body must contain at least one of: name, age_range, sex, eye_color, hair_type, hair_color, ethnicity, fav_animals, fav_activities, fav_shows',
+        'body must contain at least one of: name, age_range, sex, eye_color, hair_type, hair_color, ethnicity, fav_animals, fav_activities, fav_shows, language',
       )
     }
     expect((await show(headers, child.id)).json().child).toEqual(child)

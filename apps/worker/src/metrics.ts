@@ -144,6 +144,7 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
     get storyFormat() {
       return provider.storyFormat
     },
+    storyFormatFor: (language) => provider.storyFormatFor(language),
 
     writeStory: (request, signal) => measured((signal) => provider.writeStory(request, signal), signal),
     writeText: (request, signal) => measured((signal) => provider.writeText(request, signal), signal),

@@ -39,6 +39,7 @@ describe('the avatar step under moderation', () => {
   const provider: GenerationProvider = {
     name: 'fixtures',
     storyFormat: fixtures.storyFormat,
+    storyFormatFor: fixtures.storyFormatFor,
     writeStory: (request, signal) => fixtures.writeStory(request, signal),
     writeText: (request, signal) => fixtures.writeText(request, signal),
     drawImage: (prompt, signal, purpose) => {

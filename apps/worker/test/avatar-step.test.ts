@@ -26,6 +26,7 @@ describe('the avatar step', async () => {
   const provider: GenerationProvider = {
     name: 'fixtures',
     storyFormat: fixtures.storyFormat,
+    storyFormatFor: fixtures.storyFormatFor,
     writeStory: (request, signal) => fixtures.writeStory(request, signal),
     writeText: (request, signal) => fixtures.writeText(request, signal),
     drawImage: (prompt, signal, purpose) => {

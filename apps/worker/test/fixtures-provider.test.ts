@@ -18,7 +18,12 @@ const templates = readdirSync(join(FIXTURES, 'stories'))
   .filter((f) => f.endsWith('.json'))
   .map(
     (f) =>
-      JSON.parse(readFileSync(join(FIXTURES, 'stories', f), 'utf8')) as { id: string; genres: string[]; title: string },
+      JSON.parse(readFileSync(join(FIXTURES, 'stories', f), 'utf8')) as {
+        id: string
+        genres: string[]
+        title: string
+        language?: string
+      },
   )
 const pngs = (prefix: (name: string) => boolean) =>
   readdirSync(join(FIXTURES, 'images'))
@@ -112,7 +117,7 @@ describe('renderFixtureStory', () => {
           used.add(template.id)
         }
       }
-      const available = templates.filter((t) => t.genres.includes(genre)).length
+      const available = templates.filter((t) => (t.language ?? 'en') === 'en' && t.genres.includes(genre)).length
       expect(used.size, `templates used for ${genre}`).toBe(available)
     }
     // Across genres every template gets used.
@@ -126,7 +131,19 @@ describe('renderFixtureStory', () => {
         ),
       ),
     )
-    expect(all.size).toBe(templates.length)
+    expect(all.size).toBe(templates.filter((t) => (t.language ?? 'en') === 'en').length)
+  })
+
+  it.each([
+    ['es', '{{name}} y el bosque a la luz de la luna', 'segura'],
+    ['ar', '{{name}} والغابة المقمرة', 'فكّرت'],
+  ])('tells a %s story from its translated template, agreeing with a girl hero', (language, title, feminine) => {
+    const story = renderFixtureStory(request({ language }))
+    expect(story.title).toBe(title.replace('{{name}}', mia.name))
+    const text = JSON.stringify(story)
+    expect(text).toContain(feminine)
+    expect(text).not.toContain('{{')
+    expect(story.cast?.length).toBeGreaterThan(0)
   })
 
   it.each([3, 5, 7])('shapes the story to exactly %i non-empty chapters', (chapters) => {

@@ -88,6 +88,32 @@ function expectedTextTokens(body: ChatRequestBody, content: string): number {
   return estimateTokens(promptText(body)) + 4 * (body.messages?.length ?? 0) + splitIntoTokens(content).length
 }
 
+describe('the format for a language', () => {
+  it('is JSON for every language but English, asked for in the prompt when the server has no json_schema', async () => {
+    const structured = createOpenAIProvider(openaiConfig())
+    expect([structured.storyFormatFor('en'), structured.storyFormatFor('es')]).toEqual(['json', 'json'])
+    const plain = createOpenAIProvider(openaiConfig({ OPENAI_STRUCTURED_OUTPUT: 'false' }))
+    expect([plain.storyFormatFor('en'), plain.storyFormatFor('ar')]).toEqual(['tagged', 'json'])
+
+    const from = fake.calls.length
+    const input = {
+      child,
+      topic: 'la luna',
+      genre: 'Fantasy' as const,
+      chapters: 3,
+      format: 'json' as const,
+      language: 'es',
+    }
+    const pieces = await collect(
+      plain.writeStory({ ...input, messages: buildStoryMessages(input), stream: false }, live()),
+    )
+    const story = parseStructuredStory(pieces.join(''), 3)
+    expect(story.title).toContain('y el bosque a la luz de la luna')
+    expect(story.cast.length).toBeGreaterThan(0)
+    expect((fake.calls[from]!.body as Record<string, unknown>).response_format).toBeUndefined()
+  })
+})
+
 describe('writeStory in the structured JSON format', () => {
   it('answers a non-streamed story that parses with parseStructuredStory and asks for a json_schema', async () => {
     const provider = createOpenAIProvider(openaiConfig())

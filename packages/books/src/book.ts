@@ -1,3 +1,4 @@
+import type { TextDirection } from '@dreamify/core'
 /** A picture, as stored: PNG or JPEG (anything else is left out of the book, like a failed picture). */
 export interface BookImage {
   bytes: Buffer
@@ -20,8 +21,6 @@ export interface BookChapter {
   /** the chapter's narration, when the story was narrated */
   audio?: BookAudio | null
 }
-
-export type TextDirection = 'ltr' | 'rtl'
 
 /** Everything a keepsake is built from: no database, no network, so builders are pure and testable. */
 export interface Book {

@@ -1,6 +1,6 @@
-import type { JobStatus } from '@dreamify/core'
+import { directionOf, type JobStatus } from '@dreamify/core'
 import { chapterRepository, childRepository, type Db, imageRepository, storyRepository } from '@dreamify/db'
-import type { Book, BookAudio, BookImage, TextDirection } from './book.ts'
+import type { Book, BookAudio, BookImage } from './book.ts'
 
 export interface StoryForBook {
   /** the status of the story's job: only a completed story becomes a book */
@@ -29,9 +29,6 @@ export async function loadStoryForBook(db: Db, storyId: string, parentId: string
       return image ? { bytes: image.bytes, contentType: image.content_type } : null
     }),
   )
-  // Stories carry no language yet: every story so far is written in English.
-  const language = 'en'
-  const direction: TextDirection = 'ltr'
   const audio: BookAudio | null = null
   return {
     status: story.status,
@@ -39,8 +36,8 @@ export async function loadStoryForBook(db: Db, storyId: string, parentId: string
       id: story.id,
       title: story.title ?? story.topic,
       childName: child.name,
-      language,
-      direction,
+      language: story.language,
+      direction: directionOf(story.language),
       completedAt: story.completed_at ?? story.created_at,
       chapters: chapters.map((chapter, index) => ({
         number: chapter.number,

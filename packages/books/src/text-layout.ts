@@ -1,5 +1,5 @@
+import type { TextDirection } from '@dreamify/core'
 import bidiModule, { type Bidi } from 'bidi-js'
-import type { TextDirection } from './book.ts'
 
 // bidi-js is CommonJS whose module.exports is the factory its types call the default export.
 const bidi = (bidiModule as unknown as () => Bidi)()

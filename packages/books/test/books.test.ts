@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { inflateSync } from 'node:zlib'
+import type { TextDirection } from '@dreamify/core'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { epubcheck, epubEntries, epubFile, pdfText, renderPdf } from '../../../test/support/books.ts'
-import { type Book, buildBook, buildEpub, buildPdf, contentDisposition, type TextDirection } from '../src/index.ts'
+import { type Book, buildBook, buildEpub, buildPdf, contentDisposition } from '../src/index.ts'
 import { pdfPictureFromPng } from '../src/png.ts'
 import { layoutParagraph } from '../src/text-layout.ts'
 

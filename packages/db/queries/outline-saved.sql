@@ -8,19 +8,19 @@ with decisions as (insert into "moderation_decisions" ("parent_id", "story_id", 
   from stories s, jsonb_to_recordset($1::jsonb) as d(job_id text, stage text, target text, moderator text, decision text, categories jsonb)
   where s.id = $2 ), story as (
   update stories
-  set outline = $3::jsonb, title = coalesce(title, $4::text)
-  where id = $5
+  set outline = $3::jsonb, title = coalesce(title, $4::text), cast_members = case when cast_members = '[]'::jsonb then $5::jsonb else cast_members end
+  where id = $6
   and outline is null
   and exists (select from jobs
-  where id = $6
+  where id = $7
   and "status" in ('queued', 'running'))
   returning id ), planned as (
   insert into chapters (story_id, number, title, content, written)
   select story.id, c.number, c.title, '', false
-  from story, jsonb_to_recordset($7::jsonb) as c(number integer, title text)
+  from story, jsonb_to_recordset($8::jsonb) as c(number integer, title text)
   on conflict (story_id, number) do nothing )
   update jobs
   set status = 'running', stage = case when stage = 'planning' then 'writing'::job_stage else stage end, percent = greatest(percent, least(95, round(5 + 90 * (chapters_written + chapters_settled)::numeric / (2 * ("chapters_total"))))::integer), updated_at = now()
-  where id = $8
+  where id = $9
   and "status" in ('queued', 'running')
   returning *, exists (select from story) as planned_now;

@@ -1,7 +1,7 @@
 import type { Db } from './database.ts'
 import { isUniqueViolation } from './errors.ts'
 
-const publicColumns = ['id', 'first_name', 'last_name', 'email', 'created_at'] as const
+const publicColumns = ['id', 'first_name', 'last_name', 'email', 'language', 'created_at'] as const
 
 export const parentRepository = {
   /** Returns null when the email is taken (the unique index decides, so two racing registrations cannot both win). */
@@ -28,7 +28,11 @@ export const parentRepository = {
   },
 
   /** Undefined when the parent is gone; 'email_taken' when the new email belongs to another account. */
-  async update(db: Db, id: string, changes: { first_name?: string; last_name?: string; email?: string }) {
+  async update(
+    db: Db,
+    id: string,
+    changes: { first_name?: string; last_name?: string; email?: string; language?: string | null },
+  ) {
     try {
       return await db
         .updateTable('parents')

@@ -23,6 +23,8 @@ export interface ParentsTable {
   last_name: string
   email: string
   password_hash: string
+  /** the family's preferred story language (a BCP 47 tag) */
+  language: string | null
   created_at: CreatedAt
 }
 
@@ -40,8 +42,16 @@ export interface ChildrenTable {
   fav_activities: string | null
   fav_shows: string | null
   avatar_image_id: string | null
+  /** the child's preferred story language (null: the parent's) */
+  language: string | null
   created_at: CreatedAt
   updated_at: UpdatedAt
+}
+
+/** A recurring character besides the hero: the name as the story says it, the look in English. */
+export interface CastMemberRow {
+  name: string
+  description: string
 }
 
 export interface StoriesTable {
@@ -56,6 +66,9 @@ export interface StoriesTable {
   job_id: string | null
   /** the plan of a story written with GENERATION_STRATEGY=outline (null for a streamed one) */
   outline: ColumnType<StoryOutline | null, string | null, string | null>
+  /** BCP 47 tag of the language the story is written in */
+  language: Generated<string>
+  cast_members: ColumnType<CastMemberRow[], string | undefined, string>
   created_at: CreatedAt
   completed_at: Date | null
 }
@@ -68,6 +81,8 @@ export interface ChaptersTable {
   content: string
   /** false while an outlined story's chapter has only its plan (its picture may be drawn already) */
   written: Generated<boolean>
+  /** what to draw, in English, as the text step described it (null: the opening sentences are drawn) */
+  scene: string | null
   image_status: Generated<ImageStatus>
   image_id: string | null
   /** why the picture failed for good (shown only while image_status is failed) */

@@ -12,6 +12,8 @@ export const STORY_WITH_JOB = [
   'stories.topic',
   'stories.story_genre',
   'stories.image_style',
+  'stories.language',
+  'stories.cast_members',
   'stories.chapters_total',
   'stories.created_at',
   'stories.completed_at',
@@ -25,6 +27,9 @@ export const storyRepository = {
    * Creates a story and the job that drives it, in one statement (one round trip and one commit on
    * the hot path of POST /api/stories), provided the child is the parent's own, with the request's
    * moderation decisions in a CTE. Returns false, with nothing written, when it is not.
+   *
+   * Without an explicit `language` the story takes the child's preferred one, else the parent's,
+   * provided it is among `languages` (what the provider writes), else `fallbackLanguage`.
    */
   async createWithJob(
     db: Db | Tx,
@@ -37,17 +42,24 @@ export const storyRepository = {
       story_genre: StoryGenre
       image_style: ImageStyle
       chapters_total: number
+      language?: string | undefined
     },
     /** the request-time checks that let the topic through, stored with the story (moderation_decisions) */
     decisions: readonly RequestDecision[] = [],
+    defaults: { languages: readonly string[]; fallbackLanguage: string } = { languages: [], fallbackLanguage: 'en' },
   ): Promise<boolean> {
     const { rows } = await sql<{ id: string }>`
       with child as (
-        select id from children where id = ${story.child_id} and parent_id = ${story.parent_id}
+        select children.id, coalesce(children.language, parents.language) as preferred
+        from children join parents on parents.id = children.parent_id
+        where children.id = ${story.child_id} and children.parent_id = ${story.parent_id}
       ), story as (
-        insert into stories (id, parent_id, child_id, topic, story_genre, image_style, chapters_total, job_id)
+        insert into stories (id, parent_id, child_id, topic, story_genre, image_style, chapters_total, job_id, language)
         select ${story.id}::uuid, ${story.parent_id}::uuid, child.id, ${story.topic}::text, ${story.story_genre}::story_genre,
-          ${story.image_style}::image_style, ${story.chapters_total}::integer, ${story.job_id}::text
+          ${story.image_style}::image_style, ${story.chapters_total}::integer, ${story.job_id}::text,
+          coalesce(${story.language ?? null}::text,
+            case when child.preferred = any(${defaults.languages}::text[]) then child.preferred end,
+            ${defaults.fallbackLanguage}::text)
         from child
         returning id
       ), audit as (
@@ -97,6 +109,7 @@ export const storyRepository = {
       .select([
         'stories.id',
         'stories.title',
+        'stories.language',
         'stories.created_at',
         sql<string>`to_char(stories.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
           'cursor_created_at',
@@ -125,6 +138,15 @@ export const storyRepository = {
       .where('title', 'is', null)
       .executeTakeFirst()
     return result.numUpdatedRows > 0n
+  },
+
+  /** The recurring characters the text step described; an answer's cast replaces an earlier try's. */
+  setCast(db: Db | Tx, storyId: string, cast: ReadonlyArray<{ name: string; description: string }>) {
+    return db
+      .updateTable('stories')
+      .set({ cast_members: JSON.stringify(cast) })
+      .where('id', '=', storyId)
+      .execute()
   },
 
   /** The saved text of a story, for a text step that continues it: the title and the chapters in order. */

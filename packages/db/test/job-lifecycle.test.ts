@@ -25,6 +25,7 @@ describe('the job lifecycle', async () => {
       id: story.storyId,
       topic: 'a lost red balloon',
       story_genre: 'Adventure',
+      language: 'en',
       chapters_total: 3,
       outline: null,
     })

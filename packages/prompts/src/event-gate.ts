@@ -1,4 +1,4 @@
-import type { StoryChapter, StoryStreamEvent } from './types.ts'
+import type { CastMember, StoryChapter, StoryStreamEvent } from './types.ts'
 
 /**
  * Decides which parsed pieces become stream events: the title first, then chapters strictly in order 1..N,
@@ -8,12 +8,16 @@ import type { StoryChapter, StoryStreamEvent } from './types.ts'
 export interface EventGate {
   offerTitle(title: string): StoryStreamEvent[]
   offerChapter(chapter: StoryChapter): StoryStreamEvent[]
+  /** The cast goes out once, after the title (and, when it came first, before any chapter). */
+  offerCast(cast: CastMember[]): StoryStreamEvent[]
 }
 
 /** `from` > 1 continues a story whose title and first chapters exist: no title is waited for or sent. */
 export function createEventGate(expectedChapters: number, from = 1): EventGate {
   let title: string | null = from > 1 ? '' : null
   let titleSent = from > 1
+  let cast: CastMember[] | null = null
+  let castSent = false
   let nextChapter = from
   const offered = new Set<number>()
   const waiting = new Map<number, StoryChapter>()
@@ -25,10 +29,15 @@ export function createEventGate(expectedChapters: number, from = 1): EventGate {
       titleSent = true
       events.push({ type: 'title', title })
     }
+    if (cast !== null && !castSent) {
+      castSent = true
+      events.push({ type: 'cast', cast })
+    }
     for (let chapter = waiting.get(nextChapter); chapter; chapter = waiting.get(nextChapter)) {
       waiting.delete(nextChapter)
       nextChapter += 1
-      events.push({ type: 'chapter', number: chapter.number, title: chapter.title, content: chapter.content })
+      const { number, title, content, scene } = chapter
+      events.push({ type: 'chapter', number, title, content, ...(scene ? { scene } : {}) })
     }
     return events
   }
@@ -37,6 +46,11 @@ export function createEventGate(expectedChapters: number, from = 1): EventGate {
     offerTitle(candidate) {
       if (title !== null || candidate === '') return []
       title = candidate
+      return flush()
+    },
+    offerCast(candidate) {
+      if (cast !== null || candidate.length === 0) return []
+      cast = candidate
       return flush()
     },
     offerChapter(chapter) {

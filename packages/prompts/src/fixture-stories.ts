@@ -13,16 +13,27 @@ export const FIXTURE_STORIES_DIR: string = fileURLToPath(new URL('../../../fixtu
 export interface FixtureChapter {
   title: string
   content: string
+  /** what to draw, in English (the translated templates have one; English ones draw their opening) */
+  scene?: string
+}
+
+export interface FixtureCastMember {
+  name: string
+  description: string
 }
 
 export interface FixtureStory {
   title: string
+  /** the recurring characters besides the hero (names in the story's language, looks in English) */
+  cast?: FixtureCastMember[]
   chapters: FixtureChapter[]
 }
 
 export interface StoryTemplate extends FixtureStory {
   id: string
   genres: StoryGenre[]
+  /** BCP 47 tag of the language it is written in (default `en`) */
+  language?: string
 }
 
 /** What the templates' `{{placeholder}}`s stand for (see fixtures/README.md). */
@@ -33,6 +44,8 @@ export interface StoryValues {
   activity: string
   pronoun: string
   possessive: string
+  /** picks `{{masculine|feminine}}` forms in languages whose words agree with the hero (Spanish, Arabic) */
+  gender?: 'masculine' | 'feminine'
 }
 
 export const PLACEHOLDERS: ReadonlyArray<keyof StoryValues> = [
@@ -64,7 +77,10 @@ function assertTemplate(value: unknown, file: string): asserts value is StoryTem
     t.genres.every((g) => (STORY_GENRES as readonly string[]).includes(g)) &&
     Array.isArray(t.chapters) &&
     t.chapters.length > 0 &&
-    t.chapters.every((c) => typeof c?.title === 'string' && typeof c?.content === 'string')
+    t.chapters.every((c) => typeof c?.title === 'string' && typeof c?.content === 'string') &&
+    (t.language === undefined || typeof t.language === 'string') &&
+    (t.cast === undefined ||
+      (Array.isArray(t.cast) && t.cast.every((m) => typeof m?.name === 'string' && typeof m?.description === 'string')))
   if (!ok) throw new Error(`${file} is not a story template`)
 }
 
@@ -80,23 +96,42 @@ export function loadStoryTemplates(dir: string = FIXTURE_STORIES_DIR): StoryTemp
     })
 }
 
-/** Replaces the known `{{placeholder}}`s (missing values take the defaults); unknown ones are left alone. */
+/**
+ * Replaces the known `{{placeholder}}`s (missing values take the defaults; unknown ones are left
+ * alone) and picks each `{{masculine|feminine}}` form by `gender` (masculine, the grammatical
+ * default, when it is not given).
+ */
 export function fillPlaceholders(text: string, values: Partial<StoryValues> = {}): string {
   const all: StoryValues = { ...DEFAULT_STORY_VALUES, ...values }
-  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (match, key: string) =>
-    (PLACEHOLDERS as readonly string[]).includes(key) ? all[key as keyof StoryValues] : match,
-  )
+  return text
+    .replace(/\{\{([^{}|]*)\|([^{}|]*)\}\}/g, (_match, masculine: string, feminine: string) =>
+      all.gender === 'feminine' ? feminine : masculine,
+    )
+    .replace(/\{\{\s*(\w+)\s*\}\}/g, (match, key: string) =>
+      (PLACEHOLDERS as readonly string[]).includes(key) ? String(all[key as keyof StoryValues]) : match,
+    )
 }
 
-/** Picks a template having one of `genres` (any template when none match), by `seed`. */
+/** The languages the templates are written in. */
+export function templateLanguages(templates: readonly StoryTemplate[]): string[] {
+  return [...new Set(templates.map((t) => t.language ?? 'en'))]
+}
+
+/**
+ * Picks a template in `language` (English when none is in it) having one of `genres` (any of that
+ * language when none match), by `seed`.
+ */
 export function pickTemplate(
   templates: readonly StoryTemplate[],
   genres: readonly string[],
   seed: number,
+  language = 'en',
 ): StoryTemplate {
-  if (templates.length === 0) throw new Error('no story templates')
-  const matching = templates.filter((t) => t.genres.some((g) => genres.includes(g)))
-  const pool = matching.length ? matching : templates
+  const inLanguage = templates.filter((t) => (t.language ?? 'en') === language)
+  const written = inLanguage.length ? inLanguage : templates.filter((t) => (t.language ?? 'en') === 'en')
+  if (written.length === 0) throw new Error('no story templates')
+  const matching = written.filter((t) => t.genres.some((g) => genres.includes(g)))
+  const pool = matching.length ? matching : written
   return pool[seed % pool.length]!
 }
 
@@ -117,7 +152,8 @@ export function shapeChapters(chapters: readonly FixtureChapter[], count: number
     const half = Math.max(1, Math.floor(paragraphs.length / 2))
     longest.content = paragraphs.slice(0, half).join('\n\n')
     const rest = paragraphs.slice(half).join('\n\n') || longest.content
-    result.splice(result.indexOf(longest) + 1, 0, { title: `${longest.title}, continued`, content: rest })
+    const continued = { title: `${longest.title}, continued`, content: rest }
+    result.splice(result.indexOf(longest) + 1, 0, longest.scene ? { ...continued, scene: longest.scene } : continued)
   }
   return result
 }
@@ -127,23 +163,43 @@ export interface BuildStoryOptions {
   values?: Partial<StoryValues>
   genres?: readonly string[]
   seed?: number
+  /** BCP 47 tag; default `en` */
+  language?: string
 }
 
 /** A template picked by genre and seed, filled in and shaped to `chapters` chapters. */
 export function buildStory(templates: readonly StoryTemplate[], options: BuildStoryOptions): FixtureStory {
-  const template = pickTemplate(templates, options.genres ?? [], options.seed ?? 0)
+  const template = pickTemplate(templates, options.genres ?? [], options.seed ?? 0, options.language)
   const fill = (text: string) => fillPlaceholders(text, options.values)
-  const chapters = template.chapters.map((c) => ({ title: fill(c.title), content: fill(c.content) }))
-  return { title: fill(template.title), chapters: shapeChapters(chapters, Math.max(1, Math.floor(options.chapters))) }
+  const chapters = template.chapters.map((c) => ({
+    title: fill(c.title),
+    content: fill(c.content),
+    ...(c.scene ? { scene: fill(c.scene) } : {}),
+  }))
+  const cast = (template.cast ?? []).map((m) => ({ name: fill(m.name), description: fill(m.description) }))
+  return {
+    title: fill(template.title),
+    cast,
+    chapters: shapeChapters(chapters, Math.max(1, Math.floor(options.chapters))),
+  }
 }
 
-/** The story as a model answers it: compact JSON, or the tagged plain text (`Title:`, `Chapter N title:`, `Chapter N:`). */
-/** The story as a model answers it; from chapter `from` on (no title) when it continues a saved beginning. */
+/**
+ * The story as a model answers it: compact JSON (title, cast, chapters), or the tagged plain text
+ * (`Title:`, `Cast:` with `- Name: look` lines, `Chapter N title:`, `Chapter N:`); from chapter
+ * `from` on (no title, no cast) when it continues a saved beginning.
+ */
 export function formatStory(story: FixtureStory, format: StoryOutputFormat, from = 1): string {
+  const cast = story.cast ?? []
   const chapters = story.chapters.slice(from - 1)
-  if (format === 'json') return JSON.stringify(from > 1 ? { chapters } : story)
+  if (format === 'json')
+    return JSON.stringify(from > 1 ? { chapters } : { title: story.title, cast, chapters: story.chapters })
   return [
     ...(from > 1 ? [] : [`Title: ${story.title}`]),
-    ...chapters.map((c, i) => `Chapter ${i + from} title: ${c.title}\nChapter ${i + from}: ${c.content}`),
+    ...(from === 1 && cast.length ? [`Cast:\n${cast.map((m) => `- ${m.name}: ${m.description}`).join('\n')}`] : []),
+    ...chapters.map(
+      (c, i) =>
+        `Chapter ${i + from} title: ${c.title}\n${c.scene ? `Chapter ${i + from} scene: ${c.scene}\n` : ''}Chapter ${i + from}: ${c.content}`,
+    ),
   ].join('\n\n')
 }

@@ -1,5 +1,7 @@
 import type { ImageStyle } from '@dreamify/core/enums'
+import { castInChapter } from './cast.ts'
 import { withoutChildName } from './stand-in-name.ts'
+import type { CastMember } from './types.ts'
 
 const STYLE_PHRASES: Record<ImageStyle, string> = {
   Cartoon: 'a bright, friendly cartoon style with bold clean outlines and cheerful colours',
@@ -30,19 +32,43 @@ export function summarizeScene(content: string, maxChars: number = SCENE_MAX_CHA
   return `${(lastSpace > 0 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:]+$/, '')}…`
 }
 
+/**
+ * "Also in the picture…": the story's recurring characters this chapter names, to draw the same
+ * each time. Their names only for an English story: image prompts stay English, and the
+ * descriptions (always English) are what the picture needs.
+ */
+export function castLine(cast: readonly CastMember[], childName?: string, withNames = true): string | undefined {
+  if (cast.length === 0) return undefined
+  const members = cast.map(({ name, description }) => {
+    const look = description.replace(/[.\s]+$/, '')
+    const line = withNames ? `${name}: ${look}` : look
+    return childName ? withoutChildName(line, childName) : line
+  })
+  return `Also in the picture (keep exactly these appearances): ${members.join('; ')}.`
+}
+
 export interface ChapterImageInput {
   character: string
-  chapter: { title: string; content: string }
+  /** `scene`: what the text step said to draw, in English; without one the chapter's opening is drawn */
+  chapter: { title: string; content: string; scene?: string | null }
   style: ImageStyle
   /** taken out of the scene: image prompts never carry the child's name */
   childName?: string
+  /** the story's cast; those the chapter names are drawn as described */
+  cast?: readonly CastMember[]
+  /** the story's language (default `en`): the cast's names are left out of prompts for other languages */
+  language?: string
 }
 
 function sceneOf(input: Omit<ChapterImageInput, 'character'>): string {
   // The chapter title is only a fallback: titles in prompts invite the model to letter them into the picture.
-  const found = summarizeScene(input.chapter.content) || input.chapter.title.trim()
+  const found = input.chapter.scene?.trim() || summarizeScene(input.chapter.content) || input.chapter.title.trim()
   return input.childName ? withoutChildName(found, input.childName) : found
 }
+
+/** The cast members the chapter names, as a prompt line (undefined when it names none). */
+const castOf = (input: Omit<ChapterImageInput, 'character'>) =>
+  castLine(castInChapter(input.cast ?? [], input.chapter.content), input.childName, (input.language ?? 'en') === 'en')
 
 /** Said with a reference picture (the child's avatar, the first input image): the hero is that child. */
 export const REFERENCE_RULE =
@@ -53,9 +79,12 @@ export function buildImagePrompt(input: ChapterImageInput): string {
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
     `Scene: ${sceneOf(input)}`,
     `Main character (keep exactly this appearance): ${input.character}.`,
+    castOf(input),
     CHILD_FRIENDLY,
     NO_TEXT_RULE,
-  ].join('\n')
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n')
 }
 
 /** The same picture drawn from the child's avatar: the scene and the style, and the hero as in the reference. */
@@ -64,9 +93,12 @@ export function buildReferenceImagePrompt(input: Omit<ChapterImageInput, 'charac
     `A children's picture-book illustration in ${imageStylePhrase(input.style)}.`,
     `Scene: ${sceneOf(input)}`,
     REFERENCE_RULE,
+    castOf(input),
     CHILD_FRIENDLY,
     NO_TEXT_RULE,
-  ].join('\n')
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n')
 }
 
 /**

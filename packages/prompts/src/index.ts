@@ -1,8 +1,10 @@
+export { castFromJson, castFromLines, castInChapter, MAX_CAST, tidyCast } from './cast.ts'
 export { describeCharacter } from './character.ts'
 export type { StoryFormatErrorReason } from './errors.ts'
 export { StoryFormatError } from './errors.ts'
 export type {
   BuildStoryOptions,
+  FixtureCastMember,
   FixtureChapter,
   FixtureStory,
   StoryTemplate,
@@ -18,6 +20,7 @@ export {
   PLACEHOLDERS,
   pickTemplate,
   shapeChapters,
+  templateLanguages,
 } from './fixture-stories.ts'
 export {
   buildAvatarPrompt,
@@ -27,6 +30,7 @@ export {
   buildSaferImagePrompt,
   buildSaferReferenceImagePrompt,
   type ChapterImageInput,
+  castLine,
   imageStylePhrase,
   NO_TEXT_RULE,
   REFERENCE_RULE,
@@ -37,7 +41,7 @@ export type { StoryContinuationResponseFormat, StoryJsonSchema, StoryResponseFor
 export { storyContinuationResponseFormat, storyResponseFormat } from './response-format.ts'
 export { chooseStandInName, hideChildName, restoreChildName, withoutChildName } from './stand-in-name.ts'
 export type { StoryLength } from './story-length.ts'
-export { storyLengthFor } from './story-length.ts'
+export { countWords, lengthPhrase, storyLengthFor } from './story-length.ts'
 export type { StoryMessages, StoryRequest, StorySoFar } from './story-messages.ts'
 export { buildStoryMessages, STORY_DATA_CLOSE, STORY_DATA_OPEN } from './story-messages.ts'
 export type { ChapterRequest } from './story-outline.ts'
@@ -54,6 +58,7 @@ export {
 export { createStoryStreamParser } from './story-stream.ts'
 export { parseTaggedStory } from './tagged-story.ts'
 export type {
+  CastMember,
   ChildAppearance,
   StoryChapter,
   StoryChild,

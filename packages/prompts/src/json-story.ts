@@ -1,3 +1,4 @@
+import { castFromJson } from './cast.ts'
 import { assertChapterCount, StoryFormatError } from './errors.ts'
 import { createEventGate } from './event-gate.ts'
 import { finishLastChapterContent, tidyParagraphs } from './story-text.ts'
@@ -24,7 +25,13 @@ function chapterFromJson(value: unknown, number: number, expectedChapters: numbe
   }
   const title = typeof value.title === 'string' ? value.title.trim() : ''
   const content = tidyParagraphs(typeof value.content === 'string' ? value.content : '')
-  return { number, title, content: number === expectedChapters ? finishLastChapterContent(content) : content }
+  const scene = typeof value.scene === 'string' ? value.scene.replace(/\s+/g, ' ').trim() : ''
+  return {
+    number,
+    title,
+    content: number === expectedChapters ? finishLastChapterContent(content) : content,
+    ...(scene ? { scene } : {}),
+  }
 }
 
 function draftFromJson(value: unknown, expectedChapters: number, from: number): StoryDraft {
@@ -35,7 +42,7 @@ function draftFromJson(value: unknown, expectedChapters: number, from: number): 
   const chapters = value.chapters.map((chapter: unknown, index) =>
     chapterFromJson(chapter, index + from, expectedChapters),
   )
-  return validateStoryDraft({ title, chapters }, expectedChapters, from)
+  return validateStoryDraft({ title, cast: castFromJson(value.cast), chapters }, expectedChapters, from)
 }
 
 // The root object must open a line (optionally after a ``` fence) so braces in a chatty preamble are skipped.
@@ -87,6 +94,13 @@ export function createJsonStoryParser(expectedChapters: number, from = 1): Story
   }
 
   function onContainerClosed(container: Container, end: number): StoryStreamEvent[] {
+    if (container.kind === 'array' && container.parent === root && container.keyInParent === 'cast') {
+      try {
+        return gate.offerCast(castFromJson(JSON.parse(text.slice(container.start, end + 1))))
+      } catch {
+        return []
+      }
+    }
     const isChapter =
       container.kind === 'object' &&
       container.parent?.kind === 'array' &&

@@ -8,19 +8,28 @@ export interface StoryJsonSchema {
   type: 'object'
   properties: {
     title: StringSchema
+    cast: {
+      type: 'array'
+      items: {
+        type: 'object'
+        properties: { name: StringSchema; description: StringSchema }
+        required: ['name', 'description']
+        additionalProperties: false
+      }
+    }
     chapters: {
       type: 'array'
       minItems: number
       maxItems: number
       items: {
         type: 'object'
-        properties: { title: StringSchema; content: StringSchema }
-        required: ['title', 'content']
+        properties: { title: StringSchema; content: StringSchema; scene: StringSchema }
+        required: ['title', 'content', 'scene']
         additionalProperties: false
       }
     }
   }
-  required: ['title', 'chapters']
+  required: ['title', 'cast', 'chapters']
   additionalProperties: false
 }
 
@@ -41,19 +50,29 @@ export function storyResponseFormat(chapters: number): StoryResponseFormat {
         type: 'object',
         properties: {
           title: { type: 'string' },
+          // Before the chapters: answers follow the schema's order, so the cast is known when chapter 1 streams.
+          cast: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { name: { type: 'string' }, description: { type: 'string' } },
+              required: ['name', 'description'],
+              additionalProperties: false,
+            },
+          },
           chapters: {
             type: 'array',
             minItems: chapters,
             maxItems: chapters,
             items: {
               type: 'object',
-              properties: { title: { type: 'string' }, content: { type: 'string' } },
-              required: ['title', 'content'],
+              properties: { title: { type: 'string' }, content: { type: 'string' }, scene: { type: 'string' } },
+              required: ['title', 'content', 'scene'],
               additionalProperties: false,
             },
           },
         },
-        required: ['title', 'chapters'],
+        required: ['title', 'cast', 'chapters'],
         additionalProperties: false,
       },
     },

@@ -16,8 +16,10 @@ export function tidyParagraphs(text: string): string {
     .join('\n\n')
 }
 
-const THE_END_PARAGRAPH = /^[*_#\s]*the\s+end[.!…]*[*_\s]*$/i
-const THE_END_AFTER_LAST_SENTENCE = /([.!?…]["”’']?)\s+[*_]*the\s+end[.!…]*[*_]*$/i
+// "The end." in the languages we write (Spanish "Fin", Arabic "النهاية" / "تمت", Hebrew "הסוף"…).
+const THE_END = '(?:the\\s+end|el\\s+fin|fin|la\\s+fin|ende|النهاية|تمت|הסוף|конец)'
+const THE_END_PARAGRAPH = new RegExp(`^[*_#\\s]*${THE_END}[.!…]*[*_\\s]*$`, 'iu')
+const THE_END_AFTER_LAST_SENTENCE = new RegExp(`([.!?…。]["”’'»]?)\\s+[*_]*${THE_END}[.!…]*[*_]*$`, 'iu')
 // Models sometimes sign off after the story; these openings never start a paragraph of a third-person bedtime story.
 const ASSISTANT_CHATTER =
   /^[*_\s]*(?:I hope|I've |I have (?:written|created)|Let me know|Would you like|Feel free|Hope you|Enjoy (?:the|this|your) story|Note:|\(?Word count)/i

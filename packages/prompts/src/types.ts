@@ -16,16 +16,27 @@ export interface StoryChapter {
   number: number
   title: string
   content: string
+  /** what to draw, one or two sentences in English (absent when the answer gave none) */
+  scene?: string
+}
+
+/** A recurring character besides the hero: the name as the story says it, a short look in English. */
+export interface CastMember {
+  name: string
+  description: string
 }
 
 export interface StoryDraft {
   title: string
+  /** the recurring characters besides the hero (empty when the answer named none) */
+  cast: CastMember[]
   chapters: StoryChapter[]
 }
 
 export type StoryStreamEvent =
   | { type: 'title'; title: string }
-  | { type: 'chapter'; number: number; title: string; content: string }
+  | { type: 'cast'; cast: CastMember[] }
+  | { type: 'chapter'; number: number; title: string; content: string; scene?: string }
 
 export interface StoryStreamResult {
   draft: StoryDraft

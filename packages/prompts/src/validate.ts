@@ -1,13 +1,19 @@
 import { assertChapterCount, StoryFormatError } from './errors.ts'
-import type { StoryDraft } from './types.ts'
+import type { CastMember, StoryDraft } from './types.ts'
 
 /**
  * Throws StoryFormatError unless the draft has a title and exactly chapters 1..expectedChapters, none
  * empty. A continuation (`from` > 1) has no title and chapters from..expectedChapters; chapters before
  * `from` that a model wrote again anyway are dropped.
  */
-export function validateStoryDraft(draft: StoryDraft, expectedChapters: number, from = 1): StoryDraft {
+export function validateStoryDraft(
+  draft: Omit<StoryDraft, 'cast'> & { cast?: CastMember[] },
+  expectedChapters: number,
+  from = 1,
+): StoryDraft {
   assertChapterCount(expectedChapters)
+  // A draft without a cast has an empty one.
+  draft.cast ??= []
   if (from > 1) draft = { ...draft, chapters: draft.chapters.filter((chapter) => chapter.number >= from) }
   if (from === 1 && draft.title.trim() === '') {
     throw new StoryFormatError('missing_title', 'The story has no title')
@@ -37,5 +43,5 @@ export function validateStoryDraft(draft: StoryDraft, expectedChapters: number, 
       `Expected ${expectedChapters - from + 1} chapters, got ${draft.chapters.length}`,
     )
   }
-  return draft
+  return draft as StoryDraft
 }

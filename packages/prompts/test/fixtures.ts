@@ -32,6 +32,7 @@ export const cleanTaggedStory = [
 
 export const expectedCleanDraft = {
   title: 'Mia and the Moon Fox',
+  cast: [] as Array<{ name: string; description: string }>,
   chapters: [
     {
       number: 1,
@@ -84,6 +85,7 @@ export const messyTaggedStory = [
 
 export const structuredStory = JSON.stringify({
   title: 'Mia and the Moon Fox',
+  cast: [] as Array<{ name: string; description: string }>,
   chapters: expectedCleanDraft.chapters.map(({ title, content }) => ({ title, content })),
 })
 

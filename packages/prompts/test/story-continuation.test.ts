@@ -65,7 +65,7 @@ describe('continuing a story', () => {
 
   it('asks a structured answer for the remaining chapters, without a title', () => {
     const { system } = buildStoryMessages(request({ format: 'json' }))
-    expect(system).toContain('{"chapters": [{"title": string, "content": string}]}')
+    expect(system).toContain('{"chapters": [{"title": string, "scene": string, "content": string}]}')
     expect(system).toContain('exactly 3 items: chapters 3 to 5')
     const format = storyContinuationResponseFormat(5, 3)
     expect(format.json_schema).toMatchObject({

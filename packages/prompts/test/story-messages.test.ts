@@ -70,7 +70,9 @@ describe('buildStoryMessages', () => {
 
   it('asks for the JSON object in json format', () => {
     const { system } = buildStoryMessages(request({ format: 'json' }))
-    expect(system).toContain('{"title": string, "chapters": [{"title": string, "content": string}]}')
+    expect(system).toContain(
+      '{"title": string, "cast": [{"name": string, "description": string}], "chapters": [{"title": string, "scene": string, "content": string}]}',
+    )
     expect(system).toContain('exactly 3 items')
     expect(system).not.toContain('Chapter 1 title:')
   })
@@ -105,14 +107,14 @@ describe('storyResponseFormat', () => {
     expect(format.json_schema.name).toBe('story')
     expect(format.json_schema.strict).toBe(true)
     const { schema } = format.json_schema
-    expect(schema.required).toEqual(['title', 'chapters'])
+    expect(schema.required).toEqual(['title', 'cast', 'chapters'])
     expect(schema.additionalProperties).toBe(false)
     expect(schema.properties.chapters.minItems).toBe(5)
     expect(schema.properties.chapters.maxItems).toBe(5)
     expect(schema.properties.chapters.items).toEqual({
       type: 'object',
-      properties: { title: { type: 'string' }, content: { type: 'string' } },
-      required: ['title', 'content'],
+      properties: { title: { type: 'string' }, content: { type: 'string' }, scene: { type: 'string' } },
+      required: ['title', 'content', 'scene'],
       additionalProperties: false,
     })
   })

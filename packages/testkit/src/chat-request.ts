@@ -1,3 +1,4 @@
+import { LANGUAGES } from '@dreamify/core/languages'
 import {
   buildStory,
   DEFAULT_STORY_VALUES,
@@ -65,9 +66,18 @@ function promptWithoutStorySoFar(body: ChatRequestBody): string {
   return prompt.replace(found.block, `\n${JSON.stringify(rest, null, 2)}\n`)
 }
 
+/** A JSON response format, or (for servers without one) a prompt that asks for a JSON object. */
 export function wantsJson(body: ChatRequestBody): boolean {
   const type = body.response_format?.type
-  return type === 'json_schema' || type === 'json_object'
+  return type === 'json_schema' || type === 'json_object' || /Answer with only a JSON object/.test(promptText(body))
+}
+
+/** The language the prompt asks the story in ("…the whole story in Spanish…"), as a BCP 47 tag; else `en`. */
+export function requestedLanguage(body: ChatRequestBody): string {
+  const named = /\bwhole story in ([A-Z][a-z]+)/.exec(promptText(body))?.[1]
+  if (!named) return 'en'
+  const found = Object.entries(LANGUAGES).find(([, info]) => info.name.split(' ')[0] === named)
+  return found?.[0] ?? 'en'
 }
 
 const WORD_NUMBERS: Record<string, number> = {
@@ -104,11 +114,13 @@ export function requestedChapterCount(body: ChatRequestBody): number {
 /** The story the fake tells for a request, built from the templates and the prompt's values. */
 export function storyForRequest(body: ChatRequestBody, templates: readonly StoryTemplate[]): FixtureStory {
   const prompt = promptWithoutStorySoFar(body)
-  const values = extractStoryValues(prompt)
+  // Our own prompts carry the values in a data block; the format rules around it name "name" too.
+  const values = extractStoryValues(dataBlockOf(prompt)?.block ?? prompt)
   return buildStory(templates, {
     chapters: requestedChapterCount(body),
     values,
     genres: extractGenres(prompt),
+    language: requestedLanguage(body),
     seed: hashString(`${values.name ?? ''}|${values.topic ?? ''}`),
   })
 }

@@ -4,7 +4,7 @@ import type { FixtureStory, StoryValues } from '@dreamify/prompts'
 // Reads a chat prompt the way the fake OpenAI server needs to: the story values and genres it
 // names, to tell the fixture story (packages/prompts' fixture-stories) that fits the request.
 
-const KEYS: Record<Exclude<keyof StoryValues, 'pronoun' | 'possessive'>, string[]> = {
+const KEYS: Record<Exclude<keyof StoryValues, 'pronoun' | 'possessive' | 'gender'>, string[]> = {
   name: ["child(?:'s)?[ _]?name", 'first[ _]?name', 'name', 'hero'],
   topic: ['topic', 'theme', 'subject'],
   // Plural too: our own prompts say favourite_animals and favourite_activities.
@@ -54,11 +54,14 @@ export function extractStoryValues(prompt: string): Partial<StoryValues> {
     .exec(prompt)?.[1]
     ?.trim()
   const pronoun =
-    findValue(prompt, ['pronouns?', 'gender'])
+    findValue(prompt, ['pronouns?', 'gender', 'sex'])
       ?.toLowerCase()
       .split(/[\s/]+/)[0] ?? /\b(she|he|they)\/(?:her|him|them)\b/i.exec(prompt)?.[1]?.toLowerCase()
   const pair = pronoun ? PRONOUNS[pronoun] : undefined
-  if (pair) [found.pronoun, found.possessive] = pair
+  if (pair) {
+    ;[found.pronoun, found.possessive] = pair
+    found.gender = pair[0] === 'she' ? 'feminine' : 'masculine'
+  }
   for (const key of Object.keys(found) as Array<keyof StoryValues>) if (!found[key]) delete found[key]
   return found
 }
@@ -78,11 +81,16 @@ export function parseTaggedStory(text: string): FixtureStory | null {
   const title = /^Title:\s*(.+)$/m.exec(text)?.[1]?.trim()
   const heads = [...text.matchAll(/^Chapter\s+(\d+)\s+title:\s*(.*)$/gim)]
   if (!title || heads.length === 0) return null
+  const castBlock = /^Cast:\s*\n((?:-[^\n]*(?:\n|$))*)/m.exec(text.slice(0, heads[0]!.index))?.[1] ?? ''
+  const cast = [...castBlock.matchAll(/^-\s*([^:\n]+):\s*(.+)$/gm)].map((m) => ({
+    name: m[1]!.trim(),
+    description: m[2]!.trim(),
+  }))
   const chapters = heads.map((head, i) => {
     const end = heads[i + 1]?.index ?? text.length
     const body = text.slice(head.index + head[0].length, end)
     const content = body.replace(new RegExp(`^\\s*Chapter\\s+${head[1]}:\\s*`, 'i'), '').trim()
     return { title: head[2]!.trim(), content }
   })
-  return { title, chapters }
+  return { title, cast, chapters }
 }

@@ -23,6 +23,7 @@ describe('prompt reading', () => {
       activity: 'painting',
       pronoun: 'she',
       possessive: 'her',
+      gender: 'feminine',
     })
     expect(
       extractStoryValues('{"name":"Leo","topic":"the ocean","favoriteAnimal":"turtle","gender":"boy"}'),

@@ -45,9 +45,10 @@ export function createAccountService({ db, sessions, rateLimiter, limits }: Acco
         ...(body.first_name === undefined ? {} : { first_name: body.first_name.trim() }),
         ...(body.last_name === undefined ? {} : { last_name: body.last_name.trim() }),
         ...(body.email === undefined ? {} : { email: normaliseEmail(body.email) }),
+        ...(body.language === undefined ? {} : { language: body.language }),
       }
       if (Object.keys(changes).length === 0)
-        throw new AppError('EMPTY_UPDATE', 'body must contain at least one of: first_name, last_name, email')
+        throw new AppError('EMPTY_UPDATE', 'body must contain at least one of: first_name, last_name, email, language')
       if (changes.email !== undefined) {
         if (body.current_password === undefined)
           throw new AppError('VALIDATION_FAILED', 'body.current_password is required to change the email')

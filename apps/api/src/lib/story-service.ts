@@ -4,6 +4,7 @@ import {
   appendJobEvent,
   type Config,
   type CreateStoryBody,
+  DEFAULT_LANGUAGE,
   isUnfinishedJob,
   type JobItem,
   jobItem,
@@ -27,6 +28,7 @@ import {
 } from '@dreamify/db'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
+import { createLanguageCheck } from './languages.ts'
 
 const ENQUEUE_TIMEOUT_MS = 1000
 const DAY_MS = 24 * 3600 * 1000
@@ -61,6 +63,9 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
       )
     }
   }
+
+  const languages = createLanguageCheck(config.generation.provider)
+  const languageDefaults = { languages: languages.languages, fallbackLanguage: DEFAULT_LANGUAGE }
 
   const limitsApply = config.limits.storiesInFlightPerParent > 0 || config.limits.storiesPerDayPerParent > 0
 
@@ -122,6 +127,9 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
   }
 
   return {
+    /** the languages the active provider writes, and the check that refuses others */
+    languages,
+
     /** `decisions`: the request-time checks that let the topic through, stored with the story */
     async requestStory(parentId: string, body: CreateStoryBody, decisions: readonly RequestDecision[] = []) {
       const story = {
@@ -133,8 +141,9 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
         story_genre: body.story_genre,
         image_style: body.image_style,
         chapters_total: config.generation.chapters,
+        language: body.language,
       }
-      const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story, decisions)
+      const create = (handle: Db | Tx) => storyRepository.createWithJob(handle, story, decisions, languageDefaults)
       // With limits, a transaction holds the parent's lock while they are checked; without, one statement.
       const created = limitsApply
         ? await db.transaction().execute(async (tx) => {

@@ -13,6 +13,7 @@ import { type Db, parentRepository } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountService } from '../lib/account.ts'
+import type { LanguageCheck } from '../lib/languages.ts'
 import { loginWindows, normaliseEmail } from '../lib/login-limits.ts'
 import { hashPassword, verifyPassword } from '../lib/passwords.ts'
 import type { RateLimiter } from '../lib/rate-limit.ts'
@@ -21,6 +22,8 @@ import { bearerAuth, errorResponses, noBody } from '../lib/schema.ts'
 const HOUR_MS = 60 * 60_000
 
 export interface AuthRouteDeps {
+  /** refuses a preferred language the provider cannot write */
+  languages: LanguageCheck
   db: Db
   rateLimiter: RateLimiter
   limits: Config['limits']
@@ -35,7 +38,7 @@ const normaliseBodyEmail = async (request: FastifyRequest) => {
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
   app,
-  { db, rateLimiter, limits, account },
+  { db, rateLimiter, limits, account, languages },
 ) => {
   const windows = loginWindows(limits)
 
@@ -167,7 +170,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
     onRequest: app.authenticate,
     schema: {
       tags: ['auth'],
-      summary: "Change the parent's names or email",
+      summary: "Change the parent's names, email or preferred story language",
       description:
         'Changing the email needs `current_password` (a wrong one is a 403 and counts against the login limits).',
       security: bearerAuth,
@@ -175,7 +178,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
       response: { 200: ParentResponse, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
     },
     preValidation: normaliseBodyEmail,
-    handler: async (request) => ({ parent: await account.updateProfile(request.parentId, request.ip, request.body) }),
+    handler: async (request) => {
+      languages.check(request.body.language, 'body.language')
+      return { parent: await account.updateProfile(request.parentId, request.ip, request.body) }
+    },
   })
 
   app.post('/auth/password', {

@@ -15,6 +15,7 @@ import fp from 'fastify-plugin'
 import type { ContentCheck } from '../lib/content-check.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
+import type { LanguageCheck } from '../lib/languages.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 import { childView } from '../views/child.ts'
 
@@ -25,6 +26,7 @@ export interface ChildrenRouteDeps {
   requestAvatar: (parentId: string, childId: string) => Promise<string>
   /** refuses free text unsuitable for a bedtime story (422 CONTENT_REFUSED) */
   checkContent: ContentCheck
+  languages: LanguageCheck
 }
 
 // The free-text fields a parent types, which end up in prompts. Not the name: real names trip profanity
@@ -41,7 +43,7 @@ const trimText = <T extends Record<string, unknown>>(body: T): T =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T
 
 export const childrenRoutes = fp(
-  (async (app, { db, images, requestAvatar, checkContent }) => {
+  (async (app, { db, images, requestAvatar, checkContent, languages }) => {
     const idempotentCreate = idempotency(db, { route: 'POST /children' })
     app.post('/children', {
       schema: {
@@ -55,6 +57,7 @@ export const childrenRoutes = fp(
       preHandler: idempotentCreate.preHandler,
       onSend: idempotentCreate.onSend,
       handler: async (request, reply) => {
+        languages.check(request.body.language, 'body.language')
         const decisions = await checkContent(request.parentId, freeText(request.body))
         const child = await childRepository.create(
           db,
@@ -112,6 +115,7 @@ export const childrenRoutes = fp(
             `body must contain at least one of: ${Object.keys(UpdateChildBody.properties).join(', ')}`,
           )
         }
+        languages.check(changes.language, 'body.language')
         const decisions = await checkContent(request.parentId, freeText(changes))
         const child = await childRepository.updateOwned(
           db,

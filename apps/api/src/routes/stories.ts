@@ -51,6 +51,7 @@ export const storyRoutes = fp(
       preHandler: idempotentRequest.preHandler,
       onSend: idempotentRequest.onSend,
       handler: async (request, reply) => {
+        storyService.languages.check(request.body.language, 'body.language')
         const decisions = await checkContent(request.parentId, { 'body.topic': request.body.topic })
         const accepted = await storyService.requestStory(request.parentId, request.body, decisions)
         return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)

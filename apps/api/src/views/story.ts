@@ -1,3 +1,4 @@
+import { directionOf } from '@dreamify/core'
 import type { chapterRepository, storyRepository } from '@dreamify/db'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
 
@@ -30,6 +31,9 @@ export function storyView(story: OwnedStory, chapters: SavedChapter[], images: I
     topic: story.topic,
     story_genre: story.story_genre,
     image_style: story.image_style,
+    language: story.language,
+    direction: directionOf(story.language),
+    cast: story.cast_members,
     created_at: story.created_at,
     completed_at: story.completed_at,
     // An outlined story's chapters show once their text is written (the picture may come first).
@@ -43,6 +47,8 @@ export function libraryItemView(row: LibraryRow, images: ImageUrlSigner) {
     story_id: row.id,
     title: row.title,
     status: row.status,
+    language: row.language,
+    direction: directionOf(row.language),
     created_at: row.created_at,
     cover_image_url: row.cover_image_id ? images.url(row.cover_image_id) : null,
   }

@@ -185,6 +185,8 @@ export interface paths {
                                 first_name: string;
                                 last_name: string;
                                 email: string;
+                                /** @description the family's preferred story language, the default for children without one */
+                                language: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                             };
@@ -760,6 +762,8 @@ export interface paths {
                                 first_name: string;
                                 last_name: string;
                                 email: string;
+                                /** @description the family's preferred story language, the default for children without one */
+                                language: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                             };
@@ -969,7 +973,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the parent's names or email
+         * Change the parent's names, email or preferred story language
          * @description Changing the email needs `current_password` (a wrong one is a 403 and counts against the login limits).
          */
         patch: {
@@ -986,6 +990,7 @@ export interface paths {
                         last_name?: string;
                         /** Format: email */
                         email?: string;
+                        language?: string | null;
                         current_password?: string;
                     };
                 };
@@ -1004,6 +1009,8 @@ export interface paths {
                                 first_name: string;
                                 last_name: string;
                                 email: string;
+                                /** @description the family's preferred story language, the default for children without one */
+                                language: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                             };
@@ -1422,8 +1429,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The choices for age range, appearance, genre and illustration style, with labels
-         * @description Derived from the lists the API validates against. Public and cacheable.
+         * The choices for age range, appearance, genre, illustration style and story language, with labels
+         * @description Derived from the lists the API validates against. `languages` are those the active provider writes, each labelled in its own language, with its text direction. Public and cacheable.
          */
         get: {
             parameters: {
@@ -1468,6 +1475,18 @@ export interface paths {
                             image_styles: {
                                 value: string;
                                 label: string;
+                            }[];
+                            /** @description the languages the active provider writes stories in */
+                            languages: {
+                                /** @description the BCP 47 tag to send as `language` */
+                                value: string;
+                                /** @description the language's name in that language */
+                                label: string;
+                                /**
+                                 * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+                                 * @enum {unknown}
+                                 */
+                                direction: "ltr" | "rtl";
                             }[];
                         };
                     };
@@ -1828,6 +1847,8 @@ export interface paths {
                                 fav_animals: string | null;
                                 fav_activities: string | null;
                                 fav_shows: string | null;
+                                /** @description the child's preferred story language */
+                                language: string | null;
                                 avatar_url: string | null;
                                 /** Format: date-time */
                                 created_at: string;
@@ -1925,6 +1946,7 @@ export interface paths {
                         fav_animals?: string | null;
                         fav_activities?: string | null;
                         fav_shows?: string | null;
+                        language?: string | null;
                     };
                 };
             };
@@ -1954,6 +1976,8 @@ export interface paths {
                                 fav_animals: string | null;
                                 fav_activities: string | null;
                                 fav_shows: string | null;
+                                /** @description the child's preferred story language */
+                                language: string | null;
                                 avatar_url: string | null;
                                 /** Format: date-time */
                                 created_at: string;
@@ -2142,6 +2166,8 @@ export interface paths {
                                 fav_animals: string | null;
                                 fav_activities: string | null;
                                 fav_shows: string | null;
+                                /** @description the child's preferred story language */
+                                language: string | null;
                                 avatar_url: string | null;
                                 /** Format: date-time */
                                 created_at: string;
@@ -2377,6 +2403,7 @@ export interface paths {
                         fav_animals?: string | null;
                         fav_activities?: string | null;
                         fav_shows?: string | null;
+                        language?: string | null;
                     };
                 };
             };
@@ -2406,6 +2433,8 @@ export interface paths {
                                 fav_animals: string | null;
                                 fav_activities: string | null;
                                 fav_shows: string | null;
+                                /** @description the child's preferred story language */
+                                language: string | null;
                                 avatar_url: string | null;
                                 /** Format: date-time */
                                 created_at: string;
@@ -2565,6 +2594,8 @@ export interface paths {
                         story_genre: "Fantasy" | "Adventure" | "Educational";
                         /** @enum {unknown} */
                         image_style: "Cartoon" | "Realistic" | "Fantasy" | "Watercolor" | "Anime";
+                        /** @description the story's language, one the active provider writes (GET /api/options `languages`); default: the child's preferred language, else the parent's, else `en` */
+                        language?: string;
                     };
                 };
             };
@@ -2775,6 +2806,20 @@ export interface paths {
                             story_genre: "Fantasy" | "Adventure" | "Educational";
                             /** @enum {unknown} */
                             image_style: "Cartoon" | "Realistic" | "Fantasy" | "Watercolor" | "Anime";
+                            /** @description the BCP 47 tag of the story's language */
+                            language: string;
+                            /**
+                             * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+                             * @enum {unknown}
+                             */
+                            direction: "ltr" | "rtl";
+                            /** @description the recurring characters besides the hero (empty until the text is written, or when there are none) */
+                            cast: {
+                                /** @description as the story calls them, in the story's language */
+                                name: string;
+                                /** @description a short visual description, in English, carried into the image prompts */
+                                description: string;
+                            }[];
                             /** Format: date-time */
                             created_at: string;
                             completed_at: string | null;
@@ -3037,6 +3082,12 @@ export interface paths {
                                 title: string | null;
                                 /** @enum {unknown} */
                                 status: "queued" | "running" | "completed" | "failed" | "cancelled";
+                                language: string;
+                                /**
+                                 * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+                                 * @enum {unknown}
+                                 */
+                                direction: "ltr" | "rtl";
                                 /** Format: date-time */
                                 created_at: string;
                                 cover_image_url: string | null;

@@ -62,11 +62,13 @@ export function renderFixtureStory(
     activity: firstOf(request.child.fav_activities, 'exploring'),
     pronoun: female ? 'she' : 'he',
     possessive: female ? 'her' : 'his',
+    gender: female ? 'feminine' : 'masculine',
   }
   return buildStory(stories, {
     chapters: request.chapters,
     values,
     genres: [request.genre],
+    language: request.language,
     seed: seedOf(`${request.child.name}|${request.topic}`),
   })
 }
@@ -95,6 +97,7 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
   return {
     name: 'fixtures',
     storyFormat: 'tagged',
+    storyFormatFor: (language) => (language === 'en' ? 'tagged' : 'json'),
 
     async *writeStory(request: StoryRequest, signal: AbortSignal) {
       // A story continued after a failure goes on with the same template from its next chapter.

@@ -112,11 +112,13 @@ export function createOpenAIProvider(config: OpenAIConfig, options: OpenAIProvid
   return {
     name: 'openai',
     storyFormat: config.structuredOutput ? 'json' : 'tagged',
+    // Without json_schema on the server, a non-English story is still asked for as JSON, in the prompt only.
+    storyFormatFor: (language) => (config.structuredOutput || language !== 'en' ? 'json' : 'tagged'),
     drawsFromReference: () => drawsFromReference,
 
     writeStory(request: StoryRequest, signal: AbortSignal) {
       const format =
-        request.format === 'json'
+        request.format === 'json' && config.structuredOutput
           ? ((request.soFar
               ? storyContinuationResponseFormat(request.chapters, request.soFar.chapters.length + 1)
               : storyResponseFormat(request.chapters)) as unknown as OpenAI.ResponseFormatJSONSchema)

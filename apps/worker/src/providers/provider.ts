@@ -12,6 +12,8 @@ export interface StoryRequest {
   genre: StoryGenre
   chapters: number
   format: StoryFormat
+  /** BCP 47 tag of the story's language (default `en`) */
+  language?: string
   messages: { system: string; user: string }
   /** stream the text as it is written, or answer it in one piece */
   stream: boolean
@@ -55,8 +57,10 @@ export interface ImageReference {
 /** One interface for every provider; one file per provider. */
 export interface GenerationProvider {
   readonly name: string
-  /** the story format this provider answers in (structured JSON where the server can) */
+  /** the story format this provider answers English in (structured JSON where the server can) */
   readonly storyFormat: StoryFormat
+  /** the format for a story in this language: JSON for all but English, so labels never get translated */
+  storyFormatFor(language: string): StoryFormat
   /**
    * Yields the story's text as it arrives (one piece when not streaming), and returns what it cost
    * when the provider reported it.

@@ -11,12 +11,16 @@ import type { SafetyScreen } from './screen.ts'
 export interface ModeratedDrawing {
   storyId: string
   jobId: string
-  chapter: { number: number; title: string; content: string }
+  chapter: { number: number; title: string; content: string; scene?: string | null }
   character: string
   style: ImageStyle
   childName: string
   /** the prompt to draw from instead of the chapter's text (an outlined chapter's brief) */
   prompt?: string
+  /** the story's recurring characters; the prompt carries those the chapter names */
+  cast?: ReadonlyArray<{ name: string; description: string }>
+  /** the story's language: prompts stay English, so the cast's names appear only for English stories */
+  language?: string
   /** the child's avatar, to draw from where the provider can (the hero then looks like it) */
   avatar?: ImageReference['image'] | undefined
 }

@@ -84,12 +84,22 @@ export function createStoryTextScreen(
       await check('title', title)
       return restore(title)
     },
-    async chapters<C extends { number: number; title: string; content: string }>(chapters: C[]): Promise<C[]> {
+    /** The cast is shown with the story (and its looks go into image prompts): checked like the text. */
+    async cast(cast: ReadonlyArray<{ name: string; description: string }>) {
+      if (cast.length === 0) return []
+      await check('cast', cast.map((member) => `${member.name}: ${member.description}`).join('\n'))
+      return cast.map((member) => ({ name: restore(member.name), description: restore(member.description) }))
+    },
+    async chapters<C extends { number: number; title: string; content: string; scene?: string }>(
+      chapters: C[],
+    ): Promise<C[]> {
+      // The scene goes to the image step, whose prompt is moderated before anything is drawn.
       for (const chapter of chapters) await check(`chapter ${chapter.number}`, `${chapter.title}\n\n${chapter.content}`)
       return chapters.map((chapter) => ({
         ...chapter,
         title: restore(chapter.title),
         content: restore(chapter.content),
+        ...(chapter.scene ? { scene: restore(chapter.scene) } : {}),
       }))
     },
   }

@@ -28,7 +28,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     const fromAvatar = provider.drawsFromReference?.() ?? false
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber, fromAvatar)
     if (!found || !isUnfinishedJob(found.job.status)) return
-    const { job, chapter, child, style, avatar, outline } = found
+    const { job, chapter, child, style, avatar, cast, language, outline } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
       // Settled by an earlier try. Its settle completed the story if it was the last, unless the
@@ -64,6 +64,9 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
       childName: child.name,
       avatar: reference,
       ...(prompt ? { prompt } : {}),
+      // an outlined story's cast is its outline's, unless the story has one of its own
+      cast: cast.length > 0 ? cast : (outline?.cast.filter((member) => member.name !== child.name) ?? cast),
+      language,
     }
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).
     const held = safety.holding()

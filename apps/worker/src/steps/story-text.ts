@@ -106,13 +106,15 @@ async function writeScreened(
   await refuseUnsafeTopic(held, ids, story.topic, signal)
   const identity = providerIdentity(config.generation, story.id, child, story.topic)
   const screen = createStoryTextScreen(held, ids, identity.restore, signal)
-  const format = provider.storyFormat
+  // Structured output for every language but English where the provider can: labels stay reliable.
+  const format = provider.storyFormatFor(story.language)
   const input = {
     child: identity.child,
     topic: story.topic,
     genre: story.story_genre,
     chapters: story.chapters_total,
     format,
+    language: story.language,
   }
   const eager = config.generation.streaming
   const state = await moderationRepository.textScreenState(db, jobId, story.id)
@@ -136,12 +138,15 @@ async function writeScreened(
     let shownTitle: string | undefined
     // Saves what the parser found in one statement, then enqueues the new chapters' illustrations in one go.
     const handle = async (found: StoryStreamEvent[]) => {
-      const written: Array<{ number: number; title: string; content: string }> = []
+      const written: Array<{ number: number; title: string; content: string; scene?: string }> = []
       for (const event of found) {
         // Chapters saved earlier passed their check then; this answer's versions of them are dropped.
         if (event.type === 'chapter') {
           if (!state.savedChapters.has(event.number))
-            written.push({ number: event.number, title: event.title, content: event.content })
+            written.push({ number: event.number, title: event.title, content: event.content, scene: event.scene })
+        } else if (event.type === 'cast') {
+          // Saved before any chapter of this answer, so every illustration enqueued after it draws the cast.
+          if (eager) await storyRepository.setCast(db, story.id, await screen.cast(event.cast))
         } else if (eager && !state.titleSaved) {
           const title = await screen.title(event.title)
           if (await storyRepository.setTitleIfMissing(db, story.id, title)) {
@@ -178,9 +183,10 @@ async function writeScreened(
       }
       const { draft, events: rest } = parser.end()
       // A malformed earlier answer may have streamed a title; the story keeps the one that parsed
-      // (a continuation has none: the saved one stays).
+      // (a continuation has none: the saved one stays; nor a cast, and the saved one stays too).
       if (!soFar && draft.title !== shownTitle)
         await storyRepository.setTitle(db, story.id, await screen.title(draft.title))
+      if (!eager && !soFar) await storyRepository.setCast(db, story.id, await screen.cast(draft.cast))
       await handle([...pending, ...rest])
       return
     } catch (error) {

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { Text, Timestamp, Uuid } from './common.ts'
+import { LanguageTagField, Text, Timestamp, Uuid } from './common.ts'
 
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 })
 export const Password = Type.String({ minLength: 8, maxLength: 128 })
@@ -32,6 +32,9 @@ export const Parent = Type.Object({
   first_name: Type.String(),
   last_name: Type.String(),
   email: Type.String(),
+  language: Type.Union([Type.String(), Type.Null()], {
+    description: "the family's preferred story language, the default for children without one",
+  }),
   created_at: Timestamp,
 })
 export type Parent = Static<typeof Parent>
@@ -68,6 +71,7 @@ export const UpdateMeBody = Type.Object({
   first_name: Type.Optional(Text(100)),
   last_name: Type.Optional(Text(100)),
   email: Type.Optional(Email),
+  language: Type.Optional(Type.Union([LanguageTagField, Type.Null()])),
   current_password: Type.Optional(GivenPassword),
 })
 export type UpdateMeBody = Static<typeof UpdateMeBody>

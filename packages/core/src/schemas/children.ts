@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { AGE_RANGES, EYE_COLORS, HAIR_COLORS, HAIR_TYPES, SEXES } from '../enums.ts'
-import { OptionalText, Text, Timestamp, Uuid } from './common.ts'
+import { LanguageTagField, OptionalText, Text, Timestamp, Uuid } from './common.ts'
 
 export const APPEARANCE_FIELDS = ['age_range', 'sex', 'eye_color', 'hair_type', 'hair_color', 'ethnicity'] as const
 
@@ -15,6 +15,12 @@ const childFields = {
   fav_animals: OptionalText(200),
   fav_activities: OptionalText(200),
   fav_shows: OptionalText(200),
+  language: Type.Optional(
+    Type.Union([
+      Type.String({ ...LanguageTagField, description: "the child's preferred story language (null: the parent's)" }),
+      Type.Null(),
+    ]),
+  ),
 }
 
 export const CreateChildBody = Type.Object(childFields)
@@ -35,6 +41,7 @@ export const Child = Type.Object({
   fav_animals: Type.Union([Type.String(), Type.Null()]),
   fav_activities: Type.Union([Type.String(), Type.Null()]),
   fav_shows: Type.Union([Type.String(), Type.Null()]),
+  language: Type.Union([Type.String(), Type.Null()], { description: "the child's preferred story language" }),
   avatar_url: Type.Union([Type.String(), Type.Null()]),
   created_at: Timestamp,
   updated_at: Timestamp,

@@ -22,3 +22,17 @@ export const ErrorResponse = Type.Object(
 )
 
 export const GenerationError = Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()])
+
+/**
+ * A story language's BCP 47 tag. The shape is checked here; whether the active provider writes it is
+ * checked by the API, whose 400 lists the languages it does (GET /api/options has them too).
+ */
+export const LanguageTagField = Type.String({
+  minLength: 2,
+  maxLength: 35,
+  pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$',
+  description: 'a BCP 47 language tag from GET /api/options `languages`, e.g. `en`, `es`, `ar`',
+})
+export const TextDirectionField = Type.Enum(['ltr', 'rtl'], {
+  description: "how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)",
+})

@@ -1,11 +1,18 @@
 import Type, { type Static } from 'typebox'
 import { AGE_RANGES, EYE_COLORS, HAIR_COLORS, HAIR_TYPES, IMAGE_STYLES, SEXES, STORY_GENRES } from '../enums.ts'
+import { LANGUAGES, type LanguageTag, languagesOf } from '../languages.ts'
+import { TextDirectionField } from './common.ts'
 
 /**
  * The choices a client offers for each enumerated field, with a label to show. Built from the very
  * lists the request schemas validate against, so an app never carries a copy of its own.
  */
 const Option = Type.Object({ value: Type.String(), label: Type.String() })
+const LanguageOption = Type.Object({
+  value: Type.String({ description: 'the BCP 47 tag to send as `language`' }),
+  label: Type.String({ description: "the language's name in that language" }),
+  direction: TextDirectionField,
+})
 
 export const OptionsResponse = Type.Object({
   age_ranges: Type.Array(Option),
@@ -15,13 +22,25 @@ export const OptionsResponse = Type.Object({
   hair_colors: Type.Array(Option),
   story_genres: Type.Array(Option),
   image_styles: Type.Array(Option),
+  languages: Type.Array(LanguageOption, { description: 'the languages the active provider writes stories in' }),
 })
 export type OptionsResponse = Static<typeof OptionsResponse>
 
 const SEX_LABELS: Record<(typeof SEXES)[number], string> = { Male: 'Boy', Female: 'Girl' }
 const sameLabel = (values: readonly string[]) => values.map((value) => ({ value, label: value }))
 
-export const OPTIONS: OptionsResponse = {
+type FixedOptions = Omit<OptionsResponse, 'languages'>
+
+const languageOptions = (tags: readonly LanguageTag[]) =>
+  tags.map((value) => ({ value, label: LANGUAGES[value].label, direction: LANGUAGES[value].direction }))
+
+/** The options for a deployment: the fixed lists and the languages its provider writes. */
+export const optionsFor = (provider: string): OptionsResponse => ({
+  ...OPTIONS,
+  languages: languageOptions(languagesOf(provider)),
+})
+
+export const OPTIONS: FixedOptions = {
   age_ranges: AGE_RANGES.map((value) => ({ value, label: `${value.replace('-', '–')} years` })),
   sexes: SEXES.map((value) => ({ value, label: SEX_LABELS[value] })),
   eye_colors: sameLabel(EYE_COLORS),

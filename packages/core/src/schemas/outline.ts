@@ -1,16 +1,13 @@
 import Type, { type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import { CastMember } from './stories.ts'
 
 /**
  * A story's plan under GENERATION_STRATEGY=outline, as the planning call answers it and as it is
  * stored with the story (`stories.outline`). The cast is the story's recurring characters with a
  * visual description each: the same shape as the story's cast, so the two map one to one.
  */
-export const CastMember = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 80 }),
-  description: Type.String({ minLength: 1, maxLength: 400 }),
-})
-export type CastMember = Static<typeof CastMember>
+// The cast is the story's own shape (stories.cast_members, schemas/stories.ts): an outline's cast becomes the story's.
 
 export const OutlineChapter = Type.Object({
   title: Type.String({ minLength: 1, maxLength: 120 }),

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { IMAGE_STATUSES, IMAGE_STYLES, JOB_KINDS, JOB_STAGES, JOB_STATUSES, STORY_GENRES } from '../enums.ts'
-import { GenerationError, Timestamp, Uuid } from './common.ts'
+import { GenerationError, LanguageTagField, TextDirectionField, Timestamp, Uuid } from './common.ts'
 import { SafetySummary } from './safety.ts'
 
 export const JobId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
@@ -10,6 +10,13 @@ export const CreateStoryBody = Type.Object({
   topic: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
   story_genre: Type.Enum([...STORY_GENRES]),
   image_style: Type.Enum([...IMAGE_STYLES]),
+  language: Type.Optional(
+    Type.String({
+      ...LanguageTagField,
+      description:
+        "the story's language, one the active provider writes (GET /api/options `languages`); default: the child's preferred language, else the parent's, else `en`",
+    }),
+  ),
 })
 export type CreateStoryBody = Static<typeof CreateStoryBody>
 
@@ -47,6 +54,13 @@ export const Chapter = Type.Object({
   image_error: Type.Union([Type.String(), Type.Null()]),
 })
 
+/** A recurring character besides the hero, as the text step described them for the illustrations. */
+export const CastMember = Type.Object({
+  name: Type.String({ description: "as the story calls them, in the story's language" }),
+  description: Type.String({ description: 'a short visual description, in English, carried into the image prompts' }),
+})
+export type CastMember = Static<typeof CastMember>
+
 export const Story = Type.Object({
   story_id: Uuid,
   child_id: Uuid,
@@ -57,6 +71,11 @@ export const Story = Type.Object({
   topic: Type.String(),
   story_genre: Type.Enum([...STORY_GENRES]),
   image_style: Type.Enum([...IMAGE_STYLES]),
+  language: Type.String({ description: "the BCP 47 tag of the story's language" }),
+  direction: TextDirectionField,
+  cast: Type.Array(CastMember, {
+    description: 'the recurring characters besides the hero (empty until the text is written, or when there are none)',
+  }),
   created_at: Timestamp,
   completed_at: Type.Union([Timestamp, Type.Null()]),
   chapters: Type.Array(Chapter),
@@ -67,6 +86,8 @@ export const StorySummary = Type.Object({
   story_id: Uuid,
   title: Type.Union([Type.String(), Type.Null()]),
   status: Type.Enum([...JOB_STATUSES]),
+  language: Type.String(),
+  direction: TextDirectionField,
   created_at: Timestamp,
   cover_image_url: Type.Union([Type.String(), Type.Null()]),
 })

@@ -12,6 +12,8 @@ export interface WrittenChapter {
   number: number
   title: string
   content: string
+  /** what to draw, in English */
+  scene?: string | null
 }
 
 /**

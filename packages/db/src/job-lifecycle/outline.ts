@@ -11,7 +11,8 @@ import { unfinished } from './unfinished.ts'
 
 /**
  * An outlined story's plan is saved, once, with everything that follows from it, in one statement:
- * the outline (and its title, unless the story has one), one chapter per planned chapter (titled,
+ * the outline (and its title and cast, unless the story has them: the story's cast is the outline's
+ * without its first member, the hero), one chapter per planned chapter (titled,
  * not yet written, its picture pending), the moderation decisions that let the plan through, and
  * the job moved from `planning` to `writing`. A second save of the same story changes nothing.
  */
@@ -25,7 +26,8 @@ export function recordOutlineQuery(
   const chapters = JSON.stringify(outline.chapters.map((chapter, i) => ({ number: i + 1, title: chapter.title })))
   return sql<JobRow & { planned_now: boolean }>`
     with decisions as (${insertStoryDecisions(db, storyId, decisions)}), story as (
-      update stories set outline = ${JSON.stringify(outline)}::jsonb, title = coalesce(title, ${outline.title}::text)
+      update stories set outline = ${JSON.stringify(outline)}::jsonb, title = coalesce(title, ${outline.title}::text),
+        cast_members = case when cast_members = '[]'::jsonb then ${JSON.stringify(outline.cast.slice(1))}::jsonb else cast_members end
       where id = ${storyId} and outline is null and exists (select from jobs where id = ${jobId} and ${unfinished()})
       returning id
     ), planned as (

@@ -13,6 +13,7 @@ type StartedStoryRow = JobRow & {
   outline: StoryOutline | null
   topic: string
   story_genre: StoryGenre
+  language: string
   child: ChildProfile
 }
 
@@ -39,7 +40,7 @@ export function startStoryQuery(jobId: string, planning = false) {
     from saved, stories, children
     where jobs.id = ${jobId} and ${unfinished('jobs.status')} and stories.id = jobs.story_id and children.id = stories.child_id
     returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, saved.unwritten as chapters_unwritten,
-      stories.topic, stories.story_genre, stories.outline, ${childProfile} as child
+      stories.topic, stories.story_genre, stories.language, stories.outline, ${childProfile} as child
   `
 }
 
@@ -51,10 +52,11 @@ export async function startStory(db: Db, jobId: string, planning = false) {
   const { rows } = await startStoryQuery(jobId, planning).execute(db)
   const row = rows[0]
   if (!row) return undefined
-  const { chapters_saved, chapters_pending, chapters_unwritten, topic, story_genre, outline, child, ...job } = row
+  const { chapters_saved, chapters_pending, chapters_unwritten, topic, story_genre, language, outline, child, ...job } =
+    row
   return {
     job,
-    story: { id: job.story_id!, topic, story_genre, chapters_total: job.chapters_total, outline },
+    story: { id: job.story_id!, topic, story_genre, language, chapters_total: job.chapters_total, outline },
     child,
     saved: { count: chapters_saved, pending: chapters_pending, unwritten: chapters_unwritten },
   }

@@ -30,7 +30,11 @@ export function StoryRow({
       )}
       <div className="story-row-text">
         <h2>
-          <Link to={story.status === 'completed' ? `/stories/${story.story_id}/read/1` : `/stories/${story.story_id}`}>
+          <Link
+            lang={story.language}
+            dir={story.direction}
+            to={story.status === 'completed' ? `/stories/${story.story_id}/read/1` : `/stories/${story.story_id}`}
+          >
             {title}
           </Link>
         </h2>

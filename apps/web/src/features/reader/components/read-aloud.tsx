@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 
 /** Reads the chapter with the browser's own speech synthesis, where there is one. */
-export function ReadAloud({ text }: { text: string }) {
+export function ReadAloud({ text, lang }: { text: string; lang: string }) {
   const [speaking, setSpeaking] = useState(false)
   useEffect(() => {
     // A new page stops the voice of the last one.
@@ -17,6 +17,8 @@ export function ReadAloud({ text }: { text: string }) {
     }
     const utterance = new SpeechSynthesisUtterance(text)
     utterance.rate = 0.9
+    // The browser picks a voice for the story's language.
+    utterance.lang = lang
     utterance.onend = () => setSpeaking(false)
     utterance.onerror = () => setSpeaking(false)
     window.speechSynthesis.speak(utterance)

@@ -28,7 +28,9 @@ export default function ReaderPage() {
   )
   const previous = useCallback(() => goTo(number - 1), [goTo, number])
   const next = useCallback(() => goTo(number + 1), [goTo, number])
-  usePageTurns(area, previous, next)
+  // A right-to-left book turns the other way: the left arrow and a swipe to the right go forward.
+  const rtl = story.data?.direction === 'rtl'
+  usePageTurns(area, rtl ? next : previous, rtl ? previous : next)
 
   const title = story.data?.title ?? 'Story'
   useEffect(() => {
@@ -38,11 +40,13 @@ export default function ReaderPage() {
   if (story.isPending) return <Loading what="the story" />
   if (!story.data) return <ErrorNotice error={story.error} />
   const chapter = story.data.chapters.find((c) => c.number === number)
+  // The story's own language and direction; the page around it stays the app's.
+  const text = { lang: story.data.language, dir: story.data.direction }
 
   return (
     <article ref={area} className={night ? 'page reader night' : 'page reader'}>
       <header className="reader-header">
-        <h1>{title}</h1>
+        <h1 {...text}>{title}</h1>
         <button type="button" className="button button-quiet" aria-pressed={night} onClick={() => setNight(!night)}>
           Night mode
         </button>
@@ -58,9 +62,9 @@ export default function ReaderPage() {
             redrawing={redraw.isPending}
           />
           <h2>
-            Chapter {chapter.number}: {chapter.title}
+            Chapter {chapter.number}: <span {...text}>{chapter.title}</span>
           </h2>
-          <div className="chapter-text">
+          <div className="chapter-text" {...text}>
             {chapter.content.split(/\n+/).map((paragraph, index) => (
               // Paragraphs of one chapter never reorder.
               // biome-ignore lint/suspicious/noArrayIndexKey: the text is fixed once written
@@ -76,7 +80,7 @@ export default function ReaderPage() {
         <button type="button" className="button" onClick={previous} disabled={number <= 1}>
           Previous
         </button>
-        {chapter && <ReadAloud text={`${chapter.title}. ${chapter.content}`} />}
+        {chapter && <ReadAloud text={`${chapter.title}. ${chapter.content}`} lang={text.lang} />}
         <button type="button" className="button" onClick={next} disabled={number >= total}>
           Next
         </button>

@@ -16,6 +16,7 @@ export default function NewStoryPage() {
   const [childId, setChildId] = useState(params.get('child') ?? '')
   const [genre, setGenre] = useState('')
   const [style, setStyle] = useState('')
+  const [language, setLanguage] = useState('')
 
   if (children.isPending || options.isPending) return <Loading what="the story options" />
   if (!children.data || !options.data) return <ErrorNotice error={children.error ?? options.error} />
@@ -31,8 +32,13 @@ export default function NewStoryPage() {
   const child = childId || children.data[0]!.id
   const storyGenre = genre || options.data.story_genres[0]!.value
   const imageStyle = style || options.data.image_styles[0]!.value
+  // The child's preferred language first, when the provider writes it; then the first offered (English).
+  const languages = options.data.languages
+  const preferred = children.data.find((c) => c.id === child)?.language
+  const storyLanguage = language || languages.find((l) => l.value === preferred)?.value || (languages[0]?.value ?? 'en')
   const error = request.error
   const field = error instanceof ApiError ? error.field : undefined
+  const languageError = error instanceof ApiError && field === 'language' ? error.message : undefined
   // A refused topic (422) is the topic's error even when the message names no field.
   const topicError =
     error instanceof ApiError && (field === 'topic' || (error.status === 422 && !field)) ? error.message : undefined
@@ -40,7 +46,10 @@ export default function NewStoryPage() {
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
     const topic = String(new FormData(event.currentTarget).get('topic'))
-    const body = { child_id: child, topic, story_genre: storyGenre, image_style: imageStyle } as StoryRequest
+    const body = {
+      ...{ child_id: child, topic, story_genre: storyGenre, image_style: imageStyle },
+      language: storyLanguage,
+    } as StoryRequest
     request.mutate(body, { onSuccess: (accepted) => navigate(`/stories/${accepted.story_id}`) })
   }
 
@@ -74,7 +83,17 @@ export default function NewStoryPage() {
           value={imageStyle}
           onChange={setStyle}
         />
-        {!topicError && <ErrorNotice error={error} />}
+        {languages.length > 1 && (
+          <SelectField
+            label="Language"
+            name="language"
+            options={languages}
+            value={storyLanguage}
+            onChange={setLanguage}
+            error={languageError}
+          />
+        )}
+        {!topicError && !languageError && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={request.isPending}>
           Make the story
         </button>

@@ -1,0 +1,69 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { addChildInApp, expectAccessible, launchBrowser, registerInApp, VIEWPORTS } from './support/browser.ts'
+import { startStack } from './support/stack.ts'
+
+// The story form offers the provider's languages; the reader marks the story's text with its
+// language and direction, so an Arabic story runs right to left and is read aloud in Arabic.
+vi.setConfig({ testTimeout: 120_000 })
+let browser: Browser
+let baseUrl: string
+
+beforeAll(async () => {
+  ;({ baseUrl } = await startStack({ FIXTURES_TEXT_MS: '300', FIXTURES_IMAGE_MS: '50' }))
+  browser = await launchBrowser()
+}, 240_000)
+afterAll(() => browser?.close())
+
+describe('a story in another language', () => {
+  it('is asked for in Arabic and read right to left', async () => {
+    const context = await browser.newContext(VIEWPORTS.desktop)
+    const page = await context.newPage()
+    page.setDefaultTimeout(30_000)
+    await registerInApp(page, baseUrl, 'Salma')
+    await addChildInApp(page, 'Noor')
+
+    await page.getByRole('link', { name: 'New story for Noor' }).click()
+    const language = page.getByLabel('Language')
+    await language.waitFor()
+    const offered = await language
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent })))
+    expect(offered).toEqual([
+      { value: 'en', label: 'English' },
+      { value: 'es', label: 'Español' },
+      { value: 'ar', label: 'العربية' },
+    ])
+    expect(await language.inputValue()).toBe('en')
+    await language.selectOption({ label: 'العربية' })
+    await page.getByLabel('Topic').fill('القمر')
+    await page.getByRole('button', { name: 'Make the story' }).click()
+    await page.locator('[role=progressbar][aria-valuenow="100"]').waitFor({ timeout: 60_000 })
+
+    await page.getByRole('link', { name: 'Start reading' }).click()
+    await page.getByText(/^Chapter 1 of \d+$/).waitFor()
+    const title = page.getByRole('heading', { level: 1 })
+    expect(await title.textContent()).toBe('Noor والغابة المقمرة')
+    expect(await title.getAttribute('lang')).toBe('ar')
+    expect(await title.getAttribute('dir')).toBe('rtl')
+    const text = page.locator('.chapter-text')
+    expect(await text.getAttribute('lang')).toBe('ar')
+    expect(await text.getAttribute('dir')).toBe('rtl')
+    // The browser lays the paragraphs out right to left.
+    expect(
+      await text
+        .locator('p')
+        .first()
+        .evaluate((p) => getComputedStyle(p).direction),
+    ).toBe('rtl')
+    // The app around the story stays as it is.
+    expect(await page.locator('html').getAttribute('dir')).not.toBe('rtl')
+    await expectAccessible(page, 'an Arabic story in the reader')
+    // The book turns right to left: the left arrow goes forward, the right one back.
+    await page.keyboard.press('ArrowLeft')
+    await page.getByText(/^Chapter 2 of \d+$/).waitFor()
+    await page.keyboard.press('ArrowRight')
+    await page.getByText(/^Chapter 1 of \d+$/).waitFor()
+    await context.close()
+  })
+})
