@@ -15,6 +15,7 @@ COPY packages/books/package.json packages/books/
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/http/package.json packages/http/
+COPY packages/media/package.json packages/media/
 COPY packages/moderation/package.json packages/moderation/
 COPY packages/prompts/package.json packages/prompts/
 COPY packages/testkit/package.json packages/testkit/

@@ -18,6 +18,7 @@ export const BENCH_NAMES = [
   'web',
   'reference',
   'books',
+  'media',
 ] as const
 export type BenchName = (typeof BENCH_NAMES)[number]
 
@@ -73,6 +74,7 @@ export const TITLES: Record<BenchName, string> = {
   web: "The parents' web app: first-load JavaScript and time to interactive",
   reference: "Chapters drawn from the child's avatar: input tokens and image inputs per story",
   books: 'Keepsakes: building the PDF and the EPUB of a 5-chapter story with 1024² pictures',
+  media: 'Media: image views, the pipeline on s3, and what a phone downloads',
 }
 
 export function formatValue(figure: Figure): string {

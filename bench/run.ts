@@ -7,6 +7,7 @@ import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
 import { books } from './books.ts'
 import { enqueue } from './enqueue.ts'
 import { latency } from './latency.ts'
+import { media } from './media.ts'
 import { memory } from './memory.ts'
 import { pipeline } from './pipeline.ts'
 import { poll } from './poll.ts'
@@ -56,6 +57,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   web,
   reference,
   books,
+  media,
 }
 
 const requested = process.argv.slice(2).filter((a) => a !== '--')

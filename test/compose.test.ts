@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 // form must say what the deployment promises.
 
 const root = resolve(import.meta.dirname, '..')
-const SERVICES = ['api', 'migrate', 'postgres', 'redis', 'worker']
+const SERVICES = ['api', 'migrate', 'minio', 'minio-bucket', 'postgres', 'redis', 'worker']
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = composeEnv()) {
   const result = spawnSync(command, args, { cwd: root, env, encoding: 'utf8', timeout: 280_000 })
@@ -28,6 +28,8 @@ function composeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     'GENERATION_PROVIDER',
     'OPENAI_API_KEY',
     'OPENAI_BASE_URL',
+    'MINIO_ROOT_USER',
+    'MINIO_ROOT_PASSWORD',
     'COMPOSE_FILE',
     'COMPOSE_PROJECT_NAME',
   ]) {
@@ -98,7 +100,7 @@ describe('docker-compose.yml', () => {
     expect(text).not.toMatch(/start_interval/)
   })
 
-  it('has the services postgres, redis, migrate, api and worker', () => {
+  it('has the services postgres, redis, minio (and its bucket), migrate, api and worker', () => {
     const result = compose(['config', '--services'])
     expect(result.status).toBe(0)
     expect(result.stdout.trim().split('\n').sort()).toEqual(SERVICES)
@@ -106,17 +108,21 @@ describe('docker-compose.yml', () => {
     expect(volumes.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(2)
   })
 
-  it('publishes only the api port, and only on 127.0.0.1', () => {
+  it("publishes only the api port and MinIO's (presigned URLs), and only on 127.0.0.1", () => {
+    const published: Record<string, RegExp> = {
+      api: /^127\.0\.0\.1:3000:3000(\/tcp)?$/,
+      minio: /^127\.0\.0\.1:9000:9000(\/tcp)?$/,
+    }
     for (const service of SERVICES) {
       const ports = keyBlock(serviceBlock(config, service), 'ports')
-      if (service === 'api') {
+      if (published[service]) {
         expect(ports).toBeDefined()
         const mappings = ports!
           .split('\n')
           .slice(1)
           .map((line) => line.replace(/^\s*-\s*/, '').trim())
           .filter(Boolean)
-        expect(mappings).toEqual([expect.stringMatching(/^127\.0\.0\.1:3000:3000(\/tcp)?$/)])
+        expect(mappings).toEqual([expect.stringMatching(published[service])])
       } else {
         expect(ports, `${service} must not publish a port`).toBeUndefined()
       }
@@ -171,6 +177,24 @@ describe('docker-compose.yml', () => {
     )
     // The migrations read the same configuration, so they need the same secret in production.
     expect(keyBlock(serviceBlock(config, 'migrate'), 'environment')).toMatch(/JWT_SECRET: \S{32,}/)
+  })
+
+  it('stores media in MinIO: a bucket made at start, and the app services on MEDIA_STORE=s3', () => {
+    expect(serviceBlock(config, 'minio')).toMatch(/image: minio\/minio/)
+    const bucket = serviceBlock(config, 'minio-bucket')
+    expect(bucket).toMatch(/mc mb --ignore-existing local\/dreamify-media/)
+    expect(keyBlock(bucket, 'depends_on')).toMatch(/minio:\n\s+condition: service_healthy/)
+    for (const service of ['api', 'worker', 'migrate']) {
+      const environment = keyBlock(serviceBlock(config, service), 'environment')!
+      expect(environment, service).toMatch(/MEDIA_STORE: s3/)
+      expect(environment, service).toMatch(/S3_ENDPOINT: http:\/\/minio:9000/)
+      expect(environment, service).toMatch(/S3_BUCKET: dreamify-media/)
+      expect(environment, service).toMatch(/S3_FORCE_PATH_STYLE: "?true"?/)
+    }
+    for (const service of ['api', 'worker'])
+      expect(keyBlock(serviceBlock(config, service), 'depends_on'), service).toMatch(
+        /minio-bucket:\n\s+condition: service_completed_successfully/,
+      )
   })
 
   it('runs workers that scale: no container_name, no published port, a healthcheck on the metrics port', () => {

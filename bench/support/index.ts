@@ -21,11 +21,13 @@ export {
   type CpuSnapshot,
   cpuBreakdown,
   cpuSnapshot,
+  cpuTicksOf,
   diffProbe,
   loadAverage,
   type ProbeSnapshot,
   probe,
   rssOf,
+  TICK_MS,
 } from './proc.ts'
 export {
   type Api,

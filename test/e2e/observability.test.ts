@@ -88,7 +88,7 @@ describe('with the fixtures provider', () => {
   }, 60_000)
   afterAll(() => stopStack(stack), 30_000)
 
-  it("answers the worker's liveness and readiness, with postgres and redis checks and its moderator", async () => {
+  it("answers the worker's liveness and readiness, with postgres, redis and media store checks and its moderator", async () => {
     const live = await fetch(`${stack.worker.healthUrl}/health/live`)
     expect(live.status).toBe(200)
     expect(await live.json()).toEqual({ status: 'ok' })
@@ -99,6 +99,7 @@ describe('with the fixtures provider', () => {
       checks: {
         postgres: { status: 'up' },
         redis: { status: 'up' },
+        media: { status: 'up' },
         // the fixtures provider has no server to moderate with: the offline lists, honestly labelled
         moderation: { status: 'up', moderator: 'local', assurance: 'lower' },
       },

@@ -7,7 +7,7 @@ import { startApi, startWorker, waitFor } from '../support/processes.ts'
 import { createTestQueues } from '../support/queues.ts'
 import { tallyStories } from '../support/tally.ts'
 
-// GENERATION_STRATEGY=outline end to end (docs/decisions/0011), with real API and worker processes:
+// GENERATION_STRATEGY=outline end to end (docs/decisions/0012), with real API and worker processes:
 // one planning call, then every chapter's text and picture at once.
 const NO_LIMITS = { STORIES_IN_FLIGHT_PER_PARENT: '0', STORIES_PER_DAY_PER_PARENT: '0' }
 

@@ -48,8 +48,10 @@ async function childWithAvatar(name: string) {
 }
 
 async function avatarBytes(childId: string): Promise<Buffer> {
-  const { rows } = await sql<{ bytes: Buffer }>`select images.bytes from children
-    join images on images.id = children.avatar_image_id where children.id = ${childId}`.execute(db)
+  // the original's media object (MEDIA_STORE=postgres keeps its bytes in the record)
+  const { rows } = await sql<{ bytes: Buffer }>`select media_objects.bytes from children
+    join media_objects on media_objects.image_id = children.avatar_image_id and media_objects.variant = 'original'
+    where children.id = ${childId}`.execute(db)
   return rows[0]!.bytes
 }
 

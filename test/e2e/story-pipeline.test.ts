@@ -93,6 +93,13 @@ describe('a story from request to illustrated chapters', () => {
       expect(image.headers.get('cache-control')).toMatch(/max-age=\d+/)
       const bytes = Buffer.from(await image.arrayBuffer())
       expect(bytes.subarray(1, 4).toString()).toBe('PNG')
+      // the fixtures are 1024 wide: WebP at 512 and 1024
+      expect(chapter.image_srcset).toMatch(
+        /^\/api\/media\/\S+%2Fw512\.webp\?\S+ 512w, \/api\/media\/\S+%2Fw1024\.webp\?\S+ 1024w$/,
+      )
+      const small = await documentedFetch(`${api.url}${chapter.image_srcset.split(' ')[0]}`)
+      expect(small.status).toBe(200)
+      expect(small.headers.get('content-type')).toBe('image/webp')
     }
     // The same image keeps the same URL across polls, so browsers can cache it.
     const again = await parent.request('GET', `/api/stories/${storyId}`)
@@ -132,7 +139,8 @@ describe('a story from request to illustrated chapters', () => {
     expect(page1.json.stories[0]).toMatchObject({
       story_id: second.json.story_id,
       status: 'completed',
-      cover_image_url: expect.stringMatching(/^\/api\/images\//),
+      // the small size: the library shows many covers on a phone
+      cover_image_url: expect.stringMatching(/^\/api\/media\/stories%2F\S+%2Fw512\.webp\?/),
     })
     expect(page1.json.next_cursor).toEqual(expect.any(String))
     const page2 = await parent.request(
@@ -197,7 +205,7 @@ describe('avatars', () => {
     expect(final).toMatchObject({ kind: 'avatar', status: 'completed', child_id: child.id })
     expect(final.story_id).toBeUndefined()
     const first = (await parent.request('GET', `/api/children/${child.id}`)).json.child.avatar_url
-    expect(first).toMatch(/^\/api\/images\//)
+    expect(first).toMatch(/^\/api\/media\/children%2F/)
     const image = await documentedFetch(`${api.url}${first}`)
     expect(image.headers.get('content-type')).toBe('image/png')
 

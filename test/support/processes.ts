@@ -30,8 +30,8 @@ const TEST_ENV = {
 afterAll(() => killRunningChildren())
 
 /** Starts a real process of ours (API or worker) with the test environment; killed after the file. */
-export function startProcess(entry: string, env: Record<string, string>): Service {
-  return startNodeProcess(entry, { env: { ...TEST_ENV, ...env } })
+export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): Service {
+  return startNodeProcess(entry, { env: { ...TEST_ENV, ...env }, args })
 }
 
 export async function startApi(env: Record<string, string>): Promise<Service & { url: string }> {

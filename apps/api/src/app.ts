@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Config, Queues } from '@dreamify/core'
 import { type Db, pingDatabase } from '@dreamify/db'
 import { healthPlugin } from '@dreamify/http'
+import { createMediaStores, type MediaStores, mediaOrigins } from '@dreamify/media'
 import { createLocalModerator, createModerationMetrics } from '@dreamify/moderation'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
@@ -12,7 +13,7 @@ import { createAccountService } from './lib/account.ts'
 import { createAccountDeletion } from './lib/account-deletion.ts'
 import { createContentCheck } from './lib/content-check.ts'
 import { installErrorHandling } from './lib/error-handling.ts'
-import { createImageUrlSigner } from './lib/image-urls.ts'
+import { createImageLinker, createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
 import { createRateLimiter } from './lib/rate-limit.ts'
 import { createStoryService } from './lib/story-service.ts'
@@ -42,10 +43,12 @@ export interface AppDeps {
   /** the producer connection (fails fast while Redis is away) */
   redis: Redis
   logger?: FastifyServerOptions['loggerInstance']
+  /** where media is read from (default: the stores the config names, measured on the app's registry) */
+  media?: MediaStores
 }
 
 /** Builds the whole API as a ready Fastify instance; it opens no connection and listens on nothing. */
-export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
+export async function buildApp({ config, db, queues, redis, logger, media: givenMedia }: AppDeps) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: config.http.bodyLimit,
@@ -90,6 +93,8 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   await app.register(authPlugin, { config, db, redis })
 
   const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
+  const media = givenMedia ?? createMediaStores(db, config, app.metricsRegistry)
+  const linksFor = createImageLinker(db, media)
 
   const jobStatusCache = createJobStatusCache(db)
   const storyService = createStoryService({
@@ -108,7 +113,7 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
   const checkContent = createContentCheck({ db, metrics: moderationMetrics })
 
   await app.register(healthPlugin, {
-    checks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+    checks: { postgres: () => pingDatabase(db), redis: () => redis.ping(), media: () => media.store.check() },
     facts: { moderation: { status: 'up', moderator: requestModerator.name, assurance: requestModerator.assurance } },
   })
   await app.register(jobEventsHubPlugin, { db, redis, queuePrefix: config.redis.queuePrefix })
@@ -122,7 +127,7 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
     ...{ prefix: '/api', db, rateLimiter, limits: config.limits, account },
     languages: storyService.languages,
   })
-  await app.register(imageRoutes, { prefix: '/api', db, images })
+  await app.register(imageRoutes, { prefix: '/api', db, images, media })
   await app.register(optionRoutes, { prefix: '/api', provider: config.generation.provider })
   // Job event streams authenticate by the bearer header or a per-job `?token=` (see routes/events.ts).
   await app.register(eventRoutes, { prefix: '/api', db })
@@ -130,19 +135,19 @@ export async function buildApp({ config, db, queues, redis, logger }: AppDeps) {
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)
       await scope.register(childrenRoutes, {
-        ...{ db, images, requestAvatar: storyService.requestAvatar, checkContent },
+        ...{ db, linksFor, requestAvatar: storyService.requestAvatar, checkContent },
         languages: storyService.languages,
       })
-      await scope.register(storyRoutes, { db, storyService, images, checkContent })
-      await scope.register(bookRoutes, { db })
+      await scope.register(storyRoutes, { db, storyService, linksFor, checkContent })
+      await scope.register(bookRoutes, { db, media })
       await scope.register(storyReportRoutes, { db, metrics: moderationMetrics })
       await scope.register(jobRoutes, { jobStatusCache })
       await scope.register(sessionRoutes)
-      await scope.register(accountRoutes, { db, account, deletion, rateLimiter })
+      await scope.register(accountRoutes, { db, media, account, deletion, rateLimiter })
     },
     { prefix: '/api' },
   )
-  await app.register(webAppPlugin, { publicUrl: config.http.publicUrl })
+  await app.register(webAppPlugin, { publicUrl: config.http.publicUrl, mediaOrigins: mediaOrigins(config.media) })
   return app
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aChild, buildTestApp, expectErrorShape, signUp } from '../../../test/support/api.ts'
 import { epubcheck, epubFile, pdfText, renderPdf } from '../../../test/support/books.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
+import { storeTestImage } from '../../../test/support/images.ts'
 import type { App } from '../src/app.ts'
 
 let app: App
@@ -49,18 +50,13 @@ async function aStory(parentId: string, childId: string, status: 'completed' | '
     const failed = index === 1
     const image = failed
       ? null
-      : await db
-          .insertInto('images')
-          .values({
-            parent_id: parentId,
-            child_id: childId,
-            story_id: storyId,
-            content_type: 'image/png',
-            bytes: PICTURE,
-            byte_size: PICTURE.length,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
+      : await storeTestImage(db, {
+          parent_id: parentId,
+          child_id: childId,
+          story_id: storyId,
+          content_type: 'image/png',
+          bytes: PICTURE,
+        })
     await db
       .insertInto('chapters')
       .values({

@@ -4,6 +4,7 @@ import type { Db } from '@dreamify/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aChild, buildTestApp, expectErrorShape, signUp } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
+import { storeTestImage } from '../../../test/support/images.ts'
 import type { App } from '../src/app.ts'
 
 let app: App
@@ -52,6 +53,7 @@ describe('POST /api/children', () => {
       ...aChild,
       language: null,
       avatar_url: null,
+      avatar_srcset: null,
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
     })
@@ -245,21 +247,18 @@ describe('GET /api/children/:child_id', () => {
   it('shows the avatar as a signed URL once the child has one', async () => {
     const { headers, parentId } = await signUp(app, 'Avatar')
     const child = await createChild(headers)
-    const image = await db
-      .insertInto('images')
-      .values({
-        parent_id: parentId,
-        child_id: child.id,
-        story_id: null,
-        content_type: 'image/png',
-        bytes: Buffer.from('png'),
-        byte_size: 3,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const image = await storeTestImage(db, {
+      parent_id: parentId,
+      child_id: child.id,
+      story_id: null,
+      content_type: 'image/png',
+      bytes: Buffer.from('png'),
+    })
     await db.updateTable('children').set({ avatar_image_id: image.id }).where('id', '=', child.id).execute()
     const { child: shown } = (await show(headers, child.id)).json()
-    expect(shown.avatar_url).toMatch(new RegExp(`^/api/images/${image.id}\\?expires=\\d+&sig=[\\w-]+$`))
+    expect(shown.avatar_url).toMatch(
+      new RegExp(`^/api/media/images%2F${image.id}%2Foriginal.png\\?expires=\\d+&sig=[\\w-]+$`),
+    )
   })
 })
 
@@ -406,30 +405,20 @@ describe('DELETE /api/children/:child_id', () => {
         })
         .returning('id')
         .executeTakeFirstOrThrow()
-      const image = await db
-        .insertInto('images')
-        .values({
-          parent_id: parentId,
-          child_id: childId,
-          story_id: story.id,
-          content_type: 'image/png',
-          bytes: Buffer.from([1, 2, 3]),
-          byte_size: 3,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      const avatar = await db
-        .insertInto('images')
-        .values({
-          parent_id: parentId,
-          child_id: childId,
-          story_id: null,
-          content_type: 'image/webp',
-          bytes: Buffer.from([4]),
-          byte_size: 1,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
+      const image = await storeTestImage(db, {
+        parent_id: parentId,
+        child_id: childId,
+        story_id: story.id,
+        content_type: 'image/png',
+        bytes: Buffer.from([1, 2, 3]),
+      })
+      const avatar = await storeTestImage(db, {
+        parent_id: parentId,
+        child_id: childId,
+        story_id: null,
+        content_type: 'image/webp',
+        bytes: Buffer.from([4]),
+      })
       await db.updateTable('children').set({ avatar_image_id: avatar.id }).where('id', '=', childId).execute()
       await db
         .insertInto('chapters')

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { ERROR_CODES } from '@dreamify/core'
+import { createSignedMediaRoute } from '@dreamify/media'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -379,6 +380,7 @@ interface Route {
 
 /** Signs image URLs as the app does (the test secret, the default 3600 s TTL), so fuzzed ids get past the signature. */
 const signer = createImageUrlSigner(TEST_SECRET, 3600)
+const mediaRoute = createSignedMediaRoute({ secret: TEST_SECRET, ttlSeconds: 3600 })
 
 const ROUTES: Route[] = [
   {
@@ -490,6 +492,14 @@ const ROUTES: Route[] = [
     auth: false,
     params: (_w, rng) => ({ image_id: rng.uuid() }),
     query: (_w, rng) => new URL(signer.url(rng.uuid()), 'http://x').search.slice(1),
+  },
+  {
+    method: 'GET',
+    path: '/api/media/{key}',
+    auth: false,
+    params: (_w, rng) => ({ key: encodeURIComponent(`stories/${rng.uuid()}/chapters/1/job/w512.webp`) }),
+    query: (_w, rng) =>
+      new URL(mediaRoute.url(`stories/${rng.uuid()}/chapters/1/job/w512.webp`), 'http://x').search.slice(1),
   },
   { method: 'GET', path: '/health/live', auth: false },
   { method: 'GET', path: '/health/ready', auth: false },
@@ -715,6 +725,18 @@ function buildCases(w: World, rng: Rng): Case[] {
     `expires=${expires}&sig=${sig}&__proto__[polluted]=1`,
   ]) {
     add(images, `image query ${query.slice(0, 40)}`, { query })
+  }
+  // The signed media URL: hostile keys, each signed for itself, so only the key's validation stands in the way.
+  const media = ROUTES.find((r) => r.path.startsWith('/api/media'))!
+  for (const key of ['../../etc/passwd', "' OR 1=1--", '\u0000', 'A'.repeat(400), 'stories/%2e%2e/x', '/leading']) {
+    const url = new URL(mediaRoute.url(key), 'http://x')
+    cases.push({
+      route: routeKey(media.method, media.path),
+      label: `media signed hostile key ${key.slice(0, 20)}`,
+      method: 'GET',
+      url: `/api/media/${encodeURIComponent(key)}${url.search}`,
+      headers: {},
+    })
   }
   for (const id of ['..%2F..%2Fetc%2Fpasswd', encodeURIComponent("' OR 1=1--"), '%00', '\ud800']) {
     // Signed for the hostile id itself, so only the id's validation stands in the way.

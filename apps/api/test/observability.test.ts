@@ -193,7 +193,7 @@ describe('/admin/queues (bull-board)', () => {
 })
 
 describe('GET /health/ready', () => {
-  it('reports postgres and redis, and the request-time moderator', async () => {
+  it('reports postgres, redis, the media store and the request-time moderator', async () => {
     const response = await app.inject({ method: 'GET', url: '/health/ready' })
     expect(response.statusCode).toBe(200)
     expect(response.json()).toEqual({
@@ -201,6 +201,7 @@ describe('GET /health/ready', () => {
       checks: {
         postgres: { status: 'up', latency_ms: expect.any(Number) },
         redis: { status: 'up', latency_ms: expect.any(Number) },
+        media: { status: 'up', latency_ms: expect.any(Number) },
         moderation: { status: 'up', moderator: 'local', assurance: 'lower' },
       },
     })

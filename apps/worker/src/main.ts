@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net'
 import { closeQueues, createLogger, createQueues, createRedis, loadConfigOrExit } from '@dreamify/core'
 import { createDatabase, pingDatabase } from '@dreamify/db'
+import { createMediaStores } from '@dreamify/media'
 import { createJobEventPublisher } from './events.ts'
 import { buildHealthServer } from './health-server.ts'
 import { startHousekeeping } from './housekeeping.ts'
@@ -25,15 +26,29 @@ const queues = createQueues(connection, config.redis.queuePrefix)
 const metrics = createWorkerMetrics()
 const provider = instrumentProvider(createProvider(config.generation, { logger }), metrics)
 const safety = await startSafetyScreen({ config, db, logger, registry: metrics.registry })
-const worker = buildWorker({ config, db, provider, safety, queues, connection, subscriber, logger, events, metrics })
+const media = createMediaStores(db, config, metrics.registry)
+const worker = buildWorker({
+  config,
+  db,
+  media: media.store,
+  provider,
+  safety,
+  queues,
+  connection,
+  subscriber,
+  logger,
+  events,
+  metrics,
+})
 const reconciler = startReconciler({ db, queues, logger })
-const housekeeping = startHousekeeping({ db, logger })
+const housekeeping = startHousekeeping({ db, logger, media, orphanGraceSeconds: config.media.orphanGraceSeconds })
 
 const health = await buildHealthServer({
   checks: {
     postgres: () => pingDatabase(db),
     // The fail-fast connection: BullMQ's own would wait for Redis instead of answering 'down'.
     redis: () => eventsRedis.ping(),
+    media: () => media.store.check(),
   },
   // Not a dependency check: says which moderator this worker uses and how far it can be trusted.
   facts: { moderation: { status: 'up', moderator: safety.moderator.name, assurance: safety.moderator.assurance } },

@@ -1,5 +1,6 @@
 import { type Config, type Logger, PAYLOADS, QUEUES, type QueueName, type Queues } from '@dreamify/core'
 import type { Db, JobRow } from '@dreamify/db'
+import { createMediaStores, type MediaStore } from '@dreamify/media'
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { Value } from 'typebox/value'
@@ -28,6 +29,8 @@ export interface WorkerDeps {
   events?: JobEventPublisher
   /** step durations and finished stories (none when unset) */
   metrics?: WorkerMetrics
+  /** where drawn pictures are stored (default: the store MEDIA_STORE names, unmeasured) */
+  media?: MediaStore
 }
 
 // Tuned so a worker killed with SIGKILL has its jobs picked up again within about 15 s
@@ -52,6 +55,7 @@ export function buildWorker(deps: WorkerDeps) {
   const steps = deps.steps ?? STEPS
   const metrics = deps.metrics
   const events: JobEventPublisher = deps.events ?? silentJobEvents
+  const media = deps.media ?? createMediaStores(db, config).store
   const storyFinished = (job: JobRow) => metrics?.countFinishedStory(job)
   checkRegistry(steps)
   const prefix = config.redis.queuePrefix
@@ -81,7 +85,7 @@ export function buildWorker(deps: WorkerDeps) {
         const abort = new AbortController()
         const signals = [abort.signal, shutdown.signal, ...(bullSignal ? [bullSignal] : [])]
         // what a failure handler gets too; a step also gets its signal and attempt
-        const shared = { db, provider, safety, queues, config, logger: log, events, storyFinished }
+        const shared = { db, media, provider, safety, queues, config, logger: log, events, storyFinished }
         const context = { ...shared, signal: AbortSignal.any(signals), attempt: job.attemptsMade + 1 }
         const set = inFlight.get(owner) ?? new Set()
         set.add(abort)

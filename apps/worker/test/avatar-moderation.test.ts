@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createLogger, DEFAULT_THRESHOLDS } from '@dreamify/core'
 import { type Db, jobRepository, sql } from '@dreamify/db'
+import { createMediaStores } from '@dreamify/media'
 import { createOpenAIModerator } from '@dreamify/moderation'
 import { type FakeOpenAI, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -56,6 +57,7 @@ describe('the avatar step under moderation', () => {
     })
   const context = (): StepContext => ({
     db,
+    media: createMediaStores(db, config).store,
     provider,
     safety: createSafetyScreen({ db, moderator: moderator() }),
     queues,

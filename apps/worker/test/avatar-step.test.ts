@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createLogger } from '@dreamify/core'
 import { type Db, jobLifecycle, jobRepository, sql } from '@dreamify/db'
+import { createMediaStores } from '@dreamify/media'
 import { createLocalModerator } from '@dreamify/moderation'
 import { waitFor } from '@dreamify/testkit'
 import { describe, expect, it } from 'vitest'
@@ -36,6 +37,7 @@ describe('the avatar step', async () => {
   }
   const context = (handle: Db = db): StepContext => ({
     db: handle,
+    media: createMediaStores(handle, config).store,
     provider,
     safety: createSafetyScreen({ db: handle, moderator: createLocalModerator() }),
     queues,
@@ -115,7 +117,7 @@ describe('the avatar step', async () => {
 
   it('keeps one picture per job even when two tries of it keep theirs at once', async () => {
     const { childId, jobIds } = await aChildWithAvatarJobs(1)
-    const picture = { content_type: 'image/png', bytes: Buffer.from('png') }
+    const picture = { content_type: 'image/png', byte_size: 3, keys: [] as string[] }
     const parent = await db
       .selectFrom('children')
       .select('parent_id')

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { closeQueues, createQueues, createRedis, DEFAULT_JOB_OPTIONS, QUEUES } from '@dreamify/core'
+import { MediaStoreUnavailableError } from '@dreamify/media'
 import { StoryFormatError } from '@dreamify/prompts'
 import { RateLimitError, UnrecoverableError } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
 import { TEST_REDIS_URL } from '../../../test/support/services.ts'
-import { act, type Decision, decide } from '../src/failures.ts'
+import { act, type Decision, decide, MEDIA_STORE_PAUSE_MS } from '../src/failures.ts'
 import { ProviderError } from '../src/providers/index.ts'
 import type { StepFailure } from '../src/steps/definition.ts'
 
@@ -42,6 +43,12 @@ describe('decide', () => {
     })
     expect(decide(error, job(1))).toEqual({ action: 'pause', ms: 7000 })
     expect(decide(error, job(ATTEMPTS))).toEqual({ action: 'pause', ms: 7000 })
+  })
+
+  it('the media store being down pauses the queue, even on the last attempt: nothing is lost while it is away', () => {
+    const error = new MediaStoreUnavailableError('s3', 'put', new Error('connect ECONNREFUSED'))
+    expect(decide(error, job(1))).toEqual({ action: 'pause', ms: MEDIA_STORE_PAUSE_MS })
+    expect(decide(error, job(ATTEMPTS))).toEqual({ action: 'pause', ms: MEDIA_STORE_PAUSE_MS })
   })
 
   it('rate_limited without a Retry-After pauses for 10 s', () => {

@@ -1,5 +1,6 @@
 import { directionOf, type JobStatus } from '@dreamify/core'
 import { chapterRepository, childRepository, type Db, imageRepository, storyRepository } from '@dreamify/db'
+import type { MediaStores } from '@dreamify/media'
 import type { Book, BookAudio, BookImage } from './book.ts'
 
 export interface StoryForBook {
@@ -14,7 +15,12 @@ export interface StoryForBook {
  * parent's story, like a missing one, is null. Where pictures and narration are stored is this
  * function's business alone, so the builders never change when the media store does.
  */
-export async function loadStoryForBook(db: Db, storyId: string, parentId: string): Promise<StoryForBook | null> {
+export async function loadStoryForBook(
+  db: Db,
+  media: Pick<MediaStores, 'byName'>,
+  storyId: string,
+  parentId: string,
+): Promise<StoryForBook | null> {
   const story = await storyRepository.findOwned(db, parentId, storyId)
   if (!story) return null
   const [child, chapters] = await Promise.all([
@@ -25,8 +31,10 @@ export async function loadStoryForBook(db: Db, storyId: string, parentId: string
   const images = await Promise.all(
     chapters.map(async (chapter): Promise<BookImage | null> => {
       if (chapter.image_status !== 'ready' || !chapter.image_id) return null
-      const image = await imageRepository.findForServing(db, chapter.image_id)
-      return image ? { bytes: image.bytes, contentType: image.content_type } : null
+      // the original, from the store its record names (the print wants the full size)
+      const original = await imageRepository.findOriginal(db, chapter.image_id)
+      const image = original ? await media.byName(original.store).get(original.key) : undefined
+      return image && original ? { bytes: image.bytes, contentType: original.content_type } : null
     }),
   )
   const audio: BookAudio | null = null

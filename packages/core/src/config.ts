@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Type, { type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import { MediaEnvProperties, mediaConfig } from './media-config.ts'
 import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from './moderation-thresholds.ts'
 
 const integer = (fallback: number, description: string, minimum = 0, maximum?: number) =>
@@ -111,6 +112,7 @@ export const EnvSchema = Type.Object({
   }),
   ADMIN_USER: text('queue dashboard user (dashboard off when unset)'),
   ADMIN_PASSWORD: text('queue dashboard password'),
+  ...MediaEnvProperties,
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -174,6 +176,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
   } catch (error) {
     problems.push(`MODERATION_THRESHOLDS: ${(error as Error).message}`)
   }
+  const media = mediaConfig(env, problems)
   if (problems.length > 0) throw new ConfigError(problems)
 
   const provider = env.GENERATION_PROVIDER ?? (env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'fixtures')
@@ -232,6 +235,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       loginAttemptsPer15Min: env.LOGIN_ATTEMPTS_PER_15_MIN,
       registrationsPerHourPerIp: env.REGISTRATIONS_PER_HOUR_PER_IP,
     },
+    media,
     admin: env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null,
   }
 }

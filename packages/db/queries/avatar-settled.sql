@@ -8,10 +8,16 @@ select "id"
   where "job_id" = $1;
 
 -- a drawn picture is kept
-insert into "images" ("parent_id", "child_id", "content_type", "bytes", "job_id", "byte_size")
-  values ($1, $2, $3, $4, $5, $6)
+insert into "images" ("parent_id", "child_id", "content_type", "byte_size", "job_id")
+  values ($1, $2, $3, $4, $5)
   on conflict ("job_id") do nothing
   returning "id";
+
+-- its media objects are its own
+update media_objects
+  set image_id = $1::uuid, settled_at = now()
+  where key = any($2::text[])
+  and image_id is null;
 
 -- lockChild
 select "avatar_image_id"

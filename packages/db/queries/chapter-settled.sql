@@ -16,10 +16,15 @@ with decisions as (insert into "moderation_decisions" ("parent_id", "story_id", 
   where id = $7
   and "status" in ('queued', 'running'))
   returning story_id ), image as (
-  insert into images (id, parent_id, child_id, story_id, content_type, bytes, byte_size)
-  select $8::uuid, $9::uuid, $10::uuid, story_id, $11::text, $12::bytea, $13::integer
+  insert into images (id, parent_id, child_id, story_id, content_type, byte_size)
+  select $8::uuid, $9::uuid, $10::uuid, story_id, $11::text, $12::integer
   from chapter
-  where $14::boolean )
+  where $13::boolean
+  returning id ), media as (
+  update media_objects
+  set image_id = image.id, settled_at = now()
+  from image
+  where key = any($14::text[]) )
   update jobs
   set chapters_settled = chapters_settled + 1, chapters_illustrated = chapters_illustrated + $15::integer, status = 'running', updated_at = now(), percent = case when chapters_written < chapters_total
   and exists (select from stories

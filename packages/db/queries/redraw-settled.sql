@@ -17,9 +17,13 @@ select "image_id"
 
 -- attachImage
 with image as (
-  insert into images (parent_id, child_id, story_id, content_type, bytes, byte_size)
-  values ($1::uuid, $2::uuid, $3::uuid, $4::text, $5::bytea, $6::integer)
-  returning id )
+  insert into images (parent_id, child_id, story_id, content_type, byte_size)
+  values ($1::uuid, $2::uuid, $3::uuid, $4::text, $5::integer)
+  returning id ), media as (
+  update media_objects
+  set image_id = image.id, settled_at = now()
+  from image
+  where key = any($6::text[]) )
   update chapters
   set image_id = image.id, image_status = 'ready', updated_at = now()
   from image

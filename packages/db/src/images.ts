@@ -1,13 +1,14 @@
 import type { Db } from './database.ts'
 
-/** Pictures are stored and replaced by the job's transitions (job-lifecycle/); this serves them. */
+/** Pictures are stored and replaced by the job's transitions (job-lifecycle/); this finds their originals. */
 export const imageRepository = {
-  /** The stored bytes as they are: served without base64 and without another copy. */
-  findForServing(db: Db, imageId: string) {
+  /** The original's media object of an image (its bytes are in the store the record names). */
+  findOriginal(db: Db, imageId: string) {
     return db
-      .selectFrom('images')
-      .select(['id', 'content_type', 'bytes', 'byte_size', 'created_at'])
-      .where('id', '=', imageId)
+      .selectFrom('media_objects')
+      .select(['key', 'store', 'content_type', 'byte_size'])
+      .where('image_id', '=', imageId)
+      .where('variant', '=', 'original')
       .executeTakeFirst()
   },
 }

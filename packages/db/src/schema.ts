@@ -98,10 +98,48 @@ export interface ImagesTable {
   story_id: string | null
   /** the job that drew it, so a retried job finds a picture it already paid for */
   job_id: string | null
+  /** the original's; its bytes (and its variants') are media objects (media_objects.image_id) */
   content_type: string
-  bytes: Buffer
   byte_size: number
   created_at: CreatedAt
+}
+
+export type MediaKind = 'image' | 'audio'
+export type MediaStoreName = 'postgres' | 's3'
+
+/** One stored object's record: the store (media_objects.store) holds only its bytes. */
+export interface MediaObjectsTable {
+  /** deterministic: a retried step writes the same key, never a second object */
+  key: string
+  parent_id: string
+  child_id: string | null
+  story_id: string | null
+  /** the image this object belongs to (set when the image settles) */
+  image_id: string | null
+  kind: MediaKind
+  /** `original`, or the variant's name (`w512`, `w1024`) */
+  variant: Generated<string>
+  width: number | null
+  content_type: string
+  byte_size: number
+  /** sha256 of the bytes, hex */
+  checksum: string
+  store: MediaStoreName
+  /** the bytes themselves when `store` is postgres, else null */
+  bytes: Buffer | null
+  /** null while the writing step has not settled: swept by the housekeeping after a grace period */
+  settled_at: Date | null
+  created_at: Generated<Date>
+}
+
+/** Objects in an external store whose record was deleted: the housekeeping deletes them, retrying. */
+export interface MediaDeletionsTable {
+  key: string
+  store: 's3'
+  attempts: Generated<number>
+  last_error: string | null
+  created_at: CreatedAt
+  next_attempt_at: Generated<Date>
 }
 
 export interface JobsTable {
@@ -181,6 +219,8 @@ export interface Database {
   stories: StoriesTable
   chapters: ChaptersTable
   images: ImagesTable
+  media_objects: MediaObjectsTable
+  media_deletions: MediaDeletionsTable
   jobs: JobsTable
   idempotency_keys: IdempotencyKeysTable
   moderation_decisions: ModerationDecisionsTable
@@ -196,3 +236,4 @@ export type StoryRow = Selectable<StoriesTable>
 export type ChapterRow = Selectable<ChaptersTable>
 export type JobRow = Selectable<JobsTable>
 export type SessionRow = Selectable<SessionsTable>
+export type MediaObjectRow = Selectable<MediaObjectsTable>

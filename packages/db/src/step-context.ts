@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from './database.ts'
-import type { ChildRow } from './schema.ts'
+import type { ChildRow, MediaStoreName } from './schema.ts'
 
 // The child's profile as prompts use it (the name, appearance and favourites; nothing else).
 const CHILD_PROFILE = [
@@ -26,10 +26,11 @@ export const childProfile = sql<ChildProfile>`json_build_object(${sql.join(CHILD
  * The child's avatar as a reference for a chapter's picture: `current` when it was drawn from the
  * child's appearance as it is (no avatar job of the child was requested after the one that drew it,
  * so an appearance change makes it stale until its new avatar is stored), `stale` when that is not
- * so, `none` while the first avatar is being drawn or after it failed. The bytes come only when asked.
+ * so, `none` while the first avatar is being drawn or after it failed. Where its original is stored
+ * (the media object the step reads the bytes from) comes only when asked.
  */
 export type AvatarReference =
-  | { state: 'current'; image: { bytes: Buffer; contentType: string } | undefined }
+  | { state: 'current'; stored: { key: string; store: MediaStoreName; contentType: string } | undefined }
   | { state: 'stale' | 'none' }
 
 /**
@@ -63,7 +64,10 @@ export const stepContextRepository = {
         'chapters.image_status',
         childProfile.as('child'),
         'avatar.content_type as avatar_content_type',
-        sql<Buffer | null>`case when ${withAvatar} then avatar.bytes end`.as('avatar_bytes'),
+        sql<string | null>`case when ${withAvatar} then (select key from media_objects
+          where image_id = avatar.id and variant = 'original') end`.as('avatar_key'),
+        sql<MediaStoreName | null>`case when ${withAvatar} then (select store from media_objects
+          where image_id = avatar.id and variant = 'original') end`.as('avatar_store'),
         sql<boolean>`avatar.id is not null and not exists (select 1 from jobs as later where later.child_id = children.id
           and later.kind = 'avatar' and later.created_at > coalesce(drew.created_at, avatar.created_at))`.as(
           'avatar_current',
@@ -127,11 +131,15 @@ export const stepContextRepository = {
 
 function avatarReference(row: {
   avatar_content_type: string | null
-  avatar_bytes: Buffer | null
+  avatar_key: string | null
+  avatar_store: MediaStoreName | null
   avatar_current: boolean
 }): AvatarReference {
   if (row.avatar_content_type === null) return { state: 'none' }
   if (!row.avatar_current) return { state: 'stale' }
-  const image = row.avatar_bytes ? { bytes: row.avatar_bytes, contentType: row.avatar_content_type } : undefined
-  return { state: 'current', image }
+  const stored =
+    row.avatar_key && row.avatar_store
+      ? { key: row.avatar_key, store: row.avatar_store, contentType: row.avatar_content_type }
+      : undefined
+  return { state: 'current', stored }
 }

@@ -28,7 +28,7 @@ export async function aStory(db: Db, chapters = 3) {
 }
 
 export const written = (number: number) => ({ number, title: `Chapter ${number}`, content: `Text of ${number}.` })
-export const drawn = { image: { content_type: 'image/png', bytes: Buffer.from('a png') } }
+export const drawn = { image: { content_type: 'image/png', byte_size: 5, keys: [] as string[] } }
 export const failedDrawing = { failed: true } as const
 
 export async function jobOf(db: Db, jobId: string) {

@@ -7,7 +7,7 @@ import { storyLengthFor } from './story-length.ts'
 import { STORY_DATA_CLOSE, STORY_DATA_OPEN, type StoryMessages, type StoryRequest } from './story-messages.ts'
 
 // GENERATION_STRATEGY=outline: one short planning call, then one call per chapter, all at once
-// (docs/decisions/0011). The markers `Task: outline` and `Task: chapter N of M` name the call.
+// (docs/decisions/0012). The markers `Task: outline` and `Task: chapter N of M` name the call.
 
 const GENRE_GUIDANCE: Record<StoryRequest['genre'], string> = {
   Fantasy: 'a gentle fantasy with a touch of magic and wonder',

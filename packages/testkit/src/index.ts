@@ -56,6 +56,8 @@ export {
 export { hashString, mulberry32 } from './random.ts'
 export type { KeyDeleter } from './redis-keys.ts'
 export { deleteKeysUnder } from './redis-keys.ts'
+export type { TestS3Server } from './s3-server.ts'
+export { startS3Server } from './s3-server.ts'
 export { AVATARS, FIXTURE_PICTURE_NAMES, fixtureSvg, renderFixturePng, SCENE_SIZE, SCENES } from './scenes/index.ts'
 export type { ChatStreamOptions, ChatUsage, ChunkMeta, CollectedStream, ServerSentEvent } from './sse.ts'
 export {

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream'
 import { accountDataRepository, type Db, imageRepository, jobSnapshot, parentRepository } from '@dreamify/db'
+import type { MediaStores } from '@dreamify/media'
 import type { FastifyBaseLogger } from 'fastify'
 import yazl from 'yazl'
 import { childView } from '../views/child.ts'
 import { storyView } from '../views/story.ts'
-import type { ImageUrlSigner } from './image-urls.ts'
+import type { ImageLinks } from './image-urls.ts'
 import { safetySummary } from './safety-view.ts'
 
 export const EXPORT_FILE = 'dreamify-export.json'
@@ -17,10 +18,15 @@ export const imageFileName = (imageId: string, contentType: string) =>
 /**
  * A parent's data as a zip (GDPR Art. 20): dreamify-export.json with the parent, children, stories
  * with their chapters and jobs, each in the shape the API answers with (image URLs replaced by the
- * image's file in the zip), then every image file. The zip is streamed: images are read from
- * Postgres one at a time, as the client takes the bytes, and never all at once.
+ * image's file in the zip), then every image's original. The zip is streamed: images are read from
+ * their store one at a time, as the client takes the bytes, and never all at once.
  */
-export async function exportAccount(db: Db, parentId: string, logger: FastifyBaseLogger): Promise<Readable | null> {
+export async function exportAccount(
+  db: Db,
+  media: Pick<MediaStores, 'byName'>,
+  parentId: string,
+  logger: FastifyBaseLogger,
+): Promise<Readable | null> {
   const parent = await parentRepository.findById(db, parentId)
   if (!parent) return null
   const [children, stories, chapters, jobs, images] = await Promise.all([
@@ -33,7 +39,8 @@ export async function exportAccount(db: Db, parentId: string, logger: FastifyBas
   const files = new Map(images.map((image) => [image.id, imageFileName(image.id, image.content_type)]))
   const fileOf = (imageId: string) => files.get(imageId) ?? null
   // The API's own view of a child, its avatar pointing into the zip instead of at a signed URL.
-  const inZip = { url: (imageId: string) => fileOf(imageId) } as unknown as ImageUrlSigner
+  // The original only: the zip is the parent's copy, not a screen.
+  const inZip: ImageLinks = { url: fileOf, small: fileOf, srcset: () => null }
 
   const document = {
     format: 'dreamify-export/1',
@@ -59,8 +66,8 @@ export async function exportAccount(db: Db, parentId: string, logger: FastifyBas
   for (const [imageId, name] of files) {
     // Images are compressed already; the bytes are fetched only when the zip reaches this entry.
     zip.addReadStreamLazy(name, { compress: false, mtime: document.exported_at }, (done) => {
-      imageRepository.findForServing(db, imageId).then(
-        (image) => done(null, Readable.from([image?.bytes ?? Buffer.alloc(0)])),
+      readOriginal(db, media, imageId).then(
+        (bytes) => done(null, Readable.from([bytes])),
         (error: unknown) => done(error, Readable.from([])),
       )
     })
@@ -72,4 +79,10 @@ export async function exportAccount(db: Db, parentId: string, logger: FastifyBas
     output.destroy(error as Error)
   })
   return output
+}
+
+async function readOriginal(db: Db, media: Pick<MediaStores, 'byName'>, imageId: string): Promise<Buffer> {
+  const original = await imageRepository.findOriginal(db, imageId)
+  if (!original) return Buffer.alloc(0)
+  return (await media.byName(original.store).get(original.key))?.bytes ?? Buffer.alloc(0)
 }

@@ -1,6 +1,7 @@
 import { AppError, type ErrorCode } from '@dreamify/core'
 import { isDatabaseUnavailable } from '@dreamify/db'
 import { answerNotFound } from '@dreamify/http'
+import { MediaStoreUnavailableError } from '@dreamify/media'
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { describeValidationError } from './validation.ts'
@@ -44,6 +45,8 @@ function describe(error: FastifyError & { validation?: ErrorObject[]; validation
   }
   if (isDatabaseUnavailable(error))
     return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable, retry later' }
+  if (error instanceof MediaStoreUnavailableError)
+    return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'the media store is unavailable, retry later' }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {
     const code =

@@ -12,8 +12,9 @@ export const WEB_APP_DIR = fileURLToPath(new URL('../../../web/dist', import.met
 const API_PREFIXES = ['/api', '/docs', '/health', '/metrics', '/admin']
 
 /** The app's policy: its own scripts, styles, images and calls, and nothing inline or framed. */
-function contentSecurityPolicy(publicUrl: string) {
-  const images = publicUrl ? ["'self'", new URL(publicUrl).origin] : ["'self'"]
+function contentSecurityPolicy(publicUrl: string, mediaOrigins: readonly string[]) {
+  // and the media store's (MEDIA_STORE=s3: presigned URLs point at the bucket or PUBLIC_MEDIA_URL)
+  const images = [...new Set(["'self'", ...(publicUrl ? [new URL(publicUrl).origin] : []), ...mediaOrigins])]
   return {
     useDefaults: false,
     directives: {
@@ -46,7 +47,14 @@ const isApiPath = (path: string) => API_PREFIXES.some((prefix) => path === prefi
  * app's own router shows it (an SPA fallback). Without a build, nothing is registered.
  */
 export const webAppPlugin = fp(
-  async (app: FastifyInstance, { dir = WEB_APP_DIR, publicUrl = '' }: { dir?: string; publicUrl?: string }) => {
+  async (
+    app: FastifyInstance,
+    {
+      dir = WEB_APP_DIR,
+      publicUrl = '',
+      mediaOrigins = [],
+    }: { dir?: string; publicUrl?: string; mediaOrigins?: readonly string[] },
+  ) => {
     if (!existsSync(join(dir, 'index.html'))) {
       app.log.info({ dir }, 'no web app build; the API serves no pages')
       return
@@ -56,7 +64,7 @@ export const webAppPlugin = fp(
     await app.register(fastifyStatic, { root: dir, serve: false })
     app.get('/*', {
       schema: { hide: true },
-      helmet: { contentSecurityPolicy: contentSecurityPolicy(publicUrl) },
+      helmet: { contentSecurityPolicy: contentSecurityPolicy(publicUrl, mediaOrigins) },
       handler: async (request, reply) => {
         const path = request.url.split('?')[0]!
         if (isApiPath(path)) return reply.callNotFound()

@@ -1,5 +1,6 @@
 import { AppError, DeleteAccountBody } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import type { MediaStores } from '@dreamify/media'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import type { AccountService } from '../lib/account.ts'
@@ -14,6 +15,8 @@ const HOUR_MS = 60 * 60_000
 
 export interface AccountRouteDeps {
   db: Db
+  /** the export reads every image's original from its store */
+  media: MediaStores
   account: AccountService
   deletion: AccountDeletion
   rateLimiter: RateLimiter
@@ -22,7 +25,7 @@ export interface AccountRouteDeps {
 /** The parent's own data: taken away (export) or erased. Registered behind authentication. */
 export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async (
   app,
-  { db, account, deletion, rateLimiter },
+  { db, media, account, deletion, rateLimiter },
 ) => {
   const exportsOf = (parentId: string) => ({
     name: 'export-parent',
@@ -43,7 +46,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async 
       // The body is a zip, not a schema-described JSON document.
       const reply = typedReply as unknown as FastifyReply
       await rateLimiter.hit(exportsOf(request.parentId))
-      const zip = await exportAccount(db, request.parentId, request.log)
+      // The zip streams after its headers: a store that is down answers 503 now, not a broken zip later.
+      await media.store.check()
+      const zip = await exportAccount(db, media, request.parentId, request.log)
       if (!zip) throw new AppError('UNAUTHORIZED', 'the account of this token no longer exists')
       return reply
         .header('content-type', 'application/zip')

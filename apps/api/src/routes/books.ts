@@ -1,12 +1,15 @@
 import { buildBook, contentDisposition, loadStoryForBook } from '@dreamify/books'
 import { AppError, notFound, StoryParams } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import type { MediaStores } from '@dreamify/media'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { bearerAuth, bookAnswers, errorResponses } from '../lib/schema.ts'
 
 export interface BookRouteDeps {
   db: Db
+  /** the pictures' originals are read from their store */
+  media: MediaStores
 }
 
 const FORMATS = {
@@ -15,7 +18,7 @@ const FORMATS = {
 } as const
 
 /** A finished story as keepsakes: a PDF picture book and an EPUB, built on request from what is saved. */
-export const bookRoutes: FastifyPluginAsyncTypebox<BookRouteDeps> = async (app, { db }) => {
+export const bookRoutes: FastifyPluginAsyncTypebox<BookRouteDeps> = async (app, { db, media }) => {
   for (const [extension, format] of Object.entries(FORMATS) as Array<
     [keyof typeof FORMATS, (typeof FORMATS)[keyof typeof FORMATS]]
   >) {
@@ -34,7 +37,7 @@ export const bookRoutes: FastifyPluginAsyncTypebox<BookRouteDeps> = async (app, 
       handler: async (request, typedReply) => {
         // The body is a file, not a schema-described JSON document.
         const reply = typedReply as unknown as FastifyReply
-        const story = await loadStoryForBook(db, request.params.story_id, request.parentId)
+        const story = await loadStoryForBook(db, media, request.params.story_id, request.parentId)
         if (!story) throw notFound('story')
         if (story.status !== 'completed') {
           throw new AppError(

@@ -14,14 +14,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
 import type { ContentCheck } from '../lib/content-check.ts'
 import { idempotency } from '../lib/idempotency.ts'
-import type { ImageUrlSigner } from '../lib/image-urls.ts'
+import type { ImageLinker } from '../lib/image-urls.ts'
 import type { LanguageCheck } from '../lib/languages.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 import { childView } from '../views/child.ts'
 
 export interface ChildrenRouteDeps {
   db: Db
-  images: ImageUrlSigner
+  /** resolves the avatars' URLs */
+  linksFor: ImageLinker
   /** Enqueues a portrait of the child; returns the job id. */
   requestAvatar: (parentId: string, childId: string) => Promise<string>
   /** refuses free text unsuitable for a bedtime story (422 CONTENT_REFUSED) */
@@ -43,7 +44,7 @@ const trimText = <T extends Record<string, unknown>>(body: T): T =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T
 
 export const childrenRoutes = fp(
-  (async (app, { db, images, requestAvatar, checkContent, languages }) => {
+  (async (app, { db, linksFor, requestAvatar, checkContent, languages }) => {
     const idempotentCreate = idempotency(db, { route: 'POST /children' })
     app.post('/children', {
       schema: {
@@ -65,7 +66,9 @@ export const childrenRoutes = fp(
           decisions,
         )
         const avatar_job_id = await requestAvatar(request.parentId, child.id)
-        return reply.status(201).send({ child: childView(child, images), avatar_job_id })
+        return reply
+          .status(201)
+          .send({ child: childView(child, await linksFor([child.avatar_image_id])), avatar_job_id })
       },
     })
 
@@ -78,6 +81,7 @@ export const childrenRoutes = fp(
       },
       handler: async (request) => {
         const rows = await childRepository.listByParent(db, request.parentId)
+        const images = await linksFor(rows.map((row) => row.avatar_image_id))
         return { children: rows.map((row) => childView(row, images)) }
       },
     })
@@ -93,7 +97,7 @@ export const childrenRoutes = fp(
       handler: async (request) => {
         const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
         if (!child) throw notFound('child')
-        return { child: childView(child, images) }
+        return { child: childView(child, await linksFor([child.avatar_image_id])) }
       },
     })
 
@@ -127,7 +131,7 @@ export const childrenRoutes = fp(
         if (!child) throw notFound('child')
         const appearanceChanged = APPEARANCE_FIELDS.some((field) => field in changes)
         const avatar_job_id = appearanceChanged ? await requestAvatar(request.parentId, child.id) : null
-        return { child: childView(child, images), avatar_job_id }
+        return { child: childView(child, await linksFor([child.avatar_image_id])), avatar_job_id }
       },
     })
 

@@ -18,7 +18,7 @@ import fp from 'fastify-plugin'
 import type { ContentCheck } from '../lib/content-check.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { idempotency } from '../lib/idempotency.ts'
-import type { ImageUrlSigner } from '../lib/image-urls.ts'
+import type { ImageLinker } from '../lib/image-urls.ts'
 import { safetySummary } from '../lib/safety-view.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 import type { StoryService } from '../lib/story-service.ts'
@@ -27,13 +27,14 @@ import { libraryItemView, storyView } from '../views/story.ts'
 export interface StoryRouteDeps {
   db: Db
   storyService: StoryService
-  images: ImageUrlSigner
+  /** resolves the pictures' URLs */
+  linksFor: ImageLinker
   /** refuses a topic unsuitable for a bedtime story (422 CONTENT_REFUSED) */
   checkContent: ContentCheck
 }
 
 export const storyRoutes = fp(
-  (async (app, { db, storyService, images, checkContent }) => {
+  (async (app, { db, storyService, linksFor, checkContent }) => {
     const idempotentRequest = idempotency(db, {
       route: 'POST /stories',
       replayHeaders: (accepted) => ({ location: `/api/jobs/${(accepted as { job_id: string }).job_id}` }),
@@ -69,6 +70,7 @@ export const storyRoutes = fp(
       handler: async (request) => {
         const story = await storyService.findStory(request.parentId, request.params.story_id)
         const chapters = await chapterRepository.listByStory(db, story.id)
+        const images = await linksFor(chapters.map((chapter) => chapter.image_id))
         return { ...storyView(story, chapters, images), safety: await safetySummary(db, story.id) }
       },
     })
@@ -93,6 +95,7 @@ export const storyRoutes = fp(
           ...(after ? { after } : {}),
         })
         const page = rows.slice(0, limit)
+        const images = await linksFor(page.map((row) => row.cover_image_id))
         return {
           stories: page.map((row) => libraryItemView(row, images)),
           next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!) : null,

@@ -1,8 +1,12 @@
 import type { ChildRow } from '@dreamify/db'
-import type { ImageUrlSigner } from '../lib/image-urls.ts'
+import type { ImageLinks } from '../lib/image-urls.ts'
 
-/** A child as the API shows it: no parent id, and the avatar as a signed URL. */
-export function childView(row: ChildRow, images: ImageUrlSigner) {
+/** A child as the API shows it: no parent id, and the avatar's URLs. */
+export function childView(row: ChildRow, images: ImageLinks) {
   const { parent_id: _parent, avatar_image_id, ...fields } = row
-  return { ...fields, avatar_url: avatar_image_id ? images.url(avatar_image_id) : null }
+  return {
+    ...fields,
+    avatar_url: avatar_image_id ? images.url(avatar_image_id) : null,
+    avatar_srcset: avatar_image_id ? images.srcset(avatar_image_id) : null,
+  }
 }

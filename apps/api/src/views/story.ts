@@ -1,18 +1,19 @@
 import { directionOf } from '@dreamify/core'
 import type { chapterRepository, storyRepository } from '@dreamify/db'
-import type { ImageUrlSigner } from '../lib/image-urls.ts'
+import type { ImageLinks } from '../lib/image-urls.ts'
 
 type OwnedStory = NonNullable<Awaited<ReturnType<typeof storyRepository.findOwned>>>
 type SavedChapter = Awaited<ReturnType<typeof chapterRepository.listByStory>>[number]
 type LibraryRow = Awaited<ReturnType<typeof storyRepository.listByChild>>[number]
 
-/** A chapter as the API shows it: its illustration as a signed URL once it is drawn. */
-export function chapterView(row: SavedChapter, images: ImageUrlSigner) {
+/** A chapter as the API shows it: its illustration's URLs (the original, the srcset) once it is drawn. */
+export function chapterView(row: SavedChapter, images: ImageLinks) {
   return {
     number: row.number,
     title: row.title,
     content: row.content,
     image_url: row.image_id && row.image_status === 'ready' ? images.url(row.image_id) : null,
+    image_srcset: row.image_id && row.image_status === 'ready' ? images.srcset(row.image_id) : null,
     image_status: row.image_status,
     // why the picture failed for good (CONTENT_FLAGGED, or the provider's code)
     image_error: row.image_status === 'failed' ? row.image_error_code : null,
@@ -20,7 +21,7 @@ export function chapterView(row: SavedChapter, images: ImageUrlSigner) {
 }
 
 /** A story with its chapters written so far (`GET /api/stories/:story_id` adds its safety summary). */
-export function storyView(story: OwnedStory, chapters: SavedChapter[], images: ImageUrlSigner) {
+export function storyView(story: OwnedStory, chapters: SavedChapter[], images: ImageLinks) {
   return {
     story_id: story.id,
     child_id: story.child_id,
@@ -41,8 +42,8 @@ export function storyView(story: OwnedStory, chapters: SavedChapter[], images: I
   }
 }
 
-/** One item of a child's library: the story without its chapters, with its cover as a signed URL. */
-export function libraryItemView(row: LibraryRow, images: ImageUrlSigner) {
+/** One item of a child's library: the story without its chapters, with its cover at the small size. */
+export function libraryItemView(row: LibraryRow, images: ImageLinks) {
   return {
     story_id: row.id,
     title: row.title,
@@ -50,6 +51,7 @@ export function libraryItemView(row: LibraryRow, images: ImageUrlSigner) {
     language: row.language,
     direction: directionOf(row.language),
     created_at: row.created_at,
-    cover_image_url: row.cover_image_id ? images.url(row.cover_image_id) : null,
+    cover_image_url: row.cover_image_id ? images.small(row.cover_image_id) : null,
+    cover_image_srcset: row.cover_image_id ? images.srcset(row.cover_image_id) : null,
   }
 }

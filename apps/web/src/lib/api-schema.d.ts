@@ -1300,6 +1300,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An illustration, one of its sizes, or an avatar, by the signed URL the API gave out
+         * @description Answers the stored bytes with their Content-Type, an ETag and Cache-Control; 304 to a matching If-None-Match. Only for objects stored in Postgres (MEDIA_STORE=postgres).
+         */
+        get: {
+            parameters: {
+                query: {
+                    expires: number;
+                    sig: string;
+                };
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The stored bytes, with their Content-Type (image/png, image/jpeg or image/webp) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/*": string;
+                    };
+                };
+                /** @description Not Modified: the If-None-Match matched this image, which never changes */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The one error shape of every 4xx and 5xx answer. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/images/{image_id}": {
         parameters: {
             query?: never;
@@ -1308,7 +1429,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An illustration or avatar, by the signed URL the API gave out
+         * An illustration or avatar (its original), by a signed URL the API gave out before media keys
          * @description Answers the stored bytes with their Content-Type, an ETag and Cache-Control; 304 to a matching If-None-Match.
          */
         get: {
@@ -1850,6 +1971,8 @@ export interface paths {
                                 /** @description the child's preferred story language */
                                 language: string | null;
                                 avatar_url: string | null;
+                                /** @description the avatar as an `<img srcset>` (WebP) */
+                                avatar_srcset: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -1979,6 +2102,8 @@ export interface paths {
                                 /** @description the child's preferred story language */
                                 language: string | null;
                                 avatar_url: string | null;
+                                /** @description the avatar as an `<img srcset>` (WebP) */
+                                avatar_srcset: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -2169,6 +2294,8 @@ export interface paths {
                                 /** @description the child's preferred story language */
                                 language: string | null;
                                 avatar_url: string | null;
+                                /** @description the avatar as an `<img srcset>` (WebP) */
+                                avatar_srcset: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -2436,6 +2563,8 @@ export interface paths {
                                 /** @description the child's preferred story language */
                                 language: string | null;
                                 avatar_url: string | null;
+                                /** @description the avatar as an `<img srcset>` (WebP) */
+                                avatar_srcset: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -2827,7 +2956,10 @@ export interface paths {
                                 number: number;
                                 title: string;
                                 content: string;
+                                /** @description the original picture (PNG as drawn), for downloads and print */
                                 image_url: string | null;
+                                /** @description the picture in screen sizes (WebP, 512 and 1024 wide, never upscaled) as an `<img srcset>` */
+                                image_srcset: string | null;
                                 /** @enum {unknown} */
                                 image_status: "pending" | "ready" | "failed";
                                 image_error: string | null;
@@ -3090,7 +3222,10 @@ export interface paths {
                                 direction: "ltr" | "rtl";
                                 /** Format: date-time */
                                 created_at: string;
+                                /** @description the first chapter's picture at the small size (WebP 512 wide), else the original */
                                 cover_image_url: string | null;
+                                /** @description the cover as an `<img srcset>` */
+                                cover_image_srcset: string | null;
                             }[];
                             next_cursor: string | null;
                         };

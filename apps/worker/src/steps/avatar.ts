@@ -1,5 +1,6 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
 import { childRepository, jobLifecycle, jobRepository } from '@dreamify/db'
+import { mediaKeys, storeImage } from '@dreamify/media'
 import { buildAvatarPrompt, buildSaferAvatarPrompt, describeCharacter } from '@dreamify/prompts'
 import { drawScreened } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -18,7 +19,7 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId }, { db, provider, signal, events, safety }) {
+  async run({ jobId }, { db, media, provider, signal, events, safety }) {
     const job = await jobRepository.find(db, jobId)
     if (!job || !isUnfinishedJob(job.status) || !job.child_id) return
     const child = await childRepository.find(db, job.child_id)
@@ -48,11 +49,17 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
           },
           signal,
         )
+        const stored = await storeImage(media, {
+          bytes: image.bytes,
+          contentType: image.contentType,
+          parentId: child.parent_id,
+          childId: child.id,
+          keyOf: (variant, extension) => mediaKeys.avatar(child.id, jobId, variant, extension),
+        })
         imageId = await jobLifecycle.keepDrawnImage(db, jobId, {
           parent_id: child.parent_id,
           child_id: child.id,
-          content_type: image.contentType,
-          bytes: image.bytes,
+          ...stored,
         })
       }
       settled = await jobLifecycle.settleAvatar(db, jobId, { child_id: child.id, image_id: imageId }, held.take())

@@ -9,6 +9,7 @@ import {
   type StoryDecision,
   stepContextRepository,
 } from '@dreamify/db'
+import { type MediaStore, mediaKeys, storeImage } from '@dreamify/media'
 import { buildBriefImagePrompt, describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -24,7 +25,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, provider, signal, events, safety, logger, storyFinished }) {
+  async run({ jobId, storyId, chapterNumber }, { db, media, provider, signal, events, safety, logger, storyFinished }) {
     const fromAvatar = provider.drawsFromReference?.() ?? false
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber, fromAvatar)
     if (!found || !isUnfinishedJob(found.job.status)) return
@@ -47,7 +48,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     // Without a current avatar (still being drawn, failed, or stale after an appearance change) the
     // child is described in words only.
     if (fromAvatar && avatar.state !== 'current') logger.debug({ avatar: avatar.state }, 'drawing without the avatar')
-    const reference = avatar.state === 'current' ? avatar.image : undefined
+    const reference = avatar.state === 'current' && avatar.stored ? await readAvatar(media, avatar.stored) : undefined
     const character = describeCharacter(child)
     // An outlined chapter is drawn from its brief and the cast, without waiting for its text (with
     // the avatar, its brief is the scene).
@@ -73,7 +74,17 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     let settled: JobRow | undefined
     try {
       const image = await drawModerated(held, provider, drawing, signal)
-      const outcome = { image: { content_type: image.contentType, bytes: image.bytes } }
+      // Stored under keys of this job and chapter, then settled: a crash between the two leaves
+      // unsettled objects the housekeeping sweeps; a retry overwrites the same keys.
+      const stored = await storeImage(media, {
+        bytes: image.bytes,
+        contentType: image.contentType,
+        parentId: chapter.parent_id,
+        childId: chapter.child_id,
+        storyId,
+        keyOf: (variant, extension) => mediaKeys.chapterImage(storyId, chapterNumber, jobId, variant, extension),
+      })
+      const outcome = { image: stored }
       settled = await settle(db, jobId, isRedraw, chapter, outcome, storyFinished, isRedraw ? [] : held.take())
     } finally {
       await held.flush()
@@ -106,4 +117,14 @@ async function settle(
   const settled = await jobLifecycle.settleChapter(db, jobId, chapter, outcome, decisions)
   if (settled?.completedNow) storyFinished(settled.job)
   return settled?.job
+}
+
+/** The avatar's original, from the store that holds it, for a provider that draws from it. */
+async function readAvatar(
+  media: MediaStore,
+  stored: { key: string; store: MediaStore['name']; contentType: string },
+): Promise<{ bytes: Buffer; contentType: string } | undefined> {
+  // The step's store is the one new objects go to; an avatar stored before a move is read where it is.
+  const read = stored.store === media.name ? await media.get(stored.key) : undefined
+  return read ? { bytes: read.bytes, contentType: stored.contentType } : undefined
 }

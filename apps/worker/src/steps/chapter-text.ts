@@ -13,7 +13,7 @@ import type { StepDefinition } from './definition.ts'
 import { MAX_OUTLINE_ATTEMPTS, outlineForProvider } from './story-outline.ts'
 
 /**
- * Writes one chapter of an outlined story (docs/decisions/0011), beside its picture: the call gets
+ * Writes one chapter of an outlined story (docs/decisions/0012), beside its picture: the call gets
  * the outline, the cast, the chapter's synopsis and its neighbours', and streams; the chapter is
  * checked (the parser's rules, then the cast's names), moderated and saved once complete. A
  * chapter that names a character other than the cast does is written again, once. A saved chapter

@@ -22,7 +22,7 @@ import type { StepContext } from './definition.ts'
 export const MAX_OUTLINE_ATTEMPTS = 3
 
 /**
- * The story-text step of an outlined story (GENERATION_STRATEGY=outline, docs/decisions/0011):
+ * The story-text step of an outlined story (GENERATION_STRATEGY=outline, docs/decisions/0012):
  * one planning call, the outline saved with its chapters (once: a story with a saved outline is
  * never planned again), then one `chapter-text` and one `chapter-image` job per chapter, enqueued
  * together. A resumed step (a retry, a crash, the reconciler) enqueues again, under the same ids,

@@ -43,6 +43,7 @@ export const Child = Type.Object({
   fav_shows: Type.Union([Type.String(), Type.Null()]),
   language: Type.Union([Type.String(), Type.Null()], { description: "the child's preferred story language" }),
   avatar_url: Type.Union([Type.String(), Type.Null()]),
+  avatar_srcset: Type.Union([Type.String(), Type.Null()], { description: 'the avatar as an `<img srcset>` (WebP)' }),
   created_at: Timestamp,
   updated_at: Timestamp,
 })

@@ -48,7 +48,12 @@ export const Chapter = Type.Object({
   number: Type.Integer(),
   title: Type.String(),
   content: Type.String(),
-  image_url: Type.Union([Type.String(), Type.Null()]),
+  image_url: Type.Union([Type.String(), Type.Null()], {
+    description: 'the original picture (PNG as drawn), for downloads and print',
+  }),
+  image_srcset: Type.Union([Type.String(), Type.Null()], {
+    description: 'the picture in screen sizes (WebP, 512 and 1024 wide, never upscaled) as an `<img srcset>`',
+  }),
   image_status: Type.Enum([...IMAGE_STATUSES]),
   /** why the picture failed, while image_status is failed (CONTENT_FLAGGED: flagged twice by the moderator) */
   image_error: Type.Union([Type.String(), Type.Null()]),
@@ -89,7 +94,10 @@ export const StorySummary = Type.Object({
   language: Type.String(),
   direction: TextDirectionField,
   created_at: Timestamp,
-  cover_image_url: Type.Union([Type.String(), Type.Null()]),
+  cover_image_url: Type.Union([Type.String(), Type.Null()], {
+    description: "the first chapter's picture at the small size (WebP 512 wide), else the original",
+  }),
+  cover_image_srcset: Type.Union([Type.String(), Type.Null()], { description: 'the cover as an `<img srcset>`' }),
 })
 
 export const StoryList = Type.Object({
@@ -109,6 +117,10 @@ export const StoryParams = Type.Object({ story_id: Uuid })
 export const ChapterParams = Type.Object({ story_id: Uuid, number: Type.Integer({ minimum: 1, maximum: 50 }) })
 export const JobParams = Type.Object({ job_id: JobId })
 export const ImageParams = Type.Object({ image_id: Uuid })
+/** A media object's key, URL-encoded into one path segment (`stories%2F…%2Fw512.webp`). */
+export const MediaParams = Type.Object({
+  key: Type.String({ minLength: 1, maxLength: 300, pattern: '^[a-z0-9][a-z0-9/._-]*$' }),
+})
 export const ImageQuery = Type.Object({
   expires: Type.Integer({ minimum: 0 }),
   sig: Type.String({ minLength: 1, maxLength: 100 }),

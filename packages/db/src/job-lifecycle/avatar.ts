@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db, Tx } from '../database.ts'
 import { insertJobDecisions, type StoryDecision } from '../moderation.ts'
 import type { JobRow } from '../schema.ts'
@@ -9,7 +10,9 @@ export interface DrawnAvatar {
   parent_id: string
   child_id: string
   content_type: string
-  bytes: Buffer
+  byte_size: number
+  /** its media objects, in the store already (recorded unsettled) */
+  keys: string[]
 }
 
 export function findDrawnImageQuery(db: Db | Tx, jobId: string) {
@@ -22,11 +25,18 @@ export async function findDrawnImage(db: Db | Tx, jobId: string): Promise<string
 }
 
 export function keepDrawnImageQuery(db: Db | Tx, jobId: string, image: DrawnAvatar) {
+  const { keys: _keys, ...row } = image
   return db
     .insertInto('images')
-    .values({ ...image, job_id: jobId, byte_size: image.bytes.length })
+    .values({ ...row, job_id: jobId })
     .onConflict((oc) => oc.column('job_id').doNothing())
     .returning('id')
+}
+
+/** The kept picture owns its media objects from now on (the orphan sweep leaves them). */
+export function settleAvatarObjectsQuery(imageId: string, keys: readonly string[]) {
+  return sql`update media_objects set image_id = ${imageId}::uuid, settled_at = now()
+    where key = any(${keys}::text[]) and image_id is null`
 }
 
 /**
@@ -36,7 +46,9 @@ export function keepDrawnImageQuery(db: Db | Tx, jobId: string, image: DrawnAvat
  */
 export async function keepDrawnImage(db: Db, jobId: string, image: DrawnAvatar): Promise<string> {
   const kept = await keepDrawnImageQuery(db, jobId, image).executeTakeFirst()
-  return kept?.id ?? (await findDrawnImage(db, jobId))!
+  const id = kept?.id ?? (await findDrawnImage(db, jobId))!
+  await settleAvatarObjectsQuery(id, image.keys).execute(db)
+  return id
 }
 
 /**

@@ -71,8 +71,18 @@ export async function recordChaptersWritten(
   return { job, inserted }
 }
 
+/**
+ * A drawn picture as a step settles it: its objects (the original and its variants) are in the
+ * media store already, recorded unsettled under these keys; the settle makes them the image's.
+ */
+export interface StoredImage {
+  content_type: string
+  byte_size: number
+  keys: string[]
+}
+
 /** How a chapter's drawing ended: drawn, or failed for good. */
-export type ChapterImageOutcome = { image: { content_type: string; bytes: Buffer } } | { failed: true }
+export type ChapterImageOutcome = { image: StoredImage } | { failed: true }
 
 /** The chapter being settled, with the owners its image is stored under. */
 export interface SettlingChapter {
@@ -85,7 +95,8 @@ export interface SettlingChapter {
 /**
  * Settles one chapter's first drawing and counts it on the story job, in one statement: the
  * chapter moves from pending once, its image is stored only then, and the job's counters grow only
- * then, so a retried or duplicated step never counts twice. Concurrent steps of one story queue on
+ * then, so a retried or duplicated step never counts twice. The image's media objects are settled
+ * (owned by the image) by the same statement. Concurrent steps of one story queue on
  * the job row's lock for the moment of the update, not for a transaction. The moderation decisions
  * about the drawing are written by the same statement.
  */
@@ -106,11 +117,15 @@ export function settleChapterQuery(
         and exists (select from jobs where id = ${jobId} and ${unfinished()})
       returning story_id
     ), image as (
-      insert into images (id, parent_id, child_id, story_id, content_type, bytes, byte_size)
+      insert into images (id, parent_id, child_id, story_id, content_type, byte_size)
       select ${image?.id ?? null}::uuid, ${chapter.parent_id}::uuid, ${chapter.child_id}::uuid, story_id,
-        ${image?.content_type ?? null}::text, ${image?.bytes ?? null}::bytea, ${image?.bytes.length ?? 0}::integer
+        ${image?.content_type ?? null}::text, ${image?.byte_size ?? 0}::integer
       from chapter
       where ${image !== undefined}::boolean
+      returning id
+    ), media as (
+      update media_objects set image_id = image.id, settled_at = now()
+      from image where key = any(${image?.keys ?? []}::text[])
     )
     update jobs
     set chapters_settled = chapters_settled + 1, chapters_illustrated = chapters_illustrated + ${image ? 1 : 0}::integer,

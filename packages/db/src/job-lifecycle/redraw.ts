@@ -2,7 +2,7 @@ import { isUnfinishedJob } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db, Tx } from '../database.ts'
 import type { JobRow } from '../schema.ts'
-import type { ChapterImageOutcome, SettlingChapter } from './chapters.ts'
+import type { ChapterImageOutcome, SettlingChapter, StoredImage } from './chapters.ts'
 import { complete } from './complete.ts'
 import { fail } from './finish.ts'
 
@@ -20,21 +20,24 @@ export function lockChapterQuery(tx: Db | Tx, chapter: { story_id: string; numbe
     .forUpdate()
 }
 
-/** Stores the new picture and points the chapter at it, in one statement. */
-export function attachChapterImageQuery(chapter: SettlingChapter, image: { content_type: string; bytes: Buffer }) {
+/** Records the new picture (its media objects settled as its own) and points the chapter at it, in one statement. */
+export function attachChapterImageQuery(chapter: SettlingChapter, image: StoredImage) {
   return sql`
     with image as (
-      insert into images (parent_id, child_id, story_id, content_type, bytes, byte_size)
+      insert into images (parent_id, child_id, story_id, content_type, byte_size)
       values (${chapter.parent_id}::uuid, ${chapter.child_id}::uuid, ${chapter.story_id}::uuid, ${image.content_type}::text,
-        ${image.bytes}::bytea, ${image.bytes.length}::integer)
+        ${image.byte_size}::integer)
       returning id
+    ), media as (
+      update media_objects set image_id = image.id, settled_at = now()
+      from image where key = any(${image.keys}::text[])
     )
     update chapters set image_id = image.id, image_status = 'ready', updated_at = now()
     from image where story_id = ${chapter.story_id} and number = ${chapter.number}
   `
 }
 
-/** A picture nothing shows any more (the one a redraw or a new avatar replaced). */
+/** A picture nothing shows any more (the one a redraw or a new avatar replaced); its objects go with it. */
 export function deleteImageQuery(db: Db | Tx, imageId: string) {
   return db.deleteFrom('images').where('id', '=', imageId)
 }

@@ -9,7 +9,13 @@ import {
 import type { Db } from '../database.ts'
 import { insertJobDecisions } from '../moderation.ts'
 import type { Database } from '../schema.ts'
-import { findDrawnImageQuery, keepDrawnImageQuery, lockChildQuery, setAvatarQuery } from './avatar.ts'
+import {
+  findDrawnImageQuery,
+  keepDrawnImageQuery,
+  lockChildQuery,
+  setAvatarQuery,
+  settleAvatarObjectsQuery,
+} from './avatar.ts'
 import { recordChaptersWrittenQuery, settleChapterQuery } from './chapters.ts'
 import { completeQuery } from './complete.ts'
 import { cancelQuery, failQuery } from './finish.ts'
@@ -26,7 +32,7 @@ const STORY = '00000000-0000-4000-8000-000000000001'
 const PARENT = '00000000-0000-4000-8000-000000000002'
 const CHILD = '00000000-0000-4000-8000-000000000003'
 const IMAGE = '00000000-0000-4000-8000-000000000004'
-const picture = { content_type: 'image/png', bytes: Buffer.from('png') }
+const picture = { content_type: 'image/png', byte_size: 3, keys: ['images/a/original.png', 'images/a/w512.webp'] }
 const chapter = { story_id: STORY, number: 3, parent_id: PARENT, child_id: CHILD }
 const written = (number: number) => ({ number, title: `Chapter ${number}`, content: 'Once upon a time.' })
 
@@ -100,6 +106,7 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
     'avatar-settled': statements({
       'a retry looks for a kept picture': findDrawnImageQuery(offline, JOB),
       'a drawn picture is kept': keepDrawnImageQuery(offline, JOB, { parent_id: PARENT, child_id: CHILD, ...picture }),
+      'its media objects are its own': raw(settleAvatarObjectsQuery(IMAGE, picture.keys)),
       lockChild: lockChildQuery(offline, CHILD),
       complete: COMPLETES,
       setAvatar: setAvatarQuery(offline, CHILD, IMAGE),

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 
-// Frozen in time (see the initial migration). The outline strategy (docs/decisions/0011): a story
+// Frozen in time (see the initial migration). The outline strategy (docs/decisions/0012): a story
 // planned first keeps its outline (title, cast, one synopsis and illustration brief per chapter);
 // its chapters exist from the moment it is planned, each `written` once its text is saved, so a
 // picture drawn from its brief can settle before its text; the job counts written chapters beside

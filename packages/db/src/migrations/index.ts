@@ -5,6 +5,7 @@ import * as drawnImagesByJob from './2026-12-01T12-00_drawn_images_by_job.ts'
 import * as sessions from './2026-12-01T18-00_sessions.ts'
 import * as moderation from './2026-12-01T21-00_moderation.ts'
 import * as storyLanguageCast from './2026-12-02T01-00_story_language_cast.ts'
+import * as mediaObjects from './2026-12-02T03-00_media_objects.ts'
 import * as storyOutline from './2026-12-02T07-00_story_outline.ts'
 
 // Every migration, by name, in order. Listed explicitly so that bundling or type stripping can never
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T18-00_sessions': sessions,
   '2026-12-01T21-00_moderation': moderation,
   '2026-12-02T01-00_story_language_cast': storyLanguageCast,
+  '2026-12-02T03-00_media_objects': mediaObjects,
   '2026-12-02T07-00_story_outline': storyOutline,
 }

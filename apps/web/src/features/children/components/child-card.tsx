@@ -6,7 +6,15 @@ export function ChildCard({ child }: { child: Child }) {
     <li className="card child-card">
       <div className="avatar">
         {child.avatar_url ? (
-          <img src={child.avatar_url} alt={child.name} width={160} height={160} className="fade-in" />
+          <img
+            src={child.avatar_url}
+            srcSet={child.avatar_srcset ?? undefined}
+            sizes="160px"
+            alt={child.name}
+            width={160}
+            height={160}
+            className="fade-in"
+          />
         ) : (
           <span className="avatar-pending" role="status">
             Drawing…

@@ -24,7 +24,16 @@ export function StoryRow({
   return (
     <li className="card story-row">
       {story.cover_image_url ? (
-        <img src={story.cover_image_url} alt="" width={96} height={96} loading="lazy" className="thumb" />
+        <img
+          src={story.cover_image_url}
+          srcSet={story.cover_image_srcset ?? undefined}
+          sizes="96px"
+          alt=""
+          width={96}
+          height={96}
+          loading="lazy"
+          className="thumb"
+        />
       ) : (
         <span className="thumb thumb-pending" aria-hidden="true" />
       )}

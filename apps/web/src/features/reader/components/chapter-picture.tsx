@@ -16,6 +16,9 @@ export function ChapterPicture({ chapter, onRedraw, redrawing }: ChapterPictureP
         <img
           className={loaded ? 'fade-in loaded' : 'fade-in'}
           src={chapter.image_url}
+          // the WebP sizes: a phone loads the 512-wide one, not the original PNG
+          srcSet={chapter.image_srcset ?? undefined}
+          sizes="(min-width: 48rem) 40rem, 100vw"
           alt={`Illustration for “${chapter.title}”`}
           width={1024}
           height={1024}

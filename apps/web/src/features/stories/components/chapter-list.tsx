@@ -9,6 +9,8 @@ function ChapterPicture({ chapter }: { chapter: Chapter }) {
     <img
       className={loaded ? 'thumb fade-in loaded' : 'thumb fade-in'}
       src={chapter.image_url}
+      srcSet={chapter.image_srcset ?? undefined}
+      sizes="96px"
       alt=""
       width={96}
       height={96}
