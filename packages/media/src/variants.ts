@@ -1,5 +1,10 @@
 import sharp from 'sharp'
 
+// libwebp's effort 2 costs half the CPU of its default 4 for files about 8 % larger (measured on
+// the 1024² fixture scenes: 59 against 118 ms of CPU for both variants); every picture pays it once,
+// on the worker, so it is the pipeline's largest cost per story after the provider.
+const WEBP_EFFORT = 2
+
 /** The widths every image is served at besides its original, as WebP. */
 export const VARIANT_WIDTHS = [512, 1024] as const
 
@@ -33,7 +38,7 @@ export async function makeVariants(bytes: Buffer): Promise<MadeVariants> {
     widths.add(width)
     const { data, info } = await sharp(bytes)
       .resize({ width, withoutEnlargement: true })
-      .webp({ quality: 80, effort: 4 })
+      .webp({ quality: 80, effort: WEBP_EFFORT })
       .toBuffer({ resolveWithObject: true })
     variants.push({
       name: `w${target}`,
