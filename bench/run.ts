@@ -25,6 +25,7 @@ import {
 } from './report.ts'
 import { scale } from './scale.ts'
 import { scaling } from './scaling.ts'
+import { strategy } from './strategy.ts'
 import { streaming } from './streaming.ts'
 import {
   ADMIN_URL,
@@ -52,6 +53,7 @@ const BENCHES: Record<BenchName, (context: BenchContext) => Promise<Outcome>> = 
   scaling,
   memory,
   streaming,
+  strategy,
   scale,
   web,
   media,

@@ -164,7 +164,8 @@ async function main(): Promise<string> {
           stage: finished && job.status !== 'completed' ? job.status : String(progress.stage ?? job.status),
           percent: Number(progress.percent ?? 0),
           chaptersTotal: Number(progress.chapters_total ?? 0),
-          chaptersWritten,
+          // the job counts written chapters (an outlined story writes them all at once); older APIs do not
+          chaptersWritten: Number(progress.chapters_written ?? chaptersWritten),
           chaptersIllustrated: Number(progress.chapters_illustrated ?? 0),
           elapsedMs: Date.now() - started,
         },

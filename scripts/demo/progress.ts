@@ -1,7 +1,7 @@
 // The demo's one-line progress display, as pure functions.
 
 export interface ProgressState {
-  /** the job's stage: queued, writing, illustrating, saving, done */
+  /** the job's stage: queued, planning, writing, illustrating, saving, done */
   stage: string
   /** 0–100 */
   percent: number

@@ -292,8 +292,10 @@ describe('a server with streams open', () => {
   })
 })
 
-/** A story job completes once every chapter is settled: what the fan-in would do, here without drawing any. */
+/** A story job completes once every chapter is written and settled: what the fan-in would do, here without drawing any. */
 async function completeStory(db: Db, jobId: string) {
-  await sql`update jobs set chapters_settled = chapters_total where id = ${jobId}`.execute(db)
+  await sql`update jobs set chapters_settled = chapters_total, chapters_written = chapters_total where id = ${jobId}`.execute(
+    db,
+  )
   return jobLifecycle.complete(db, jobId)
 }

@@ -15,7 +15,7 @@ import { freePort } from '../../../test/support/processes.ts'
 import { type App, buildApp } from '../src/app.ts'
 
 const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'a long admin password' }
-const QUEUE_NAMES = ['story-text', 'chapter-image', 'avatar']
+const QUEUE_NAMES = ['story-text', 'chapter-image', 'chapter-text', 'chapter-audio', 'avatar']
 
 let db: Db
 let app: App
@@ -100,7 +100,7 @@ describe('GET /metrics', () => {
     expect(body).not.toContain(id)
   })
 
-  it('reports the depth of each of the three queues, read at scrape time', async () => {
+  it('reports the depth of each queue, read at scrape time', async () => {
     const before = await app.inject({ method: 'GET', url: '/metrics' })
     for (const queue of QUEUE_NAMES) {
       for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized']) {

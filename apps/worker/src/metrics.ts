@@ -117,6 +117,26 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
     if (outcome.error instanceof ProviderError) count(outcome.error.usage)
   }
 
+  async function* measured(
+    call: (signal: AbortSignal) => AsyncGenerator<string, Usage | undefined, undefined>,
+    signal: AbortSignal,
+  ): AsyncGenerator<string, Usage | undefined, undefined> {
+    const startedAt = performance.now()
+    let outcome: { error: unknown } | 'ok' | 'stopped' = 'stopped'
+    try {
+      const usage = yield* call(signal)
+      outcome = 'ok'
+      count(usage)
+      return usage
+    } catch (error) {
+      outcome = { error }
+      throw error
+    } finally {
+      // Measured until the stream ends, or the caller stops reading (a cancelled story).
+      settle('text', startedAt, signal, outcome)
+    }
+  }
+
   return {
     get name() {
       return provider.name
@@ -126,22 +146,8 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
     },
     storyFormatFor: (language) => provider.storyFormatFor(language),
 
-    async *writeStory(request, signal) {
-      const startedAt = performance.now()
-      let outcome: { error: unknown } | 'ok' | 'stopped' = 'stopped'
-      try {
-        const usage = yield* provider.writeStory(request, signal)
-        outcome = 'ok'
-        count(usage)
-        return usage
-      } catch (error) {
-        outcome = { error }
-        throw error
-      } finally {
-        // Measured until the stream ends, or the caller stops reading (a cancelled story).
-        settle('text', startedAt, signal, outcome)
-      }
-    },
+    writeStory: (request, signal) => measured((signal) => provider.writeStory(request, signal), signal),
+    writeText: (request, signal) => measured((signal) => provider.writeText(request, signal), signal),
 
     drawsFromReference: () => provider.drawsFromReference?.() ?? false,
 

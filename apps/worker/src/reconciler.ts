@@ -54,7 +54,11 @@ async function queueItems(db: Db, job: JobRow): Promise<{ driver: JobItem; other
   const chapters = await chapterRepository.listByStory(db, job.story_id!)
   const pending = {
     [QUEUES.chapterImage]: new Set(chapters.filter((c) => c.image_status === 'pending').map((c) => c.number)),
-    [QUEUES.chapterAudio]: new Set(chapters.filter((c) => c.audio_status === 'pending').map((c) => c.number)),
+    // a narration waits for its chapter's text (an outlined chapter's text step enqueues it)
+    [QUEUES.chapterAudio]: new Set(
+      chapters.filter((c) => c.audio_status === 'pending' && c.written).map((c) => c.number),
+    ),
+    [QUEUES.chapterText]: new Set(chapters.filter((c) => !c.written).map((c) => c.number)),
   } as Record<string, Set<number>>
   return {
     driver,

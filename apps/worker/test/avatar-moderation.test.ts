@@ -42,6 +42,7 @@ describe('the avatar step under moderation', () => {
     storyFormat: fixtures.storyFormat,
     storyFormatFor: fixtures.storyFormatFor,
     writeStory: (request, signal) => fixtures.writeStory(request, signal),
+    writeText: (request, signal) => fixtures.writeText(request, signal),
     drawImage: (prompt, signal, purpose) => {
       prompts.push(prompt)
       return fixtures.drawImage(prompt, signal, purpose)

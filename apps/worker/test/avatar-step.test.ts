@@ -29,6 +29,7 @@ describe('the avatar step', async () => {
     storyFormat: fixtures.storyFormat,
     storyFormatFor: fixtures.storyFormatFor,
     writeStory: (request, signal) => fixtures.writeStory(request, signal),
+    writeText: (request, signal) => fixtures.writeText(request, signal),
     drawImage: (prompt, signal, purpose) => {
       draws++
       return fixtures.drawImage(prompt, signal, purpose)

@@ -89,6 +89,11 @@ export const EnvSchema = Type.Object({
     default: true,
     description: 'stream the text and illustrate each chapter as soon as it is written',
   }),
+  GENERATION_STRATEGY: Type.Enum(['stream', 'outline'], {
+    default: 'stream',
+    description:
+      '`stream`: one streamed call writes the story; `outline`: plan first, then write and draw every chapter at once',
+  }),
   IMAGE_URL_TTL_SECONDS: integer(3600, 'lifetime of signed image URLs', 60),
   STORIES_IN_FLIGHT_PER_PARENT: integer(3, 'stories queued or running per parent (0 = unlimited)'),
   STORIES_PER_DAY_PER_PARENT: integer(30, 'stories per parent per 24 h (0 = unlimited)'),
@@ -205,6 +210,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       provider,
       chapters: env.STORY_CHAPTERS,
       streaming: env.STREAMING,
+      strategy: env.GENERATION_STRATEGY,
       openai: {
         apiKey: env.OPENAI_API_KEY ?? (env.OPENAI_BASE_URL ? 'not-needed' : undefined),
         baseURL: env.OPENAI_BASE_URL,

@@ -9,7 +9,7 @@ export const STORY_GENRES = ['Fantasy', 'Adventure', 'Educational'] as const
 
 export const JOB_KINDS = ['story', 'avatar', 'image', 'audio'] as const
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const
-export const JOB_STAGES = ['queued', 'writing', 'illustrating', 'saving', 'done'] as const
+export const JOB_STAGES = ['queued', 'planning', 'writing', 'illustrating', 'saving', 'done'] as const
 export const IMAGE_STATUSES = ['pending', 'ready', 'failed'] as const
 /** A chapter's narration: `none` when its story was not narrated. */
 export const AUDIO_STATUSES = ['none', 'pending', 'ready', 'failed'] as const

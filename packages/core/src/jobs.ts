@@ -9,6 +9,8 @@ import type { JobKind } from './enums.ts'
 export const QUEUES = {
   /** writes a story's text, then fans out one `chapterImage` job per chapter */
   storyText: 'story-text',
+  /** writes one chapter of an outlined story (GENERATION_STRATEGY=outline), beside its picture */
+  chapterText: 'chapter-text',
   /** draws one chapter's illustration (first drawing and redraws alike) */
   chapterImage: 'chapter-image',
   /** narrates one chapter (first narration and redos alike) */
@@ -38,6 +40,14 @@ const CATALOGUE = {
       chapterNumber: Type.Integer({ minimum: 1 }),
     }),
     ({ jobId, chapterNumber }) => `${jobId}.chapter-${chapterNumber}`,
+  ),
+  [QUEUES.chapterText]: queueEntry(
+    Type.Object({
+      jobId: Type.String({ minLength: 1 }),
+      storyId: Type.String({ format: 'uuid' }),
+      chapterNumber: Type.Integer({ minimum: 1 }),
+    }),
+    ({ jobId, chapterNumber }) => `${jobId}.text-${chapterNumber}`,
   ),
   [QUEUES.chapterAudio]: queueEntry(
     Type.Object({
@@ -86,7 +96,8 @@ export interface QueuedJob {
 /**
  * Every queue entry a Postgres job may have been queued under, the one that drives it first:
  * an avatar's drawing, a redraw's chapter image, a chapter's narration redone, or a story's text
- * step followed by one image job per chapter (and one narration job per chapter when narrated). The reconciler, cancellation and account erasure all read it from here.
+ * step followed by one image job per chapter (and, for an outlined story, one text job per chapter;
+ * when narrated, one narration job per chapter). The reconciler, cancellation and account erasure all read it from here.
  */
 export function queueItemsOfJob(job: QueuedJob): [JobItem, ...JobItem[]] {
   const storyId = job.story_id ?? ''
@@ -99,6 +110,9 @@ export function queueItemsOfJob(job: QueuedJob): [JobItem, ...JobItem[]] {
     jobItem(QUEUES.storyText, { jobId: job.id }),
     ...Array.from({ length: job.chapters_total }, (_, i) =>
       jobItem(QUEUES.chapterImage, { jobId: job.id, storyId, chapterNumber: i + 1 }),
+    ),
+    ...Array.from({ length: job.chapters_total }, (_, i) =>
+      jobItem(QUEUES.chapterText, { jobId: job.id, storyId, chapterNumber: i + 1 }),
     ),
     ...Array.from({ length: job.narrations_total }, (_, i) =>
       jobItem(QUEUES.chapterAudio, { jobId: job.id, storyId, chapterNumber: i + 1 }),

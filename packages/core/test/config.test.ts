@@ -100,6 +100,12 @@ describe('generation provider', () => {
   it('refuses an unknown provider', () => {
     expect(problemsOf({ GENERATION_PROVIDER: 'magic' }).join('\n')).toMatch(/^GENERATION_PROVIDER: .*"magic"/m)
   })
+
+  it('streams by default, outlines when asked, and refuses any other strategy', () => {
+    expect(load({}).generation.strategy).toBe('stream')
+    expect(load({ GENERATION_STRATEGY: 'outline' }).generation.strategy).toBe('outline')
+    expect(problemsOf({ GENERATION_STRATEGY: 'fast' }).join('\n')).toMatch(/^GENERATION_STRATEGY: .*"fast"/m)
+  })
 })
 
 describe('coercion', () => {

@@ -18,12 +18,18 @@ describe('the queue catalogue', () => {
       `${JOB}.chapter-1`,
       `${JOB}.chapter-2`,
       `${JOB}.chapter-3`,
+      // an outlined story's chapter texts (GENERATION_STRATEGY=outline)
+      `${JOB}.text-1`,
+      `${JOB}.text-2`,
+      `${JOB}.text-3`,
     ])
     // a narrated story adds one narration job per chapter
     expect(ids({ ...base, kind: 'story', chapters_total: 2, narrations_total: 2 })).toEqual([
       `${JOB}.text`,
       `${JOB}.chapter-1`,
       `${JOB}.chapter-2`,
+      `${JOB}.text-1`,
+      `${JOB}.text-2`,
       `${JOB}.chapter-1.audio`,
       `${JOB}.chapter-2.audio`,
     ])
@@ -40,6 +46,9 @@ describe('the queue catalogue', () => {
     })
     expect(jobItem(QUEUES.chapterImage, { jobId: JOB, storyId: STORY, chapterNumber: 3 }).opts.jobId).toBe(
       `${JOB}.chapter-3`,
+    )
+    expect(jobItem(QUEUES.chapterText, { jobId: JOB, storyId: STORY, chapterNumber: 2 }).opts.jobId).toBe(
+      `${JOB}.text-2`,
     )
     expect(jobItem(QUEUES.avatar, { jobId: JOB }).opts.jobId).toBe(JOB)
     for (const name of Object.values(QUEUES))

@@ -26,8 +26,11 @@ with decisions as (insert into "moderation_decisions" ("parent_id", "story_id", 
   from image
   where key = any($14::text[]) )
   update jobs
-  set chapters_settled = chapters_settled + 1, chapters_illustrated = chapters_illustrated + $15::integer, status = 'running', percent = greatest(percent, least(95, round(40 + 55 * (chapters_settled + 1)::numeric / ("chapters_total")))::integer), updated_at = now()
-  where id = $16
+  set chapters_settled = chapters_settled + 1, chapters_illustrated = chapters_illustrated + $15::integer, status = 'running', updated_at = now(), percent = case when chapters_written < chapters_total
+  and exists (select from stories
+  where stories.id = $16
+  and stories.outline is not null) then greatest(percent, least(95, round(5 + 90 * (chapters_written + chapters_settled + 1)::numeric / (2 * ("chapters_total"))))::integer) else greatest(percent, least(95, round(40 + 55 * (chapters_settled + 1)::numeric / ("chapters_total")))::integer) end
+  where id = $17
   and "status" in ('queued', 'running')
   and exists (select from chapter)
   returning *;

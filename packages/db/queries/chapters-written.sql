@@ -12,8 +12,8 @@ with "decisions" as (insert into "moderation_decisions" ("parent_id", "story_id"
   on conflict ("story_id", "number") do nothing
   returning "number")
   update "jobs"
-  set "status" = $18, "stage" = case when $19::integer < chapters_total then 'writing'::job_stage else 'illustrating'::job_stage end, "percent" = greatest(percent, least(95, round(5 + 35 * ($20::integer)::numeric / ("chapters_total")))::integer), "updated_at" = now()
-  where "id" = $21
+  set "status" = $18, "chapters_written" = greatest(chapters_written, $19::integer), "stage" = case when $20::integer < chapters_total then 'writing'::job_stage else 'illustrating'::job_stage end, "percent" = greatest(percent, least(95, round(5 + 35 * ($21::integer)::numeric / ("chapters_total")))::integer), "updated_at" = now()
+  where "id" = $22
   and "status" in ('queued', 'running')
   returning *, (select coalesce(array_agg(number
   order by number), '{}')

@@ -9,6 +9,7 @@ with "job" as (update "jobs"
   and "status" in ('queued', 'running')
   and ("kind" <> $7
   or ("chapters_settled" >= "chapters_total"
+  and "chapters_written" >= "chapters_total"
   and "narrations_settled" >= "narrations_total"))
   returning *), "story" as (update "stories"
   set "completed_at" = now()

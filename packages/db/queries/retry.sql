@@ -17,12 +17,12 @@ with current as (
   from current)
   and (image_status = 'failed'
   or audio_status = 'failed') ), drawn as (
-  select count(*) filter (where image_status = 'ready')::integer as count, count(*) filter (where audio_status = 'ready')::integer as narrated
+  select count(*) filter (where image_status = 'ready')::integer as count, count(*) filter (where audio_status = 'ready')::integer as narrated, count(*) filter (where written)::integer as written
   from chapters
   where story_id = (select id
   from current) ), job as (
-  insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled, narrations_total, chapters_narrated, narrations_settled)
-  select $3::text, $4::uuid, 'story', current.id, $5::integer, drawn.count, drawn.count, case when stories.narration_voice is null then 0 else $6::integer end, drawn.narrated, drawn.narrated
+  insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled, chapters_written, narrations_total, chapters_narrated, narrations_settled)
+  select $3::text, $4::uuid, 'story', current.id, $5::integer, drawn.count, drawn.count, drawn.written, case when stories.narration_voice is null then 0 else $6::integer end, drawn.narrated, drawn.narrated
   from current, drawn, stories
   where stories.id = current.id
   returning * ), story as (

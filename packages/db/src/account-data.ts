@@ -25,6 +25,7 @@ export const accountDataRepository = {
         'chapters.number',
         'chapters.title',
         'chapters.content',
+        'chapters.written',
         'chapters.image_status',
         'chapters.image_error_code',
         'chapters.image_id',

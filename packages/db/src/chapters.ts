@@ -2,6 +2,7 @@ import type { Db, Tx } from './database.ts'
 
 /** Reads of chapters; a chapter's text and drawing are saved by the job's transitions (job-lifecycle/). */
 export const chapterRepository = {
+  /** Every chapter row, an outlined story's planned-but-unwritten ones too (`written` false). */
   listByStory(db: Db | Tx, storyId: string) {
     return db
       .selectFrom('chapters')
@@ -9,6 +10,7 @@ export const chapterRepository = {
         'number',
         'title',
         'content',
+        'written',
         'image_status',
         'image_id',
         'image_error_code',

@@ -14,6 +14,7 @@ export function jobSnapshot(job: JobRow) {
       percent: job.percent,
       stage: job.stage,
       chapters_total: job.chapters_total,
+      chapters_written: job.chapters_written,
       chapters_illustrated: job.chapters_illustrated,
       chapters_narrated: job.chapters_narrated,
     },

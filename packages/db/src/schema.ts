@@ -11,6 +11,7 @@ import type {
   JobStatus,
   Sex,
   StoryGenre,
+  StoryOutline,
 } from '@dreamify/core'
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
@@ -66,6 +67,8 @@ export interface StoriesTable {
   job_id: string | null
   /** the voice the story is narrated in (null: not narrated) */
   narration_voice: string | null
+  /** the plan of a story written with GENERATION_STRATEGY=outline (null for a streamed one) */
+  outline: ColumnType<StoryOutline | null, string | null, string | null>
   /** BCP 47 tag of the language the story is written in */
   language: Generated<string>
   cast_members: ColumnType<CastMemberRow[], string | undefined, string>
@@ -79,6 +82,8 @@ export interface ChaptersTable {
   number: number
   title: string
   content: string
+  /** false while an outlined story's chapter has only its plan (its picture may be drawn already) */
+  written: Generated<boolean>
   /** what to draw, in English, as the text step described it (null: the opening sentences are drawn) */
   scene: string | null
   image_status: Generated<ImageStatus>
@@ -154,6 +159,8 @@ export interface JobsTable {
   percent: Generated<number>
   chapters_total: Generated<number>
   chapters_illustrated: Generated<number>
+  /** chapters whose text is saved: a story completes once every chapter is written and settled */
+  chapters_written: Generated<number>
   /** chapters whose drawing is settled (drawn or failed for good): the fan-in counter */
   chapters_settled: Generated<number>
   /** chapters the story narrates (0: not narrated), and how many of them are settled and narrated */

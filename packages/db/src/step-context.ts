@@ -55,6 +55,7 @@ export const stepContextRepository = {
         'stories.parent_id',
         'stories.child_id',
         'stories.image_style',
+        'stories.outline',
         'stories.cast_members',
         'stories.language',
         'chapters.title',
@@ -89,6 +90,8 @@ export const stepContextRepository = {
         image_status: row.image_status,
       },
       style: row.image_style,
+      /** an outlined story's plan: its chapters are drawn from their briefs, not their text */
+      outline: row.outline,
       cast: row.cast_members,
       language: row.language,
       child: row.child,
@@ -113,6 +116,7 @@ export const stepContextRepository = {
         'chapters.title',
         'chapters.content',
         'chapters.audio_status',
+        'chapters.written',
       ])
       .where('jobs.id', '=', jobId)
       .where('stories.id', '=', storyId)
@@ -129,8 +133,41 @@ export const stepContextRepository = {
         title: row.title,
         content: row.content,
         audio_status: row.audio_status,
+        written: row.written,
       },
     }
+  },
+
+  /** What an outlined chapter's text step reads before it calls the provider, in one round trip. */
+  async forChapterText(db: Db, jobId: string, storyId: string, chapterNumber: number) {
+    return db
+      .selectFrom('jobs')
+      .innerJoin('stories', 'stories.id', 'jobs.story_id')
+      .innerJoin('chapters', (join) =>
+        join.onRef('chapters.story_id', '=', 'stories.id').on('chapters.number', '=', chapterNumber),
+      )
+      .innerJoin('children', 'children.id', 'stories.child_id')
+      .select([
+        'jobs.status',
+        'jobs.chapters_total',
+        'jobs.narrations_total',
+        'stories.topic',
+        'stories.story_genre',
+        'stories.outline',
+        'stories.narration_voice',
+        'chapters.written',
+        'chapters.audio_status',
+        childProfile.as('child'),
+      ])
+      .where('jobs.id', '=', jobId)
+      .where('stories.id', '=', storyId)
+      .executeTakeFirst()
+  },
+
+  /** A story's outline as saved (null before it is planned). */
+  async outline(db: Db, storyId: string) {
+    const row = await db.selectFrom('stories').select('outline').where('id', '=', storyId).executeTakeFirst()
+    return row?.outline ?? null
   },
 }
 

@@ -64,7 +64,7 @@ describe('the job lifecycle under retries and races', async () => {
     // Resumed start: the text is saved, so it goes straight to the illustrations still to draw.
     const resumed = (await jobLifecycle.startStory(db, retried!.id))!
     expect(resumed.job).toMatchObject({ status: 'running', stage: 'illustrating', attempts: 1 })
-    expect(resumed.saved).toEqual({ count: 3, pending: [2, 3], audioPending: [] })
+    expect(resumed.saved).toEqual({ count: 3, pending: [2, 3], unwritten: [], audioPending: [] })
     expect((await jobLifecycle.settleChapter(db, retried!.id, story.chapter(2), drawn))?.completedNow).toBe(false)
     const last = await jobLifecycle.settleChapter(db, retried!.id, story.chapter(3), drawn)
     expect(last).toMatchObject({ completedNow: true, job: { status: 'completed', chapters_illustrated: 3 } })
@@ -124,6 +124,6 @@ describe('the job lifecycle under retries and races', async () => {
     const before = await jobOf(db, story.jobId)
     const resumed = (await jobLifecycle.startStory(db, story.jobId))!
     expect(resumed.job).toMatchObject({ stage: 'illustrating', attempts: before.attempts + 1, percent: before.percent })
-    expect(resumed.saved).toEqual({ count: 3, pending: [2, 3], audioPending: [] })
+    expect(resumed.saved).toEqual({ count: 3, pending: [2, 3], unwritten: [], audioPending: [] })
   })
 })

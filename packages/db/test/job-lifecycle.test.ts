@@ -27,10 +27,11 @@ describe('the job lifecycle', async () => {
       story_genre: 'Adventure',
       language: 'en',
       chapters_total: 3,
+      outline: null,
       narrated: false,
     })
     expect(started.child).toMatchObject({ name: 'Mia', fav_animals: 'otters' })
-    expect(started.saved).toEqual({ count: 0, pending: [], audioPending: [] })
+    expect(started.saved).toEqual({ count: 0, pending: [], unwritten: [], audioPending: [] })
   })
 
   it('chapters written: each chapter is saved once and the percent grows through writing', async () => {

@@ -1,4 +1,6 @@
 export type StoryFormatErrorReason =
+  | 'invalid_outline'
+  | 'wrong_chapter'
   | 'invalid_json'
   | 'invalid_shape'
   | 'missing_title'

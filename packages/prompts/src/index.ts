@@ -44,6 +44,17 @@ export type { StoryLength } from './story-length.ts'
 export { countWords, lengthPhrase, storyLengthFor } from './story-length.ts'
 export type { StoryMessages, StoryRequest, StorySoFar } from './story-messages.ts'
 export { buildStoryMessages, STORY_DATA_CLOSE, STORY_DATA_OPEN } from './story-messages.ts'
+export type { ChapterRequest } from './story-outline.ts'
+export {
+  buildBriefImagePrompt,
+  buildChapterMessages,
+  buildOutlineMessages,
+  castContradictions,
+  outlineOfFixtureStory,
+  outlineResponseFormat,
+  parseChapterText,
+  parseOutline,
+} from './story-outline.ts'
 export { createStoryStreamParser } from './story-stream.ts'
 export { parseTaggedStory } from './tagged-story.ts'
 export type {

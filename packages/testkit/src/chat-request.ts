@@ -1,8 +1,10 @@
 import { LANGUAGES } from '@dreamify/core/languages'
 import {
   buildStory,
+  DEFAULT_STORY_VALUES,
   type FixtureStory,
   formatStory,
+  outlineOfFixtureStory,
   STORY_DATA_CLOSE,
   STORY_DATA_OPEN,
   type StoryTemplate,
@@ -121,6 +123,34 @@ export function storyForRequest(body: ChatRequestBody, templates: readonly Story
     language: requestedLanguage(body),
     seed: hashString(`${values.name ?? ''}|${values.topic ?? ''}`),
   })
+}
+
+/** An outlined story's call (`Task: outline`, `Task: chapter N of M` in the prompt), or null for a whole story. */
+export type OutlineTask = { kind: 'outline' } | { kind: 'chapter'; number: number; of: number }
+
+export function outlineTask(body: ChatRequestBody): OutlineTask | null {
+  const match = /^Task: (?:(outline)|chapter (\d+) of (\d+))$/m.exec(promptText(body))
+  if (!match) return null
+  if (match[1]) return { kind: 'outline' }
+  return { kind: 'chapter', number: Number(match[2]), of: Number(match[3]) }
+}
+
+/**
+ * An outlined story's answer, from the same template the whole story would come from: the outline
+ * (its chapter titles and scenes), or one chapter's text.
+ */
+export function outlineAnswer(body: ChatRequestBody, templates: readonly StoryTemplate[], task: OutlineTask): string {
+  const prompt = promptText(body)
+  const values = extractStoryValues(prompt)
+  const story = buildStory(templates, {
+    chapters: task.kind === 'chapter' ? Math.min(50, task.of) : requestedChapterCount(body),
+    values,
+    genres: extractGenres(prompt),
+    seed: hashString(`${values.name ?? ''}|${values.topic ?? ''}`),
+  })
+  if (task.kind === 'chapter') return story.chapters[task.number - 1]?.content ?? ''
+  const hero = values.name ?? DEFAULT_STORY_VALUES.name
+  return JSON.stringify(outlineOfFixtureStory(story, { hero, animal: values.animal ?? DEFAULT_STORY_VALUES.animal }))
 }
 
 /**

@@ -30,6 +30,10 @@ export interface FakeOpenAIOptions extends FakeModerationOptions {
   apiKey?: string
   /** Directory with stories/ and images/ (only at start); default the repository's fixtures/. */
   fixturesDir?: string
+  /** The next N chapters of outlined stories name a character the outline's cast does not have. */
+  miscastNext?: number
+  /** The next call for each of these chapter numbers (of outlined stories) answers a 500. */
+  failChapterNext?: number[]
   /** How images answer when the request names no response_format (some servers send URLs). */
   imageResponseFormat?: 'b64_json' | 'url'
   /** Where a `break` fault cuts a story's stream: right after chapter N is complete (default: halfway). */
@@ -49,12 +53,19 @@ export type Settings = Required<
   seed: number | undefined
   apiKey: string | undefined
   imageResponseFormat: 'b64_json' | 'url' | undefined
+  miscastNext: number
+  failChapterNext: number[]
   imageEdits: ImageEditsMode
   breakAfterChapter: number | undefined
 }
 
 export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>): Settings {
-  const next: Settings = { ...base, faults: { ...base.faults, ...patch.faults }, failNext: [...base.failNext] }
+  const next: Settings = {
+    ...base,
+    faults: { ...base.faults, ...patch.faults },
+    failNext: [...base.failNext],
+    failChapterNext: [...base.failChapterNext],
+  }
   if (patch.textLatencyMs !== undefined) next.textLatencyMs = Math.max(0, Number(patch.textLatencyMs))
   if (patch.tokensPerSecond !== undefined) next.tokensPerSecond = Math.max(0, Number(patch.tokensPerSecond))
   if (patch.imageLatencyMs !== undefined) next.imageLatencyMs = Math.max(0, Number(patch.imageLatencyMs))
@@ -72,6 +83,12 @@ export function settingsFrom(base: Settings, patch: Partial<FakeOpenAIOptions>):
   }
   if ('seed' in patch) next.seed = patch.seed
   if ('apiKey' in patch) next.apiKey = patch.apiKey
+  if (patch.failChapterNext !== undefined) {
+    if (!Array.isArray(patch.failChapterNext) || !patch.failChapterNext.every((n) => Number.isInteger(n) && n > 0))
+      throw new Error(`invalid failChapterNext ${JSON.stringify(patch.failChapterNext)}`)
+    next.failChapterNext = [...patch.failChapterNext]
+  }
+  if (patch.miscastNext !== undefined) next.miscastNext = Math.max(0, Math.floor(Number(patch.miscastNext)))
   if ('imageResponseFormat' in patch) next.imageResponseFormat = patch.imageResponseFormat
   if ('breakAfterChapter' in patch) next.breakAfterChapter = patch.breakAfterChapter
   if (patch.imageEdits !== undefined) {

@@ -10,6 +10,9 @@ import {
   estimateTokens,
   imageUsage,
   malformedContent,
+  type OutlineTask,
+  outlineAnswer,
+  outlineTask,
   promptText,
   replyContent,
   storyForRequest,
@@ -35,6 +38,8 @@ export interface RecordedCall {
   body: unknown
   at: number
   fault?: FaultKind
+  /** what a chat answer reported it cost */
+  usage?: { prompt_tokens: number; completion_tokens: number }
 }
 
 export interface FakeOpenAI {
@@ -67,6 +72,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       seed: undefined,
       apiKey: undefined,
       imageResponseFormat: undefined,
+      miscastNext: 0,
+      failChapterNext: [],
       imageEdits: 'supported',
       breakAfterChapter: undefined,
     },
@@ -111,17 +118,35 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     return images
   }
 
+  // A chapter of an outlined story answers that chapter's text; with miscastNext, one that names a
+  // character the outline's cast does not have.
+  function chapterAnswer(body: ChatRequestBody, task: OutlineTask & { kind: 'chapter' }): string {
+    const content = outlineAnswer(body, templates, task)
+    if (settings.miscastNext <= 0) return content
+    settings = { ...settings, miscastNext: settings.miscastNext - 1 }
+    return `${content}\n\nAnd a little rabbit called Bartholomew Thistlewood waved goodnight from the hedge.`
+  }
+
   async function chat(
     res: ServerResponse,
     body: ChatRequestBody,
     fault: FaultKind | null,
     signal: AbortSignal,
+    call: RecordedCall,
   ): Promise<void> {
     if (!Array.isArray(body.messages) || body.messages.length === 0)
       return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'messages'.", 'messages'))
     if (fault && sendFault(res, fault, settings.faults.retryAfterSeconds)) return
+    const task = outlineTask(body)
     const story = storyForRequest(body, templates)
-    const content = fault === 'malformed' ? malformedContent(body, malformedCount++) : replyContent(body, story)
+    const content =
+      fault === 'malformed'
+        ? malformedContent(body, malformedCount++)
+        : task?.kind === 'chapter'
+          ? chapterAnswer(body, task)
+          : task
+            ? outlineAnswer(body, templates, task)
+            : replyContent(body, story)
     const tokens = splitIntoTokens(content)
     const promptTokens = estimateTokens(promptText(body)) + 4 * body.messages.length
     const usage = {
@@ -129,6 +154,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       completion_tokens: tokens.length,
       total_tokens: promptTokens + tokens.length,
     }
+    call.usage = { prompt_tokens: promptTokens, completion_tokens: tokens.length }
     const meta = {
       id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
       created: Math.floor(Date.now() / 1000),
@@ -147,6 +173,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       })
       return
     }
+    // Not streamed, the answer still takes as long as writing it does.
+    if (settings.tokensPerSecond > 0) await delay((tokens.length / settings.tokensPerSecond) * 1000, signal)
+    if (signal.aborted) return
     const completion = {
       ...chatChunk(meta, {}, null),
       object: 'chat.completion',
@@ -302,9 +331,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return sendJson(res, 400, ERRORS.badRequest('We could not parse the JSON body of your request.'))
 
-    const fault = decideFault(settings, endpoint, random)
+    let fault = decideFault(settings, endpoint, random)
+    // failChapterNext: the next call for each listed chapter (of any outlined story) answers 500.
+    const task = endpoint === 'text' ? outlineTask(body as ChatRequestBody) : null
+    if (!fault && task?.kind === 'chapter' && settings.failChapterNext.includes(task.number)) {
+      const rest = [...settings.failChapterNext]
+      rest.splice(rest.indexOf(task.number), 1)
+      settings = { ...settings, failChapterNext: rest }
+      fault = '500'
+    }
     if (fault) call.fault = fault
-    if (endpoint === 'text') await chat(res, body as ChatRequestBody, fault, aborter.signal)
+    if (endpoint === 'text') await chat(res, body as ChatRequestBody, fault, aborter.signal, call)
     else if (endpoint === 'images') await generateImages(res, body as Record<string, unknown>, fault, aborter.signal)
     else if (endpoint === 'speech') await speech(res, body as Record<string, unknown>, fault, aborter.signal)
     else if (!fault || !sendFault(res, fault, settings.faults.retryAfterSeconds))

@@ -7,6 +7,8 @@ export {
   estimateTokens,
   INPUT_IMAGE_TOKENS,
   malformedContent,
+  type OutlineTask,
+  outlineTask,
   promptText,
   replyContent,
   requestedChapterCount,

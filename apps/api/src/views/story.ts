@@ -31,7 +31,7 @@ export function storyAudioStatus(narrated: boolean, chapters: ReadonlyArray<Pick
   return 'pending' as const
 }
 
-/** A story with its chapters so far (`GET /api/stories/:story_id` adds its safety summary). */
+/** A story with its chapters written so far (`GET /api/stories/:story_id` adds its safety summary). */
 export function storyView(story: OwnedStory, chapters: SavedChapter[], images: ImageLinks) {
   return {
     story_id: story.id,
@@ -53,7 +53,8 @@ export function storyView(story: OwnedStory, chapters: SavedChapter[], images: I
       story.narration_voice !== null,
       story.status === 'completed' && chapters.length < story.chapters_total ? [] : chapters,
     ),
-    chapters: chapters.map((chapter) => chapterView(chapter, images)),
+    // An outlined story's chapters show once their text is written (the picture may come first).
+    chapters: chapters.filter((chapter) => chapter.written).map((chapter) => chapterView(chapter, images)),
   }
 }
 

@@ -3549,8 +3549,9 @@ export interface paths {
                             progress: {
                                 percent: number;
                                 /** @enum {unknown} */
-                                stage: "queued" | "writing" | "illustrating" | "saving" | "done";
+                                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
                                 chapters_total: number;
+                                chapters_written: number;
                                 chapters_illustrated: number;
                                 chapters_narrated: number;
                             };
@@ -4436,8 +4437,9 @@ export interface paths {
                             progress: {
                                 percent: number;
                                 /** @enum {unknown} */
-                                stage: "queued" | "writing" | "illustrating" | "saving" | "done";
+                                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
                                 chapters_total: number;
+                                chapters_written: number;
                                 chapters_illustrated: number;
                                 chapters_narrated: number;
                             };

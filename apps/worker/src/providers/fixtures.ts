@@ -9,11 +9,12 @@ import {
   type FixtureStory,
   formatStory,
   loadStoryTemplates,
+  outlineOfFixtureStory,
   type StoryTemplate,
   type StoryValues,
 } from '@dreamify/prompts'
 import { synthesiseMp3 } from '../narration/espeak.ts'
-import type { GeneratedImage, GenerationProvider, ImageReference, StoryRequest } from './provider.ts'
+import type { GeneratedImage, GenerationProvider, ImageReference, StoryRequest, TextRequest } from './provider.ts'
 
 const IMAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/images')
 const TICK_MS = 25
@@ -50,7 +51,10 @@ function firstOf(list: string | null, fallback: string): string {
 }
 
 /** A template of the requested genre filled with the child's details, shaped to the requested chapter count. */
-export function renderFixtureStory(request: StoryRequest, stories = loadLibrary().stories): FixtureStory {
+export function renderFixtureStory(
+  request: Omit<StoryRequest, 'messages' | 'stream' | 'format'>,
+  stories = loadLibrary().stories,
+): FixtureStory {
   const female = request.child.sex === 'Female'
   const values: StoryValues = {
     name: request.child.name,
@@ -70,6 +74,22 @@ export function renderFixtureStory(request: StoryRequest, stories = loadLibrary(
   })
 }
 
+/** Yields `text` over `ms`: in one piece when not streaming, else in ticks. */
+async function* tell(text: string, ms: number, stream: boolean, signal: AbortSignal) {
+  if (!stream) {
+    if (ms) await sleep(ms, undefined, { signal })
+    yield text
+    return
+  }
+  const ticks = Math.max(1, Math.floor(ms / TICK_MS))
+  const size = Math.ceil(text.length / ticks)
+  for (let at = 0; at < text.length; at += size) {
+    if (ms) await sleep(TICK_MS, undefined, { signal })
+    signal.throwIfAborted()
+    yield text.slice(at, at + size)
+  }
+}
+
 /**
  * The offline provider: stories from fixtures/ personalised with the child's details, streamed
  * over FIXTURES_TEXT_MS, illustrations from fixtures/images after FIXTURES_IMAGE_MS, and narration
@@ -85,19 +105,26 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
       // A story continued after a failure goes on with the same template from its next chapter.
       const from = (request.soFar?.chapters.length ?? 0) + 1
       const text = formatStory(renderFixtureStory(request), request.format, from)
-      if (!request.stream) {
-        if (config.textMs) await sleep(config.textMs, undefined, { signal })
-        yield text
-        return undefined
-      }
-      const ticks = Math.max(1, Math.floor(config.textMs / TICK_MS))
-      const size = Math.ceil(text.length / ticks)
-      for (let at = 0; at < text.length; at += size) {
-        if (config.textMs) await sleep(TICK_MS, undefined, { signal })
-        signal.throwIfAborted()
-        yield text.slice(at, at + size)
-      }
+      yield* tell(text, config.textMs, request.stream, signal)
       // The offline provider costs nothing, so it reports no usage.
+      return undefined
+    },
+
+    // Plans from the template (its chapter titles and scenes are the outline) and writes a chapter
+    // as the template has it, each in the share of FIXTURES_TEXT_MS its length is of the story's.
+    async *writeText(request: TextRequest, signal: AbortSignal) {
+      const story = renderFixtureStory(request.story)
+      const whole = formatStory(story, 'tagged').length
+      const text =
+        request.purpose === 'outline'
+          ? JSON.stringify(
+              outlineOfFixtureStory(story, {
+                hero: request.story.child.name,
+                animal: firstOf(request.story.child.fav_animals, 'fox'),
+              }),
+            )
+          : (story.chapters[(request.chapter ?? 1) - 1]?.content ?? '')
+      yield* tell(text, Math.round((config.textMs * text.length) / whole), request.stream, signal)
       return undefined
     },
 

@@ -1,5 +1,5 @@
 import type { Config } from '@dreamify/core'
-import { storyContinuationResponseFormat, storyResponseFormat } from '@dreamify/prompts'
+import { outlineResponseFormat, storyContinuationResponseFormat, storyResponseFormat } from '@dreamify/prompts'
 import OpenAI, { toFile } from 'openai'
 import { SPEECH_INPUT_LIMIT, splitForSpeech } from '../narration/split.ts'
 import {
@@ -9,6 +9,7 @@ import {
   type ImageReference,
   ProviderError,
   type StoryRequest,
+  type TextRequest,
   type Usage,
 } from './provider.ts'
 
@@ -40,6 +41,48 @@ export function createOpenAIProvider(config: OpenAIConfig, options: OpenAIProvid
     timeout: config.timeoutMs,
     maxRetries: 0,
   })
+  /** One chat call, streamed or not: yields the answer as it arrives and returns what it cost. */
+  async function* chat(
+    request: { messages: { system: string; user: string }; stream: boolean },
+    responseFormat: OpenAI.ResponseFormatJSONSchema | undefined,
+    signal: AbortSignal,
+  ): AsyncGenerator<string, Usage | undefined, undefined> {
+    const body = {
+      model: config.textModel,
+      messages: [
+        { role: 'system' as const, content: request.messages.system },
+        { role: 'user' as const, content: request.messages.user },
+      ],
+      ...(responseFormat ? { response_format: responseFormat } : {}),
+    }
+    let tokens = 0
+    try {
+      if (!request.stream) {
+        const completion = await client.chat.completions.create({ ...body, stream: false }, { signal })
+        tokens = completion.usage?.total_tokens ?? 0
+        const message = completion.choices[0]?.message
+        if (message?.refusal) throw new ProviderError('permanent', 'PROVIDER_REFUSED', message.refusal)
+        yield message?.content ?? ''
+        return usageOf('text', tokens)
+      }
+      const stream = await client.chat.completions.create(
+        { ...body, stream: true, stream_options: { include_usage: true } },
+        { signal },
+      )
+      for await (const chunk of stream) {
+        if (chunk.usage) tokens += chunk.usage.total_tokens
+        const delta = chunk.choices[0]?.delta
+        if (delta?.refusal) throw new ProviderError('permanent', 'PROVIDER_REFUSED', delta.refusal)
+        if (delta?.content) yield delta.content
+      }
+      // The SDK ends an aborted stream quietly; a cut-off story must not pass for a whole one.
+      signal.throwIfAborted()
+      return usageOf('text', tokens)
+    } catch (error) {
+      throw costing(classify(error), usageOf('text', tokens))
+    }
+  }
+
   // Per process: once the server says it has no image edits, every later picture is drawn from words.
   let drawsFromReference = config.imageReference === 'auto'
 
@@ -82,47 +125,22 @@ export function createOpenAIProvider(config: OpenAIConfig, options: OpenAIProvid
     storyFormatFor: (language) => (config.structuredOutput || language !== 'en' ? 'json' : 'tagged'),
     drawsFromReference: () => drawsFromReference,
 
-    async *writeStory(request: StoryRequest, signal: AbortSignal) {
-      const body = {
-        model: config.textModel,
-        messages: [
-          { role: 'system' as const, content: request.messages.system },
-          { role: 'user' as const, content: request.messages.user },
-        ],
-        ...(request.format === 'json' && config.structuredOutput
-          ? {
-              response_format: (request.soFar
-                ? storyContinuationResponseFormat(request.chapters, request.soFar.chapters.length + 1)
-                : storyResponseFormat(request.chapters)) as unknown as OpenAI.ResponseFormatJSONSchema,
-            }
-          : {}),
-      }
-      let tokens = 0
-      try {
-        if (!request.stream) {
-          const completion = await client.chat.completions.create({ ...body, stream: false }, { signal })
-          tokens = completion.usage?.total_tokens ?? 0
-          const message = completion.choices[0]?.message
-          if (message?.refusal) throw new ProviderError('permanent', 'PROVIDER_REFUSED', message.refusal)
-          yield message?.content ?? ''
-          return usageOf('text', tokens)
-        }
-        const stream = await client.chat.completions.create(
-          { ...body, stream: true, stream_options: { include_usage: true } },
-          { signal },
-        )
-        for await (const chunk of stream) {
-          if (chunk.usage) tokens += chunk.usage.total_tokens
-          const delta = chunk.choices[0]?.delta
-          if (delta?.refusal) throw new ProviderError('permanent', 'PROVIDER_REFUSED', delta.refusal)
-          if (delta?.content) yield delta.content
-        }
-        // The SDK ends an aborted stream quietly; a cut-off story must not pass for a whole one.
-        signal.throwIfAborted()
-        return usageOf('text', tokens)
-      } catch (error) {
-        throw costing(classify(error), usageOf('text', tokens))
-      }
+    writeStory(request: StoryRequest, signal: AbortSignal) {
+      const format =
+        request.format === 'json' && config.structuredOutput
+          ? ((request.soFar
+              ? storyContinuationResponseFormat(request.chapters, request.soFar.chapters.length + 1)
+              : storyResponseFormat(request.chapters)) as unknown as OpenAI.ResponseFormatJSONSchema)
+          : undefined
+      return chat(request, format, signal)
+    },
+
+    writeText(request: TextRequest, signal: AbortSignal) {
+      const format =
+        request.purpose === 'outline' && config.structuredOutput
+          ? (outlineResponseFormat(request.story.chapters) as unknown as OpenAI.ResponseFormatJSONSchema)
+          : undefined
+      return chat(request, format, signal)
     },
 
     async drawImage(prompt, signal, _purpose, reference): Promise<GeneratedImage> {

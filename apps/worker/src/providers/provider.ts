@@ -21,6 +21,19 @@ export interface StoryRequest {
   soFar?: StorySoFar
 }
 
+/**
+ * One call of an outlined story (GENERATION_STRATEGY=outline): its plan, or one chapter's text.
+ * `story` (and `chapter`, `outline`) say what is asked for, for a provider that tells stories itself.
+ */
+export interface TextRequest {
+  purpose: 'outline' | 'chapter'
+  messages: { system: string; user: string }
+  stream: boolean
+  story: Omit<StoryRequest, 'messages' | 'stream' | 'format'>
+  /** the chapter asked for (purpose `chapter`), 1-based */
+  chapter?: number
+}
+
 /** Tokens a provider reported as used by one call, for the cost metrics. */
 export interface Usage {
   kind: 'text' | 'image'
@@ -65,6 +78,8 @@ export interface GenerationProvider {
    * when the provider reported it.
    */
   writeStory(request: StoryRequest, signal: AbortSignal): AsyncGenerator<string, Usage | undefined, undefined>
+  /** One outline or chapter call (see TextRequest): the answer as it arrives, then what it cost. */
+  writeText(request: TextRequest, signal: AbortSignal): AsyncGenerator<string, Usage | undefined, undefined>
   /**
    * Draws from `prompt`, or from `reference` (its picture and its own prompt) where the provider can
    * draw from a picture: a provider that cannot, or a server that turns it down, uses `prompt`.

@@ -15,6 +15,8 @@ export interface ModeratedDrawing {
   character: string
   style: ImageStyle
   childName: string
+  /** the prompt to draw from instead of the chapter's text (an outlined chapter's brief) */
+  prompt?: string
   /** the story's recurring characters; the prompt carries those the chapter names */
   cast?: ReadonlyArray<{ name: string; description: string }>
   /** the story's language: prompts stay English, so the cast's names appear only for English stories */
@@ -94,7 +96,7 @@ export function drawModerated(
       jobId: drawing.jobId,
       target: `image ${number}`,
       purpose: 'chapter',
-      prompt: buildImagePrompt({ ...drawing, chapter: drawing.chapter }),
+      prompt: drawing.prompt ?? buildImagePrompt({ ...drawing, chapter: drawing.chapter }),
       saferPrompt: buildSaferImagePrompt({ character: drawing.character, style: drawing.style }),
       reference: drawing.avatar && {
         image: drawing.avatar,

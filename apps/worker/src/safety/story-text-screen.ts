@@ -75,6 +75,11 @@ export function createStoryTextScreen(
     if (verdict.decision === 'flagged') throw new StoryTextFlagged(target)
   }
   return {
+    /** any other piece of story text (an outline's parts), checked under `target` */
+    async text(target: string, text: string): Promise<string> {
+      await check(target, text)
+      return restore(text)
+    },
     async title(title: string): Promise<string> {
       await check('title', title)
       return restore(title)

@@ -28,6 +28,8 @@ export const chapterAudioStep: StepDefinition<typeof QUEUES.chapterAudio> = {
     if (!found || !isUnfinishedJob(found.job.status) || !found.voice) return
     const { job, chapter, voice } = found
     const isRedo = job.kind === 'audio'
+    // An outlined chapter's text may not be saved yet: its text step enqueues the narration then.
+    if (!chapter.written) return
     if (!isRedo && chapter.audio_status !== 'pending') {
       // Settled by an earlier try; complete the story if that settle's completing statement was lost.
       const completed = await jobLifecycle.complete(db, jobId)

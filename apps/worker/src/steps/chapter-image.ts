@@ -10,7 +10,7 @@ import {
   stepContextRepository,
 } from '@dreamify/db'
 import { type MediaStore, mediaKeys, storeImage } from '@dreamify/media'
-import { describeCharacter } from '@dreamify/prompts'
+import { buildBriefImagePrompt, describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
 
@@ -29,7 +29,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     const fromAvatar = provider.drawsFromReference?.() ?? false
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber, fromAvatar)
     if (!found || !isUnfinishedJob(found.job.status)) return
-    const { job, chapter, child, style, avatar, cast, language } = found
+    const { job, chapter, child, style, avatar, cast, language, outline } = found
     const isRedraw = job.kind === 'image'
     if (!isRedraw && chapter.image_status !== 'pending') {
       // Settled by an earlier try. Its settle completed the story if it was the last, unless the
@@ -49,15 +49,24 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     // child is described in words only.
     if (fromAvatar && avatar.state !== 'current') logger.debug({ avatar: avatar.state }, 'drawing without the avatar')
     const reference = avatar.state === 'current' && avatar.stored ? await readAvatar(media, avatar.stored) : undefined
+    const character = describeCharacter(child)
+    // An outlined chapter is drawn from its brief and the cast, without waiting for its text (with
+    // the avatar, its brief is the scene).
+    const brief = outline?.chapters[chapterNumber - 1]?.brief
+    const prompt = brief
+      ? buildBriefImagePrompt({ character, brief, cast: outline.cast, style, childName: child.name })
+      : undefined
     const drawing = {
       storyId,
       jobId,
-      chapter,
-      character: describeCharacter(child),
+      chapter: brief ? { ...chapter, content: brief } : chapter,
+      character,
       style,
       childName: child.name,
       avatar: reference,
-      cast,
+      ...(prompt ? { prompt } : {}),
+      // an outlined story's cast is its outline's, unless the story has one of its own
+      cast: cast.length > 0 ? cast : (outline?.cast.filter((member) => member.name !== child.name) ?? cast),
       language,
     }
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).

@@ -2,6 +2,7 @@ import type { QueueName } from '@dreamify/core'
 import { avatarStep } from './avatar.ts'
 import { chapterAudioStep } from './chapter-audio.ts'
 import { chapterImageStep } from './chapter-image.ts'
+import { chapterTextStep } from './chapter-text.ts'
 import type { StepDefinition } from './definition.ts'
 import { storyTextStep } from './story-text.ts'
 
@@ -9,6 +10,7 @@ import { storyTextStep } from './story-text.ts'
 export const STEPS: ReadonlyArray<StepDefinition<QueueName>> = [
   storyTextStep as StepDefinition<QueueName>,
   chapterImageStep as StepDefinition<QueueName>,
+  chapterTextStep as StepDefinition<QueueName>,
   chapterAudioStep as StepDefinition<QueueName>,
   avatarStep as StepDefinition<QueueName>,
 ]

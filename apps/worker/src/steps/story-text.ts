@@ -25,7 +25,9 @@ import {
   refuseUnsafeTopic,
   StoryTextFlagged,
 } from '../safety/story-text-screen.ts'
+import { outlineRateShare } from './chapter-text.ts'
 import type { StepContext, StepDefinition } from './definition.ts'
+import { chapterAudioJobs, runOutlinedStory } from './story-outline.ts'
 
 /** How many times an answer that is not a story in the requested shape is asked for again. */
 export const MAX_PARSE_ATTEMPTS = 3
@@ -33,16 +35,6 @@ export const MAX_PARSE_ATTEMPTS = 3
 /** The illustration jobs of these chapters, under their deterministic ids. */
 const chapterImageJobs = (jobId: string, storyId: string, chapterNumbers: readonly number[]) =>
   chapterNumbers.map((chapterNumber) => jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber }))
-
-/** The narration jobs of these chapters (none when the story is not narrated), under their deterministic ids. */
-const chapterAudioJobs = (
-  jobId: string,
-  story: { id: string; narrated: boolean },
-  chapterNumbers: readonly number[],
-) =>
-  story.narrated
-    ? chapterNumbers.map((chapterNumber) => jobItem(QUEUES.chapterAudio, { jobId, storyId: story.id, chapterNumber }))
-    : []
 
 /**
  * Writes the story's text. With streaming on, each chapter is saved and its illustration (and its
@@ -52,15 +44,19 @@ const chapterAudioJobs = (
 export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
   queue: QUEUES.storyText,
   concurrency: (config) => config.worker.textConcurrency,
-  ratePerMinute: (config) => config.worker.textRequestsPerMinute,
+  ratePerMinute: (config) =>
+    outlineRateShare(config.worker.textRequestsPerMinute, config.generation.strategy, config.generation.chapters).story,
   ownerJobId: ({ jobId }) => jobId,
 
   async run({ jobId }, context) {
-    const { db, queues, logger, events, storyFinished } = context
-    const started = await jobLifecycle.startStory(db, jobId)
+    const { db, queues, logger, events, storyFinished, config } = context
+    const outlined = config.generation.strategy === 'outline'
+    const started = await jobLifecycle.startStory(db, jobId, outlined)
     if (!started) return
     const { job, story, child, saved } = started
     await events.state(job)
+    // A story planned once stays outlined, whatever the strategy is now; a streamed one keeps streaming.
+    if (story.outline || (outlined && saved.count === 0)) return runOutlinedStory(context, jobId, started)
     // Chapters saved by an earlier try whose illustrations may never have been enqueued, or whose
     // settle was lost (a Postgres failover) after their queue job finished.
     if (saved.pending.length > 0) await addAgain(queues, chapterImageJobs(jobId, story.id, saved.pending))

@@ -42,6 +42,8 @@ export const Job = Type.Object({
     percent: Type.Integer({ minimum: 0, maximum: 100 }),
     stage: Type.Enum([...JOB_STAGES]),
     chapters_total: Type.Integer(),
+    /** chapters whose text is saved (with GENERATION_STRATEGY=outline it rises beside chapters_illustrated) */
+    chapters_written: Type.Integer(),
     chapters_illustrated: Type.Integer(),
     /** chapters whose narration is stored (0 when the story is not narrated) */
     chapters_narrated: Type.Integer(),

@@ -6,7 +6,7 @@ import { insertStoryDecisions, type StoryDecision } from '../moderation.ts'
 import type { JobRow } from '../schema.ts'
 import { complete } from './complete.ts'
 import { fanInDone } from './fan-in.ts'
-import { storyPercent } from './percent.ts'
+import { parallelPercent, storyPercent } from './percent.ts'
 import { unfinished } from './unfinished.ts'
 
 export interface WrittenChapter {
@@ -45,6 +45,7 @@ export function recordChaptersWrittenQuery(
     .updateTable('jobs')
     .set({
       status: 'running',
+      chapters_written: sql`greatest(chapters_written, ${written}::integer)`,
       stage: sql`case when ${written}::integer < chapters_total then 'writing'::job_stage else 'illustrating'::job_stage end`,
       percent: storyPercent('writing', sql`${written}::integer`, sql.ref('chapters_total')),
       updated_at: sql`now()`,
@@ -131,8 +132,11 @@ export function settleChapterQuery(
     )
     update jobs
     set chapters_settled = chapters_settled + 1, chapters_illustrated = chapters_illustrated + ${image ? 1 : 0}::integer,
-      status = 'running', percent = ${storyPercent('illustrating', sql`chapters_settled + 1`, sql.ref('chapters_total'))},
-      updated_at = now()
+      status = 'running', updated_at = now(),
+      percent = case when chapters_written < chapters_total
+        and exists (select from stories where stories.id = ${chapter.story_id} and stories.outline is not null)
+        then ${parallelPercent(sql`chapters_written + chapters_settled + 1`, sql.ref('chapters_total'))}
+        else ${storyPercent('illustrating', sql`chapters_settled + 1`, sql.ref('chapters_total'))} end
     where id = ${jobId} and ${unfinished()} and exists (select from chapter)
     returning *
   `
@@ -160,6 +164,7 @@ export async function settleChapter(
   const { rows } = await settleChapterQuery(db, jobId, chapter, outcome, decisions).execute(db)
   const settled = rows[0]
   if (!settled) return undefined
+  // An outlined story also waits for its texts, a narrated one for its narrations: the last completes it.
   if (!fanInDone(settled)) return { job: settled, completedNow: false }
   const completed = await complete(db, jobId)
   // Not completed here: a cancellation landed between the two statements.

@@ -5,8 +5,9 @@ import { PERCENT } from './percent.ts'
 import { unfinished } from './unfinished.ts'
 
 /**
- * The one way a job completes, whatever its kind: a story once every chapter is settled (the
- * fan-in of pictures and narrations: its last settle, or a resumed start that finds them all settled), an avatar or a redraw
+ * The one way a job completes, whatever its kind: a story once every chapter is written and settled
+ * (the fan-in of texts, pictures and narrations: its last settle or, for an outlined story, possibly
+ * its last text; or a resumed start that finds them all done), an avatar or a redraw
  * once its picture is in place. A story's completion is stamped on the story too, in the same
  * statement.
  */
@@ -31,6 +32,7 @@ export function completeQuery(db: Db | Tx, jobId: string) {
             eb('kind', '<>', 'story'),
             eb.and([
               eb('chapters_settled', '>=', eb.ref('chapters_total')),
+              eb('chapters_written', '>=', eb.ref('chapters_total')),
               eb('narrations_settled', '>=', eb.ref('narrations_total')),
             ]),
           ]),

@@ -3,6 +3,7 @@ import { recordChaptersWritten, settleChapter } from './chapters.ts'
 import { complete } from './complete.ts'
 import { cancel, fail } from './finish.ts'
 import { settleAudioRedo, settleChapterAudio } from './narration.ts'
+import { recordChapterText, recordOutline } from './outline.ts'
 import { settleRedraw } from './redraw.ts'
 import { retryStory } from './retry.ts'
 import { listStale, touch } from './stale.ts'
@@ -21,6 +22,10 @@ export const jobLifecycle = {
   /** a one-picture job (avatar, redraw) starts */
   startDrawing,
   recordChaptersWritten,
+  /** an outlined story's plan is saved with its unwritten chapters (once) */
+  recordOutline,
+  /** one outlined chapter's text is saved; the last thing a story waited for completes it (`completedNow`) */
+  recordChapterText,
   /** a chapter's first drawing is settled; the last one completes the story (`completedNow`) */
   settleChapter,
   /** a chapter's first narration is settled; the last of the fan-in completes the story (`completedNow`) */

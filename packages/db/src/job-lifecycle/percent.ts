@@ -16,6 +16,8 @@ export const PERCENT = {
 const PHASES = {
   writing: { from: 5, span: 35 },
   illustrating: { from: 40, span: 55 },
+  /** an outlined story: texts and pictures together, each chapter counting twice (written, settled) */
+  parallel: { from: 5, span: 90 },
 } as const
 
 /** The percent never goes below what it is: `greatest(percent, value)` (a number from the code goes in as a literal). */
@@ -34,4 +36,9 @@ export function storyPercent(
   return raisedPercent(
     sql<number>`least(95, round(${sql.lit(from)} + ${sql.lit(span)} * (${done})::numeric / (${total})))::integer`,
   )
+}
+
+/** An outlined story's percent once `done` of its `2 × total` texts and pictures are through (raised, never lowered). */
+export function parallelPercent(done: Expression<number>, total: Expression<number>): RawBuilder<number> {
+  return storyPercent('parallel', done, sql<number>`2 * (${total})`)
 }

@@ -34,13 +34,14 @@ export function retryStoryQuery(retry: StoryRetry) {
       where story_id = (select id from current) and (image_status = 'failed' or audio_status = 'failed')
     ), drawn as (
       select count(*) filter (where image_status = 'ready')::integer as count,
-        count(*) filter (where audio_status = 'ready')::integer as narrated
+        count(*) filter (where audio_status = 'ready')::integer as narrated,
+        count(*) filter (where written)::integer as written
       from chapters where story_id = (select id from current)
     ), job as (
       insert into jobs (id, parent_id, kind, story_id, chapters_total, chapters_illustrated, chapters_settled,
-        narrations_total, chapters_narrated, narrations_settled)
+        chapters_written, narrations_total, chapters_narrated, narrations_settled)
       select ${retry.job_id}::text, ${retry.parent_id}::uuid, 'story', current.id, ${retry.chapters_total}::integer, drawn.count, drawn.count,
-        case when stories.narration_voice is null then 0 else ${retry.chapters_total}::integer end, drawn.narrated, drawn.narrated
+        drawn.written, case when stories.narration_voice is null then 0 else ${retry.chapters_total}::integer end, drawn.narrated, drawn.narrated
       from current, drawn, stories where stories.id = current.id
       returning *
     ), story as (

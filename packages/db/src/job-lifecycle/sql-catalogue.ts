@@ -25,6 +25,7 @@ import {
   lockChapterAudioQuery,
   settleChapterAudioQuery,
 } from './narration.ts'
+import { recordChapterTextQuery, recordOutlineQuery } from './outline.ts'
 import { attachChapterImageQuery, deleteImageQuery, lockChapterQuery, lockJobQuery } from './redraw.ts'
 import { retryStoryQuery } from './retry.ts'
 import { listStaleQuery, touchQuery } from './stale.ts'
@@ -78,6 +79,19 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
         written(2),
         written(3),
       ]),
+    }),
+    'outline-saved': statements({
+      recordOutline: raw(
+        recordOutlineQuery(offline, JOB, STORY, {
+          title: 'A story',
+          cast: [{ name: 'Mia', description: 'a girl with curly red hair' }],
+          chapters: [{ title: 'Chapter 1', synopsis: 'It begins.', brief: 'Mia at her window.' }],
+        }),
+      ),
+    }),
+    'chapter-text-saved': statements({
+      recordChapterText: raw(recordChapterTextQuery(offline, JOB, STORY, written(2))),
+      'then, when it was the last': COMPLETES,
     }),
     'chapter-settled': statements({
       settleChapter: raw(settleChapterQuery(offline, JOB, chapter, { image: picture })),

@@ -1,4 +1,4 @@
-import type { StoryGenre } from '@dreamify/core'
+import type { StoryGenre, StoryOutline } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db } from '../database.ts'
 import type { JobRow } from '../schema.ts'
@@ -11,6 +11,8 @@ type StartedStoryRow = JobRow & {
   chapters_pending: number[]
   audio_pending: number[]
   narration_voice: string | null
+  chapters_unwritten: number[]
+  outline: StoryOutline | null
   topic: string
   story_genre: StoryGenre
   language: string
@@ -20,41 +22,50 @@ type StartedStoryRow = JobRow & {
 /**
  * A story's text step starts, or resumes after a crash, a retry or a reconciler's drive: the job
  * runs, counts the attempt, and is at the stage its saved chapters say (illustrating once every
- * chapter's text is saved). Returns, in the same statement, what the step works from: the story,
- * the child's profile and what earlier tries saved.
+ * chapter's text is saved, `planning` while an outlined story has no outline yet). Returns, in the
+ * same statement, what the step works from: the story (with its outline, once planned), the
+ * child's profile and what earlier tries saved.
  */
-export function startStoryQuery(jobId: string) {
+export function startStoryQuery(jobId: string, planning = false) {
   return sql<StartedStoryRow>`
     with saved as (
-      select count(*)::integer as count,
+      select (count(*) filter (where written))::integer as count,
         coalesce(array_agg(number order by number) filter (where image_status = 'pending'), '{}') as pending,
-        coalesce(array_agg(number order by number) filter (where audio_status = 'pending'), '{}') as audio_pending
+        coalesce(array_agg(number order by number) filter (where audio_status = 'pending' and written), '{}') as audio_pending,
+        coalesce(array_agg(number order by number) filter (where not written), '{}') as unwritten
       from chapters where story_id = (select story_id from jobs where id = ${jobId})
     )
     update jobs
     set status = 'running', attempts = attempts + 1, updated_at = now(), percent = ${raisedPercent(PERCENT.started)},
-      stage = case when saved.count >= jobs.chapters_total then 'illustrating'::job_stage else 'writing'::job_stage end
+      stage = case when saved.count >= jobs.chapters_total then 'illustrating'::job_stage
+        when ${planning}::boolean and stories.outline is null and saved.count = 0 then 'planning'::job_stage
+        else 'writing'::job_stage end
     from saved, stories, children
     where jobs.id = ${jobId} and ${unfinished('jobs.status')} and stories.id = jobs.story_id and children.id = stories.child_id
     returning jobs.*, saved.count as chapters_saved, saved.pending as chapters_pending, saved.audio_pending,
-      stories.narration_voice, stories.topic, stories.story_genre, stories.language,
-      ${childProfile} as child
+      saved.unwritten as chapters_unwritten, stories.narration_voice, stories.topic, stories.story_genre,
+      stories.language, stories.outline, ${childProfile} as child
   `
 }
 
-/** Starts or resumes a story's text step (see startStoryQuery). Undefined when the job is finished or gone. */
-export async function startStory(db: Db, jobId: string) {
-  const { rows } = await startStoryQuery(jobId).execute(db)
+/**
+ * Starts or resumes a story's text step (see startStoryQuery); `planning` when the story is to be
+ * outlined first. Undefined when the job is finished or gone.
+ */
+export async function startStory(db: Db, jobId: string, planning = false) {
+  const { rows } = await startStoryQuery(jobId, planning).execute(db)
   const row = rows[0]
   if (!row) return undefined
   const {
     chapters_saved,
     chapters_pending,
     audio_pending,
+    chapters_unwritten,
     narration_voice,
     topic,
     story_genre,
     language,
+    outline,
     child,
     ...job
   } = row
@@ -66,10 +77,16 @@ export async function startStory(db: Db, jobId: string) {
       story_genre,
       language,
       chapters_total: job.chapters_total,
+      outline,
       narrated: job.narrations_total > 0 && narration_voice !== null,
     },
     child,
-    saved: { count: chapters_saved, pending: chapters_pending, audioPending: audio_pending },
+    saved: {
+      count: chapters_saved,
+      pending: chapters_pending,
+      unwritten: chapters_unwritten,
+      audioPending: audio_pending,
+    },
   }
 }
 

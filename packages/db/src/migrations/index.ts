@@ -7,6 +7,7 @@ import * as moderation from './2026-12-01T21-00_moderation.ts'
 import * as storyLanguageCast from './2026-12-02T01-00_story_language_cast.ts'
 import * as mediaObjects from './2026-12-02T03-00_media_objects.ts'
 import * as narration from './2026-12-02T06-00_narration.ts'
+import * as storyOutline from './2026-12-02T07-00_story_outline.ts'
 
 // Every migration, by name, in order. Listed explicitly so that bundling or type stripping can never
 // lose one; names are dated so they sort.
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T01-00_story_language_cast': storyLanguageCast,
   '2026-12-02T03-00_media_objects': mediaObjects,
   '2026-12-02T06-00_narration': narration,
+  '2026-12-02T07-00_story_outline': storyOutline,
 }
