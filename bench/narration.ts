@@ -5,6 +5,7 @@ import {
   type ApiClient,
   aStory,
   type BenchContext,
+  onFakeProvider,
   parents,
   percentile,
   round,
@@ -51,10 +52,7 @@ export async function narration({ pool, prefix, log }: BenchContext): Promise<Ou
   const fake = await startFakeOpenAI({ textLatencyMs: T, imageLatencyMs: I, speechLatencyMs: S, tokensPerSecond: 0 })
   try {
     const env = {
-      QUEUE_PREFIX: prefix,
-      GENERATION_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.baseURL,
-      OPENAI_API_KEY: 'x',
+      ...onFakeProvider(fake, prefix),
       // the offline moderator, as in the latency benchmark: the provider's time is only T, I and S
       MODERATION: 'local',
       STREAMING: 'false',

@@ -11,7 +11,16 @@ import {
   startFakeOpenAI,
 } from '@dreamify/testkit'
 import type { Figure, Outcome } from './report.ts'
-import { ApiClient, type BenchContext, round, sleep, startApi, startWorker, waitForAvatars } from './support/index.ts'
+import {
+  ApiClient,
+  type BenchContext,
+  onFakeProvider,
+  round,
+  sleep,
+  startApi,
+  startWorker,
+  waitForAvatars,
+} from './support/index.ts'
 
 const STORIES = 3
 const TIMEOUT_MS = 120_000
@@ -62,10 +71,7 @@ export async function reference({ pool, prefix, log }: BenchContext): Promise<Ou
   const fake = await startFakeOpenAI({ tokensPerSecond: 0 })
   try {
     const env = {
-      QUEUE_PREFIX: prefix,
-      GENERATION_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.baseURL,
-      OPENAI_API_KEY: 'x',
+      ...onFakeProvider(fake, prefix),
       STORIES_IN_FLIGHT_PER_PARENT: '0',
       STORIES_PER_DAY_PER_PARENT: '0',
     }

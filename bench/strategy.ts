@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import { type FakeOpenAI, outlineTask, promptText, startFakeOpenAI } from '@dreamify/testkit'
 import type { Figure, Outcome } from './report.ts'
-import { ApiClient, type BenchContext, round, sleep, startApi, startWorker } from './support/index.ts'
+import { ApiClient, type BenchContext, onFakeProvider, round, sleep, startApi, startWorker } from './support/index.ts'
 
 const TOKENS_PER_SECOND = 70
 const IMAGE_LATENCY_MS = 10_000
@@ -94,10 +94,7 @@ export async function strategy({ prefix, log }: BenchContext): Promise<Outcome> 
     const api = await startApi({ QUEUE_PREFIX: prefix })
     const client = await new ApiClient(api.url).setUp('Strategy')
     const env = {
-      QUEUE_PREFIX: prefix,
-      GENERATION_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.baseURL,
-      OPENAI_API_KEY: 'x',
+      ...onFakeProvider(fake, prefix),
       STORY_CHAPTERS: String(CHAPTERS),
       // Enough that no story waits on another: the provider, not the worker, sets the pace.
       TEXT_CONCURRENCY: String(STORIES * (CHAPTERS + 1)),

@@ -10,7 +10,7 @@ import {
   storyForRequest,
 } from '@dreamify/testkit'
 import type { Outcome } from './report.ts'
-import { ApiClient, type BenchContext, round, sleep, startApi, startWorker } from './support/index.ts'
+import { ApiClient, type BenchContext, onFakeProvider, round, sleep, startApi, startWorker } from './support/index.ts'
 
 const TOKENS_PER_SECOND = 70
 const IMAGE_LATENCY_MS = 10_000
@@ -56,10 +56,7 @@ export async function streaming({ pool, prefix, log }: BenchContext): Promise<Ou
     const api = await startApi({ QUEUE_PREFIX: prefix })
     const client = await new ApiClient(api.url).setUp('Streaming')
     const env = {
-      QUEUE_PREFIX: prefix,
-      GENERATION_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.baseURL,
-      OPENAI_API_KEY: 'x',
+      ...onFakeProvider(fake, prefix),
       TEXT_CONCURRENCY: '1',
       IMAGE_CONCURRENCY: '5',
       OPENAI_TIMEOUT_MS: String(TIMEOUT_MS),

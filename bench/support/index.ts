@@ -33,6 +33,7 @@ export {
   type Api,
   killAll,
   lastServices,
+  onFakeProvider,
   type Service,
   type StartOptions,
   type StepStats,

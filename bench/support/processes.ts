@@ -155,6 +155,11 @@ export async function startWorkers(
   return Promise.all(Array.from({ length: count }, () => startWorker(env, options)))
 }
 
+/** A worker's settings for the openai provider against the fake OpenAI-compatible server. */
+export function onFakeProvider(fake: { baseURL: string }, prefix: string): Record<string, string> {
+  return { QUEUE_PREFIX: prefix, GENERATION_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'x' }
+}
+
 export async function stopAll(services: Array<Service | undefined>) {
   await Promise.all(services.map((s) => s?.stop()))
 }
