@@ -11,6 +11,9 @@ export const MediaEnvProperties = {
       'where images are stored: `postgres` (in the database, served by the API) or `s3` (any S3-compatible store: AWS S3, R2, MinIO; served by presigned URLs)',
   }),
   S3_ENDPOINT: text('the S3 endpoint URL (unset: AWS for S3_REGION)'),
+  S3_PUBLIC_ENDPOINT: text(
+    'the endpoint browsers reach the store at, when it differs from S3_ENDPOINT (presigned URLs are signed for it)',
+  ),
   S3_BUCKET: text('the bucket media is stored in (needed with MEDIA_STORE=s3)'),
   S3_REGION: text('the bucket region', 'us-east-1'),
   S3_ACCESS_KEY_ID: text('the store access key id (unset: the SDK default credential chain)'),
@@ -32,6 +35,7 @@ export const MediaEnvProperties = {
 interface MediaEnv {
   MEDIA_STORE: 'postgres' | 's3'
   S3_ENDPOINT?: string
+  S3_PUBLIC_ENDPOINT?: string
   S3_BUCKET?: string
   S3_REGION?: string
   S3_ACCESS_KEY_ID?: string
@@ -43,6 +47,8 @@ interface MediaEnv {
 
 export interface S3Settings {
   endpoint?: string
+  /** where browsers reach the store, when not at `endpoint` (a container network's name, say) */
+  publicEndpoint?: string
   bucket: string
   region: string
   accessKeyId?: string
@@ -59,7 +65,7 @@ export interface MediaConfig {
 
 /** The media part of the config, adding its problems to `problems`. */
 export function mediaConfig(env: MediaEnv, problems: string[]): MediaConfig {
-  for (const name of ['S3_ENDPOINT', 'PUBLIC_MEDIA_URL'] as const) {
+  for (const name of ['S3_ENDPOINT', 'S3_PUBLIC_ENDPOINT', 'PUBLIC_MEDIA_URL'] as const) {
     const value = env[name]
     if (value !== undefined && !URL.canParse(value))
       problems.push(`${name}: must be a URL (got ${JSON.stringify(value)})`)
@@ -73,6 +79,7 @@ export function mediaConfig(env: MediaEnv, problems: string[]): MediaConfig {
       ? null
       : {
           endpoint: env.S3_ENDPOINT,
+          publicEndpoint: env.S3_PUBLIC_ENDPOINT,
           bucket: env.S3_BUCKET,
           region: env.S3_REGION ?? 'us-east-1',
           accessKeyId: env.S3_ACCESS_KEY_ID,

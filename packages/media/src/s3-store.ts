@@ -67,6 +67,10 @@ export function createS3MediaStore(
       throw new MediaStoreUnavailableError('s3', operation, error)
     }
   }
+  // Signing is offline: a client of its own signs for the endpoint browsers reach, so that the
+  // Host in the signature is the one their requests carry.
+  const { publicEndpoint } = options.s3
+  const signer = publicEndpoint ? createS3Client({ ...options.s3, endpoint: publicEndpoint }) : client
   const presigned = new Map<string, string>()
   const upload = (key: string, contentType: string, bytes: Buffer, checksum: string) =>
     guard('put', async () => {
@@ -111,7 +115,7 @@ export function createS3MediaStore(
       const cacheKey = `${key}\n${signedAt}`
       let url = presigned.get(cacheKey)
       if (url === undefined) {
-        url = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+        url = await getSignedUrl(signer, new GetObjectCommand({ Bucket: bucket, Key: key }), {
           signingDate: new Date(signedAt * 1000),
           expiresIn: expires - signedAt,
         })

@@ -56,7 +56,8 @@ export function createMediaStores(
 export function mediaOrigins(media: Config['media']): string[] {
   if (media.publicMediaUrl) return [new URL(media.publicMediaUrl).origin]
   if (!media.s3) return []
-  const { endpoint, bucket, region, forcePathStyle } = media.s3
+  const { bucket, region, forcePathStyle } = media.s3
+  const endpoint = media.s3.publicEndpoint ?? media.s3.endpoint
   if (!endpoint)
     return [forcePathStyle ? `https://s3.${region}.amazonaws.com` : `https://${bucket}.s3.${region}.amazonaws.com`]
   const url = new URL(endpoint)

@@ -11,6 +11,7 @@ import {
   type MediaStores,
   MediaStoreUnavailableError,
   makeVariants,
+  mediaOrigins,
   runMediaHousekeeping,
   sha256Hex,
   storeImage,
@@ -94,6 +95,19 @@ describe('the s3 store', () => {
     expect((await fetch(expired)).status).toBe(403)
     expect(s3.refused.length - refusedBefore).toBe(5)
     expect((await fetch(url)).status).toBe(200)
+  })
+
+  it('signs for S3_PUBLIC_ENDPOINT when browsers reach the store at another name than the workers', async () => {
+    const publicEndpoint = s3.endpoint.replace('127.0.0.1', 'localhost')
+    const config = testConfig({ ...s3.env, S3_PUBLIC_ENDPOINT: publicEndpoint, IMAGE_URL_TTL_SECONDS: String(TTL) })
+    const outside = createMediaStores(db, config).store
+    await outside.put(anImage('tests/public/original.png', Buffer.from('seen from outside')))
+    const url = await outside.url('tests/public/original.png')
+    expect(new URL(url).origin).toBe(new URL(publicEndpoint).origin)
+    expect(await (await fetch(url)).text()).toBe('seen from outside')
+    // The host is part of the signature: the same URL sent to the workers' name is refused.
+    expect((await fetch(url.replace('localhost', '127.0.0.1'))).status).toBe(403)
+    expect(mediaOrigins(config.media)).toEqual([new URL(publicEndpoint).origin])
   })
 
   it('is a transient error while the store is down, and works again when it is back', async () => {
