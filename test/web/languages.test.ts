@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { addChildInApp, expectAccessible, launchBrowser, registerInApp, VIEWPORTS } from './support/browser.ts'
 import { startStack } from './support/stack.ts'
 
-// The story form offers the provider's languages; the reader marks the story's text with its
-// language and direction, so an Arabic story runs right to left and is read aloud in Arabic.
+// The story form offers the provider's languages and starts in the child's preferred one, else the
+// parent's; the reader marks the story's text with its language and direction, so an Arabic story
+// runs right to left and is read aloud in Arabic.
 vi.setConfig({ testTimeout: 120_000 })
 let browser: Browser
 let baseUrl: string
@@ -64,6 +65,59 @@ describe('a story in another language', () => {
     await page.getByText(/^Chapter 2 of \d+$/).waitFor()
     await page.keyboard.press('ArrowRight')
     await page.getByText(/^Chapter 1 of \d+$/).waitFor()
+    await context.close()
+  })
+
+  it("starts in the child's language, else the parent's, and follows the child chosen", async () => {
+    const context = await browser.newContext(VIEWPORTS.desktop)
+    const page = await context.newPage()
+    page.setDefaultTimeout(30_000)
+    await registerInApp(page, baseUrl, 'Marta')
+    await addChildInApp(page, 'Lucía', 'Español')
+    await addChildInApp(page, 'Sam')
+
+    await page.getByRole('link', { name: 'New story for Lucía' }).click()
+    const language = page.getByLabel('Language')
+    await language.waitFor()
+    expect(await language.inputValue()).toBe('es')
+    const forChild = page.getByLabel('For', { exact: true })
+    await forChild.selectOption({ label: 'Sam' })
+    await expect.poll(() => language.inputValue()).toBe('en')
+    await forChild.selectOption({ label: 'Lucía' })
+    await expect.poll(() => language.inputValue()).toBe('es')
+    // A language the parent picked stays when the child changes.
+    await language.selectOption({ label: 'العربية' })
+    await forChild.selectOption({ label: 'Sam' })
+    await expect.poll(() => forChild.inputValue()).not.toBe('')
+    expect(await language.inputValue()).toBe('ar')
+
+    // The child's edit form shows the saved language; "Same as mine" for the other.
+    await page.getByRole('link', { name: 'Children' }).click()
+    await page.getByRole('link', { name: 'Edit Lucía' }).click()
+    const childLanguage = page.getByLabel('Story language')
+    await childLanguage.waitFor()
+    expect(await childLanguage.inputValue()).toBe('es')
+    expect(await childLanguage.locator('option:checked').textContent()).toBe('Español')
+    await expectAccessible(page, "a child's edit form with its story language")
+    await page.getByRole('link', { name: 'Children' }).click()
+    await page.getByRole('link', { name: 'Edit Sam' }).click()
+    await childLanguage.waitFor()
+    expect(await childLanguage.locator('option:checked').textContent()).toBe('Same as mine')
+
+    // The parent's language is the default for a child without one.
+    await page.getByRole('link', { name: 'Account' }).click()
+    const parentLanguage = page.getByLabel('Story language')
+    await parentLanguage.waitFor()
+    expect(await parentLanguage.inputValue()).toBe('en')
+    await parentLanguage.selectOption({ label: 'العربية' })
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor()
+    await page.getByRole('link', { name: 'Children' }).click()
+    await page.getByRole('link', { name: 'New story for Sam' }).click()
+    await language.waitFor()
+    expect(await language.inputValue()).toBe('ar')
+    await forChild.selectOption({ label: 'Lucía' })
+    await expect.poll(() => language.inputValue()).toBe('es')
     await context.close()
   })
 })

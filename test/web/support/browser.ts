@@ -44,13 +44,14 @@ export async function registerInApp(page: Page, baseUrl: string, name = 'Alex') 
   return { email, password: 'correct horse battery' }
 }
 
-/** Adds a child through the form and waits for the avatar to be drawn. */
-export async function addChildInApp(page: Page, name: string) {
+/** Adds a child through the form (with a story language, by its label, if given) and returns to the cards. */
+export async function addChildInApp(page: Page, name: string, storyLanguage?: string) {
   await page.getByRole('link', { name: 'Add a child' }).click()
   await page.getByLabel("Child's name").fill(name)
   await page.getByRole('radiogroup', { name: 'Age' }).getByLabel('4–6 years').check()
   await page.getByLabel('Eye colour').selectOption('Green')
   await page.getByLabel('Heritage').fill('Irish')
+  if (storyLanguage) await page.getByLabel('Story language').selectOption({ label: storyLanguage })
   await page.getByRole('button', { name: 'Save' }).click()
   await page.getByRole('heading', { level: 1, name: 'Your children' }).waitFor()
 }

@@ -4,6 +4,7 @@
 // cookie, or ends at sign-in when there is none (or when the API has no refresh yet).
 
 import { ApiError } from './api-error.ts'
+import type { paths } from './api-schema'
 
 export type SessionStatus = 'restoring' | 'signed-in' | 'signed-out'
 
@@ -133,8 +134,12 @@ export async function signOutOtherDevices(): Promise<void> {
   await send('DELETE', '/api/auth/sessions')
 }
 
-export async function updateNames(names: { first_name: string; last_name: string }): Promise<void> {
-  await send('PATCH', '/api/auth/me', names)
+type UpdateMeBody = NonNullable<paths['/api/auth/me']['patch']['requestBody']>['content']['application/json']
+/** What the account screen changes: the names and the preferred story language. */
+export type ProfileChanges = Pick<UpdateMeBody, 'first_name' | 'last_name' | 'language'>
+
+export async function updateProfile(changes: ProfileChanges): Promise<void> {
+  await send('PATCH', '/api/auth/me', changes)
 }
 
 export async function changePassword(current_password: string, new_password: string): Promise<void> {

@@ -1,4 +1,5 @@
-// Queries more than one feature reads: the choices for each field, and the parent's children.
+// Queries more than one feature reads: the choices for each field, the signed-in parent and their
+// children.
 import { useQuery } from '@tanstack/react-query'
 import { api, unwrap } from './api-client.ts'
 
@@ -8,6 +9,11 @@ export const optionsQuery = {
   staleTime: 3_600_000,
 }
 export const useOptions = () => useQuery(optionsQuery)
+
+export const meQueryKey = ['me']
+/** The signed-in parent: their names, email and preferred story language. */
+export const useMe = () =>
+  useQuery({ queryKey: meQueryKey, queryFn: async () => (await unwrap(api.GET('/api/auth/me'))).parent })
 
 export const childrenQueryKey = ['children']
 export const useChildren = (pollWhileDrawing = false) =>

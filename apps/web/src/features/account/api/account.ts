@@ -1,18 +1,23 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, unwrap } from '../../../lib/api-client.ts'
-import { changePassword, deleteAccount, listSessions, signOutOtherDevices, updateNames } from '../../../lib/session.ts'
+import {
+  changePassword,
+  deleteAccount,
+  listSessions,
+  signOutOtherDevices,
+  updateProfile,
+} from '../../../lib/session.ts'
+import { meQueryKey } from '../../../lib/shared-queries.ts'
 
-const meKey = ['me']
 const sessionsKey = ['sessions']
-
-export const useMe = () =>
-  useQuery({ queryKey: meKey, queryFn: async () => (await unwrap(api.GET('/api/auth/me'))).parent })
 
 export const useSessions = () => useQuery({ queryKey: sessionsKey, queryFn: listSessions, retry: false })
 
-export function useUpdateNames() {
+export function useUpdateProfile() {
   const queries = useQueryClient()
-  return useMutation({ mutationFn: updateNames, onSuccess: () => queries.invalidateQueries({ queryKey: meKey }) })
+  return useMutation({
+    mutationFn: updateProfile,
+    onSuccess: () => queries.invalidateQueries({ queryKey: meQueryKey }),
+  })
 }
 
 export const useChangePassword = () =>

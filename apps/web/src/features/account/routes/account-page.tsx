@@ -3,8 +3,8 @@ import { ErrorNotice } from '../../../components/notices.tsx'
 import { Page } from '../../../components/page.tsx'
 import { downloadMyData } from '../../../lib/session.ts'
 import { DeleteAccount } from '../components/delete-account.tsx'
-import { NamesForm } from '../components/names-form.tsx'
 import { PasswordForm } from '../components/password-form.tsx'
+import { ProfileForm } from '../components/profile-form.tsx'
 import { SessionsList } from '../components/sessions-list.tsx'
 
 export default function AccountPage() {
@@ -12,7 +12,7 @@ export default function AccountPage() {
   const [exporting, setExporting] = useState(false)
   return (
     <Page title="Account" className="narrow">
-      <NamesForm />
+      <ProfileForm />
       <PasswordForm />
       <SessionsList />
       <section className="card" aria-labelledby="export-heading">

@@ -29,6 +29,8 @@ export function ChildForm({ child, busy, error, onSave }: ChildFormProps) {
   if (options.isPending) return <p role="status">Loading the choices…</p>
   if (!options.data) return <ErrorNotice error={options.error} />
   const o = options.data
+  // '' is "Same as mine" (null): the parent's language
+  const savedLanguage = o.languages.find((l) => l.value === child?.language)?.value ?? ''
   const fieldError = error instanceof ApiError ? error.field : undefined
   const at = (name: string) => (fieldError === name ? (error as Error).message : undefined)
 
@@ -46,6 +48,8 @@ export function ChildForm({ child, busy, error, onSave }: ChildFormProps) {
       fav_animals: optionalText(form.get('fav_animals')),
       fav_activities: optionalText(form.get('fav_activities')),
       fav_shows: optionalText(form.get('fav_shows')),
+      // Sent once chosen: a language the provider no longer writes stays the child's until changed.
+      ...(choices.language === undefined ? {} : { language: choices.language || null }),
     } as ChildFields)
   }
 
@@ -108,6 +112,16 @@ export function ChildForm({ child, busy, error, onSave }: ChildFormProps) {
         defaultValue={child?.fav_shows ?? ''}
         error={at('fav_shows')}
       />
+      {o.languages.length > 1 && (
+        <SelectField
+          label="Story language"
+          name="language"
+          options={[{ value: '', label: 'Same as mine' }, ...o.languages]}
+          value={choices.language ?? savedLanguage}
+          onChange={choose('language')}
+          error={at('language')}
+        />
+      )}
       {!fieldError && <ErrorNotice error={error} />}
       <button type="submit" className="button" disabled={busy}>
         Save

@@ -1,5 +1,6 @@
 import { Link } from 'react-router'
 import { ConfirmButton } from '../../../components/confirm-button.tsx'
+import { Thumbnail } from '../../../components/thumbnail.tsx'
 import type { StorySummary } from '../api/library.ts'
 
 const STATUS_WORDS: Record<string, string> = {
@@ -24,16 +25,7 @@ export function StoryRow({
   return (
     <li className="card story-row">
       {story.cover_image_url ? (
-        <img
-          src={story.cover_image_url}
-          srcSet={story.cover_image_srcset ?? undefined}
-          sizes="96px"
-          alt=""
-          width={96}
-          height={96}
-          loading="lazy"
-          className="thumb"
-        />
+        <Thumbnail src={story.cover_image_url} srcSet={story.cover_image_srcset} />
       ) : (
         <span className="thumb thumb-pending" aria-hidden="true" />
       )}

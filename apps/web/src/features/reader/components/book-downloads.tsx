@@ -1,5 +1,10 @@
 import { ErrorNotice } from '../../../components/notices.tsx'
-import { useBookDownload } from '../api/book.ts'
+import { type BookFormat, useBookDownload } from '../api/book.ts'
+
+const FORMATS: { format: BookFormat; name: string }[] = [
+  { format: 'pdf', name: 'PDF' },
+  { format: 'epub', name: 'EPUB' },
+]
 
 /** The finished story to keep: a PDF picture book and an EPUB. */
 export function BookDownloads({ storyId }: { storyId: string }) {
@@ -7,22 +12,17 @@ export function BookDownloads({ storyId }: { storyId: string }) {
   const busy = download.isPending ? download.variables : null
   return (
     <section className="book-downloads" aria-label="Keep this story">
-      <button
-        type="button"
-        className="button button-quiet"
-        disabled={busy !== null}
-        onClick={() => download.mutate('pdf')}
-      >
-        {busy === 'pdf' ? 'Preparing the PDF…' : 'Download PDF'}
-      </button>
-      <button
-        type="button"
-        className="button button-quiet"
-        disabled={busy !== null}
-        onClick={() => download.mutate('epub')}
-      >
-        {busy === 'epub' ? 'Preparing the EPUB…' : 'Download EPUB'}
-      </button>
+      {FORMATS.map(({ format, name }) => (
+        <button
+          key={format}
+          type="button"
+          className="button button-quiet"
+          disabled={busy !== null}
+          onClick={() => download.mutate(format)}
+        >
+          {busy === format ? `Preparing the ${name}…` : `Download ${name}`}
+        </button>
+      ))}
       <ErrorNotice error={download.error} />
     </section>
   )

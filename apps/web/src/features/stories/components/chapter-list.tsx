@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { Thumbnail } from '../../../components/thumbnail.tsx'
 import type { Chapter } from '../../../lib/shared-queries.ts'
 
 function ChapterPicture({ chapter }: { chapter: Chapter }) {
@@ -6,15 +7,10 @@ function ChapterPicture({ chapter }: { chapter: Chapter }) {
   if (!chapter.image_url)
     return <span className="thumb thumb-pending">{chapter.image_status === 'failed' ? 'No picture' : 'Drawing…'}</span>
   return (
-    <img
+    <Thumbnail
       className={loaded ? 'thumb fade-in loaded' : 'thumb fade-in'}
       src={chapter.image_url}
-      srcSet={chapter.image_srcset ?? undefined}
-      sizes="96px"
-      alt=""
-      width={96}
-      height={96}
-      loading="lazy"
+      srcSet={chapter.image_srcset}
       onLoad={() => setLoaded(true)}
     />
   )

@@ -4,7 +4,8 @@ import { RadioGroup, SelectField, TextField } from '../../../components/fields.t
 import { ErrorNotice, Loading } from '../../../components/notices.tsx'
 import { Page } from '../../../components/page.tsx'
 import { ApiError } from '../../../lib/api-client.ts'
-import { useChildren, useOptions } from '../../../lib/shared-queries.ts'
+import { preferredLanguage } from '../../../lib/languages.ts'
+import { useChildren, useMe, useOptions } from '../../../lib/shared-queries.ts'
 import { type StoryRequest, useRequestStory } from '../api/stories.ts'
 
 export default function NewStoryPage() {
@@ -12,15 +13,17 @@ export default function NewStoryPage() {
   const navigate = useNavigate()
   const children = useChildren()
   const options = useOptions()
+  const me = useMe()
   const request = useRequestStory()
   const [childId, setChildId] = useState(params.get('child') ?? '')
   const [genre, setGenre] = useState('')
   const [style, setStyle] = useState('')
+  // '' = not picked: the language follows the chosen child
   const [language, setLanguage] = useState('')
   // '' = not read aloud (narration costs money, so it is asked for)
   const [voice, setVoice] = useState('')
 
-  if (children.isPending || options.isPending) return <Loading what="the story options" />
+  if (children.isPending || options.isPending || me.isPending) return <Loading what="the story options" />
   if (!children.data || !options.data) return <ErrorNotice error={children.error ?? options.error} />
   if (children.data.length === 0)
     return (
@@ -34,10 +37,10 @@ export default function NewStoryPage() {
   const child = childId || children.data[0]!.id
   const storyGenre = genre || options.data.story_genres[0]!.value
   const imageStyle = style || options.data.image_styles[0]!.value
-  // The child's preferred language first, when the provider writes it; then the first offered (English).
+  // The API's default: the child's preferred language, else the parent's, else English.
   const languages = options.data.languages
-  const preferred = children.data.find((c) => c.id === child)?.language
-  const storyLanguage = language || languages.find((l) => l.value === preferred)?.value || (languages[0]?.value ?? 'en')
+  const childLanguage = children.data.find((c) => c.id === child)?.language
+  const storyLanguage = language || preferredLanguage(languages, childLanguage, me.data?.language)
   const error = request.error
   const field = error instanceof ApiError ? error.field : undefined
   const languageError = error instanceof ApiError && field === 'language' ? error.message : undefined
