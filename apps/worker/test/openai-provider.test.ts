@@ -90,7 +90,7 @@ async function rejection(run: () => Promise<unknown>): Promise<unknown> {
 const chatCalls = () => fake.calls.filter((c) => c.path === '/v1/chat/completions')
 const imageCalls = () => fake.calls.filter((c) => c.path === '/v1/images/generations')
 
-/** The usage the fake reports for a chat answer (see chat() in packages/testkit/src/fake-openai.ts). */
+/** The usage the fake reports for a chat answer (see answerChat in packages/testkit/src/fake-chat.ts). */
 function expectedTextTokens(body: ChatRequestBody, content: string): number {
   return estimateTokens(promptText(body)) + 4 * (body.messages?.length ?? 0) + splitIntoTokens(content).length
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { FaultKind } from './faults.ts'
-import { ERRORS, sendJson } from './openai-errors.ts'
+import { sendAnswer, sendJson, sendMissing } from './openai-errors.ts'
 
 // omni-moderation's categories, each scored by the fake.
 export const MODERATION_CATEGORIES = [
@@ -91,18 +91,12 @@ export function createFakeModerations(initial: FakeModerationOptions) {
     answer(res: ServerResponse, body: Record<string, unknown>, fault: FaultKind | null) {
       const raw = body.input
       const inputs: Input[] = Array.isArray(raw) ? (raw as Input[]) : typeof raw === 'string' ? [raw] : []
-      if (inputs.length === 0)
-        return sendJson(res, 400, ERRORS.badRequest("Missing required parameter: 'input'.", 'input'))
+      if (inputs.length === 0) return sendMissing(res, 'input')
       // A multi-modal array is one input made of parts; an array of strings is several inputs.
       const results = inputs.every((i) => typeof i === 'string') ? inputs.map(verdict) : [merge(inputs.map(verdict))]
       const answer = { id: `modr-${Date.now()}`, model: body.model ?? 'omni-moderation-latest', results }
       if (fault === 'malformed') return sendJson(res, 200, { id: answer.id, model: answer.model })
-      if (fault === 'break') {
-        const bytes = Buffer.from(JSON.stringify(answer))
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length })
-        return void res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy())
-      }
-      sendJson(res, 200, answer)
+      sendAnswer(res, answer, fault)
     },
   }
 }

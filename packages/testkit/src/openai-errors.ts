@@ -51,6 +51,16 @@ export function sendJson(
   res.end(text)
 }
 
+/** The 400 OpenAI answers when a required parameter is missing. */
+export const sendMissing = (res: ServerResponse, param: string): void =>
+  sendJson(res, 400, ERRORS.badRequest(`Missing required parameter: '${param}'.`, param))
+
+/** A JSON answer, or (a `break` fault) the same answer cut off halfway. */
+export function sendAnswer(res: ServerResponse, answer: unknown, fault: FaultKind | null): void {
+  if (fault === 'break') sendTruncated(res, 'application/json', JSON.stringify(answer))
+  else sendJson(res, 200, answer)
+}
+
 const MAX_BODY = 20 * 1024 * 1024
 
 export function readBody(req: IncomingMessage): Promise<string> {
