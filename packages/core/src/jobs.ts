@@ -26,39 +26,32 @@ function queueEntry<S extends TSchema>(payload: S, queueJobId: (payload: Static<
   return { payload, queueJobId }
 }
 
+/** A payload naming only the job: the story's text, or an avatar. */
+const JobPayload = Type.Object({ jobId: Type.String({ minLength: 1 }) })
+
+/**
+ * A payload naming one chapter of a story. `jobId` is the job the client polls: the story's job
+ * for a chapter's text and its first drawing and narration, an `image` or `audio` job for a redo.
+ */
+const ChapterPayload = Type.Object({
+  jobId: Type.String({ minLength: 1 }),
+  storyId: Type.String({ format: 'uuid' }),
+  chapterNumber: Type.Integer({ minimum: 1 }),
+})
+
 /**
  * Queue job ids are derived from the Postgres job, so enqueueing the same work twice (a retried
  * request, the reconciler, a crashed producer) adds it once. BullMQ forbids ':' in custom ids.
  */
 const CATALOGUE = {
-  [QUEUES.storyText]: queueEntry(Type.Object({ jobId: Type.String({ minLength: 1 }) }), ({ jobId }) => `${jobId}.text`),
-  [QUEUES.chapterImage]: queueEntry(
-    Type.Object({
-      /** the job the client polls: the story's job for a first drawing, an `image` job for a redraw */
-      jobId: Type.String({ minLength: 1 }),
-      storyId: Type.String({ format: 'uuid' }),
-      chapterNumber: Type.Integer({ minimum: 1 }),
-    }),
-    ({ jobId, chapterNumber }) => `${jobId}.chapter-${chapterNumber}`,
-  ),
-  [QUEUES.chapterText]: queueEntry(
-    Type.Object({
-      jobId: Type.String({ minLength: 1 }),
-      storyId: Type.String({ format: 'uuid' }),
-      chapterNumber: Type.Integer({ minimum: 1 }),
-    }),
-    ({ jobId, chapterNumber }) => `${jobId}.text-${chapterNumber}`,
-  ),
+  [QUEUES.storyText]: queueEntry(JobPayload, ({ jobId }) => `${jobId}.text`),
+  [QUEUES.chapterImage]: queueEntry(ChapterPayload, ({ jobId, chapterNumber }) => `${jobId}.chapter-${chapterNumber}`),
+  [QUEUES.chapterText]: queueEntry(ChapterPayload, ({ jobId, chapterNumber }) => `${jobId}.text-${chapterNumber}`),
   [QUEUES.chapterAudio]: queueEntry(
-    Type.Object({
-      /** the job the client polls: the story's job for a first narration, an `audio` job for a redo */
-      jobId: Type.String({ minLength: 1 }),
-      storyId: Type.String({ format: 'uuid' }),
-      chapterNumber: Type.Integer({ minimum: 1 }),
-    }),
+    ChapterPayload,
     ({ jobId, chapterNumber }) => `${jobId}.chapter-${chapterNumber}.audio`,
   ),
-  [QUEUES.avatar]: queueEntry(Type.Object({ jobId: Type.String({ minLength: 1 }) }), ({ jobId }) => jobId),
+  [QUEUES.avatar]: queueEntry(JobPayload, ({ jobId }) => jobId),
 } satisfies Record<QueueName, { payload: TSchema }>
 
 type Catalogue = typeof CATALOGUE

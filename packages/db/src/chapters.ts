@@ -24,23 +24,13 @@ export const chapterRepository = {
   },
 
   /** Why a chapter's picture failed for good, written just before the chapter is settled as failed. */
-  async recordImageFailure(db: Db | Tx, storyId: string, chapterNumber: number, code: string): Promise<void> {
-    await db
-      .updateTable('chapters')
-      .set({ image_error_code: code })
-      .where('story_id', '=', storyId)
-      .where('number', '=', chapterNumber)
-      .execute()
+  recordImageFailure(db: Db | Tx, storyId: string, chapterNumber: number, code: string): Promise<void> {
+    return recordFailure(db, storyId, chapterNumber, { image_error_code: code })
   },
 
   /** Why a chapter's narration failed for good, written just before it is settled as failed. */
-  async recordAudioFailure(db: Db | Tx, storyId: string, chapterNumber: number, code: string): Promise<void> {
-    await db
-      .updateTable('chapters')
-      .set({ audio_error_code: code })
-      .where('story_id', '=', storyId)
-      .where('number', '=', chapterNumber)
-      .execute()
+  recordAudioFailure(db: Db | Tx, storyId: string, chapterNumber: number, code: string): Promise<void> {
+    return recordFailure(db, storyId, chapterNumber, { audio_error_code: code })
   },
 
   find(db: Db | Tx, storyId: string, number: number) {
@@ -51,4 +41,18 @@ export const chapterRepository = {
       .where('number', '=', number)
       .executeTakeFirst()
   },
+}
+
+async function recordFailure(
+  db: Db | Tx,
+  storyId: string,
+  chapterNumber: number,
+  code: { image_error_code: string } | { audio_error_code: string },
+): Promise<void> {
+  await db
+    .updateTable('chapters')
+    .set(code)
+    .where('story_id', '=', storyId)
+    .where('number', '=', chapterNumber)
+    .execute()
 }

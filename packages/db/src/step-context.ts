@@ -33,6 +33,34 @@ export type AvatarReference =
   | { state: 'current'; stored: { key: string; store: MediaStoreName; contentType: string } | undefined }
   | { state: 'stale' | 'none' }
 
+/** The job with its story and one chapter of it (a chapter step's job, checked to be that story's). */
+function jobWithChapter(db: Db, jobId: string, storyId: string, chapterNumber: number) {
+  return db
+    .selectFrom('jobs')
+    .innerJoin('stories', 'stories.id', 'jobs.story_id')
+    .innerJoin('chapters', (join) =>
+      join.onRef('chapters.story_id', '=', 'stories.id').on('chapters.number', '=', chapterNumber),
+    )
+    .where('jobs.id', '=', jobId)
+    .where('stories.id', '=', storyId)
+}
+
+/** The chapter a step works on, with its owners and text, as both chapter steps take it. */
+function stepChapter(
+  storyId: string,
+  number: number,
+  row: { parent_id: string; child_id: string; title: string; content: string },
+) {
+  return {
+    story_id: storyId,
+    number,
+    parent_id: row.parent_id,
+    child_id: row.child_id,
+    title: row.title,
+    content: row.content,
+  }
+}
+
 /**
  * What an illustration step reads before it calls the provider, in one round trip: the job's state,
  * the story, the chapter, the child's profile and avatar (its bytes with `withAvatar`, when the
@@ -40,12 +68,7 @@ export type AvatarReference =
  */
 export const stepContextRepository = {
   async forChapterImage(db: Db, jobId: string, storyId: string, chapterNumber: number, withAvatar = false) {
-    const row = await db
-      .selectFrom('jobs')
-      .innerJoin('stories', 'stories.id', 'jobs.story_id')
-      .innerJoin('chapters', (join) =>
-        join.onRef('chapters.story_id', '=', 'stories.id').on('chapters.number', '=', chapterNumber),
-      )
+    const row = await jobWithChapter(db, jobId, storyId, chapterNumber)
       .innerJoin('children', 'children.id', 'stories.child_id')
       .leftJoin('images as avatar', 'avatar.id', 'children.avatar_image_id')
       .leftJoin('jobs as drew', 'drew.id', 'avatar.job_id')
@@ -73,19 +96,12 @@ export const stepContextRepository = {
           'avatar_current',
         ),
       ])
-      .where('jobs.id', '=', jobId)
-      .where('stories.id', '=', storyId)
       .executeTakeFirst()
     if (!row) return undefined
     return {
       job: { status: row.status, kind: row.kind },
       chapter: {
-        story_id: storyId,
-        number: chapterNumber,
-        parent_id: row.parent_id,
-        child_id: row.child_id,
-        title: row.title,
-        content: row.content,
+        ...stepChapter(storyId, chapterNumber, row),
         scene: row.scene,
         image_status: row.image_status,
       },
@@ -101,12 +117,7 @@ export const stepContextRepository = {
 
   /** What a narration step reads before it calls the provider: the job's state, the voice and the chapter's text. */
   async forChapterAudio(db: Db, jobId: string, storyId: string, chapterNumber: number) {
-    const row = await db
-      .selectFrom('jobs')
-      .innerJoin('stories', 'stories.id', 'jobs.story_id')
-      .innerJoin('chapters', (join) =>
-        join.onRef('chapters.story_id', '=', 'stories.id').on('chapters.number', '=', chapterNumber),
-      )
+    const row = await jobWithChapter(db, jobId, storyId, chapterNumber)
       .select([
         'jobs.status',
         'jobs.kind',
@@ -118,20 +129,13 @@ export const stepContextRepository = {
         'chapters.audio_status',
         'chapters.written',
       ])
-      .where('jobs.id', '=', jobId)
-      .where('stories.id', '=', storyId)
       .executeTakeFirst()
     if (!row) return undefined
     return {
       job: { status: row.status, kind: row.kind },
       voice: row.narration_voice,
       chapter: {
-        story_id: storyId,
-        number: chapterNumber,
-        parent_id: row.parent_id,
-        child_id: row.child_id,
-        title: row.title,
-        content: row.content,
+        ...stepChapter(storyId, chapterNumber, row),
         audio_status: row.audio_status,
         written: row.written,
       },
@@ -140,12 +144,7 @@ export const stepContextRepository = {
 
   /** What an outlined chapter's text step reads before it calls the provider, in one round trip. */
   async forChapterText(db: Db, jobId: string, storyId: string, chapterNumber: number) {
-    return db
-      .selectFrom('jobs')
-      .innerJoin('stories', 'stories.id', 'jobs.story_id')
-      .innerJoin('chapters', (join) =>
-        join.onRef('chapters.story_id', '=', 'stories.id').on('chapters.number', '=', chapterNumber),
-      )
+    return jobWithChapter(db, jobId, storyId, chapterNumber)
       .innerJoin('children', 'children.id', 'stories.child_id')
       .select([
         'jobs.status',
@@ -159,8 +158,6 @@ export const stepContextRepository = {
         'chapters.audio_status',
         childProfile.as('child'),
       ])
-      .where('jobs.id', '=', jobId)
-      .where('stories.id', '=', storyId)
       .executeTakeFirst()
   },
 

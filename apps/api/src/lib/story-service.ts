@@ -32,6 +32,7 @@ import { createLanguageCheck } from './languages.ts'
 
 const ENQUEUE_TIMEOUT_MS = 1000
 const DAY_MS = 24 * 3600 * 1000
+const REDO_QUEUES = { image: QUEUES.chapterImage, audio: QUEUES.chapterAudio } as const
 
 export interface StoryServiceDeps {
   db: Db
@@ -126,6 +127,34 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
     return story
   }
 
+  /** The story whose chapter is to be done again: it must have that chapter and be completed. */
+  async function completedStoryWith(parentId: string, storyId: string, chapterNumber: number, doneAgain: string) {
+    const story = await findStory(parentId, storyId)
+    const chapter = await chapterRepository.find(db, storyId, chapterNumber)
+    if (!chapter) throw notFound('chapter')
+    if (story.status !== 'completed')
+      throw new AppError(
+        'CONFLICT',
+        `chapters can be ${doneAgain} again once the story is completed; this one is ${story.status}`,
+      )
+    return story
+  }
+
+  /** One chapter's picture (`image`) or narration (`audio`) again, under a job of its own. */
+  async function startChapterRedo(parentId: string, storyId: string, chapterNumber: number, kind: 'image' | 'audio') {
+    const jobId = randomUUID()
+    await jobRepository.create(db, {
+      id: jobId,
+      parent_id: parentId,
+      kind,
+      story_id: storyId,
+      chapter_number: chapterNumber,
+      chapters_total: 1,
+    })
+    await enqueue(jobItem(REDO_QUEUES[kind], { jobId, storyId, chapterNumber }))
+    return { job_id: jobId }
+  }
+
   return {
     /** the languages the active provider writes, and the check that refuses others */
     languages,
@@ -194,50 +223,16 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
 
     /** Draws one chapter again (a failed illustration, or one the parent dislikes). */
     async redrawChapter(parentId: string, storyId: string, chapterNumber: number) {
-      const story = await findStory(parentId, storyId)
-      const chapter = await chapterRepository.find(db, storyId, chapterNumber)
-      if (!chapter) throw notFound('chapter')
-      if (story.status !== 'completed')
-        throw new AppError(
-          'CONFLICT',
-          `chapters can be drawn again once the story is completed; this one is ${story.status}`,
-        )
-      const jobId = randomUUID()
-      await jobRepository.create(db, {
-        id: jobId,
-        parent_id: parentId,
-        kind: 'image',
-        story_id: storyId,
-        chapter_number: chapterNumber,
-        chapters_total: 1,
-      })
-      await enqueue(jobItem(QUEUES.chapterImage, { jobId, storyId, chapterNumber }))
-      return { job_id: jobId }
+      await completedStoryWith(parentId, storyId, chapterNumber, 'drawn')
+      return startChapterRedo(parentId, storyId, chapterNumber, 'image')
     },
 
     /** Narrates one chapter again (a failed narration, or one to hear anew). */
     async redoNarration(parentId: string, storyId: string, chapterNumber: number) {
-      const story = await findStory(parentId, storyId)
-      const chapter = await chapterRepository.find(db, storyId, chapterNumber)
-      if (!chapter) throw notFound('chapter')
-      if (story.status !== 'completed')
-        throw new AppError(
-          'CONFLICT',
-          `chapters can be narrated again once the story is completed; this one is ${story.status}`,
-        )
+      const story = await completedStoryWith(parentId, storyId, chapterNumber, 'narrated')
       if (!story.narration_voice)
         throw new AppError('CONFLICT', 'the story was not requested with narration, so it has no voice to read in')
-      const jobId = randomUUID()
-      await jobRepository.create(db, {
-        id: jobId,
-        parent_id: parentId,
-        kind: 'audio',
-        story_id: storyId,
-        chapter_number: chapterNumber,
-        chapters_total: 1,
-      })
-      await enqueue(jobItem(QUEUES.chapterAudio, { jobId, storyId, chapterNumber }))
-      return { job_id: jobId }
+      return startChapterRedo(parentId, storyId, chapterNumber, 'audio')
     },
 
     /** Stops every further provider call for the story, on whichever worker holds it. */

@@ -49,6 +49,22 @@ function sendMedia(
 }
 
 /**
+ * Answers what a signed link names (`id`: a media key or an image id), once its signature and
+ * expiry check out, with the id as its ETag.
+ */
+function sendSigned(
+  typedReply: unknown,
+  request: { headers: Record<string, unknown>; query: { expires: number; sig: string } },
+  signer: { verify(id: string, expires: number, sig: string): boolean },
+  id: string,
+  load: () => Promise<MediaBytes | undefined>,
+) {
+  if (!signer.verify(id, request.query.expires, request.query.sig)) throw refused()
+  // The body is bytes, not a schema-described JSON document.
+  return sendMedia(typedReply as FastifyReply, request, `"${id}"`, request.query.expires, load)
+}
+
+/**
  * Media by signed URL: an <img src> cannot send a bearer token, so the URL itself is the
  * credential (an HMAC over the key, or the image id, and the expiry). With MEDIA_STORE=s3 the
  * answers' URLs are the store's presigned ones and these routes serve only what is still in
@@ -66,12 +82,10 @@ export const imageRoutes = fp(
           'Answers the stored bytes with their Content-Type, an ETag, Cache-Control and Accept-Ranges; a single `Range: bytes=…` gets 206 with those bytes (416 past the end; several ranges, or an If-Range for another object, get it whole); 304 to a matching If-None-Match. Only for objects stored in Postgres (MEDIA_STORE=postgres; S3 answers ranges itself).',
         response: { ...mediaAnswers, ...errorResponses(400, 403, 404) },
       },
-      handler: async (request, typedReply) => {
-        const reply = typedReply as unknown as FastifyReply
-        const { key } = request.params
-        if (!media.route.verify(key, request.query.expires, request.query.sig)) throw refused()
-        return sendMedia(reply, request, `"${key}"`, request.query.expires, () => media.byName('postgres').get(key))
-      },
+      handler: async (request, reply) =>
+        sendSigned(reply, request, media.route, request.params.key, () =>
+          media.byName('postgres').get(request.params.key),
+        ),
     })
 
     app.get('/images/:image_id', {
@@ -84,16 +98,11 @@ export const imageRoutes = fp(
           'Answers the stored bytes with their Content-Type, an ETag and Cache-Control; 304 to a matching If-None-Match.',
         response: { ...imageAnswers, ...errorResponses(400, 403, 404) },
       },
-      handler: async (request, typedReply) => {
-        // The body is bytes, not a schema-described JSON document.
-        const reply = typedReply as unknown as FastifyReply
-        const { image_id } = request.params
-        if (!images.verify(image_id, request.query.expires, request.query.sig)) throw refused()
-        return sendMedia(reply, request, `"${image_id}"`, request.query.expires, async () => {
-          const original = await imageRepository.findOriginal(db, image_id)
+      handler: async (request, reply) =>
+        sendSigned(reply, request, images, request.params.image_id, async () => {
+          const original = await imageRepository.findOriginal(db, request.params.image_id)
           return original ? media.byName(original.store).get(original.key) : undefined
-        })
-      },
+        }),
     })
   }) satisfies FastifyPluginAsyncTypebox<{ db: Db; images: ImageUrlSigner; media: MediaStores }>,
   { name: 'image-routes', dependencies: [], encapsulate: true },

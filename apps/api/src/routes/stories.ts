@@ -146,41 +146,30 @@ export const storyRoutes = fp(
         jobSnapshot(await storyService.cancelStory(request.parentId, request.params.story_id)),
     })
 
-    app.post('/stories/:story_id/chapters/:number/image', {
-      schema: {
-        tags: ['stories'],
-        summary: "Draw one chapter's illustration again",
-        security: bearerAuth,
-        params: ChapterParams,
-        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415) },
-      },
-      handler: async (request, reply) => {
-        const accepted = await storyService.redrawChapter(
-          request.parentId,
-          request.params.story_id,
-          request.params.number,
-        )
-        return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
-      },
-    })
-
-    app.post('/stories/:story_id/chapters/:number/audio', {
-      schema: {
-        tags: ['stories'],
+    // One chapter's picture or narration done again, under a job of its own.
+    const chapterRedos = [
+      { media: 'image', summary: "Draw one chapter's illustration again", redo: storyService.redrawChapter },
+      {
+        media: 'audio',
         summary: "Narrate one chapter again (a narrated story's, once it is completed)",
-        security: bearerAuth,
-        params: ChapterParams,
-        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        redo: storyService.redoNarration,
       },
-      handler: async (request, reply) => {
-        const accepted = await storyService.redoNarration(
-          request.parentId,
-          request.params.story_id,
-          request.params.number,
-        )
-        return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
-      },
-    })
+    ] as const
+    for (const { media, summary, redo } of chapterRedos) {
+      app.post(`/stories/:story_id/chapters/:number/${media}`, {
+        schema: {
+          tags: ['stories'],
+          summary,
+          security: bearerAuth,
+          params: ChapterParams,
+          response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        },
+        handler: async (request, reply) => {
+          const accepted = await redo(request.parentId, request.params.story_id, request.params.number)
+          return reply.status(202).header('location', `/api/jobs/${accepted.job_id}`).send(accepted)
+        },
+      })
+    }
   }) satisfies FastifyPluginAsyncTypebox<StoryRouteDeps>,
   { name: 'story-routes', dependencies: ['auth'], encapsulate: true },
 )

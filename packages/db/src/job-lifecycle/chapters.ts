@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../database.ts'
-import { jobRepository } from '../jobs.ts'
 import { insertStoryDecisions, type StoryDecision } from '../moderation.ts'
 import type { JobRow } from '../schema.ts'
-import { complete } from './complete.ts'
-import { fanInDone } from './fan-in.ts'
+import { completeWhenFannedIn, type Settled } from './fan-in.ts'
 import { parallelPercent, storyPercent } from './percent.ts'
 import { unfinished } from './unfinished.ts'
 
@@ -142,12 +140,6 @@ export function settleChapterQuery(
   `
 }
 
-/** What a settle did: the job as it now is, and whether this very call completed the story. */
-export interface Settled {
-  job: JobRow
-  completedNow: boolean
-}
-
 /**
  * Settles a chapter (see settleChapterQuery). The call that settles the last chapter (its picture, or
  * its narration: settleChapterAudio) completes the story, through the one complete path, and says so (`completedNow`): exactly one call can, so a
@@ -162,12 +154,6 @@ export async function settleChapter(
   decisions: readonly StoryDecision[] = [],
 ): Promise<Settled | undefined> {
   const { rows } = await settleChapterQuery(db, jobId, chapter, outcome, decisions).execute(db)
-  const settled = rows[0]
-  if (!settled) return undefined
   // An outlined story also waits for its texts, a narrated one for its narrations: the last completes it.
-  if (!fanInDone(settled)) return { job: settled, completedNow: false }
-  const completed = await complete(db, jobId)
-  // Not completed here: a cancellation landed between the two statements.
-  if (!completed) return { job: (await jobRepository.find(db, jobId)) ?? settled, completedNow: false }
-  return { job: completed, completedNow: true }
+  return completeWhenFannedIn(db, jobId, rows[0])
 }

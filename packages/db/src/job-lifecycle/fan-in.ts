@@ -1,4 +1,7 @@
+import type { Db } from '../database.ts'
+import { jobRepository } from '../jobs.ts'
 import type { JobRow } from '../schema.ts'
+import { complete } from './complete.ts'
 
 /**
  * The fan-in: a story is done once every chapter's text is written (streamed in order, or one
@@ -15,3 +18,28 @@ export const fanInDone = (
   job.chapters_written >= job.chapters_total &&
   job.chapters_settled >= job.chapters_total &&
   job.narrations_settled >= job.narrations_total
+
+/** What a fan-in transition did: the job as it now is, and whether this very call completed the story. */
+export interface Settled {
+  job: JobRow
+  completedNow: boolean
+}
+
+/**
+ * After one fan-in transition (a text saved, a picture or a narration settled) moved the job to
+ * `moved`: the call whose transition was the last the story waited for completes it, through the
+ * one complete path, and says so (`completedNow`); exactly one call can, so a finished story is
+ * counted once. Undefined when the transition moved nothing.
+ */
+export async function completeWhenFannedIn(
+  db: Db,
+  jobId: string,
+  moved: JobRow | undefined,
+): Promise<Settled | undefined> {
+  if (!moved) return undefined
+  if (!fanInDone(moved)) return { job: moved, completedNow: false }
+  const completed = await complete(db, jobId)
+  // Not completed here: a cancellation landed between the two statements.
+  if (!completed) return { job: (await jobRepository.find(db, jobId)) ?? moved, completedNow: false }
+  return { job: completed, completedNow: true }
+}

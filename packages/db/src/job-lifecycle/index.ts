@@ -46,8 +46,8 @@ export const jobLifecycle = {
 }
 
 export type { DrawnAvatar } from './avatar.ts'
-export type { ChapterImageOutcome, Settled, SettlingChapter, WrittenChapter } from './chapters.ts'
-export { fanInDone } from './fan-in.ts'
+export type { ChapterImageOutcome, SettlingChapter, WrittenChapter } from './chapters.ts'
+export { fanInDone, type Settled } from './fan-in.ts'
 export type { ChapterAudioOutcome, NarratingChapter } from './narration.ts'
 export { PERCENT } from './percent.ts'
 export { RETRYABLE_JOB_STATUSES, type StoryRetry } from './retry.ts'

@@ -1,13 +1,8 @@
-import { isUnfinishedJob } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db, Tx } from '../database.ts'
-import { jobRepository } from '../jobs.ts'
 import type { JobRow } from '../schema.ts'
-import type { Settled } from './chapters.ts'
-import { complete } from './complete.ts'
-import { fanInDone } from './fan-in.ts'
-import { fail } from './finish.ts'
-import { lockJobQuery } from './redraw.ts'
+import { completeWhenFannedIn, type Settled } from './fan-in.ts'
+import { settleRedo } from './redraw.ts'
 import { unfinished } from './unfinished.ts'
 
 /** How a chapter's narration ended: audio stored in the media store under `key` (not yet settled), or failed for good. */
@@ -59,12 +54,7 @@ export async function settleChapterAudio(
   outcome: ChapterAudioOutcome,
 ): Promise<Settled | undefined> {
   const { rows } = await settleChapterAudioQuery(jobId, chapter, outcome).execute(db)
-  const settled = rows[0]
-  if (!settled) return undefined
-  if (!fanInDone(settled)) return { job: settled, completedNow: false }
-  const completed = await complete(db, jobId)
-  if (!completed) return { job: (await jobRepository.find(db, jobId)) ?? settled, completedNow: false }
-  return { job: completed, completedNow: true }
+  return completeWhenFannedIn(db, jobId, rows[0])
 }
 
 export function lockChapterAudioQuery(tx: Db | Tx, chapter: { story_id: string; number: number }) {
@@ -93,9 +83,9 @@ export function deleteAudioQuery(db: Db | Tx, key: string) {
 }
 
 /**
- * Settles a narration redone (an `audio` job) in one transaction, as settleRedraw does for a
- * picture: new audio replaces the chapter's old one and the job completes; a failed redo fails
- * the job and keeps what the chapter had.
+ * Settles a narration redone (an `audio` job), as settleRedraw does for a picture: new audio
+ * replaces the chapter's old one and the job completes; a failed redo fails the job and keeps what
+ * the chapter had.
  */
 export function settleAudioRedo(
   db: Db,
@@ -103,19 +93,20 @@ export function settleAudioRedo(
   chapter: NarratingChapter,
   outcome: ChapterAudioOutcome,
 ): Promise<JobRow | undefined> {
-  return db.transaction().execute(async (tx) => {
-    const job = await lockJobQuery(tx, jobId).executeTakeFirst()
-    if (!job || !isUnfinishedJob(job.status)) return undefined
-    const current = 'audio' in outcome ? await lockChapterAudioQuery(tx, chapter).executeTakeFirst() : undefined
-    if (!current || !('audio' in outcome)) {
-      return fail(tx, jobId, {
-        code: 'NARRATION_UNAVAILABLE',
-        message: `chapter ${chapter.number} could not be narrated again`,
-      })
-    }
-    await attachChapterAudioQuery(chapter, outcome.audio).execute(tx)
-    if (current.audio_key && current.audio_key !== outcome.audio.key)
-      await deleteAudioQuery(tx, current.audio_key).execute()
-    return complete(tx, jobId)
-  })
+  const audio = 'audio' in outcome ? outcome.audio : undefined
+  const failure = { code: 'NARRATION_UNAVAILABLE', message: `chapter ${chapter.number} could not be narrated again` }
+  return settleRedo(
+    db,
+    jobId,
+    failure,
+    audio &&
+      (async (tx) => {
+        const current = await lockChapterAudioQuery(tx, chapter).executeTakeFirst()
+        if (!current) return false
+        await attachChapterAudioQuery(chapter, audio).execute(tx)
+        if (current.audio_key && current.audio_key !== audio.key)
+          await deleteAudioQuery(tx, current.audio_key).execute()
+        return true
+      }),
+  )
 }

@@ -1,12 +1,10 @@
 import type { StoryOutline } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db } from '../database.ts'
-import { jobRepository } from '../jobs.ts'
 import { insertStoryDecisions, type StoryDecision } from '../moderation.ts'
 import type { JobRow } from '../schema.ts'
-import type { Settled, WrittenChapter } from './chapters.ts'
-import { complete } from './complete.ts'
-import { fanInDone } from './fan-in.ts'
+import type { WrittenChapter } from './chapters.ts'
+import { completeWhenFannedIn, type Settled } from './fan-in.ts'
 import { parallelPercent } from './percent.ts'
 import { unfinished } from './unfinished.ts'
 
@@ -108,10 +106,5 @@ export async function recordChapterText(
   decisions: readonly StoryDecision[] = [],
 ): Promise<Settled | undefined> {
   const { rows } = await recordChapterTextQuery(db, jobId, storyId, chapter, decisions).execute(db)
-  const saved = rows[0]
-  if (!saved) return undefined
-  if (!fanInDone(saved)) return { job: saved, completedNow: false }
-  const completed = await complete(db, jobId)
-  if (!completed) return { job: (await jobRepository.find(db, jobId)) ?? saved, completedNow: false }
-  return { job: completed, completedNow: true }
+  return completeWhenFannedIn(db, jobId, rows[0])
 }

@@ -43,9 +43,29 @@ export function deleteImageQuery(db: Db | Tx, imageId: string) {
 }
 
 /**
- * Settles a redraw (an `image` job) in one transaction: a new picture replaces the chapter's old
- * one and the job completes; a failed redraw fails the job and keeps the picture the chapter had.
+ * Settles a one-chapter redo (an `image` or `audio` job) in one transaction, with its locks in
+ * order: the job's row, then (in `replace`) the chapter's. `replace` puts the new work in place of
+ * the chapter's old and says whether it could (false: the chapter is gone); without it (the redo
+ * failed) or when it could not, the job fails with `failure` and the chapter keeps what it had.
  * Returns the finished job, or undefined when the job was finished or gone.
+ */
+export function settleRedo(
+  db: Db,
+  jobId: string,
+  failure: { code: string; message: string },
+  replace: ((tx: Tx) => Promise<boolean>) | undefined,
+): Promise<JobRow | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const job = await lockJobQuery(tx, jobId).executeTakeFirst()
+    if (!job || !isUnfinishedJob(job.status)) return undefined
+    if (!replace || !(await replace(tx))) return fail(tx, jobId, failure)
+    return complete(tx, jobId)
+  })
+}
+
+/**
+ * Settles a redraw (an `image` job): a new picture replaces the chapter's old one and the job
+ * completes; a failed redraw fails the job and keeps the picture the chapter had.
  */
 export function settleRedraw(
   db: Db,
@@ -53,18 +73,19 @@ export function settleRedraw(
   chapter: SettlingChapter,
   outcome: ChapterImageOutcome,
 ): Promise<JobRow | undefined> {
-  return db.transaction().execute(async (tx) => {
-    const job = await lockJobQuery(tx, jobId).executeTakeFirst()
-    if (!job || !isUnfinishedJob(job.status)) return undefined
-    const current = 'image' in outcome ? await lockChapterQuery(tx, chapter).executeTakeFirst() : undefined
-    if (!current || !('image' in outcome)) {
-      return fail(tx, jobId, {
-        code: 'IMAGE_UNAVAILABLE',
-        message: `chapter ${chapter.number} could not be drawn again`,
-      })
-    }
-    await attachChapterImageQuery(chapter, outcome.image).execute(tx)
-    if (current.image_id) await deleteImageQuery(tx, current.image_id).execute()
-    return complete(tx, jobId)
-  })
+  const image = 'image' in outcome ? outcome.image : undefined
+  const failure = { code: 'IMAGE_UNAVAILABLE', message: `chapter ${chapter.number} could not be drawn again` }
+  return settleRedo(
+    db,
+    jobId,
+    failure,
+    image &&
+      (async (tx) => {
+        const current = await lockChapterQuery(tx, chapter).executeTakeFirst()
+        if (!current) return false
+        await attachChapterImageQuery(chapter, image).execute(tx)
+        if (current.image_id) await deleteImageQuery(tx, current.image_id).execute()
+        return true
+      }),
+  )
 }
