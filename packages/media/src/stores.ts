@@ -2,8 +2,9 @@ import type { Config } from '@dreamify/core'
 import type { Db, MediaStoreName } from '@dreamify/db'
 import type { Registry } from 'prom-client'
 import { createMediaMetrics, measuredStore } from './metrics.ts'
-import { createPostgresMediaStore, createSignedMediaRoute, type SignedMediaRoute } from './postgres-store.ts'
+import { createPostgresMediaStore } from './postgres-store.ts'
 import { createS3MediaStore } from './s3-store.ts'
+import { createSignedMediaRoute, type SignedMediaRoute } from './signed-links.ts'
 import type { MediaStore } from './types.ts'
 
 /**
