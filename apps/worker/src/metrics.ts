@@ -1,6 +1,7 @@
 import type { QueueName } from '@dreamify/core'
+import { metricsOn, secondsSince } from '@dreamify/core/metrics'
 import type { JobRow } from '@dreamify/db'
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Registry } from 'prom-client'
 import { type GenerationProvider, ProviderError, type Usage } from './providers/index.ts'
 
 /**
@@ -13,46 +14,31 @@ export type StepOutcome = 'completed' | 'retried' | 'failed' | 'rate_limited' | 
 export function createWorkerMetrics({ defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry()
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'dreamify_worker_' })
-  const registers = [registry]
-  const durations = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
-    new Histogram<L>({ name, help, labelNames, buckets, registers })
+  const { counter, histogram } = metricsOn(registry)
 
-  const jobDuration = durations(
+  const jobDuration = histogram(
     'dreamify_job_duration_seconds',
     'Duration of one queue step (one attempt) by queue and outcome',
     ['queue', 'outcome'],
     [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
   )
-  const providerDuration = durations(
+  const providerDuration = histogram(
     'dreamify_provider_request_duration_seconds',
     'Duration of one provider call (a story text until its stream ends, or one image) by kind and status',
     ['kind', 'status'],
     [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
   )
-  const providerErrors = new Counter({
-    name: 'dreamify_provider_errors_total',
-    help: 'Failed provider calls by kind and error code',
-    labelNames: ['kind', 'code'] as const,
-    registers,
-  })
-  const storiesTotal = new Counter({
-    name: 'dreamify_stories_total',
-    help: 'Stories that reached completed or failed, by outcome and error code (code="none" when completed)',
-    labelNames: ['outcome', 'code'] as const,
-    registers,
-  })
-  const tokens = new Counter({
-    name: 'dreamify_tokens_total',
-    help: 'Tokens the provider reported as used, by kind',
-    labelNames: ['kind'] as const,
-    registers,
-  })
-  const images = new Counter({
-    name: 'dreamify_images_total',
-    help: 'Images the provider drew, by purpose',
-    labelNames: ['purpose'] as const,
-    registers,
-  })
+  const providerErrors = counter('dreamify_provider_errors_total', 'Failed provider calls by kind and error code', [
+    'kind',
+    'code',
+  ])
+  const storiesTotal = counter(
+    'dreamify_stories_total',
+    'Stories that reached completed or failed, by outcome and error code (code="none" when completed)',
+    ['outcome', 'code'],
+  )
+  const tokens = counter('dreamify_tokens_total', 'Tokens the provider reported as used, by kind', ['kind'])
+  const images = counter('dreamify_images_total', 'Images the provider drew, by purpose', ['purpose'])
 
   return {
     registry,
@@ -64,7 +50,7 @@ export function createWorkerMetrics({ defaultMetrics = true }: { defaultMetrics?
     images,
 
     observeStep(queue: QueueName, outcome: StepOutcome, startedAt: number) {
-      jobDuration.observe({ queue, outcome }, (performance.now() - startedAt) / 1000)
+      jobDuration.observe({ queue, outcome }, secondsSince(startedAt))
     },
 
     /**
@@ -108,7 +94,7 @@ export function instrumentProvider(provider: GenerationProvider, metrics: Worker
     signal: AbortSignal,
     outcome: { error: unknown } | 'ok' | 'stopped',
   ) {
-    const seconds = (performance.now() - startedAt) / 1000
+    const seconds = secondsSince(startedAt)
     if (outcome === 'ok') return metrics.providerDuration.observe({ kind, status: 'ok' }, seconds)
     if (outcome === 'stopped' || signal.aborted)
       return metrics.providerDuration.observe({ kind, status: 'aborted' }, seconds)

@@ -1,35 +1,32 @@
-import { Counter, Histogram, type Registry } from 'prom-client'
+import { metricsOn, secondsSince } from '@dreamify/core/metrics'
+import type { Registry } from 'prom-client'
 import type { MediaStore } from './types.ts'
 
 export type MediaMetrics = ReturnType<typeof createMediaMetrics>
 
 /** The store's metrics, on the process's own registry (API and worker each have one). */
 export function createMediaMetrics(registry: Registry) {
-  const registers = [registry]
-  const operations = new Counter({
-    name: 'dreamify_media_store_operations_total',
-    help: 'Media store operations by store, operation and outcome (ok or error)',
-    labelNames: ['store', 'operation', 'outcome'] as const,
-    registers,
-  })
-  const errors = new Counter({
-    name: 'dreamify_media_store_errors_total',
-    help: 'Failed media store operations by store and operation',
-    labelNames: ['store', 'operation'] as const,
-    registers,
-  })
-  const duration = new Histogram({
-    name: 'dreamify_media_store_duration_seconds',
-    help: 'Duration of one media store operation by store and operation',
-    labelNames: ['store', 'operation'] as const,
-    buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers,
-  })
+  const { counter, histogram } = metricsOn(registry)
+  const operations = counter(
+    'dreamify_media_store_operations_total',
+    'Media store operations by store, operation and outcome (ok or error)',
+    ['store', 'operation', 'outcome'],
+  )
+  const errors = counter('dreamify_media_store_errors_total', 'Failed media store operations by store and operation', [
+    'store',
+    'operation',
+  ])
+  const duration = histogram(
+    'dreamify_media_store_duration_seconds',
+    'Duration of one media store operation by store and operation',
+    ['store', 'operation'],
+    [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  )
   return {
     observe(store: string, operation: string, startedAt: number, ok: boolean) {
       operations.inc({ store, operation, outcome: ok ? 'ok' : 'error' })
       if (!ok) errors.inc({ store, operation })
-      duration.observe({ store, operation }, (performance.now() - startedAt) / 1000)
+      duration.observe({ store, operation }, secondsSince(startedAt))
     },
   }
 }

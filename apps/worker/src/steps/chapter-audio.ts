@@ -1,15 +1,8 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
-import {
-  type ChapterAudioOutcome,
-  chapterRepository,
-  type Db,
-  type JobRow,
-  jobLifecycle,
-  type NarratingChapter,
-  stepContextRepository,
-} from '@dreamify/db'
+import { stepContextRepository } from '@dreamify/db'
 import { extensionOf, mediaKeys } from '@dreamify/media'
 import type { StepDefinition } from './definition.ts'
+import { completeSettledStory, failNarration, settleNarration, startRedo } from './settling.ts'
 
 /**
  * Reads one chapter aloud and settles it, as the image step draws and settles its picture: the
@@ -32,16 +25,10 @@ export const chapterAudioStep: StepDefinition<typeof QUEUES.chapterAudio> = {
     if (!chapter.written) return
     if (!isRedo && chapter.audio_status !== 'pending') {
       // Settled by an earlier try; complete the story if that settle's completing statement was lost.
-      const completed = await jobLifecycle.complete(db, jobId)
-      if (completed) storyFinished(completed)
-      await events.state(completed)
+      await completeSettledStory({ db, events, storyFinished }, jobId)
       return
     }
-    if (isRedo) {
-      const started = await jobLifecycle.startDrawing(db, jobId)
-      if (!started) return
-      await events.state(started)
-    }
+    if (isRedo && !(await startRedo({ db, events }, jobId))) return
     // The title is read first, as a reader would.
     const speech = await provider.speak({ text: `${chapter.title}. ${chapter.content}`, voice }, signal)
     // Stored under a key of the job and chapter (unsettled) before the settle: a retry overwrites it.
@@ -56,30 +43,11 @@ export const chapterAudioStep: StepDefinition<typeof QUEUES.chapterAudio> = {
       storyId,
     })
     const outcome = { audio: { content_type: speech.contentType, key } }
-    const settled = await settle(db, jobId, isRedo, chapter, outcome, storyFinished)
+    const settled = await settleNarration(db, jobId, isRedo, chapter, outcome, storyFinished)
     if (!settled) return
     await events.chapters(jobId, 'chapter_narrated', [{ number: chapterNumber, title: chapter.title }], settled)
   },
 
   // A narration that fails for good leaves its story complete, with that chapter's audio failed.
-  async fail({ jobId, storyId, chapterNumber }, failure, { db, storyFinished }) {
-    const found = await stepContextRepository.forChapterAudio(db, jobId, storyId, chapterNumber)
-    if (!found) return undefined
-    await chapterRepository.recordAudioFailure(db, storyId, chapterNumber, failure.code)
-    return settle(db, jobId, found.job.kind === 'audio', found.chapter, { failed: true }, storyFinished)
-  },
-}
-
-async function settle(
-  db: Db,
-  jobId: string,
-  isRedo: boolean,
-  chapter: NarratingChapter,
-  outcome: ChapterAudioOutcome,
-  storyFinished: (job: JobRow) => void,
-): Promise<JobRow | undefined> {
-  if (isRedo) return jobLifecycle.settleAudioRedo(db, jobId, chapter, outcome)
-  const settled = await jobLifecycle.settleChapterAudio(db, jobId, chapter, outcome)
-  if (settled?.completedNow) storyFinished(settled.job)
-  return settled?.job
+  fail: failNarration,
 }

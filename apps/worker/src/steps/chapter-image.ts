@@ -1,18 +1,10 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
-import {
-  type ChapterImageOutcome,
-  chapterRepository,
-  type Db,
-  type JobRow,
-  jobLifecycle,
-  type SettlingChapter,
-  type StoryDecision,
-  stepContextRepository,
-} from '@dreamify/db'
+import { type JobRow, stepContextRepository } from '@dreamify/db'
 import { type MediaStore, mediaKeys, storeImage } from '@dreamify/media'
 import { buildBriefImagePrompt, describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
+import { completeSettledStory, failDrawing, settleDrawing, startRedo } from './settling.ts'
 
 /**
  * Draws one chapter's illustration and settles it: the story job completes when its last chapter
@@ -34,16 +26,10 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     if (!isRedraw && chapter.image_status !== 'pending') {
       // Settled by an earlier try. Its settle completed the story if it was the last, unless the
       // completing statement was lost (a failover between the two): then this completes it.
-      const completed = await jobLifecycle.complete(db, jobId)
-      if (completed) storyFinished(completed)
-      await events.state(completed)
+      await completeSettledStory({ db, events, storyFinished }, jobId)
       return
     }
-    if (isRedraw) {
-      const started = await jobLifecycle.startDrawing(db, jobId)
-      if (!started) return
-      await events.state(started)
-    }
+    if (isRedraw && !(await startRedo({ db, events }, jobId))) return
 
     // Without a current avatar (still being drawn, failed, or stale after an appearance change) the
     // child is described in words only.
@@ -85,7 +71,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
         keyOf: (variant, extension) => mediaKeys.chapterImage(storyId, chapterNumber, jobId, variant, extension),
       })
       const outcome = { image: stored }
-      settled = await settle(db, jobId, isRedraw, chapter, outcome, storyFinished, isRedraw ? [] : held.take())
+      settled = await settleDrawing(db, jobId, isRedraw, chapter, outcome, storyFinished, isRedraw ? [] : held.take())
     } finally {
       await held.flush()
     }
@@ -95,28 +81,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   },
 
   // An illustration that fails for good leaves its story complete with that chapter marked failed.
-  async fail({ jobId, storyId, chapterNumber }, failure, { db, storyFinished }) {
-    const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber)
-    if (!found) return undefined
-    await chapterRepository.recordImageFailure(db, storyId, chapterNumber, failure.code)
-    return settle(db, jobId, found.job.kind === 'image', found.chapter, { failed: true }, storyFinished)
-  },
-}
-
-/** Settles the drawing: a redraw on its own job, a story's chapter in the fan-in (counting a story it completes). */
-async function settle(
-  db: Db,
-  jobId: string,
-  isRedraw: boolean,
-  chapter: SettlingChapter,
-  outcome: ChapterImageOutcome,
-  storyFinished: (job: JobRow) => void,
-  decisions: readonly StoryDecision[] = [],
-): Promise<JobRow | undefined> {
-  if (isRedraw) return jobLifecycle.settleRedraw(db, jobId, chapter, outcome)
-  const settled = await jobLifecycle.settleChapter(db, jobId, chapter, outcome, decisions)
-  if (settled?.completedNow) storyFinished(settled.job)
-  return settled?.job
+  fail: failDrawing,
 }
 
 /** The avatar's original, from the store that holds it, for a provider that draws from it. */

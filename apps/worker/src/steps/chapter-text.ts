@@ -1,16 +1,12 @@
 import { addAgain, isUnfinishedJob, QUEUES } from '@dreamify/core'
 import { jobLifecycle, moderationRepository, stepContextRepository } from '@dreamify/db'
-import { buildChapterMessages, castContradictions, parseChapterText, StoryFormatError } from '@dreamify/prompts'
+import { buildChapterMessages, castContradictions, parseChapterText } from '@dreamify/prompts'
 import { ProviderError } from '../providers/index.ts'
-import {
-  contentFlagged,
-  createStoryTextScreen,
-  MAX_TEXT_FLAGS,
-  providerIdentity,
-  StoryTextFlagged,
-} from '../safety/story-text-screen.ts'
+import { createStoryTextScreen, providerIdentity } from '../safety/story-text-screen.ts'
 import type { StepDefinition } from './definition.ts'
-import { chapterAudioJobs, MAX_OUTLINE_ATTEMPTS, outlineForProvider } from './story-outline.ts'
+import { completeSettledStory } from './settling.ts'
+import { chapterAudioJobs, MAX_OUTLINE_ATTEMPTS, outlineForProvider, storyForProvider } from './story-outline.ts'
+import { textTries } from './text-tries.ts'
 
 /**
  * Writes one chapter of an outlined story (docs/decisions/0013), beside its picture: the call gets
@@ -42,9 +38,7 @@ export const chapterTextStep: StepDefinition<typeof QUEUES.chapterText> = {
       // An earlier try saved it but may have stopped before enqueueing its narration.
       if (found.audio_status === 'pending' && narration.length > 0) await addAgain(queues, narration)
       // Saved by an earlier try; its save completed the story if it was the last thing it waited for.
-      const completed = await jobLifecycle.complete(db, jobId)
-      if (completed) storyFinished(completed)
-      await events.state(completed)
+      await completeSettledStory(context, jobId)
       return
     }
     const ids = { storyId, jobId }
@@ -55,19 +49,19 @@ export const chapterTextStep: StepDefinition<typeof QUEUES.chapterText> = {
     const held = safety.holding()
     try {
       const screen = createStoryTextScreen(held, ids, identity.restore, signal)
-      const story = {
-        child: identity.child,
-        topic: found.topic,
-        genre: found.story_genre,
-        chapters: found.chapters_total,
-      }
-      let { flags } = await moderationRepository.textScreenState(db, jobId, storyId)
+      const story = storyForProvider(identity.child, found)
+      const tries = textTries(logger, {
+        flags: (await moderationRepository.textScreenState(db, jobId, storyId)).flags,
+        maxParseAttempts: MAX_OUTLINE_ATTEMPTS,
+        flagged: 'the chapter',
+        expected: 'the chapter',
+        unparseable: `chapter ${chapterNumber}`,
+      })
       let recast = false
-      for (let parseFailures = 0; ; ) {
-        if (flags >= MAX_TEXT_FLAGS) throw contentFlagged()
+      for (;;) {
         const messages = buildChapterMessages(
           { ...story, outline, number: chapterNumber },
-          { strict: flags > 0, castNames: recast },
+          { strict: tries.strict(), castNames: recast },
         )
         let text = ''
         const request = { purpose: 'chapter' as const, messages, stream: true, story, chapter: chapterNumber }
@@ -92,23 +86,7 @@ export const chapterTextStep: StepDefinition<typeof QUEUES.chapterText> = {
           await events.chapters(jobId, 'chapter_written', [{ number: chapterNumber, title: chapter!.title }], saved.job)
           return
         } catch (error) {
-          if (error instanceof StoryTextFlagged) {
-            flags++
-            logger.warn({ target: error.target, flags }, 'the moderator flagged the chapter; it was not saved')
-            continue
-          }
-          if (!(error instanceof StoryFormatError)) throw error
-          parseFailures++
-          logger.warn(
-            { reason: error.reason, attempt: parseFailures },
-            'the provider answered something that is not the chapter',
-          )
-          if (parseFailures >= MAX_OUTLINE_ATTEMPTS)
-            throw new ProviderError(
-              'permanent',
-              'STORY_UNPARSEABLE',
-              `the provider's answer was not chapter ${chapterNumber} after ${MAX_OUTLINE_ATTEMPTS} attempts`,
-            )
+          tries.failed(error)
         }
       }
     } finally {

@@ -1,4 +1,4 @@
-import { addAgain, jobItem, QUEUES, type StoryOutline } from '@dreamify/core'
+import { addAgain, jobItem, QUEUES, type StoryGenre, type StoryOutline } from '@dreamify/core'
 import {
   type ChildProfile,
   jobLifecycle,
@@ -6,17 +6,11 @@ import {
   type StartedStory,
   stepContextRepository,
 } from '@dreamify/db'
-import { buildOutlineMessages, parseOutline, restoreChildName, StoryFormatError } from '@dreamify/prompts'
-import { ProviderError } from '../providers/index.ts'
-import {
-  contentFlagged,
-  createStoryTextScreen,
-  MAX_TEXT_FLAGS,
-  providerIdentity,
-  refuseUnsafeTopic,
-  StoryTextFlagged,
-} from '../safety/story-text-screen.ts'
+import { buildOutlineMessages, parseOutline, restoreChildName } from '@dreamify/prompts'
+import { createStoryTextScreen, providerIdentity, refuseUnsafeTopic } from '../safety/story-text-screen.ts'
 import type { StepContext } from './definition.ts'
+import { completeSettledStory } from './settling.ts'
+import { textTries } from './text-tries.ts'
 
 /** The narration jobs of these chapters (none when the story is not narrated), under their deterministic ids. */
 export const chapterAudioJobs = (
@@ -39,7 +33,7 @@ export const MAX_OUTLINE_ATTEMPTS = 3
  * what is still unwritten, undrawn or (for a written chapter) unnarrated, and completes a story that has everything.
  */
 export async function runOutlinedStory(context: StepContext, jobId: string, started: StartedStory): Promise<void> {
-  const { db, queues, events, storyFinished, logger } = context
+  const { queues, logger } = context
   const { story, child, saved } = started
   let outline = story.outline
   let unwritten = saved.unwritten
@@ -63,9 +57,7 @@ export async function runOutlinedStory(context: StepContext, jobId: string, star
     return
   }
   logger.debug('every chapter written and settled; completing')
-  const completed = await jobLifecycle.complete(db, jobId)
-  if (completed) storyFinished(completed)
-  await events.state(completed)
+  await completeSettledStory(context, jobId)
 }
 
 /**
@@ -86,16 +78,16 @@ async function planStory(
     await refuseUnsafeTopic(held, ids, story.topic, signal)
     const identity = providerIdentity(config.generation, story.id, child, story.topic)
     const screen = createStoryTextScreen(held, ids, identity.restore, signal)
-    const request = {
-      child: identity.child,
-      topic: story.topic,
-      genre: story.story_genre,
-      chapters: story.chapters_total,
-    }
-    let { flags } = await moderationRepository.textScreenState(db, jobId, story.id)
-    for (let parseFailures = 0; ; ) {
-      if (flags >= MAX_TEXT_FLAGS) throw contentFlagged()
-      const messages = buildOutlineMessages(request, { strict: flags > 0 })
+    const request = storyForProvider(identity.child, story)
+    const tries = textTries(logger, {
+      flags: (await moderationRepository.textScreenState(db, jobId, story.id)).flags,
+      maxParseAttempts: MAX_OUTLINE_ATTEMPTS,
+      flagged: 'the outline',
+      expected: 'an outline',
+      unparseable: `a valid ${story.chapters_total}-chapter outline`,
+    })
+    for (;;) {
+      const messages = buildOutlineMessages(request, { strict: tries.strict() })
       let text = ''
       for await (const delta of provider.writeText(
         { purpose: 'outline', messages, stream: false, story: request },
@@ -111,23 +103,7 @@ async function planStory(
         // Another try saved its plan first (a lost acknowledgement): that one stands.
         return (await stepContextRepository.outline(db, story.id)) ?? undefined
       } catch (error) {
-        if (error instanceof StoryTextFlagged) {
-          flags++
-          logger.warn({ target: error.target, flags }, 'the moderator flagged the outline; it was not saved')
-          continue
-        }
-        if (!(error instanceof StoryFormatError)) throw error
-        parseFailures++
-        logger.warn(
-          { reason: error.reason, attempt: parseFailures },
-          'the provider answered something that is not an outline',
-        )
-        if (parseFailures >= MAX_OUTLINE_ATTEMPTS)
-          throw new ProviderError(
-            'permanent',
-            'STORY_UNPARSEABLE',
-            `the provider's answer was not a valid ${story.chapters_total}-chapter outline after ${MAX_OUTLINE_ATTEMPTS} attempts`,
-          )
+        tries.failed(error)
       }
     }
   } finally {
@@ -165,6 +141,12 @@ async function screenOutline(
   }
   return { title, cast, chapters }
 }
+
+/** The story as a text call describes it, with the hero as the provider knows them (see providerIdentity). */
+export const storyForProvider = (
+  child: ChildProfile,
+  story: { topic: string; story_genre: StoryGenre; chapters_total: number },
+) => ({ child, topic: story.topic, genre: story.story_genre, chapters: story.chapters_total })
 
 /** The outline as the provider is shown it: the child's stand-in name instead of the real one. */
 export function outlineForProvider(outline: StoryOutline, realName: string, providerName: string): StoryOutline {

@@ -11,23 +11,16 @@ import {
   buildStoryMessages,
   createStoryStreamParser,
   type StoryChapter,
-  StoryFormatError,
   type StorySoFar,
   type StoryStreamEvent,
 } from '@dreamify/prompts'
-import { ProviderError } from '../providers/index.ts'
 import type { HoldingScreen } from '../safety/screen.ts'
-import {
-  contentFlagged,
-  createStoryTextScreen,
-  MAX_TEXT_FLAGS,
-  providerIdentity,
-  refuseUnsafeTopic,
-  StoryTextFlagged,
-} from '../safety/story-text-screen.ts'
+import { createStoryTextScreen, providerIdentity, refuseUnsafeTopic } from '../safety/story-text-screen.ts'
 import { outlineRateShare } from './chapter-text.ts'
 import type { StepContext, StepDefinition } from './definition.ts'
-import { chapterAudioJobs, runOutlinedStory } from './story-outline.ts'
+import { completeSettledStory } from './settling.ts'
+import { chapterAudioJobs, runOutlinedStory, storyForProvider } from './story-outline.ts'
+import { textTries } from './text-tries.ts'
 
 /** How many times an answer that is not a story in the requested shape is asked for again. */
 export const MAX_PARSE_ATTEMPTS = 3
@@ -49,7 +42,7 @@ export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
   ownerJobId: ({ jobId }) => jobId,
 
   async run({ jobId }, context) {
-    const { db, queues, logger, events, storyFinished, config } = context
+    const { db, queues, logger, events, config } = context
     const outlined = config.generation.strategy === 'outline'
     const started = await jobLifecycle.startStory(db, jobId, outlined)
     if (!started) return
@@ -71,9 +64,7 @@ export const storyTextStep: StepDefinition<typeof QUEUES.storyText> = {
       // Every chapter settled but the story not completed: a cancellation landed between the last
       // drawing and its count, and this is the retry (or the completing statement was lost).
       if (fanInDone(job)) {
-        const completed = await jobLifecycle.complete(db, jobId)
-        if (completed) storyFinished(completed)
-        await events.state(completed)
+        await completeSettledStory(context, jobId)
       }
     }
   },
@@ -118,18 +109,16 @@ async function writeScreened(
   const screen = createStoryTextScreen(held, ids, identity.restore, signal)
   // Structured output for every language but English where the provider can: labels stay reliable.
   const format = provider.storyFormatFor(story.language)
-  const input = {
-    child: identity.child,
-    topic: story.topic,
-    genre: story.story_genre,
-    chapters: story.chapters_total,
-    format,
-    language: story.language,
-  }
+  const input = { ...storyForProvider(identity.child, story), format, language: story.language }
   const eager = config.generation.streaming
   const state = await moderationRepository.textScreenState(db, jobId, story.id)
-  let flags = state.flags
-  let parseFailures = 0
+  const tries = textTries(logger, {
+    flags: state.flags,
+    maxParseAttempts: MAX_PARSE_ATTEMPTS,
+    flagged: 'the story text',
+    expected: 'a story in the requested shape',
+    unparseable: `a valid ${story.chapters_total}-chapter story`,
+  })
   // What is saved, as the provider wrote it (the stand-in for the name): a story whose answer broke
   // off after some chapters goes on from there instead of starting its plot again.
   const beginning: Beginning =
@@ -138,10 +127,10 @@ async function writeScreened(
       : { title: undefined, chapters: [] }
 
   for (;;) {
-    if (flags >= MAX_TEXT_FLAGS) throw contentFlagged()
+    const strict = tries.strict()
     const soFar = continuable(beginning, story.chapters_total)
     if (soFar) logger.info({ from: soFar.chapters.length + 1 }, 'continuing the story after its saved chapters')
-    const messages = buildStoryMessages({ ...input, soFar }, { strict: flags > 0 })
+    const messages = buildStoryMessages({ ...input, soFar }, { strict })
     const from = soFar ? soFar.chapters.length + 1 : 1
     const parser = createStoryStreamParser({ format, chapters: story.chapters_total, from })
     let alive = true
@@ -203,23 +192,7 @@ async function writeScreened(
       await handle([...pending, ...rest])
       return
     } catch (error) {
-      if (error instanceof StoryTextFlagged) {
-        flags++
-        logger.warn({ target: error.target, flags }, 'the moderator flagged the story text; it was not saved')
-        continue
-      }
-      if (!(error instanceof StoryFormatError)) throw error
-      parseFailures++
-      logger.warn(
-        { reason: error.reason, attempt: parseFailures },
-        'the provider answered something that is not a story in the requested shape',
-      )
-      if (parseFailures >= MAX_PARSE_ATTEMPTS)
-        throw new ProviderError(
-          'permanent',
-          'STORY_UNPARSEABLE',
-          `the provider's answer was not a valid ${story.chapters_total}-chapter story after ${MAX_PARSE_ATTEMPTS} attempts`,
-        )
+      tries.failed(error)
     }
   }
 }
