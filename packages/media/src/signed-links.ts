@@ -12,16 +12,28 @@ export interface SignedRouteOptions {
 }
 
 /**
- * The credential of a signed, expiring link: an HMAC over `<id>.<expires>` under a key derived
- * from the secret for one `purpose` (so a link of one kind never verifies as another), and its
- * constant-time check, false once the link has expired.
+ * Links to one of the API's routes (`<path>/<id>?expires=…&sig=…`, the id URL-encoded), signed with
+ * an HMAC over `<id>.<expires>` under a key derived from the secret for one `purpose` (so a link of
+ * one kind never verifies as another). The expiry is rounded up to the next TTL bucket, so one
+ * object keeps one URL across polls and stays cacheable; the check is constant-time, and false once
+ * the link has expired.
  */
-export function createLinkSignature(secret: string, purpose: string) {
+export function createSignedLinks({
+  secret,
+  ttlSeconds,
+  publicUrl = '',
+  purpose,
+  path,
+}: SignedRouteOptions & { purpose: string; path: string }) {
   const linkKey = createHmac('sha256', secret).update(purpose).digest()
   const sign = (id: string, expires: number) =>
     createHmac('sha256', linkKey).update(`${id}.${expires}`).digest('base64url')
   return {
-    sign,
+    url(id: string, now = Date.now()): string {
+      const { expires } = bucketedExpiry(ttlSeconds, now)
+      // toWellFormed: a malformed id (a lone surrogate) makes a link that is refused, not a throw.
+      return `${publicUrl}${path}/${encodeURIComponent(id.toWellFormed())}?expires=${expires}&sig=${sign(id, expires)}`
+    },
     verify(id: string, expires: number, sig: string, now = Date.now()): boolean {
       if (!Number.isSafeInteger(expires) || expires * 1000 < now) return false
       const expected = Buffer.from(sign(id, expires))
@@ -31,19 +43,9 @@ export function createLinkSignature(secret: string, purpose: string) {
   }
 }
 
-/**
- * HMAC-signed, expiring links to the API's media route (`GET /api/media/<key>`, the key URL-encoded): an <img src>
- * cannot send a bearer token, so the URL itself is the credential.
- */
-export function createSignedMediaRoute({ secret, ttlSeconds, publicUrl = '' }: SignedRouteOptions) {
-  const signature = createLinkSignature(secret, 'dreamify media urls')
-  return {
-    url(key: string, now = Date.now()): string {
-      const { expires } = bucketedExpiry(ttlSeconds, now)
-      return `${publicUrl}/api/media/${encodeURIComponent(key)}?expires=${expires}&sig=${signature.sign(key, expires)}`
-    },
-    verify: signature.verify,
-  }
+/** Links to the API's media route (`GET /api/media/<key>`), for objects stored in Postgres. */
+export function createSignedMediaRoute(options: SignedRouteOptions) {
+  return createSignedLinks({ ...options, purpose: 'dreamify media urls', path: '/api/media' })
 }
 
 export type SignedMediaRoute = ReturnType<typeof createSignedMediaRoute>

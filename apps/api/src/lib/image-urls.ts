@@ -1,19 +1,9 @@
 import { type Db, mediaRepository } from '@dreamify/db'
-import { bucketedExpiry, createLinkSignature, type MediaStores } from '@dreamify/media'
+import { createSignedLinks, type MediaStores } from '@dreamify/media'
 
-/**
- * Signed, expiring image URLs: a browser's <img src> cannot send a bearer token. The expiry is
- * rounded up to the next TTL bucket, so one image keeps one URL across polls and stays cacheable.
- */
+/** Signed, expiring links to the image route (`GET /api/images/<image id>`). */
 export function createImageUrlSigner(secret: string, ttlSeconds: number, publicUrl = '') {
-  const signature = createLinkSignature(secret, 'dreamify image urls')
-  return {
-    url(imageId: string, now = Date.now()): string {
-      const { expires } = bucketedExpiry(ttlSeconds, now)
-      return `${publicUrl}/api/images/${imageId}?expires=${expires}&sig=${signature.sign(imageId, expires)}`
-    },
-    verify: signature.verify,
-  }
+  return createSignedLinks({ secret, ttlSeconds, publicUrl, purpose: 'dreamify image urls', path: '/api/images' })
 }
 
 export type ImageUrlSigner = ReturnType<typeof createImageUrlSigner>
