@@ -1,9 +1,10 @@
 import { type Queues, withTimeout } from '@dreamify/core'
+import { metricsOn } from '@dreamify/core/metrics'
 import { metricsRoute } from '@dreamify/http'
 import type { Queue } from 'bullmq'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,14 +33,14 @@ export const metricsPlugin = fp(
     // Other parts of the app count on the same registry (moderation decisions, story reports).
     app.decorate('metricsRegistry', registry)
 
-    const requestDuration = new Histogram({
-      name: 'dreamify_http_request_duration_seconds',
-      help: 'HTTP request duration by method, route pattern and status code',
-      labelNames: ['method', 'route', 'status_code'] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    })
+    const requestDuration = metricsOn(registry).histogram(
+      'dreamify_http_request_duration_seconds',
+      'HTTP request duration by method, route pattern and status code',
+      ['method', 'route', 'status_code'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    )
 
+    // prom-client's own form: this gauge is read at scrape time (collect).
     new Gauge({
       name: 'dreamify_queue_jobs',
       help: 'Jobs in each BullMQ queue by state, read at scrape time (a queue whose Redis does not answer is left out)',
