@@ -42,7 +42,10 @@ function loadLibrary(): Library {
   return library
 }
 
-/** A stable pick from a seed string, so the same child and topic always get the same story. */
+/**
+ * A stable pick from a seed string: the same name and topic always get the same story. The name is
+ * the one the provider is given, by default a stand-in chosen per story, so one child's stories vary.
+ */
 const seedOf = (seed: string) => createHash('sha256').update(seed).digest().readUInt32BE(0)
 const pick = <T>(items: T[], seed: string): T => items[seedOf(seed) % items.length]!
 
