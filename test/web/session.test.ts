@@ -63,7 +63,8 @@ describe.each(Object.entries(VIEWPORTS))('the session on a %s', (_name, viewport
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor()
 
     await page.getByRole('button', { name: 'Sign out other devices' }).click()
-    await page.getByText('Your other devices are signed out.').waitFor()
+    // The status, not the password field's hint, which says the same words.
+    await page.getByRole('status').filter({ hasText: 'Your other devices are signed out.' }).waitFor()
 
     const download = page.waitForEvent('download')
     await page.getByRole('button', { name: 'Download my data' }).click()
