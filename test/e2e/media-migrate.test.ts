@@ -1,7 +1,7 @@
 import type { Db } from '@dreamify/db'
 import { mediaRepository } from '@dreamify/db'
 import { sha256Hex } from '@dreamify/media'
-import { startS3Server, type TestS3Server } from '@dreamify/testkit'
+import { startS3Server, type TestS3Server, waitFor } from '@dreamify/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
@@ -37,6 +37,11 @@ beforeAll(async () => {
     storyIds.push(json.story_id)
   }
   await client.pollJob(avatar_job_id)
+  // the variants are made after each picture settles
+  await waitFor("every picture's variants", async () => {
+    const awaiting = await db.selectFrom('images').select('id').where('variants_made_at', 'is', null).execute()
+    return awaiting.length === 0
+  })
   await Promise.all([api.stop('SIGTERM'), worker.stop('SIGTERM')])
 }, 90_000)
 afterAll(() => s3?.stop())

@@ -45,7 +45,7 @@ describe('MEDIA_STORE=s3', () => {
   it('makes a story whose pictures are in the bucket and served by presigned URLs, not the API', async () => {
     const { json: accepted } = await client.requestStory(childId, 'a kite over the sea')
     expect((await client.pollJob(accepted.job_id)).final.status).toBe('completed')
-    const story = (await client.request('GET', `/api/stories/${accepted.story_id}`)).json
+    const story = await client.storyWithVariants(accepted.story_id)
     for (const chapter of story.chapters) {
       expect(chapter.image_url.startsWith(`${s3.endpoint}/${s3.bucket}/stories/${story.story_id}/`)).toBe(true)
       const original = await fetch(chapter.image_url)
@@ -104,6 +104,7 @@ describe('MEDIA_STORE=s3', () => {
     worker = await startWorker(env)
     expect((await client.pollJob(first.job_id, { timeoutMs: 60_000 })).final.status).toBe('completed')
     expect(await tallyStories(db, [first.story_id])).toMatchObject({ completed: 1, lost: 0, duplicated: 0 })
+    await client.storyWithVariants(first.story_id)
     expect(keysOf(first.story_id)).toHaveLength(15)
     const records = await db
       .selectFrom('media_objects')

@@ -93,6 +93,11 @@ describe('a story from request to illustrated chapters', () => {
       expect(image.headers.get('cache-control')).toMatch(/max-age=\d+/)
       const bytes = Buffer.from(await image.arrayBuffer())
       expect(bytes.subarray(1, 4).toString()).toBe('PNG')
+    }
+    // The variants are made after each picture settles (the image-variants step).
+    const withVariants = await parent.storyWithVariants(storyId)
+    for (const chapter of withVariants.chapters) {
+      expect(chapter.image_url).toBe(story.chapters[chapter.number - 1].image_url)
       // the fixtures are 1024 wide: WebP at 512 and 1024
       expect(chapter.image_srcset).toMatch(
         /^\/api\/media\/\S+%2Fw512\.webp\?\S+ 512w, \/api\/media\/\S+%2Fw1024\.webp\?\S+ 1024w$/,
@@ -133,6 +138,7 @@ describe('a story from request to illustrated chapters', () => {
   it("lists the child's library newest first with a cover and cursor pagination", async () => {
     const second = await parent.requestStory(childId, 'a snail who wanted to fly')
     await parent.pollJob(second.json.job_id)
+    await parent.storyWithVariants(second.json.story_id)
     const page1 = await parent.request('GET', `/api/children/${childId}/stories?limit=1`)
     expect(page1.status).toBe(200)
     expect(page1.json.stories).toHaveLength(1)

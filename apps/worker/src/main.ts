@@ -41,7 +41,13 @@ const worker = buildWorker({
   metrics,
 })
 const reconciler = startReconciler({ db, queues, logger })
-const housekeeping = startHousekeeping({ db, logger, media, orphanGraceSeconds: config.media.orphanGraceSeconds })
+const housekeeping = startHousekeeping({
+  db,
+  logger,
+  media,
+  queues,
+  orphanGraceSeconds: config.media.orphanGraceSeconds,
+})
 
 const health = await buildHealthServer({
   checks: {

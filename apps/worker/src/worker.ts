@@ -63,7 +63,9 @@ export function buildWorker(deps: WorkerDeps) {
   // In-flight steps by the Postgres job they belong to, so a cancellation can reach them.
   const inFlight = new Map<string, Set<AbortController>>()
 
-  const workers = steps.map((definition) => {
+  // WORKER_QUEUES: a process may run some queues only (a worker that only makes image variants).
+  const running = steps.filter((step) => config.worker.queues.includes(step.queue))
+  const workers = running.map((definition) => {
     const queue: Queue = queues[definition.queue] as Queue
     const rate = definition.ratePerMinute(config)
     return new Worker(
@@ -75,10 +77,10 @@ export function buildWorker(deps: WorkerDeps) {
           )
         }
         const payload = job.data
-        const owner = definition.ownerJobId(payload)
+        const owner = definition.ownerJobId?.(payload)
         const log = logger.child({
           queue: definition.queue,
-          jobId: owner,
+          ...(owner ? { jobId: owner } : {}),
           queueJobId: job.id,
           ...('storyId' in payload ? { storyId: payload.storyId } : {}),
         })
@@ -87,9 +89,9 @@ export function buildWorker(deps: WorkerDeps) {
         // what a failure handler gets too; a step also gets its signal and attempt
         const shared = { db, media, provider, safety, queues, config, logger: log, events, storyFinished }
         const context = { ...shared, signal: AbortSignal.any(signals), attempt: job.attemptsMade + 1 }
-        const set = inFlight.get(owner) ?? new Set()
+        const set = (owner && inFlight.get(owner)) || new Set<AbortController>()
         set.add(abort)
-        inFlight.set(owner, set)
+        if (owner) inFlight.set(owner, set)
         const started = performance.now()
         let outcome: StepOutcome = 'completed'
         try {
@@ -118,7 +120,7 @@ export function buildWorker(deps: WorkerDeps) {
         } finally {
           metrics?.observeStep(definition.queue, outcome, started)
           set.delete(abort)
-          if (set.size === 0) inFlight.delete(owner)
+          if (owner && set.size === 0) inFlight.delete(owner)
         }
       },
       {

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Type, { type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import { QUEUES, type QueueName } from './jobs.ts'
 import { MediaEnvProperties, mediaConfig } from './media-config.ts'
 import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from './moderation-thresholds.ts'
 
@@ -81,6 +82,17 @@ export const EnvSchema = Type.Object({
   STORY_CHAPTERS: integer(5, 'chapters per story', 1, 12),
   TEXT_CONCURRENCY: integer(4, 'text jobs at once per worker process', 1, 1000),
   IMAGE_CONCURRENCY: integer(8, 'image jobs at once per worker process', 1, 1000),
+  VARIANT_CONCURRENCY: integer(
+    2,
+    "image-variant jobs at once per worker process (CPU-bound: about the process's cores)",
+    1,
+    64,
+  ),
+  WORKER_QUEUES: Type.String({
+    default: '',
+    description:
+      'comma-separated queues this worker process runs (empty: all); e.g. `image-variants` for a worker that only makes image variants',
+  }),
   SPEECH_CONCURRENCY: integer(4, 'narration jobs at once per worker process', 1, 1000),
   SPEECH_REQUESTS_PER_MINUTE: integer(0, 'speech requests per minute across all workers (0 = none)'),
   TEXT_REQUESTS_PER_MINUTE: integer(0, 'text requests per minute across all workers (0 = none)'),
@@ -181,6 +193,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
     problems.push(`MODERATION_THRESHOLDS: ${(error as Error).message}`)
   }
   const media = mediaConfig(env, problems)
+  const workerQueues = listOf(env.WORKER_QUEUES)
+  const unknownQueues = workerQueues.filter((name) => !(Object.values(QUEUES) as string[]).includes(name))
+  if (unknownQueues.length > 0)
+    problems.push(
+      `WORKER_QUEUES: must list queues among ${Object.values(QUEUES).join(', ')} (got ${JSON.stringify(unknownQueues.join(','))})`,
+    )
   if (problems.length > 0) throw new ConfigError(problems)
 
   const provider = env.GENERATION_PROVIDER ?? (env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'fixtures')
@@ -191,9 +209,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       port: env.PORT,
       host: env.HOST!,
       publicUrl: env.PUBLIC_URL?.replace(/\/$/, '') ?? '',
-      corsOrigins: env.CORS_ORIGINS.split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
+      corsOrigins: listOf(env.CORS_ORIGINS),
       bodyLimit: env.BODY_LIMIT_BYTES,
       trustProxyHops: env.TRUST_PROXY_HOPS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
@@ -230,6 +246,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
     worker: {
       textConcurrency: env.TEXT_CONCURRENCY,
       imageConcurrency: env.IMAGE_CONCURRENCY,
+      variantConcurrency: env.VARIANT_CONCURRENCY,
+      /** the queues this process runs; every queue when WORKER_QUEUES is empty */
+      queues: (workerQueues.length > 0 ? workerQueues : Object.values(QUEUES)) as QueueName[],
       textRequestsPerMinute: env.TEXT_REQUESTS_PER_MINUTE,
       imagesPerMinute: env.IMAGES_PER_MINUTE,
       speechConcurrency: env.SPEECH_CONCURRENCY,
@@ -274,4 +293,12 @@ function developmentSecret(file: string): string {
   mkdirSync(dirname(file), { recursive: true })
   writeFileSync(file, `${secret}\n`, { mode: 0o600 })
   return secret
+}
+
+/** A comma-separated setting's entries, trimmed, without empty ones. */
+function listOf(setting: string): string[] {
+  return setting
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
 }

@@ -17,6 +17,8 @@ export const QUEUES = {
   chapterAudio: 'chapter-audio',
   /** draws a child's portrait */
   avatar: 'avatar',
+  /** makes a settled picture's screen-sized WebP variants (CPU-bound: a worker of its own can run it) */
+  imageVariants: 'image-variants',
 } as const
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
@@ -39,6 +41,9 @@ const ChapterPayload = Type.Object({
   chapterNumber: Type.Integer({ minimum: 1 }),
 })
 
+/** A payload naming one settled picture by its original's key (media_objects.key). */
+const ImagePayload = Type.Object({ originalKey: Type.String({ minLength: 1 }) })
+
 /**
  * Queue job ids are derived from the Postgres job, so enqueueing the same work twice (a retried
  * request, the reconciler, a crashed producer) adds it once. BullMQ forbids ':' in custom ids.
@@ -52,6 +57,7 @@ const CATALOGUE = {
     ({ jobId, chapterNumber }) => `${jobId}.chapter-${chapterNumber}.audio`,
   ),
   [QUEUES.avatar]: queueEntry(JobPayload, ({ jobId }) => jobId),
+  [QUEUES.imageVariants]: queueEntry(ImagePayload, ({ originalKey }) => `variants.${originalKey}`),
 } satisfies Record<QueueName, { payload: TSchema }>
 
 type Catalogue = typeof CATALOGUE

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigError, EnvSchema, loadConfig } from '../src/config.ts'
+import { QUEUES } from '../src/jobs.ts'
 
 const SECRET = 'a-secret-that-is-at-least-thirty-two-characters-long'
 
@@ -53,6 +54,8 @@ describe('loadConfig defaults', () => {
     expect(config.worker).toEqual({
       textConcurrency: 4,
       imageConcurrency: 8,
+      variantConcurrency: 2,
+      queues: Object.values(QUEUES),
       textRequestsPerMinute: 0,
       imagesPerMinute: 0,
       speechConcurrency: 4,
@@ -142,6 +145,14 @@ describe('coercion', () => {
     })
     expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example'])
     expect(config.http.publicUrl).toBe('https://dreamify.example')
+  })
+
+  it('runs every queue by default, and only the ones WORKER_QUEUES lists', () => {
+    expect(load({}).worker.queues).toEqual(Object.values(QUEUES))
+    expect(load({ WORKER_QUEUES: ' image-variants, avatar ,' }).worker.queues).toEqual(['image-variants', 'avatar'])
+    expect(problemsOf({ WORKER_QUEUES: 'image-variants,thumbnails' })).toEqual([
+      `WORKER_QUEUES: must list queues among ${Object.values(QUEUES).join(', ')} (got "thumbnails")`,
+    ])
   })
 
   it.each([

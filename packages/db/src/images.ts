@@ -1,6 +1,11 @@
+import { sql } from 'kysely'
 import type { Db } from './database.ts'
 
-/** Pictures are stored and replaced by the job's transitions (job-lifecycle/); this finds their originals. */
+/**
+ * Pictures are stored and replaced by the job's transitions (job-lifecycle/); this finds their
+ * originals, and keeps track of their variants, which the image-variants step makes after the
+ * picture settles.
+ */
 export const imageRepository = {
   /** The original's media object of an image (its bytes are in the store the record names). */
   findOriginal(db: Db, imageId: string) {
@@ -10,5 +15,55 @@ export const imageRepository = {
       .where('image_id', '=', imageId)
       .where('variant', '=', 'original')
       .executeTakeFirst()
+  },
+
+  /**
+   * A settled picture, by its original's key, when its variants are still to make (undefined once
+   * they are made, or when the picture is gone or not settled): its image, where the original is
+   * stored, and the owners its variants are recorded under.
+   */
+  findAwaitingVariants(db: Db, originalKey: string) {
+    return db
+      .selectFrom('media_objects')
+      .innerJoin('images', 'images.id', 'media_objects.image_id')
+      .select(['images.id as imageId', 'media_objects.store', 'images.parent_id', 'images.child_id', 'images.story_id'])
+      .where('media_objects.key', '=', originalKey)
+      .where('images.variants_made_at', 'is', null)
+      .executeTakeFirst()
+  },
+
+  /**
+   * Settles an image's variants in one statement: their media objects (stored already, recorded
+   * unsettled) become the image's, and the image is marked done, also when there was nothing to
+   * make. An image deleted meanwhile settles nothing: its objects stay unsettled and are swept.
+   */
+  async settleVariants(db: Db, imageId: string, keys: readonly string[]): Promise<void> {
+    await sql`
+      with image as (
+        update images set variants_made_at = now() where id = ${imageId}::uuid returning id
+      )
+      update media_objects set image_id = image.id, settled_at = now()
+      from image where key = any(${keys}::text[]) and media_objects.image_id is null
+    `.execute(db)
+  },
+
+  /**
+   * The originals' keys of pictures settled more than `olderThanSeconds` ago whose variants were
+   * never made: their job was lost (a crash between the settle and the enqueue), or the picture
+   * predates the step.
+   */
+  async listAwaitingVariants(db: Db, olderThanSeconds: number, limit: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('images')
+      .innerJoin('media_objects', (join) =>
+        join.onRef('media_objects.image_id', '=', 'images.id').on('media_objects.variant', '=', 'original'),
+      )
+      .select('media_objects.key')
+      .where('images.variants_made_at', 'is', null)
+      .where('images.created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
+      .orderBy('images.created_at')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => row.key)
   },
 }

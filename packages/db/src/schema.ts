@@ -109,6 +109,8 @@ export interface ImagesTable {
   /** the original's; its bytes (and its variants') are media objects (media_objects.image_id) */
   content_type: string
   byte_size: number
+  /** when the image-variants step ran for it; null while its variants are still to make */
+  variants_made_at: Date | null
   created_at: CreatedAt
 }
 

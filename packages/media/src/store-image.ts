@@ -1,47 +1,64 @@
+import sharp from 'sharp'
 import { extensionOf } from './keys.ts'
 import type { MediaStore } from './types.ts'
 import { makeVariants } from './variants.ts'
 
-export interface ImageToStore {
-  bytes: Buffer
-  contentType: string
+/** An image's owners, as its media objects record them. */
+interface ImageOwners {
   parentId: string
   childId: string
   storyId?: string | null
+}
+
+export interface ImageToStore extends ImageOwners {
+  bytes: Buffer
+  contentType: string
   /** the deterministic key of each object: the variant's name (`original`, `w512`) and extension */
   keyOf: (variant: string, extension: string) => string
 }
 
+/** What the settle records of a stored picture; its keys are the original's alone until its variants are made. */
+export interface StoredPicture {
+  content_type: string
+  byte_size: number
+  keys: [original: string]
+}
+
 /**
- * Stores a drawn picture: the original as it came, then its WebP variants, each under its
- * deterministic key (recorded unsettled). Returns what the settle records: a retried step stores
- * the same keys again, overwriting, and settles once.
+ * Stores a drawn picture's original as it came, under its deterministic key (recorded unsettled).
+ * Returns what the settle records: a retried step stores the same key again, overwriting, and
+ * settles once. Its variants are made after the settle, by the image-variants step (storeVariants),
+ * so that encoding them never holds up the story.
  */
-export async function storeImage(store: MediaStore, image: ImageToStore) {
-  // A picture sharp cannot read is kept as it came, without variants (its original still serves).
-  const { original, variants } = await makeVariants(image.bytes).catch(() => ({
-    original: { width: null, height: null },
-    variants: [],
-  }))
-  const common = {
-    kind: 'image' as const,
-    parentId: image.parentId,
-    childId: image.childId,
-    storyId: image.storyId ?? null,
-  }
-  const originalKey = image.keyOf('original', extensionOf(image.contentType))
-  await store.put({
-    ...common,
-    key: originalKey,
-    contentType: image.contentType,
-    bytes: image.bytes,
-    width: original.width,
-  })
-  const keys = [originalKey]
-  for (const variant of variants) {
-    const key = image.keyOf(variant.name, 'webp')
+export async function storeImage(store: MediaStore, image: ImageToStore): Promise<StoredPicture> {
+  // Reading the header is cheap; a picture sharp cannot read is kept without a width.
+  const width = await sharp(image.bytes)
+    .metadata()
+    .then((meta) => meta.width ?? null)
+    .catch(() => null)
+  const key = image.keyOf('original', extensionOf(image.contentType))
+  await store.put({ ...ownersOf(image), key, contentType: image.contentType, bytes: image.bytes, width })
+  return { content_type: image.contentType, byte_size: image.bytes.length, keys: [key] }
+}
+
+export interface StoredOriginal extends ImageOwners {
+  /** the original's key: each variant is stored beside it (variantKeyOf) */
+  key: string
+  bytes: Buffer
+}
+
+/**
+ * Makes a settled picture's WebP variants and stores each beside its original (recorded unsettled,
+ * for `imageRepository.settleVariants`). Returns their keys: none for a picture sharp cannot read,
+ * whose original still serves alone. Deterministic keys, so a retry overwrites.
+ */
+export async function storeVariants(store: MediaStore, original: StoredOriginal): Promise<string[]> {
+  const made = await makeVariants(original.bytes).catch(() => undefined)
+  const keys: string[] = []
+  for (const variant of made?.variants ?? []) {
+    const key = variantKeyOf(original.key, variant.name)
     await store.put({
-      ...common,
+      ...ownersOf(original),
       key,
       contentType: variant.contentType,
       bytes: variant.bytes,
@@ -50,5 +67,14 @@ export async function storeImage(store: MediaStore, image: ImageToStore) {
     })
     keys.push(key)
   }
-  return { content_type: image.contentType, byte_size: image.bytes.length, keys }
+  return keys
+}
+
+/** A variant's key: the original's, with the variant's name and `.webp` for its last part. */
+export function variantKeyOf(originalKey: string, variant: string): string {
+  return originalKey.replace(/[^/]*$/, `${variant}.webp`)
+}
+
+function ownersOf(image: ImageOwners) {
+  return { kind: 'image' as const, parentId: image.parentId, childId: image.childId, storyId: image.storyId ?? null }
 }

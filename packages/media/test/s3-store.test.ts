@@ -15,6 +15,7 @@ import {
   runMediaHousekeeping,
   sha256Hex,
   storeImage,
+  storeVariants,
 } from '../src/index.ts'
 
 // The s3 store with the real AWS SDK against a real S3-protocol server (s3rver behind a proxy that
@@ -145,17 +146,18 @@ describe('variants', () => {
     expect(variants.map((v) => [v.name, v.width, v.height])).toEqual([['w512', 300, 200]])
   })
 
-  it('stores the original and its variants under the deterministic keys, and their records', async () => {
+  it('stores the original, then its variants beside it, under deterministic keys, and their records', async () => {
     const bytes = await png(1024, 1024)
     const keyOf = (variant: string, extension: string) => `tests/stored/${variant}.${extension}`
-    const image = { bytes, contentType: 'image/png', parentId: family.parentId, childId: family.childId, keyOf }
+    const owners = { parentId: family.parentId, childId: family.childId }
+    const image = { bytes, contentType: 'image/png', ...owners, keyOf }
     const stored = await storeImage(store, image)
     expect(await storeImage(store, image)).toEqual(stored)
-    expect(stored).toEqual({
-      content_type: 'image/png',
-      byte_size: bytes.length,
-      keys: ['tests/stored/original.png', 'tests/stored/w512.webp', 'tests/stored/w1024.webp'],
-    })
+    expect(stored).toEqual({ content_type: 'image/png', byte_size: bytes.length, keys: ['tests/stored/original.png'] })
+    const original = { key: 'tests/stored/original.png', bytes, ...owners }
+    const variants = await storeVariants(store, original)
+    expect(await storeVariants(store, original)).toEqual(variants)
+    expect(variants).toEqual(['tests/stored/w512.webp', 'tests/stored/w1024.webp'])
     expect(s3.keys().filter((key) => key.startsWith('tests/stored/'))).toEqual([
       'tests/stored/original.png',
       'tests/stored/w1024.webp',
@@ -172,6 +174,15 @@ describe('variants', () => {
       { variant: 'w1024', width: 1024, content_type: 'image/webp' },
       { variant: 'w512', width: 512, content_type: 'image/webp' },
     ])
+  })
+
+  it('makes no variants of a picture sharp cannot read: its original serves alone', async () => {
+    const bytes = Buffer.from('not a picture')
+    const keyOf = (variant: string, extension: string) => `tests/unreadable/${variant}.${extension}`
+    const owners = { parentId: family.parentId, childId: family.childId }
+    const stored = await storeImage(store, { bytes, contentType: 'image/png', ...owners, keyOf })
+    expect(stored.keys).toEqual(['tests/unreadable/original.png'])
+    expect(await storeVariants(store, { key: stored.keys[0], bytes, ...owners })).toEqual([])
   })
 })
 
@@ -223,7 +234,8 @@ describe('the media housekeeping', () => {
       childId: other.childId,
       keyOf,
     })
-    await mediaRepository.settle(db, stored.keys)
+    const variants = await storeVariants(store, { key: stored.keys[0], bytes: await png(600, 600), ...other })
+    await mediaRepository.settle(db, [...stored.keys, ...variants])
     await db.deleteFrom('parents').where('id', '=', other.parentId).execute()
     expect(await runMediaHousekeeping(db, stores, { orphanGraceSeconds: 3600 })).toMatchObject({ deleted: 3 })
     expect(s3.keys().filter((key) => key.startsWith('tests/erased/'))).toEqual([])

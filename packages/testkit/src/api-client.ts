@@ -1,4 +1,5 @@
 import { aChild, aStory } from './api-payloads.ts'
+import { waitFor } from './wait-for.ts'
 
 /** An answer of the API: its body as text, and as JSON when it is JSON. */
 export interface Answer {
@@ -124,5 +125,21 @@ export class ApiClient {
       await new Promise((r) => setTimeout(r, intervalMs))
     }
     throw new Error(`job ${jobId} did not finish: last ${JSON.stringify(seen.at(-1))}`)
+  }
+
+  /**
+   * A story once every ready picture has its WebP variants: the image-variants step makes them
+   * after the picture settles, so they may come a moment after the story completes.
+   */
+  async storyWithVariants(storyId: string, { timeoutMs = 30_000 } = {}) {
+    return waitFor(
+      `the image variants of story ${storyId}`,
+      async () => {
+        const { json } = await this.request('GET', `/api/stories/${storyId}`)
+        const made = json.chapters.every((c: any) => c.image_status !== 'ready' || c.image_srcset !== null)
+        return made && json
+      },
+      { timeoutMs },
+    )
   }
 }

@@ -4,6 +4,7 @@ import { mediaKeys, storeImage } from '@dreamify/media'
 import { buildAvatarPrompt, buildSaferAvatarPrompt, describeCharacter } from '@dreamify/prompts'
 import { drawScreened } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
+import { queueImageVariants } from './image-variants.ts'
 
 /**
  * Draws a child's portrait. The old one stays until the new one is stored. A drawn picture is kept
@@ -19,7 +20,7 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId }, { db, media, provider, signal, events, safety }) {
+  async run({ jobId }, { db, media, provider, signal, events, safety, queues }) {
     const job = await jobRepository.find(db, jobId)
     if (!job || !isUnfinishedJob(job.status) || !job.child_id) return
     const child = await childRepository.find(db, job.child_id)
@@ -31,6 +32,7 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
     // The decisions that let the picture through are written with the settle; a flag, at once.
     const held = safety.holding()
     let settled: Awaited<ReturnType<typeof jobLifecycle.settleAvatar>>
+    let stored: Awaited<ReturnType<typeof storeImage>> | undefined
     try {
       let imageId = await jobLifecycle.findDrawnImage(db, jobId)
       if (!imageId) {
@@ -49,7 +51,7 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
           },
           signal,
         )
-        const stored = await storeImage(media, {
+        stored = await storeImage(media, {
           bytes: image.bytes,
           contentType: image.contentType,
           parentId: child.parent_id,
@@ -67,6 +69,8 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
       await held.flush()
     }
     await events.state(settled)
+    // A picture kept by an earlier try has its variants queued by the sweep (housekeeping.ts).
+    if (settled && stored) await queueImageVariants(queues, stored)
   },
 
   fail: ({ jobId }, failure, { db }) => jobLifecycle.fail(db, jobId, failure),

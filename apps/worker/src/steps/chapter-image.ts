@@ -4,6 +4,7 @@ import { type MediaStore, mediaKeys, storeImage } from '@dreamify/media'
 import { buildBriefImagePrompt, describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
+import { queueImageVariants } from './image-variants.ts'
 import { completeSettledStory, failDrawing, settleDrawing, startRedo } from './settling.ts'
 
 /**
@@ -17,7 +18,10 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
   ratePerMinute: (config) => config.worker.imagesPerMinute,
   ownerJobId: ({ jobId }) => jobId,
 
-  async run({ jobId, storyId, chapterNumber }, { db, media, provider, signal, events, safety, logger, storyFinished }) {
+  async run(
+    { jobId, storyId, chapterNumber },
+    { db, media, provider, signal, events, safety, queues, logger, storyFinished },
+  ) {
     const fromAvatar = provider.drawsFromReference?.() ?? false
     const found = await stepContextRepository.forChapterImage(db, jobId, storyId, chapterNumber, fromAvatar)
     if (!found || !isUnfinishedJob(found.job.status)) return
@@ -58,11 +62,12 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).
     const held = safety.holding()
     let settled: JobRow | undefined
+    let stored: Awaited<ReturnType<typeof storeImage>> | undefined
     try {
       const image = await drawModerated(held, provider, drawing, signal)
       // Stored under keys of this job and chapter, then settled: a crash between the two leaves
       // unsettled objects the housekeeping sweeps; a retry overwrites the same keys.
-      const stored = await storeImage(media, {
+      stored = await storeImage(media, {
         bytes: image.bytes,
         contentType: image.contentType,
         parentId: chapter.parent_id,
@@ -78,6 +83,8 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     if (!settled) return
     // then a stage event, or `completed` when this chapter was the last to settle
     await events.chapters(jobId, 'chapter_illustrated', [{ number: chapterNumber, title: chapter.title }], settled)
+    // The picture is the chapter's now; its variants are made apart, so they never hold up the story.
+    if (stored) await queueImageVariants(queues, stored)
   },
 
   // An illustration that fails for good leaves its story complete with that chapter marked failed.

@@ -37,8 +37,8 @@ export interface StepDefinition<N extends QueueName> {
   concurrency: (config: Config) => number
   /** provider calls per minute across every worker (0 = none) */
   ratePerMinute: (config: Config) => number
-  /** the Postgres job whose cancellation stops this one */
-  ownerJobId: (payload: PayloadOf[N]) => string
+  /** the Postgres job whose cancellation stops this one (none for a step no job owns: image variants) */
+  ownerJobId?: (payload: PayloadOf[N]) => string
   run: (payload: PayloadOf[N], context: StepContext) => Promise<void>
   /**
    * records the failure; resolves to the job as it now is (undefined when it was finished or gone).

@@ -4,6 +4,7 @@ import { chapterAudioStep } from './chapter-audio.ts'
 import { chapterImageStep } from './chapter-image.ts'
 import { chapterTextStep } from './chapter-text.ts'
 import type { StepDefinition } from './definition.ts'
+import { imageVariantsStep } from './image-variants.ts'
 import { storyTextStep } from './story-text.ts'
 
 /** Every job the worker runs, in one explicit list. */
@@ -13,4 +14,5 @@ export const STEPS: ReadonlyArray<StepDefinition<QueueName>> = [
   chapterTextStep as StepDefinition<QueueName>,
   chapterAudioStep as StepDefinition<QueueName>,
   avatarStep as StepDefinition<QueueName>,
+  imageVariantsStep as StepDefinition<QueueName>,
 ]

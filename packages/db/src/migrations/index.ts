@@ -8,6 +8,7 @@ import * as storyLanguageCast from './2026-12-02T01-00_story_language_cast.ts'
 import * as mediaObjects from './2026-12-02T03-00_media_objects.ts'
 import * as narration from './2026-12-02T06-00_narration.ts'
 import * as storyOutline from './2026-12-02T07-00_story_outline.ts'
+import * as imageVariantsStep from './2026-12-02T13-00_image_variants_step.ts'
 
 // Every migration, by name, in order. Listed explicitly so that bundling or type stripping can never
 // lose one; names are dated so they sort.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T03-00_media_objects': mediaObjects,
   '2026-12-02T06-00_narration': narration,
   '2026-12-02T07-00_story_outline': storyOutline,
+  '2026-12-02T13-00_image_variants_step': imageVariantsStep,
 }

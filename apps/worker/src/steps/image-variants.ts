@@ -1,0 +1,49 @@
+import { jobItem, QUEUES, type Queues } from '@dreamify/core'
+import { imageRepository } from '@dreamify/db'
+import { storeVariants } from '@dreamify/media'
+import type { StepDefinition } from './definition.ts'
+
+/**
+ * Makes a settled picture's screen-sized WebP variants (a chapter's, a redraw's, an avatar's). It
+ * runs after the picture settles, so its CPU never holds up a story: until it has run, the API
+ * serves the original alone. Queued by the step that settled the picture; the sweep
+ * (housekeeping.ts) queues those whose job was lost. Runs once per image: a retry finds it done.
+ */
+export const imageVariantsStep: StepDefinition<typeof QUEUES.imageVariants> = {
+  queue: QUEUES.imageVariants,
+  concurrency: (config) => config.worker.variantConcurrency,
+  ratePerMinute: () => 0,
+
+  async run({ originalKey }, { db, media, logger }) {
+    const original = await imageRepository.findAwaitingVariants(db, originalKey)
+    if (!original) return
+    // An original left in another store (MEDIA_STORE changed, not migrated) keeps serving alone.
+    const read = original.store === media.name ? await media.get(originalKey) : undefined
+    if (!read) logger.debug({ store: original.store }, 'original not readable here; no variants')
+    const keys = read
+      ? await storeVariants(media, {
+          key: originalKey,
+          bytes: read.bytes,
+          parentId: original.parent_id,
+          childId: original.child_id,
+          storyId: original.story_id,
+        })
+      : []
+    await imageRepository.settleVariants(db, original.imageId, keys)
+  },
+
+  // Given up on (the store failing for good): the picture is marked done and serves its original.
+  async fail({ originalKey }, _failure, { db }) {
+    const original = await imageRepository.findAwaitingVariants(db, originalKey)
+    if (original) await imageRepository.settleVariants(db, original.imageId, [])
+    return undefined
+  },
+}
+
+/** Queues the variants of a picture that has just settled (by its original's key, the first of its keys). */
+export async function queueImageVariants(queues: Queues, stored: { keys: readonly string[] }): Promise<void> {
+  const [originalKey] = stored.keys
+  if (!originalKey) return
+  const { name, data, opts } = jobItem(QUEUES.imageVariants, { originalKey })
+  await queues[QUEUES.imageVariants].add(name, data, opts)
+}
