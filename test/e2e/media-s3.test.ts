@@ -150,12 +150,14 @@ describe('MEDIA_STORE=s3', () => {
     }
     const { final } = await client.pollJob(accepted.job_id, { timeoutMs: 60_000 })
     expect(final).toMatchObject({ status: 'completed', progress: { chapters_illustrated: 5 } })
+    await client.storyWithVariants(accepted.story_id)
     expect(keysOf(accepted.story_id)).toHaveLength(15)
   }, 90_000)
 
   it("deletes a story's objects from the bucket when the story is deleted", async () => {
     const { json: accepted } = await client.requestStory(childId, 'a garden of bells')
     await client.pollJob(accepted.job_id)
+    await client.storyWithVariants(accepted.story_id)
     expect(keysOf(accepted.story_id)).toHaveLength(15)
     expect((await client.request('DELETE', `/api/stories/${accepted.story_id}`)).status).toBe(204)
     const stores = createMediaStores(db, testConfig(env))

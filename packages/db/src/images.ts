@@ -17,6 +17,18 @@ export const imageRepository = {
       .executeTakeFirst()
   },
 
+  /** The keys of every original a parent's pictures have (their variants jobs are named by them). */
+  async originalKeysOfParent(db: Db, parentId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('media_objects')
+      .select('key')
+      .where('parent_id', '=', parentId)
+      .where('kind', '=', 'image')
+      .where('variant', '=', 'original')
+      .execute()
+    return rows.map((row) => row.key)
+  },
+
   /**
    * A settled picture, by its original's key, when its variants are still to make (undefined once
    * they are made, or when the picture is gone or not settled): its image, where the original is

@@ -1,5 +1,5 @@
-import { jobEventKeys, type Queues, queueItemsOfJob, queueOf } from '@dreamify/core'
-import { accountDataRepository, type Db, type JobRow, parentRepository } from '@dreamify/db'
+import { jobEventKeys, jobItem, QUEUES, type Queues, queueItemsOfJob, queueOf } from '@dreamify/core'
+import { accountDataRepository, type Db, imageRepository, type JobRow, parentRepository } from '@dreamify/db'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { SessionService } from './sessions.ts'
@@ -37,19 +37,26 @@ export function createAccountDeletion({
   storyService,
   logger,
 }: AccountDeletionDeps) {
-  /** Removes the jobs' queue entries and event streams; true when nothing was left behind (a locked entry stays). */
-  async function sweepRedis(jobs: JobRow[]): Promise<boolean> {
-    let clean = true
+  /**
+   * Removes the jobs' queue entries and event streams, and the pictures' variants entries; true
+   * when nothing was left behind (a locked entry stays).
+   */
+  async function sweepRedis(jobs: JobRow[], originalKeys: string[]): Promise<boolean> {
     for (const job of jobs) {
       const keys = jobEventKeys(prefix, job.id)
       await redis.del(keys.stream, keys.meta)
-      for (const item of queueItemsOfJob(job)) {
-        const queue = queueOf(queues, item)
-        const id = item.opts.jobId
-        // 0 for an entry a worker holds (locked) or that does not exist; the second sweep takes the former.
-        const removed = await queue.remove(id).catch(() => 0)
-        if (removed === 0 && (await queue.getJob(id).catch(() => undefined))) clean = false
-      }
+    }
+    const items = [
+      ...jobs.flatMap((job) => queueItemsOfJob(job)),
+      ...originalKeys.map((originalKey) => jobItem(QUEUES.imageVariants, { originalKey })),
+    ]
+    let clean = true
+    for (const item of items) {
+      const queue = queueOf(queues, item)
+      const id = item.opts.jobId
+      // 0 for an entry a worker holds (locked) or that does not exist; the second sweep takes the former.
+      const removed = await queue.remove(id).catch(() => 0)
+      if (removed === 0 && (await queue.getJob(id).catch(() => undefined))) clean = false
     }
     return clean
   }
@@ -60,16 +67,18 @@ export function createAccountDeletion({
       const jobs = await accountDataRepository.jobs(db, parentId)
       for (const job of jobs)
         if (job.status === 'queued' || job.status === 'running') await storyService.cancelJob(job.id)
+      // After the cancellations: no picture of the account settles (and queues its variants) any more.
+      const originalKeys = await imageRepository.originalKeysOfParent(db, parentId)
       await parentRepository.delete(db, parentId)
       let clean = false
       try {
-        clean = await sweepRedis(jobs)
+        clean = await sweepRedis(jobs, originalKeys)
       } catch (error) {
         logger.warn({ err: error }, 'account erased; its Redis entries are swept again shortly')
       }
       if (clean) return
       setTimeout(() => {
-        sweepRedis(jobs).catch((error: unknown) =>
+        sweepRedis(jobs, originalKeys).catch((error: unknown) =>
           logger.warn({ err: error }, 'could not sweep an erased account from Redis; its entries expire on their own'),
         )
       }, SWEEP_AGAIN_MS).unref()
