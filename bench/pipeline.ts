@@ -3,9 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEFAULT_JOB_OPTIONS } from '@dreamify/core'
-import { FlowProducer } from 'bullmq'
-import { Redis } from 'ioredis'
+import { bareFlow } from './bare-flow.ts'
 import { describeProfile, summariseProfiles } from './profile.ts'
 import type { Figure, Outcome } from './report.ts'
 import {
@@ -17,7 +15,6 @@ import {
   cpuSnapshot,
   DATABASE_URL,
   databaseCounters,
-  deleteKeys,
   describeCpu,
   describeMessages,
   diffProbe,
@@ -25,18 +22,16 @@ import {
   postStories,
   probe,
   queueEventCounts,
-  REDIS_URL,
   round,
   type Service,
   sampleDatabaseWaits,
   startApi,
-  startProcess,
   startWorkers,
   stopAll,
-  waitFor,
   waitForAvatars,
   waitForStories,
 } from './support/index.ts'
+import { GENERATION_QUEUES, measureVariantBacklog } from './variants-backlog.ts'
 
 const STORIES = Math.max(500, Number(process.env.BENCH_PIPELINE_STORIES ?? 500))
 const WORKERS = 2
@@ -49,7 +44,6 @@ const POST_CONCURRENCY = 16
 const PARENTS = 10
 const WARM_UP_STORIES = 20
 const JOBS_PER_STORY = 6 // one text step, five image steps
-const BARE = { text: 'bare-text', image: 'bare-image' } // as in bench/bare-flow-worker.ts
 /** BENCH_PROFILE=1 runs the workers under node --cpu-prof and summarises where their CPU goes. */
 const PROFILE = process.env.BENCH_PROFILE === '1'
 
@@ -61,6 +55,8 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
     FIXTURES_TEXT_MS: '0',
     FIXTURES_IMAGE_MS: '0',
     STREAMING: 'true',
+    // the variants run apart, measured after the window (variants-backlog.ts)
+    WORKER_QUEUES: GENERATION_QUEUES,
     TEXT_CONCURRENCY: String(TEXT_CONCURRENCY),
     IMAGE_CONCURRENCY: String(IMAGE_CONCURRENCY),
     DATABASE_POOL_SIZE: POOL_SIZE,
@@ -121,6 +117,7 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   // Stopping the processes ends their Postgres sessions, which flushes their statistics.
   await stopAll(services)
   const dbAfter = await databaseCounters(pool)
+  const variants = await measureVariantBacklog(pool, prefix, log)
   const profileNotes = profileDir
     ? describeProfile(summariseProfiles(profileDir), STORIES + WARM_UP_STORIES, 'story')
     : []
@@ -180,7 +177,14 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
 
   // The baseline: BullMQ alone, the same shape of work, as many worker processes with the same concurrency.
   log(`bare BullMQ flow: ${STORIES} flows of 1 parent + 5 children, ${WORKERS} worker processes`)
-  const bare = await bareFlow(`${prefix}-bare`)
+  const bare = await bareFlow(`${prefix}-bare`, {
+    workers: WORKERS,
+    textConcurrency: TEXT_CONCURRENCY,
+    imageConcurrency: IMAGE_CONCURRENCY,
+    postConcurrency: POST_CONCURRENCY,
+    warmUp: WARM_UP_STORIES,
+    flows: STORIES,
+  })
   const bareFlowsPerS = (STORIES / bare.windowMs) * 1000
   log(`  ${round(bareFlowsPerS, 1)} flows/s`)
   const ratio = storiesPerS / bareFlowsPerS
@@ -209,9 +213,10 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
       unit: '',
       digits: 1,
     },
+    ...variants.figures,
   ]
   return {
-    setup: `${STORIES} stories posted through the API (${POST_CONCURRENCY} at a time, ${PARENTS} parents) to ${WORKERS} worker processes (TEXT_CONCURRENCY ${TEXT_CONCURRENCY}, IMAGE_CONCURRENCY ${IMAGE_CONCURRENCY}, DATABASE_POOL_SIZE ${POOL_SIZE}${SYNC_COMMIT ? `, synchronous_commit=${SYNC_COMMIT} (experiment)` : ''}, STREAMING=true) with the fixtures provider at zero latency (FIXTURES_TEXT_MS=0, FIXTURES_IMAGE_MS=0), after ${WARM_UP_STORIES} warm-up stories. Throughput counts from Postgres: completed story jobs over (last finished_at − first created_at). The API and workers run with bench/probe.ts preloaded, which counts Postgres queries and Redis commands. Baseline: the same ${STORIES} units as BullMQ flows (FlowProducer, a parent on one queue with five children on another, the service's default job options) added ${POST_CONCURRENCY} at a time, run by ${WORKERS} processes (bench/bare-flow-worker.ts) with trivial processors and the same concurrency; a flow runs its children before its parent, a story its text step before its images, six jobs either way.`,
+    setup: `${STORIES} stories posted through the API (${POST_CONCURRENCY} at a time, ${PARENTS} parents) to ${WORKERS} worker processes running the generation queues (WORKER_QUEUES: every queue but image-variants, whose jobs wait for a worker of their own, measured after the window; docs/decisions/0014) (TEXT_CONCURRENCY ${TEXT_CONCURRENCY}, IMAGE_CONCURRENCY ${IMAGE_CONCURRENCY}, DATABASE_POOL_SIZE ${POOL_SIZE}${SYNC_COMMIT ? `, synchronous_commit=${SYNC_COMMIT} (experiment)` : ''}, STREAMING=true) with the fixtures provider at zero latency (FIXTURES_TEXT_MS=0, FIXTURES_IMAGE_MS=0), after ${WARM_UP_STORIES} warm-up stories. Throughput counts from Postgres: completed story jobs over (last finished_at − first created_at). The API and workers run with bench/probe.ts preloaded, which counts Postgres queries and Redis commands. Baseline: the same ${STORIES} units as BullMQ flows (FlowProducer, a parent on one queue with five children on another, the service's default job options) added ${POST_CONCURRENCY} at a time, run by ${WORKERS} processes (bench/bare-flow-worker.ts) with trivial processors and the same concurrency; a flow runs its children before its parent, a story its text step before its images, six jobs either way.`,
     figures,
     notes: [
       `${tally.completed} completed, ${tally.failed} failed, ${tally.cancelled} cancelled; window ${round(windowMs / 1000, 2)} s; posting took ${round(postedMs / 1000, 2)} s (${Math.round((STORIES / postedMs) * 1000)} POST/s).`,
@@ -226,71 +231,8 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
       `Text steps started per story (jobs.attempts): ${attempts.map((r) => `${r.attempts}× for ${r.n}`).join(', ')}; more than one means the step ran again (a stalled lock taken over, or a retry).`,
       `Worker steps (from the workers' "step done" logs): ${stepText}; on average ${round(stepConcurrency, 1)} steps were in progress at once, of ${WORKERS * (TEXT_CONCURRENCY + IMAGE_CONCURRENCY)} slots.`,
       `Worker CPU per process: ${workerUse.map((u) => `${Math.round(u.cpuMs)} ms`).join(', ')}; API ${Math.round(apiUse.cpuMs)} ms.`,
+      variants.note,
       ...profileNotes,
     ],
-  }
-}
-
-async function bareFlow(prefix: string) {
-  const state = new Map<number, { completed: number; last: number }>()
-  const total = () => [...state.values()].reduce((s, v) => s + v.completed, 0)
-  const workers: Service[] = []
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null })
-  connection.on('error', () => {})
-  const producer = new FlowProducer({ connection, prefix })
-  try {
-    for (let i = 0; i < WORKERS; i++) {
-      let ready = false
-      const worker = startProcess(
-        'bare-worker',
-        'bench/bare-flow-worker.ts',
-        {},
-        {
-          args: [prefix, String(TEXT_CONCURRENCY), String(IMAGE_CONCURRENCY)],
-          onJson: (entry) => {
-            if (entry.ready) ready = true
-            if (typeof entry.completed === 'number')
-              state.set(worker.pid, { completed: entry.completed, last: Number(entry.last) })
-          },
-        },
-      )
-      workers.push(worker)
-      await waitFor('a bare worker', () => ready)
-    }
-    const flow = (i: number) => ({
-      name: 'text',
-      queueName: BARE.text,
-      data: { story: i },
-      opts: DEFAULT_JOB_OPTIONS,
-      children: Array.from({ length: 5 }, (_, n) => ({
-        name: 'image',
-        queueName: BARE.image,
-        data: { story: i, chapter: n + 1 },
-        opts: DEFAULT_JOB_OPTIONS,
-      })),
-    })
-    const run = async (count: number, offset: number) => {
-      let next = 0
-      await Promise.all(
-        Array.from({ length: POST_CONCURRENCY }, async () => {
-          while (next < count) await producer.add(flow(offset + next++))
-        }),
-      )
-    }
-    await run(WARM_UP_STORIES, 0)
-    await waitFor('the warm-up flows', () => total() >= WARM_UP_STORIES, { timeoutMs: 60_000, intervalMs: 20 })
-    const pids = { workers: workers.map((w) => w.pid) }
-    const cpuBefore = cpuSnapshot(pids)
-    const t0 = Date.now()
-    await run(STORIES, WARM_UP_STORIES)
-    await waitFor('the bare flows', () => total() >= WARM_UP_STORIES + STORIES, { timeoutMs: 120_000, intervalMs: 20 })
-    const cpu = cpuBreakdown(cpuBefore, cpuSnapshot(pids))
-    const last = Math.max(...[...state.values()].map((v) => v.last))
-    return { windowMs: last - t0, cpu }
-  } finally {
-    await producer.close()
-    connection.disconnect()
-    await stopAll(workers)
-    await deleteKeys(prefix)
   }
 }
