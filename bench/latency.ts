@@ -1,14 +1,13 @@
 // 4. latency: POST → completed against a provider that takes T for the text and I per image.
 import type pg from 'pg'
+import { arriveEvenly } from './even-arrivals.ts'
 import type { Figure, Outcome } from './report.ts'
 import {
-  type ApiClient,
   type BenchContext,
   parents,
   percentile,
   postStories,
   round,
-  sleep,
   startApi,
   startWorker,
   storyDurations,
@@ -83,22 +82,13 @@ export async function latency({ pool, prefix, log }: BenchContext): Promise<Outc
   // 2. Evenly arriving stories, about IN_FLIGHT in flight: the measured figure.
   log(`  ${PACED} stories, one every ${PACE_MS} ms (about ${IN_FLIGHT} in flight)`)
   worker.steps.clear()
-  const paced: string[] = []
-  const posts: Array<Promise<void>> = []
-  const start = performance.now()
-  for (let i = 0; i < PACED; i++) {
-    const wait = start + i * PACE_MS - performance.now()
-    if (wait > 0) await sleep(wait)
-    const client: ApiClient = clients[i % clients.length]!
-    posts.push(client.requestStory().then(({ jobId }) => void paced.push(jobId)))
-  }
-  await Promise.all(posts)
-  await waitForStories(pool, PACED, { ids: paced, timeoutMs: 60_000, intervalMs: 50 })
-  phases.push({
-    name: `evenly arriving (${PACED} stories, one every ${PACE_MS} ms)`,
-    ids: paced,
-    durations: await storyDurations(pool, paced),
-  })
+  const paced = await arriveEvenly(
+    pool,
+    clients,
+    { count: PACED, paceMs: PACE_MS, timeoutMs: 60_000 },
+    async (client) => (await client.requestStory()).jobId,
+  )
+  phases.push({ name: `evenly arriving (${PACED} stories, one every ${PACE_MS} ms)`, ...paced })
   const pacedSteps = [...worker.steps]
     .map(([queue, s]) => `${queue} mean ${round(s.totalMs / s.count, 0)} ms, max ${s.maxMs} ms (${s.count} steps)`)
     .join('; ')

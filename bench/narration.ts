@@ -1,5 +1,6 @@
 // 10. narration: the narrated pipeline's overhead over the provider's own time, at the latency target.
 import { startFakeOpenAI } from '@dreamify/testkit'
+import { arriveEvenly } from './even-arrivals.ts'
 import type { Figure, Outcome } from './report.ts'
 import {
   type ApiClient,
@@ -9,12 +10,9 @@ import {
   parents,
   percentile,
   round,
-  sleep,
   startApi,
   startWorker,
-  storyDurations,
   waitForAvatars,
-  waitForStories,
 } from './support/index.ts'
 
 /** The fake provider's fixed latencies: text, each image, each chapter's speech. */
@@ -29,23 +27,14 @@ const PACE_MS = PROVIDER_MS / IN_FLIGHT
 
 type Phase = { name: string; durations: number[] }
 
-async function paced(clients: ApiClient[], body: (childId: string) => unknown): Promise<string[]> {
-  const ids: string[] = []
-  const posts: Array<Promise<void>> = []
-  const start = performance.now()
-  for (let i = 0; i < STORIES; i++) {
-    const wait = start + i * PACE_MS - performance.now()
-    if (wait > 0) await sleep(wait)
-    const client = clients[i % clients.length]!
-    posts.push(
-      client.request('POST', '/api/stories', body(client.childId)).then((response) => {
-        if (response.status !== 202) throw new Error(`POST /api/stories: ${response.status} ${response.text}`)
-        ids.push(response.json.job_id)
-      }),
-    )
-  }
-  await Promise.all(posts)
-  return ids
+/** One story for the parent's child, read aloud or not; its job id. */
+async function postStory(client: ApiClient, narrated: boolean): Promise<string> {
+  const response = await client.request('POST', '/api/stories', {
+    ...aStory(client.childId),
+    ...(narrated ? { narration: { voice: 'sage' } } : {}),
+  })
+  if (response.status !== 202) throw new Error(`POST /api/stories: ${response.status} ${response.text}`)
+  return response.json.job_id
 }
 
 export async function narration({ pool, prefix, log }: BenchContext): Promise<Outcome> {
@@ -72,15 +61,16 @@ export async function narration({ pool, prefix, log }: BenchContext): Promise<Ou
       ['narrated', true],
     ] as const) {
       log(`  ${STORIES} stories ${name}, one every ${PACE_MS} ms`)
-      const ids = await paced(clients, (childId) => ({
-        ...aStory(childId),
-        ...(narrated ? { narration: { voice: 'sage' } } : {}),
-      })).catch((error: unknown) => {
+      const { durations } = await arriveEvenly(
+        pool,
+        clients,
+        { count: STORIES, paceMs: PACE_MS, timeoutMs: 90_000 },
+        (client) => postStory(client, narrated),
+      ).catch((error: unknown) => {
         log(`API output:\n${api.tail()}`)
         throw error
       })
-      await waitForStories(pool, STORIES, { ids, timeoutMs: 90_000, intervalMs: 50 })
-      phases.push({ name, durations: await storyDurations(pool, ids) })
+      phases.push({ name, durations })
     }
     await worker.stop()
     await api.stop()

@@ -88,24 +88,13 @@ export async function poll({ prefix, log }: BenchContext): Promise<Outcome> {
   log(
     `GET /api/jobs/:id at a fixed ${FIXED_RATE} req/s: autocannon (${FIXED_RATE_CONNECTIONS} connections), then evenly paced`,
   )
+  const atFixedRate = (mode: 'autocannon' | 'paced', connections: number) =>
+    load({ mode, url: jobUrl, headers, connections, duration: SECONDS, overallRate: FIXED_RATE })
   await probe(api)
-  const fixed = await load({
-    url: jobUrl,
-    headers,
-    connections: FIXED_RATE_CONNECTIONS,
-    duration: SECONDS,
-    overallRate: FIXED_RATE,
-  })
+  const fixed = await atFixedRate('autocannon', FIXED_RATE_CONNECTIONS)
   const fixedLoop = await probe(api)
   log(`  autocannon: ${summary(fixed)}`)
-  const paced = await load({
-    mode: 'paced',
-    url: jobUrl,
-    headers,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    overallRate: FIXED_RATE,
-  })
+  const paced = await atFixedRate('paced', CONNECTIONS)
   const pacedLoop = await probe(api)
   log(`  paced: ${summary(paced)}`)
 

@@ -1,25 +1,19 @@
 // strategy (issue 18): GENERATION_STRATEGY=stream vs outline, side by side in one run, against the
 // fake OpenAI-compatible server at a real provider's pace: time to the first illustrated chapter
 // and to the whole story, and what each story costs in provider calls and tokens.
-import { performance } from 'node:perf_hooks'
-import { type FakeOpenAI, outlineTask, promptText, startFakeOpenAI } from '@dreamify/testkit'
+import { type FakeOpenAI, outlineTask, promptText } from '@dreamify/testkit'
+import { atProviderPace, POLL_MS, PROVIDER_PACE, type StoryTiming, timeStory } from './provider-pace.ts'
 import type { Figure, Outcome } from './report.ts'
-import { ApiClient, type BenchContext, onFakeProvider, round, sleep, startApi, startWorker } from './support/index.ts'
+import { type BenchContext, round, startWorker } from './support/index.ts'
 
-const TOKENS_PER_SECOND = 70
-const IMAGE_LATENCY_MS = 10_000
 const STORIES = 5
 const CHAPTERS = 5
-const POLL_MS = 100
 const TIMEOUT_MS = 240_000
 const IMAGE_OUTPUT_TOKENS = 1056
 
 type Strategy = 'stream' | 'outline'
 
-interface Timing {
-  firstIllustratedMs: number
-  completedMs: number
-}
+type Timing = Pick<StoryTiming, 'firstIllustratedMs' | 'completedMs'>
 
 interface Cost {
   textCalls: number
@@ -29,24 +23,6 @@ interface Cost {
   textOutput: number
   imageInput: number
   imageOutput: number
-}
-
-async function measure(client: ApiClient, topic: string): Promise<Timing> {
-  const t0 = performance.now()
-  const { jobId } = await client.requestStory(topic)
-  let firstIllustratedMs = Number.NaN
-  const deadline = Date.now() + TIMEOUT_MS
-  while (Date.now() < deadline) {
-    const { status, json } = await client.request('GET', `/api/jobs/${jobId}`)
-    if (status !== 200) throw new Error(`GET /api/jobs/:id answered ${status}: ${JSON.stringify(json)}`)
-    const at = performance.now() - t0
-    if (Number.isNaN(firstIllustratedMs) && json.progress.chapters_illustrated >= 1) firstIllustratedMs = at
-    if (json.status === 'completed') return { firstIllustratedMs, completedMs: at }
-    if (json.status === 'failed' || json.status === 'cancelled')
-      throw new Error(`the story ${json.status}: ${JSON.stringify(json.error)}`)
-    await sleep(POLL_MS)
-  }
-  throw new Error(`the story did not complete within ${TIMEOUT_MS / 1000} s`)
 }
 
 /** What the fake server saw for these stories (found by their topics), per story. */
@@ -89,12 +65,9 @@ const median = (values: number[]) => {
 }
 
 export async function strategy({ prefix, log }: BenchContext): Promise<Outcome> {
-  const fake = await startFakeOpenAI({ tokensPerSecond: TOKENS_PER_SECOND, imageLatencyMs: IMAGE_LATENCY_MS })
-  try {
-    const api = await startApi({ QUEUE_PREFIX: prefix })
-    const client = await new ApiClient(api.url).setUp('Strategy')
+  return atProviderPace(prefix, 'Strategy', async ({ fake, api, client, providerEnv }) => {
     const env = {
-      ...onFakeProvider(fake, prefix),
+      ...providerEnv,
       STORY_CHAPTERS: String(CHAPTERS),
       // Enough that no story waits on another: the provider, not the worker, sets the pace.
       TEXT_CONCURRENCY: String(STORIES * (CHAPTERS + 1)),
@@ -106,13 +79,13 @@ export async function strategy({ prefix, log }: BenchContext): Promise<Outcome> 
     let plannedTokens = 0
     for (const name of ['stream', 'outline'] as const) {
       log(
-        `GENERATION_STRATEGY=${name}: ${STORIES} stories at once, ${TOKENS_PER_SECOND} tokens/s, ${IMAGE_LATENCY_MS / 1000} s per image`,
+        `GENERATION_STRATEGY=${name}: ${STORIES} stories at once, ${PROVIDER_PACE.tokensPerSecond} tokens/s, ${PROVIDER_PACE.imageLatencyMs / 1000} s per image`,
       )
       fake.reset()
       const worker = await startWorker({ ...env, GENERATION_STRATEGY: name })
       timings[name] = await Promise.all(
         Array.from({ length: STORIES }, (_, i) =>
-          measure(client, `a lighthouse that lost its light, part ${name} ${i + 1}`),
+          timeStory(client, `a lighthouse that lost its light, part ${name} ${i + 1}`, TIMEOUT_MS),
         ),
       )
       await worker.stop()
@@ -145,7 +118,7 @@ export async function strategy({ prefix, log }: BenchContext): Promise<Outcome> 
     const s = costs.stream
     const o = costs.outline
     return {
-      setup: `The fake OpenAI-compatible server (in the bench process) writes at ${TOKENS_PER_SECOND} tokens/s, streamed or not (a non-streamed answer comes when it would have finished streaming), and takes ${IMAGE_LATENCY_MS / 1000} s per image. One API; then a worker with GENERATION_STRATEGY=stream and ${STORIES} stories at once, then a fresh worker with GENERATION_STRATEGY=outline and ${STORIES} more (${CHAPTERS} chapters each, GENERATION_PROVIDER=openai, structured output on, TEXT_CONCURRENCY ${env.TEXT_CONCURRENCY} and IMAGE_CONCURRENCY ${env.IMAGE_CONCURRENCY}, so only the provider sets the pace; moderation by the fake's /v1/moderations). Times from each POST, by polling GET /api/jobs/:id every ${POLL_MS} ms; medians over the ${STORIES} stories. Calls and tokens are what the fake server counted (its own tokenizer), divided by the stories; image input tokens are the prompt's text only (a chapter drawn from the avatar also sends the avatar picture, the same for both strategies).`,
+      setup: `The fake OpenAI-compatible server (in the bench process) writes at ${PROVIDER_PACE.tokensPerSecond} tokens/s, streamed or not (a non-streamed answer comes when it would have finished streaming), and takes ${PROVIDER_PACE.imageLatencyMs / 1000} s per image. One API; then a worker with GENERATION_STRATEGY=stream and ${STORIES} stories at once, then a fresh worker with GENERATION_STRATEGY=outline and ${STORIES} more (${CHAPTERS} chapters each, GENERATION_PROVIDER=openai, structured output on, TEXT_CONCURRENCY ${env.TEXT_CONCURRENCY} and IMAGE_CONCURRENCY ${env.IMAGE_CONCURRENCY}, so only the provider sets the pace; moderation by the fake's /v1/moderations). Times from each POST, by polling GET /api/jobs/:id every ${POLL_MS} ms; medians over the ${STORIES} stories. Calls and tokens are what the fake server counted (its own tokenizer), divided by the stories; image input tokens are the prompt's text only (a chapter drawn from the avatar also sends the avatar picture, the same for both strategies).`,
       figures: [
         {
           label: 'stream: first illustrated chapter (median)',
@@ -199,11 +172,9 @@ export async function strategy({ prefix, log }: BenchContext): Promise<Outcome> 
       ],
       notes: [
         `The cost side: an outlined story makes ${round(o.textCalls, 1)} text calls instead of ${round(s.textCalls, 1)}, and every chapter's prompt repeats the outline (title, cast, every chapter's synopsis), so its text input is ${round(o.textInput / s.textInput, 1)}× the streamed story's (${round(o.textInput)} against ${round(s.textInput)} tokens). Its text output is ${round(o.textOutput / s.textOutput, 2)}× (the ${round(plannedTokens)}-token outline is written on top of the chapters). Pictures cost the same. At typical prices, where output tokens cost several times input ones and an image far more than either, the whole story costs a little more, not several times more; but the text input is what grows, and it grows with the chapter count.`,
-        `Lower bounds: streamed, the whole story is no sooner than writing it all plus the last chapter's image; outlined, it is planning (${round(plannedTokens)} tokens, ${round(plannedTokens / TOKENS_PER_SECOND, 1)} s) plus the longer of one chapter and one image (${IMAGE_LATENCY_MS / 1000} s).`,
+        `Lower bounds: streamed, the whole story is no sooner than writing it all plus the last chapter's image; outlined, it is planning (${round(plannedTokens)} tokens, ${round(plannedTokens / PROVIDER_PACE.tokensPerSecond, 1)} s) plus the longer of one chapter and one image (${PROVIDER_PACE.imageLatencyMs / 1000} s).`,
         `Each strategy's ${STORIES} stories ran at once on one worker; the fake server serves every call at the same pace however many there are, as a provider within its rate limit does. Medians of: stream first ${timings.stream.map((t) => round(t.firstIllustratedMs / 1000, 1)).join(', ')} s, whole ${timings.stream.map((t) => round(t.completedMs / 1000, 1)).join(', ')} s; outline first ${timings.outline.map((t) => round(t.firstIllustratedMs / 1000, 1)).join(', ')} s, whole ${timings.outline.map((t) => round(t.completedMs / 1000, 1)).join(', ')} s.`,
       ],
     }
-  } finally {
-    await fake.close()
-  }
+  })
 }

@@ -1,68 +1,37 @@
 // 7. streaming (issue 5): the time to the first illustrated chapter and to the whole story, with
 // STREAMING=true and false, against the fake OpenAI-compatible server at a realistic pace.
-import { performance } from 'node:perf_hooks'
 import { loadStoryTemplates } from '@dreamify/prompts'
-import {
-  type ChatRequestBody,
-  replyContent,
-  splitIntoTokens,
-  startFakeOpenAI,
-  storyForRequest,
-} from '@dreamify/testkit'
+import { type ChatRequestBody, replyContent, splitIntoTokens, storyForRequest } from '@dreamify/testkit'
+import { atProviderPace, POLL_MS, PROVIDER_PACE, type StoryTiming, timeStory } from './provider-pace.ts'
 import type { Outcome } from './report.ts'
-import { ApiClient, type BenchContext, onFakeProvider, round, sleep, startApi, startWorker } from './support/index.ts'
+import { type ApiClient, type BenchContext, round, startWorker } from './support/index.ts'
 
-const TOKENS_PER_SECOND = 70
-const IMAGE_LATENCY_MS = 10_000
-const POLL_MS = 100
 const TIMEOUT_MS = 180_000
 
-interface Timing {
-  firstIllustratedMs: number
-  completedMs: number
+interface Timing extends StoryTiming {
   /** from Postgres: finished_at − created_at */
   dbMs: number
-  polls: number
 }
 
 async function measure(client: ApiClient, pool: BenchContext['pool']): Promise<Timing> {
-  const t0 = performance.now()
-  const { jobId } = await client.requestStory('a lighthouse that lost its light')
-  let firstIllustratedMs = Number.NaN
-  let polls = 0
-  const deadline = Date.now() + TIMEOUT_MS
-  while (Date.now() < deadline) {
-    const { json } = await client.request('GET', `/api/jobs/${jobId}`)
-    polls++
-    const at = performance.now() - t0
-    if (Number.isNaN(firstIllustratedMs) && json.progress.chapters_illustrated >= 1) firstIllustratedMs = at
-    if (json.status === 'completed') {
-      const { rows } = await pool.query(
-        `select extract(epoch from (finished_at - created_at)) * 1000 as ms from jobs where id = $1`,
-        [jobId],
-      )
-      return { firstIllustratedMs, completedMs: at, dbMs: Number(rows[0].ms), polls }
-    }
-    if (json.status === 'failed' || json.status === 'cancelled')
-      throw new Error(`the story ${json.status}: ${JSON.stringify(json.error)}`)
-    await sleep(POLL_MS)
-  }
-  throw new Error(`the story did not complete within ${TIMEOUT_MS / 1000} s`)
+  const timing = await timeStory(client, 'a lighthouse that lost its light', TIMEOUT_MS)
+  const { rows } = await pool.query(
+    `select extract(epoch from (finished_at - created_at)) * 1000 as ms from jobs where id = $1`,
+    [timing.jobId],
+  )
+  return { ...timing, dbMs: Number(rows[0].ms) }
 }
 
 export async function streaming({ pool, prefix, log }: BenchContext): Promise<Outcome> {
-  const fake = await startFakeOpenAI({ tokensPerSecond: TOKENS_PER_SECOND, imageLatencyMs: IMAGE_LATENCY_MS })
-  try {
-    const api = await startApi({ QUEUE_PREFIX: prefix })
-    const client = await new ApiClient(api.url).setUp('Streaming')
+  return atProviderPace(prefix, 'Streaming', async ({ fake, api, client, providerEnv }) => {
     const env = {
-      ...onFakeProvider(fake, prefix),
+      ...providerEnv,
       TEXT_CONCURRENCY: '1',
       IMAGE_CONCURRENCY: '5',
       OPENAI_TIMEOUT_MS: String(TIMEOUT_MS),
     }
 
-    log(`STREAMING=true: ${TOKENS_PER_SECOND} tokens/s, ${IMAGE_LATENCY_MS / 1000} s per image`)
+    log(`STREAMING=true: ${PROVIDER_PACE.tokensPerSecond} tokens/s, ${PROVIDER_PACE.imageLatencyMs / 1000} s per image`)
     let worker = await startWorker({ ...env, STREAMING: 'true' })
     const streamed = await measure(client, pool)
     await worker.stop()
@@ -74,13 +43,13 @@ export async function streaming({ pool, prefix, log }: BenchContext): Promise<Ou
     if (!chat) throw new Error('the fake provider saw no chat request')
     const body = chat.body as ChatRequestBody
     const tokens = splitIntoTokens(replyContent(body, storyForRequest(body, loadStoryTemplates()))).length
-    const generationMs = Math.round((tokens / TOKENS_PER_SECOND) * 1000)
+    const generationMs = Math.round((tokens / PROVIDER_PACE.tokensPerSecond) * 1000)
 
     // The fake answers a non-streamed request at once; a real provider takes as long to write the
     // story either way, so the non-streamed answer waits as long as the stream took.
     fake.configure({ textLatencyMs: generationMs })
     log(
-      `STREAMING=false: the answer comes after ${round(generationMs / 1000, 1)} s (${tokens} tokens at ${TOKENS_PER_SECOND}/s)`,
+      `STREAMING=false: the answer comes after ${round(generationMs / 1000, 1)} s (${tokens} tokens at ${PROVIDER_PACE.tokensPerSecond}/s)`,
     )
     worker = await startWorker({ ...env, STREAMING: 'false' })
     const whole = await measure(client, pool)
@@ -92,7 +61,7 @@ export async function streaming({ pool, prefix, log }: BenchContext): Promise<Ou
 
     const firstShare = streamed.firstIllustratedMs / whole.completedMs
     return {
-      setup: `The fake OpenAI-compatible server (startFakeOpenAI from @dreamify/testkit, in the bench process) streams at ${TOKENS_PER_SECOND} tokens/s and takes ${IMAGE_LATENCY_MS / 1000} s per image; its story answer for this request is ${tokens} tokens (its own tokenizer), so writing takes ${round(generationMs / 1000, 1)} s. One story with STREAMING=true, then one with STREAMING=false, each on a fresh worker (GENERATION_PROVIDER=openai, OPENAI_BASE_URL=the fake, TEXT_CONCURRENCY 1, IMAGE_CONCURRENCY 5), structured output on (the default). The fake sends a non-streamed answer at once, so for STREAMING=false it is delayed by the same ${round(generationMs / 1000, 1)} s (textLatencyMs), as a real provider would take. Times from the POST, by polling GET /api/jobs/:id every ${POLL_MS} ms (chapters_illustrated ≥ 1, then status completed).`,
+      setup: `The fake OpenAI-compatible server (startFakeOpenAI from @dreamify/testkit, in the bench process) streams at ${PROVIDER_PACE.tokensPerSecond} tokens/s and takes ${PROVIDER_PACE.imageLatencyMs / 1000} s per image; its story answer for this request is ${tokens} tokens (its own tokenizer), so writing takes ${round(generationMs / 1000, 1)} s. One story with STREAMING=true, then one with STREAMING=false, each on a fresh worker (GENERATION_PROVIDER=openai, OPENAI_BASE_URL=the fake, TEXT_CONCURRENCY 1, IMAGE_CONCURRENCY 5), structured output on (the default). The fake sends a non-streamed answer at once, so for STREAMING=false it is delayed by the same ${round(generationMs / 1000, 1)} s (textLatencyMs), as a real provider would take. Times from the POST, by polling GET /api/jobs/:id every ${POLL_MS} ms (chapters_illustrated ≥ 1, then status completed).`,
       figures: [
         {
           label: 'STREAMING=true: first illustrated chapter',
@@ -126,12 +95,10 @@ export async function streaming({ pool, prefix, log }: BenchContext): Promise<Ou
         },
       ],
       notes: [
-        `The story text is ${tokens} tokens as the fake server splits it (words of up to 6 characters are one token, longer ones one per 4 characters), against the ~2,700 expected; at ${TOKENS_PER_SECOND} tokens/s that is ${round(generationMs / 1000, 1)} s of writing.`,
+        `The story text is ${tokens} tokens as the fake server splits it (words of up to 6 characters are one token, longer ones one per 4 characters), against the ~2,700 expected; at ${PROVIDER_PACE.tokensPerSecond} tokens/s that is ${round(generationMs / 1000, 1)} s of writing.`,
         `Whole story from Postgres (finished_at − created_at): ${round(streamed.dbMs / 1000, 2)} s streaming, ${round(whole.dbMs / 1000, 2)} s not streaming; by polling: ${round(streamed.completedMs / 1000, 2)} s and ${round(whole.completedMs / 1000, 2)} s.`,
-        `Lower bounds: with streaming, the first chapter is illustrated no sooner than its text (about a fifth of the writing, ${round(generationMs / 5000, 1)} s) plus one image (${IMAGE_LATENCY_MS / 1000} s) ≈ ${round(generationMs / 5000 + IMAGE_LATENCY_MS / 1000, 1)} s; without it, nothing is illustrated before writing + one image ≈ ${round(generationMs / 1000 + IMAGE_LATENCY_MS / 1000, 1)} s.`,
+        `Lower bounds: with streaming, the first chapter is illustrated no sooner than its text (about a fifth of the writing, ${round(generationMs / 5000, 1)} s) plus one image (${PROVIDER_PACE.imageLatencyMs / 1000} s) ≈ ${round(generationMs / 5000 + PROVIDER_PACE.imageLatencyMs / 1000, 1)} s; without it, nothing is illustrated before writing + one image ≈ ${round(generationMs / 1000 + PROVIDER_PACE.imageLatencyMs / 1000, 1)} s.`,
       ],
     }
-  } finally {
-    await fake.close()
-  }
+  })
 }

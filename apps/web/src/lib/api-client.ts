@@ -29,14 +29,7 @@ type Answer<T> = { data?: T; error?: unknown; response: Response }
 export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
   const { data, error, response } = await call
   if (response.ok) return data as T
-  const body = (error ?? {}) as { code?: string; message?: string }
-  const retryAfter = Number(response.headers.get('retry-after'))
-  throw new ApiError(
-    response.status,
-    body.code ?? 'ERROR',
-    body.message ?? `the server answered ${response.status}`,
-    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-  )
+  throw ApiError.fromResponse(response, error)
 }
 
 /** What to tell a parent about a failed call, in words. */

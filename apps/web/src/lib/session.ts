@@ -61,17 +61,6 @@ export function forgetSession() {
   setStatus('signed-out')
 }
 
-async function readError(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
-  const retryAfter = Number(response.headers.get('retry-after'))
-  return new ApiError(
-    response.status,
-    body.code ?? 'ERROR',
-    body.message ?? `the server answered ${response.status}`,
-    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-  )
-}
-
 async function send(method: string, path: string, body?: unknown, auth = true): Promise<Response> {
   const headers: Record<string, string> = { ...CSRF_HEADER }
   if (body !== undefined) headers['content-type'] = 'application/json'
@@ -82,7 +71,7 @@ async function send(method: string, path: string, body?: unknown, auth = true): 
     credentials: 'same-origin',
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
-  if (!response.ok) throw await readError(response)
+  if (!response.ok) throw ApiError.fromResponse(response, await response.json().catch(() => ({})))
   return response
 }
 

@@ -1,37 +1,22 @@
-import { type FormEvent, useState } from 'react'
 import { Link } from 'react-router'
 import { TextField } from '../../../components/fields.tsx'
 import { ErrorNotice } from '../../../components/notices.tsx'
 import { Page } from '../../../components/page.tsx'
 import { ApiError } from '../../../lib/api-error.ts'
 import { register } from '../../../lib/session.ts'
-import { useAfterSignIn } from '../components/use-after-sign-in.ts'
+import { useAuthSubmit } from '../components/use-auth-submit.ts'
 
 const fieldOf = (error: unknown) => (error instanceof ApiError ? error.field : undefined)
 
 export function RegisterPage() {
-  const done = useAfterSignIn()
-  const [error, setError] = useState<unknown>(null)
-  const [busy, setBusy] = useState(false)
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault()
-    const form = new FormData(event.currentTarget)
-    setBusy(true)
-    setError(null)
-    try {
-      await register({
-        first_name: String(form.get('first_name')),
-        last_name: String(form.get('last_name')),
-        email: String(form.get('email')),
-        password: String(form.get('password')),
-      })
-      done()
-    } catch (failure) {
-      setError(failure)
-      setBusy(false)
-    }
-  }
+  const { submit, busy, error } = useAuthSubmit((form) =>
+    register({
+      first_name: String(form.get('first_name')),
+      last_name: String(form.get('last_name')),
+      email: String(form.get('email')),
+      password: String(form.get('password')),
+    }),
+  )
 
   const field = fieldOf(error)
   const at = (name: string) => (field === name ? (error as Error).message : undefined)

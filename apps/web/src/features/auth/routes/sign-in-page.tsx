@@ -1,32 +1,17 @@
-import { type FormEvent, useState } from 'react'
 import { Link, Navigate } from 'react-router'
 import { TextField } from '../../../components/fields.tsx'
 import { ErrorNotice } from '../../../components/notices.tsx'
 import { Page } from '../../../components/page.tsx'
 import { signIn } from '../../../lib/session.ts'
 import { useSessionStatus } from '../../../lib/use-session.ts'
-import { useAfterSignIn } from '../components/use-after-sign-in.ts'
+import { useAuthSubmit } from '../components/use-auth-submit.ts'
 
 export function SignInPage() {
   const status = useSessionStatus()
-  const done = useAfterSignIn()
-  const [error, setError] = useState<unknown>(null)
-  const [busy, setBusy] = useState(false)
+  const { submit, busy, error } = useAuthSubmit((form) =>
+    signIn(String(form.get('email')), String(form.get('password'))),
+  )
   if (status === 'signed-in' && !busy) return <Navigate to="/" replace />
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault()
-    const form = new FormData(event.currentTarget)
-    setBusy(true)
-    setError(null)
-    try {
-      await signIn(String(form.get('email')), String(form.get('password')))
-      done()
-    } catch (failure) {
-      setError(failure)
-      setBusy(false)
-    }
-  }
 
   return (
     <Page title="Sign in" className="narrow">

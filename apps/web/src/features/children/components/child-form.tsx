@@ -17,6 +17,25 @@ const optionalText = (value: FormDataEntryValue | null) => {
   return text === '' ? null : text
 }
 
+/**
+ * How the child looks, each picked from a list GET /api/options gives (the field, then the list's
+ * name there): the short lists as radio buttons, the longer ones as a select.
+ */
+const LOOKS = [
+  { field: 'age_range', label: 'Age', list: 'age_ranges', Control: RadioGroup },
+  { field: 'sex', label: 'Boy or girl', list: 'sexes', Control: RadioGroup },
+  { field: 'eye_color', label: 'Eye colour', list: 'eye_colors', Control: SelectField },
+  { field: 'hair_type', label: 'Hair type', list: 'hair_types', Control: SelectField },
+  { field: 'hair_color', label: 'Hair colour', list: 'hair_colors', Control: SelectField },
+] as const
+
+/** Free text the stories may draw on; left empty, the field is sent as null. */
+const FAVOURITES = [
+  { field: 'fav_animals', label: 'Favourite animals' },
+  { field: 'fav_activities', label: 'Favourite activities' },
+  { field: 'fav_shows', label: 'Favourite shows' },
+] as const
+
 /** Add or edit a child; every choice comes from GET /api/options. */
 export function ChildForm({ child, busy, error, onSave }: ChildFormProps) {
   const options = useOptions()
@@ -39,15 +58,9 @@ export function ChildForm({ child, busy, error, onSave }: ChildFormProps) {
     const form = new FormData(event.currentTarget)
     onSave({
       name: String(form.get('name')),
-      age_range: value('age_range', o.age_ranges),
-      sex: value('sex', o.sexes),
-      eye_color: value('eye_color', o.eye_colors),
-      hair_type: value('hair_type', o.hair_types),
-      hair_color: value('hair_color', o.hair_colors),
+      ...Object.fromEntries(LOOKS.map(({ field, list }) => [field, value(field, o[list])])),
       ethnicity: String(form.get('ethnicity')),
-      fav_animals: optionalText(form.get('fav_animals')),
-      fav_activities: optionalText(form.get('fav_activities')),
-      fav_shows: optionalText(form.get('fav_shows')),
+      ...Object.fromEntries(FAVOURITES.map(({ field }) => [field, optionalText(form.get(field))])),
       // Sent once chosen: a language the provider no longer writes stays the child's until changed.
       ...(choices.language === undefined ? {} : { language: choices.language || null }),
     } as ChildFields)
@@ -56,62 +69,21 @@ export function ChildForm({ child, busy, error, onSave }: ChildFormProps) {
   return (
     <form className="card form" onSubmit={submit}>
       <TextField label="Child's name" name="name" defaultValue={child?.name} required error={at('name')} />
-      <RadioGroup
-        label="Age"
-        name="age_range"
-        options={o.age_ranges}
-        value={value('age_range', o.age_ranges)}
-        onChange={choose('age_range')}
-        error={at('age_range')}
-      />
-      <RadioGroup
-        label="Boy or girl"
-        name="sex"
-        options={o.sexes}
-        value={value('sex', o.sexes)}
-        onChange={choose('sex')}
-        error={at('sex')}
-      />
-      <SelectField
-        label="Eye colour"
-        name="eye_color"
-        options={o.eye_colors}
-        value={value('eye_color', o.eye_colors)}
-        onChange={choose('eye_color')}
-      />
-      <SelectField
-        label="Hair type"
-        name="hair_type"
-        options={o.hair_types}
-        value={value('hair_type', o.hair_types)}
-        onChange={choose('hair_type')}
-      />
-      <SelectField
-        label="Hair colour"
-        name="hair_color"
-        options={o.hair_colors}
-        value={value('hair_color', o.hair_colors)}
-        onChange={choose('hair_color')}
-      />
+      {LOOKS.map(({ field, label, list, Control }) => (
+        <Control
+          key={field}
+          label={label}
+          name={field}
+          options={o[list]}
+          value={value(field, o[list])}
+          onChange={choose(field)}
+          error={at(field)}
+        />
+      ))}
       <TextField label="Heritage" name="ethnicity" defaultValue={child?.ethnicity} required error={at('ethnicity')} />
-      <TextField
-        label="Favourite animals"
-        name="fav_animals"
-        defaultValue={child?.fav_animals ?? ''}
-        error={at('fav_animals')}
-      />
-      <TextField
-        label="Favourite activities"
-        name="fav_activities"
-        defaultValue={child?.fav_activities ?? ''}
-        error={at('fav_activities')}
-      />
-      <TextField
-        label="Favourite shows"
-        name="fav_shows"
-        defaultValue={child?.fav_shows ?? ''}
-        error={at('fav_shows')}
-      />
+      {FAVOURITES.map(({ field, label }) => (
+        <TextField key={field} label={label} name={field} defaultValue={child?.[field] ?? ''} error={at(field)} />
+      ))}
       {o.languages.length > 1 && (
         <SelectField
           label="Story language"

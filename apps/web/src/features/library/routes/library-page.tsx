@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { Link } from 'react-router'
+import { ActionButton } from '../../../components/action-button.tsx'
 import { SelectField } from '../../../components/fields.tsx'
 import { ErrorNotice, Loading } from '../../../components/notices.tsx'
 import { Page } from '../../../components/page.tsx'
@@ -53,14 +54,9 @@ export default function LibraryPage() {
         ))}
       </ul>
       {library.hasNextPage && (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => library.fetchNextPage()}
-          disabled={library.isFetchingNextPage}
-        >
+        <ActionButton quiet busy={library.isFetchingNextPage} onClick={() => library.fetchNextPage()}>
           Load more
-        </button>
+        </ActionButton>
       )}
     </Page>
   )

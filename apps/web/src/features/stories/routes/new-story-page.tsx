@@ -8,6 +8,13 @@ import { preferredLanguage } from '../../../lib/languages.ts'
 import { useChildren, useMe, useOptions } from '../../../lib/shared-queries.ts'
 import { type StoryRequest, useRequestStory } from '../api/stories.ts'
 
+/** How the story looks: each picked from a list GET /api/options gives, its first until the parent picks. */
+const LOOKS = [
+  { field: 'story_genre', label: 'Kind of story', list: 'story_genres' },
+  { field: 'image_style', label: 'Illustration style', list: 'image_styles' },
+] as const
+type Look = (typeof LOOKS)[number]
+
 export default function NewStoryPage() {
   const [params] = useSearchParams()
   const navigate = useNavigate()
@@ -16,8 +23,7 @@ export default function NewStoryPage() {
   const me = useMe()
   const request = useRequestStory()
   const [childId, setChildId] = useState(params.get('child') ?? '')
-  const [genre, setGenre] = useState('')
-  const [style, setStyle] = useState('')
+  const [looks, setLooks] = useState<Partial<Record<Look['field'], string>>>({})
   // '' = not picked: the language follows the chosen child
   const [language, setLanguage] = useState('')
   // '' = not read aloud (narration costs money, so it is asked for)
@@ -35,8 +41,7 @@ export default function NewStoryPage() {
     )
 
   const child = childId || children.data[0]!.id
-  const storyGenre = genre || options.data.story_genres[0]!.value
-  const imageStyle = style || options.data.image_styles[0]!.value
+  const lookOf = ({ field, list }: Look) => looks[field] || options.data[list][0]!.value
   // The API's default: the child's preferred language, else the parent's, else English.
   const languages = options.data.languages
   const childLanguage = children.data.find((c) => c.id === child)?.language
@@ -52,7 +57,9 @@ export default function NewStoryPage() {
     event.preventDefault()
     const topic = String(new FormData(event.currentTarget).get('topic'))
     const body = {
-      ...{ child_id: child, topic, story_genre: storyGenre, image_style: imageStyle },
+      child_id: child,
+      topic,
+      ...Object.fromEntries(LOOKS.map((look) => [look.field, lookOf(look)])),
       language: storyLanguage,
       ...(voice ? { narration: { voice } } : {}),
     } as StoryRequest
@@ -75,20 +82,16 @@ export default function NewStoryPage() {
           hint="What should tonight's story be about? For example: a lost red balloon."
           error={topicError}
         />
-        <RadioGroup
-          label="Kind of story"
-          name="story_genre"
-          options={options.data.story_genres}
-          value={storyGenre}
-          onChange={setGenre}
-        />
-        <RadioGroup
-          label="Illustration style"
-          name="image_style"
-          options={options.data.image_styles}
-          value={imageStyle}
-          onChange={setStyle}
-        />
+        {LOOKS.map((look) => (
+          <RadioGroup
+            key={look.field}
+            label={look.label}
+            name={look.field}
+            options={options.data[look.list]}
+            value={lookOf(look)}
+            onChange={(next) => setLooks((current) => ({ ...current, [look.field]: next }))}
+          />
+        ))}
         {languages.length > 1 && (
           <SelectField
             label="Language"

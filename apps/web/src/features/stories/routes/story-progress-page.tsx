@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { Link, useParams } from 'react-router'
+import { ActionButton } from '../../../components/action-button.tsx'
 import { ErrorNotice, Loading } from '../../../components/notices.tsx'
 import { Page } from '../../../components/page.tsx'
 import { useStory } from '../../../lib/shared-queries.ts'
@@ -42,24 +43,17 @@ export default function StoryProgressPage() {
           </Link>
         )}
         {(status === 'queued' || status === 'running') && (
-          <button
-            type="button"
-            className="button button-quiet"
-            onClick={() => cancel.mutate()}
-            disabled={cancel.isPending}
-          >
+          <ActionButton quiet busy={cancel.isPending} onClick={() => cancel.mutate()}>
             Cancel story
-          </button>
+          </ActionButton>
         )}
         {(status === 'failed' || status === 'cancelled') && (
-          <button
-            type="button"
-            className="button"
-            disabled={retry.isPending}
+          <ActionButton
+            busy={retry.isPending}
             onClick={() => retry.mutate(undefined, { onSuccess: () => setAttempt((n) => n + 1) })}
           >
             Try again
-          </button>
+          </ActionButton>
         )}
       </div>
       <ErrorNotice error={cancel.error ?? retry.error ?? job.error} />
