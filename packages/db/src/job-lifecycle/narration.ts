@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db, Tx } from '../database.ts'
 import type { JobRow } from '../schema.ts'
 import { completeWhenFannedIn, type Settled } from './fan-in.ts'
-import { settleRedo } from './redraw.ts'
+import { type ChapterRedo, settleRedo } from './redraw.ts'
 import { unfinished } from './unfinished.ts'
 
 /** How a chapter's narration ended: audio stored in the media store under `key` (not yet settled), or failed for good. */
@@ -57,15 +57,6 @@ export async function settleChapterAudio(
   return completeWhenFannedIn(db, jobId, rows[0])
 }
 
-export function lockChapterAudioQuery(tx: Db | Tx, chapter: { story_id: string; number: number }) {
-  return tx
-    .selectFrom('chapters')
-    .select('audio_key')
-    .where('story_id', '=', chapter.story_id)
-    .where('number', '=', chapter.number)
-    .forUpdate()
-}
-
 /** Points the chapter at the new narration and settles its object, in one statement. */
 export function attachChapterAudioQuery(chapter: NarratingChapter, audio: { key: string }) {
   return sql`
@@ -82,31 +73,22 @@ export function deleteAudioQuery(db: Db | Tx, key: string) {
   return db.deleteFrom('media_objects').where('key', '=', key)
 }
 
+const audioRedo: ChapterRedo<NarratingChapter, { key: string }> = {
+  failure: (chapter) => ({
+    code: 'NARRATION_UNAVAILABLE',
+    message: `chapter ${chapter.number} could not be narrated again`,
+  }),
+  column: 'audio_key',
+  attach: attachChapterAudioQuery,
+  replaced: (current, audio) => (current === audio.key ? null : current),
+  deleteReplaced: deleteAudioQuery,
+}
+
 /**
  * Settles a narration redone (an `audio` job), as settleRedraw does for a picture: new audio
  * replaces the chapter's old one and the job completes; a failed redo fails the job and keeps what
  * the chapter had.
  */
-export function settleAudioRedo(
-  db: Db,
-  jobId: string,
-  chapter: NarratingChapter,
-  outcome: ChapterAudioOutcome,
-): Promise<JobRow | undefined> {
-  const audio = 'audio' in outcome ? outcome.audio : undefined
-  const failure = { code: 'NARRATION_UNAVAILABLE', message: `chapter ${chapter.number} could not be narrated again` }
-  return settleRedo(
-    db,
-    jobId,
-    failure,
-    audio &&
-      (async (tx) => {
-        const current = await lockChapterAudioQuery(tx, chapter).executeTakeFirst()
-        if (!current) return false
-        await attachChapterAudioQuery(chapter, audio).execute(tx)
-        if (current.audio_key && current.audio_key !== audio.key)
-          await deleteAudioQuery(tx, current.audio_key).execute()
-        return true
-      }),
-  )
+export function settleAudioRedo(db: Db, jobId: string, chapter: NarratingChapter, outcome: ChapterAudioOutcome) {
+  return settleRedo(db, jobId, audioRedo, chapter, 'audio' in outcome ? outcome.audio : undefined)
 }
