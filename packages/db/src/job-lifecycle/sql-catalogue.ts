@@ -56,7 +56,7 @@ const COMPLETES = { sameAs: 'complete' } as const
 
 /**
  * Every statement each transition runs, by transition, in the order it runs them: what
- * packages/db/queries/<transition>.sql holds (packages/db/test/lifecycle-sql.test.ts compares).
+ * packages/db/test/queries/<transition>.sql holds (packages/db/test/lifecycle-sql.test.ts compares).
  */
 export function lifecycleSql(): Record<string, Record<string, LifecycleStatement>> {
   const statements = (queries: Record<string, Compilable | typeof COMPLETES>) =>
