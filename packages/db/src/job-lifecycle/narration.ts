@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db, Tx } from '../database.ts'
 import type { JobRow } from '../schema.ts'
-import { completeWhenFannedIn, type Settled } from './fan-in.ts'
+import { fanInTransition } from './fan-in.ts'
 import { type ChapterRedo, settleRedo } from './redraw.ts'
 import { unfinished } from './unfinished.ts'
 
@@ -47,15 +47,10 @@ export function settleChapterAudioQuery(jobId: string, chapter: NarratingChapter
  * (every picture and every narration settled) it completes the story through the one complete
  * path, and says so. Undefined when nothing was settled.
  */
-export async function settleChapterAudio(
-  db: Db,
-  jobId: string,
-  chapter: NarratingChapter,
-  outcome: ChapterAudioOutcome,
-): Promise<Settled | undefined> {
-  const { rows } = await settleChapterAudioQuery(jobId, chapter, outcome).execute(db)
-  return completeWhenFannedIn(db, jobId, rows[0])
-}
+export const settleChapterAudio = fanInTransition(
+  (_db, jobId, chapter: NarratingChapter, outcome: ChapterAudioOutcome) =>
+    settleChapterAudioQuery(jobId, chapter, outcome),
+)
 
 /** Points the chapter at the new narration and settles its object, in one statement. */
 export function attachChapterAudioQuery(chapter: NarratingChapter, audio: { key: string }) {
