@@ -2,6 +2,7 @@ import type { ImageStyle, StoryGenre } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db, Tx } from './database.ts'
 import { type RequestDecision, requestDecisionRows } from './moderation.ts'
+import { deleteOwnedRow } from './owned-rows.ts'
 
 /** A story with the state of the job that drives it: what GET /api/stories/:id and the export show. */
 export const STORY_WITH_JOB = [
@@ -171,13 +172,8 @@ export const storyRepository = {
     return db.updateTable('stories').set({ title }).where('id', '=', storyId).execute()
   },
 
-  async deleteOwned(db: Db | Tx, parentId: string, storyId: string): Promise<boolean> {
-    const result = await db
-      .deleteFrom('stories')
-      .where('id', '=', storyId)
-      .where('parent_id', '=', parentId)
-      .executeTakeFirst()
-    return result.numDeletedRows > 0n
+  deleteOwned(db: Db | Tx, parentId: string, storyId: string): Promise<boolean> {
+    return deleteOwnedRow(db, 'stories', parentId, storyId)
   },
 
   async countCreatedSince(db: Db | Tx, parentId: string, since: Date): Promise<number> {
