@@ -1,6 +1,7 @@
 import { type QueryCreator, sql } from 'kysely'
 import type { Db } from './database.ts'
 import { type RequestDecision, requestDecisionRows } from './moderation.ts'
+import { deleteOwnedRow, findOwnedRow } from './owned-rows.ts'
 import type { ChildUpdate, Database, NewChild } from './schema.ts'
 
 // The request-time decisions that let a child's free text through, stored by the statement that
@@ -35,14 +36,8 @@ export const childRepository = {
       .execute()
   },
 
-  /** Scoped to the parent: another parent's child is indistinguishable from a missing one. */
   findOwned(db: Db, parentId: string, childId: string) {
-    return db
-      .selectFrom('children')
-      .selectAll()
-      .where('id', '=', childId)
-      .where('parent_id', '=', parentId)
-      .executeTakeFirst()
+    return findOwnedRow(db, 'children', parentId, childId)
   },
 
   find(db: Db, childId: string) {
@@ -71,12 +66,7 @@ export const childRepository = {
       .executeTakeFirst()
   },
 
-  async deleteOwned(db: Db, parentId: string, childId: string): Promise<boolean> {
-    const result = await db
-      .deleteFrom('children')
-      .where('id', '=', childId)
-      .where('parent_id', '=', parentId)
-      .executeTakeFirst()
-    return result.numDeletedRows > 0n
+  deleteOwned(db: Db, parentId: string, childId: string): Promise<boolean> {
+    return deleteOwnedRow(db, 'children', parentId, childId)
   },
 }

@@ -1,6 +1,7 @@
 import type { JobKind } from '@dreamify/core'
 import type { Db, Tx } from './database.ts'
 import { unfinished } from './job-lifecycle/unfinished.ts'
+import { findOwnedRow } from './owned-rows.ts'
 
 /** Reads and creation of jobs; every change of a job's status lives in job-lifecycle/. */
 export const jobRepository = {
@@ -25,14 +26,8 @@ export const jobRepository = {
     return db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst()
   },
 
-  /** Scoped to the parent: another parent's job is indistinguishable from a missing one. */
   findOwned(db: Db, parentId: string, jobId: string) {
-    return db
-      .selectFrom('jobs')
-      .selectAll()
-      .where('id', '=', jobId)
-      .where('parent_id', '=', parentId)
-      .executeTakeFirst()
+    return findOwnedRow(db, 'jobs', parentId, jobId)
   },
 
   async countStoriesInFlight(db: Db | Tx, parentId: string): Promise<number> {

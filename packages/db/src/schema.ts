@@ -247,6 +247,7 @@ export type ChildRow = Selectable<ChildrenTable>
 export type NewChild = Insertable<ChildrenTable>
 export type ChildUpdate = Updateable<ChildrenTable>
 export type StoryRow = Selectable<StoriesTable>
+export type NewStory = Insertable<StoriesTable>
 export type ChapterRow = Selectable<ChaptersTable>
 export type JobRow = Selectable<JobsTable>
 export type SessionRow = Selectable<SessionsTable>

@@ -1,7 +1,8 @@
-import type { ImageStyle, StoryGenre } from '@dreamify/core'
 import { sql } from 'kysely'
 import type { Db, Tx } from './database.ts'
 import { type RequestDecision, requestDecisionRows } from './moderation.ts'
+import { deleteOwnedRow } from './owned-rows.ts'
+import type { NewStory } from './schema.ts'
 
 /** A story with the state of the job that drives it: what GET /api/stories/:id and the export show. */
 export const STORY_WITH_JOB = [
@@ -23,6 +24,16 @@ export const STORY_WITH_JOB = [
   'jobs.error_message',
 ] as const
 
+/**
+ * A story as the request makes it, with its id and its job's chosen up front. Without a
+ * `narration_voice` nothing is narrated; without a `language` it takes the family's (see
+ * createWithJob).
+ */
+type RequestedStory = Pick<
+  NewStory,
+  'parent_id' | 'child_id' | 'topic' | 'story_genre' | 'image_style' | 'chapters_total' | 'narration_voice' | 'language'
+> & { id: string; job_id: string }
+
 export const storyRepository = {
   /**
    * Creates a story and the job that drives it, in one statement (one round trip and one commit on
@@ -34,19 +45,7 @@ export const storyRepository = {
    */
   async createWithJob(
     db: Db | Tx,
-    story: {
-      id: string
-      job_id: string
-      parent_id: string
-      child_id: string
-      topic: string
-      story_genre: StoryGenre
-      image_style: ImageStyle
-      chapters_total: number
-      /** the voice to narrate each chapter in; without it nothing is narrated */
-      narration_voice?: string | null
-      language?: string | undefined
-    },
+    story: RequestedStory,
     /** the request-time checks that let the topic through, stored with the story (moderation_decisions) */
     decisions: readonly RequestDecision[] = [],
     defaults: { languages: readonly string[]; fallbackLanguage: string } = { languages: [], fallbackLanguage: 'en' },
@@ -171,13 +170,8 @@ export const storyRepository = {
     return db.updateTable('stories').set({ title }).where('id', '=', storyId).execute()
   },
 
-  async deleteOwned(db: Db | Tx, parentId: string, storyId: string): Promise<boolean> {
-    const result = await db
-      .deleteFrom('stories')
-      .where('id', '=', storyId)
-      .where('parent_id', '=', parentId)
-      .executeTakeFirst()
-    return result.numDeletedRows > 0n
+  deleteOwned(db: Db | Tx, parentId: string, storyId: string): Promise<boolean> {
+    return deleteOwnedRow(db, 'stories', parentId, storyId)
   },
 
   async countCreatedSince(db: Db | Tx, parentId: string, since: Date): Promise<number> {

@@ -1,5 +1,5 @@
 /**
- * The SQL of every job transition, kept for review in packages/db/queries/<transition>.sql (as
+ * The SQL of every job transition, kept for review in packages/db/test/queries/<transition>.sql (as
  * immich keeps its queries/*.sql): a change to a transition's SQL shows in the diff, and this test
  * fails until its snapshot is rewritten with it. Compiled offline from the transitions' own query
  * builders (jobLifecycle's sql-catalogue.ts), so no database is needed.
@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { type LifecycleStatement, lifecycleSql } from '../src/index.ts'
 
-const DIR = join(import.meta.dirname, '..', 'queries')
+const DIR = join(import.meta.dirname, 'queries')
 const UPDATE = process.env.UPDATE_SQL_SNAPSHOTS === '1'
 
 // One clause a line, so a diff points at the clause that changed.
@@ -41,7 +41,7 @@ function render(transition: string, statements: Record<string, LifecycleStatemen
 describe('the SQL snapshots of the job transitions', () => {
   const catalogue = lifecycleSql()
 
-  it.each(Object.entries(catalogue))('%s matches packages/db/queries/%s.sql', async (transition, statements) => {
+  it.each(Object.entries(catalogue))('%s matches packages/db/test/queries/%s.sql', async (transition, statements) => {
     const file = join(DIR, `${transition}.sql`)
     const sql = render(transition, statements)
     if (UPDATE) {

@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { Db } from '../database.ts'
 import { insertStoryDecisions, type StoryDecision } from '../moderation.ts'
 import type { JobRow } from '../schema.ts'
-import { completeWhenFannedIn, type Settled } from './fan-in.ts'
+import { fanInTransition } from './fan-in.ts'
 import { parallelPercent, storyPercent } from './percent.ts'
 import { unfinished } from './unfinished.ts'
 
@@ -141,19 +141,10 @@ export function settleChapterQuery(
 }
 
 /**
- * Settles a chapter (see settleChapterQuery). The call that settles the last chapter (its picture, or
- * its narration: settleChapterAudio) completes the story, through the one complete path, and says so (`completedNow`): exactly one call can, so a
- * finished story is counted once. Undefined when nothing was settled (the chapter was settled
+ * Settles a chapter's picture (see settleChapterQuery). The call that settles the last thing the
+ * story waited for (an outlined story also waits for its texts, a narrated one for its narrations)
+ * completes it, through the one complete path, and says so (`completedNow`): exactly one call can,
+ * so a finished story is counted once. Undefined when nothing was settled (the chapter was settled
  * already, or the job is finished or gone).
  */
-export async function settleChapter(
-  db: Db,
-  jobId: string,
-  chapter: SettlingChapter,
-  outcome: ChapterImageOutcome,
-  decisions: readonly StoryDecision[] = [],
-): Promise<Settled | undefined> {
-  const { rows } = await settleChapterQuery(db, jobId, chapter, outcome, decisions).execute(db)
-  // An outlined story also waits for its texts, a narrated one for its narrations: the last completes it.
-  return completeWhenFannedIn(db, jobId, rows[0])
-}
+export const settleChapter = fanInTransition(settleChapterQuery)

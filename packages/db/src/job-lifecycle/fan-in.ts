@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely'
 import type { Db } from '../database.ts'
 import { jobRepository } from '../jobs.ts'
 import type { JobRow } from '../schema.ts'
@@ -31,15 +32,25 @@ export interface Settled {
  * one complete path, and says so (`completedNow`); exactly one call can, so a finished story is
  * counted once. Undefined when the transition moved nothing.
  */
-export async function completeWhenFannedIn(
-  db: Db,
-  jobId: string,
-  moved: JobRow | undefined,
-): Promise<Settled | undefined> {
+async function completeWhenFannedIn(db: Db, jobId: string, moved: JobRow | undefined): Promise<Settled | undefined> {
   if (!moved) return undefined
   if (!fanInDone(moved)) return { job: moved, completedNow: false }
   const completed = await complete(db, jobId)
   // Not completed here: a cancellation landed between the two statements.
   if (!completed) return { job: (await jobRepository.find(db, jobId)) ?? moved, completedNow: false }
   return { job: completed, completedNow: true }
+}
+
+/**
+ * A fan-in transition from its one statement (which moves the job and returns it, or nothing):
+ * runs the statement, then completes the story when it was the last thing the story waited for
+ * (see completeWhenFannedIn). It takes the statement's own arguments.
+ */
+export function fanInTransition<Args extends unknown[]>(
+  statement: (db: Db, jobId: string, ...args: Args) => RawBuilder<JobRow>,
+) {
+  return async (db: Db, jobId: string, ...args: Args): Promise<Settled | undefined> => {
+    const { rows } = await statement(db, jobId, ...args).execute(db)
+    return completeWhenFannedIn(db, jobId, rows[0])
+  }
 }

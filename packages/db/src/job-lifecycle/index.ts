@@ -14,7 +14,7 @@ import { startDrawing, startStory } from './start.ts'
  * step's work is counted twice. Each transition moves only an unfinished job (one predicate,
  * `unfinished()`), and returns the row only when this very call changed it, so a caller can tell
  * "I did it" from "it was done already, or stopped". The SQL of each is kept for review in
- * packages/db/queries/ (see sql-catalogue.ts).
+ * packages/db/test/queries/ (see sql-catalogue.ts).
  */
 export const jobLifecycle = {
   /** a story's text step starts, or resumes where its saved chapters say */

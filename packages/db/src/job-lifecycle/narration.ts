@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import type { Db, Tx } from '../database.ts'
 import type { JobRow } from '../schema.ts'
-import { completeWhenFannedIn, type Settled } from './fan-in.ts'
-import { settleRedo } from './redraw.ts'
+import { fanInTransition } from './fan-in.ts'
+import { type ChapterRedo, settleRedo } from './redraw.ts'
 import { unfinished } from './unfinished.ts'
 
 /** How a chapter's narration ended: audio stored in the media store under `key` (not yet settled), or failed for good. */
@@ -47,24 +47,10 @@ export function settleChapterAudioQuery(jobId: string, chapter: NarratingChapter
  * (every picture and every narration settled) it completes the story through the one complete
  * path, and says so. Undefined when nothing was settled.
  */
-export async function settleChapterAudio(
-  db: Db,
-  jobId: string,
-  chapter: NarratingChapter,
-  outcome: ChapterAudioOutcome,
-): Promise<Settled | undefined> {
-  const { rows } = await settleChapterAudioQuery(jobId, chapter, outcome).execute(db)
-  return completeWhenFannedIn(db, jobId, rows[0])
-}
-
-export function lockChapterAudioQuery(tx: Db | Tx, chapter: { story_id: string; number: number }) {
-  return tx
-    .selectFrom('chapters')
-    .select('audio_key')
-    .where('story_id', '=', chapter.story_id)
-    .where('number', '=', chapter.number)
-    .forUpdate()
-}
+export const settleChapterAudio = fanInTransition(
+  (_db, jobId, chapter: NarratingChapter, outcome: ChapterAudioOutcome) =>
+    settleChapterAudioQuery(jobId, chapter, outcome),
+)
 
 /** Points the chapter at the new narration and settles its object, in one statement. */
 export function attachChapterAudioQuery(chapter: NarratingChapter, audio: { key: string }) {
@@ -82,31 +68,22 @@ export function deleteAudioQuery(db: Db | Tx, key: string) {
   return db.deleteFrom('media_objects').where('key', '=', key)
 }
 
+const audioRedo: ChapterRedo<NarratingChapter, { key: string }> = {
+  failure: (chapter) => ({
+    code: 'NARRATION_UNAVAILABLE',
+    message: `chapter ${chapter.number} could not be narrated again`,
+  }),
+  column: 'audio_key',
+  attach: attachChapterAudioQuery,
+  replaced: (current, audio) => (current === audio.key ? null : current),
+  deleteReplaced: deleteAudioQuery,
+}
+
 /**
  * Settles a narration redone (an `audio` job), as settleRedraw does for a picture: new audio
  * replaces the chapter's old one and the job completes; a failed redo fails the job and keeps what
  * the chapter had.
  */
-export function settleAudioRedo(
-  db: Db,
-  jobId: string,
-  chapter: NarratingChapter,
-  outcome: ChapterAudioOutcome,
-): Promise<JobRow | undefined> {
-  const audio = 'audio' in outcome ? outcome.audio : undefined
-  const failure = { code: 'NARRATION_UNAVAILABLE', message: `chapter ${chapter.number} could not be narrated again` }
-  return settleRedo(
-    db,
-    jobId,
-    failure,
-    audio &&
-      (async (tx) => {
-        const current = await lockChapterAudioQuery(tx, chapter).executeTakeFirst()
-        if (!current) return false
-        await attachChapterAudioQuery(chapter, audio).execute(tx)
-        if (current.audio_key && current.audio_key !== audio.key)
-          await deleteAudioQuery(tx, current.audio_key).execute()
-        return true
-      }),
-  )
+export function settleAudioRedo(db: Db, jobId: string, chapter: NarratingChapter, outcome: ChapterAudioOutcome) {
+  return settleRedo(db, jobId, audioRedo, chapter, 'audio' in outcome ? outcome.audio : undefined)
 }

@@ -4,7 +4,7 @@ import type { Db } from '../database.ts'
 import { insertStoryDecisions, type StoryDecision } from '../moderation.ts'
 import type { JobRow } from '../schema.ts'
 import type { WrittenChapter } from './chapters.ts'
-import { completeWhenFannedIn, type Settled } from './fan-in.ts'
+import { fanInTransition } from './fan-in.ts'
 import { parallelPercent } from './percent.ts'
 import { unfinished } from './unfinished.ts'
 
@@ -98,13 +98,4 @@ export function recordChapterTextQuery(
  * complete path, and says so. Undefined when nothing was saved (written already, or the job is
  * finished or gone).
  */
-export async function recordChapterText(
-  db: Db,
-  jobId: string,
-  storyId: string,
-  chapter: WrittenChapter,
-  decisions: readonly StoryDecision[] = [],
-): Promise<Settled | undefined> {
-  const { rows } = await recordChapterTextQuery(db, jobId, storyId, chapter, decisions).execute(db)
-  return completeWhenFannedIn(db, jobId, rows[0])
-}
+export const recordChapterText = fanInTransition(recordChapterTextQuery)

@@ -19,12 +19,7 @@ import {
 import { recordChaptersWrittenQuery, settleChapterQuery } from './chapters.ts'
 import { completeQuery } from './complete.ts'
 import { cancelQuery, failQuery } from './finish.ts'
-import {
-  attachChapterAudioQuery,
-  deleteAudioQuery,
-  lockChapterAudioQuery,
-  settleChapterAudioQuery,
-} from './narration.ts'
+import { attachChapterAudioQuery, deleteAudioQuery, settleChapterAudioQuery } from './narration.ts'
 import { recordChapterTextQuery, recordOutlineQuery } from './outline.ts'
 import { attachChapterImageQuery, deleteImageQuery, lockChapterQuery, lockJobQuery } from './redraw.ts'
 import { retryStoryQuery } from './retry.ts'
@@ -61,7 +56,7 @@ const COMPLETES = { sameAs: 'complete' } as const
 
 /**
  * Every statement each transition runs, by transition, in the order it runs them: what
- * packages/db/queries/<transition>.sql holds (packages/db/test/lifecycle-sql.test.ts compares).
+ * packages/db/test/queries/<transition>.sql holds (packages/db/test/lifecycle-sql.test.ts compares).
  */
 export function lifecycleSql(): Record<string, Record<string, LifecycleStatement>> {
   const statements = (queries: Record<string, Compilable | typeof COMPLETES>) =>
@@ -103,7 +98,7 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
     }),
     'narration-redone': statements({
       lockJob: lockJobQuery(offline, JOB),
-      lockChapter: lockChapterAudioQuery(offline, chapter),
+      lockChapter: lockChapterQuery(offline, chapter, 'audio_key'),
       attachAudio: raw(attachChapterAudioQuery(chapter, sound)),
       deletePrevious: deleteAudioQuery(offline, sound.key),
       complete: COMPLETES,
@@ -116,7 +111,7 @@ export function lifecycleSql(): Record<string, Record<string, LifecycleStatement
     }),
     'redraw-settled': statements({
       lockJob: lockJobQuery(offline, JOB),
-      lockChapter: lockChapterQuery(offline, chapter),
+      lockChapter: lockChapterQuery(offline, chapter, 'image_id'),
       attachImage: raw(attachChapterImageQuery(chapter, picture)),
       deletePrevious: deleteImageQuery(offline, IMAGE),
       complete: COMPLETES,
