@@ -1,13 +1,6 @@
 import { directionOf, type JobStatus } from '@dreamify/core'
-import {
-  chapterRepository,
-  childRepository,
-  type Db,
-  imageRepository,
-  mediaRepository,
-  storyRepository,
-} from '@dreamify/db'
-import type { MediaStores } from '@dreamify/media'
+import { chapterRepository, childRepository, type Db, mediaRepository, storyRepository } from '@dreamify/db'
+import { type MediaStores, readImageOriginal } from '@dreamify/media'
 import type { Book, BookAudio, BookImage } from './book.ts'
 
 export interface StoryForBook {
@@ -46,10 +39,9 @@ export async function loadStoryForBook(
   const images = await Promise.all(
     chapters.map(async (chapter): Promise<BookImage | null> => {
       if (chapter.image_status !== 'ready' || !chapter.image_id) return null
-      // the original, from the store its record names (the print wants the full size)
-      const original = await imageRepository.findOriginal(db, chapter.image_id)
-      const image = original ? await media.byName(original.store).get(original.key) : undefined
-      return image && original ? { bytes: image.bytes, contentType: original.content_type } : null
+      // the original (the print wants the full size)
+      const image = await readImageOriginal(db, media, chapter.image_id)
+      return image ? { bytes: image.bytes, contentType: image.contentType } : null
     }),
   )
   // Each narrated chapter's MP3, as the media store keeps it.

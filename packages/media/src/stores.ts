@@ -1,11 +1,11 @@
 import type { Config } from '@dreamify/core'
-import type { Db, MediaStoreName } from '@dreamify/db'
+import { type Db, imageRepository, type MediaStoreName } from '@dreamify/db'
 import type { Registry } from 'prom-client'
 import { createMediaMetrics, measuredStore } from './metrics.ts'
 import { createPostgresMediaStore } from './postgres-store.ts'
 import { createS3MediaStore } from './s3-store.ts'
 import { createSignedMediaRoute, type SignedMediaRoute } from './signed-links.ts'
-import type { MediaStore } from './types.ts'
+import type { MediaBytes, MediaStore } from './types.ts'
 
 /**
  * The process's stores: `store` is where new objects are written (MEDIA_STORE); `byName` reads
@@ -63,4 +63,14 @@ export function mediaOrigins(media: Config['media']): string[] {
     return [forcePathStyle ? `https://s3.${region}.amazonaws.com` : `https://${bucket}.s3.${region}.amazonaws.com`]
   const url = new URL(endpoint)
   return [forcePathStyle ? url.origin : `${url.protocol}//${bucket}.${url.host}`]
+}
+
+/** An image's original bytes, from the store its record names (undefined when there are none). */
+export async function readImageOriginal(
+  db: Db,
+  media: Pick<MediaStores, 'byName'>,
+  imageId: string,
+): Promise<MediaBytes | undefined> {
+  const original = await imageRepository.findOriginal(db, imageId)
+  return original ? media.byName(original.store).get(original.key) : undefined
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
-import { accountDataRepository, type Db, imageRepository, jobSnapshot, parentRepository } from '@dreamify/db'
-import type { MediaStores } from '@dreamify/media'
+import { accountDataRepository, type Db, jobSnapshot, parentRepository } from '@dreamify/db'
+import { type MediaStores, readImageOriginal } from '@dreamify/media'
 import type { FastifyBaseLogger } from 'fastify'
 import yazl from 'yazl'
 import { childView } from '../views/child.ts'
@@ -83,7 +83,5 @@ export async function exportAccount(
 }
 
 async function readOriginal(db: Db, media: Pick<MediaStores, 'byName'>, imageId: string): Promise<Buffer> {
-  const original = await imageRepository.findOriginal(db, imageId)
-  if (!original) return Buffer.alloc(0)
-  return (await media.byName(original.store).get(original.key))?.bytes ?? Buffer.alloc(0)
+  return (await readImageOriginal(db, media, imageId))?.bytes ?? Buffer.alloc(0)
 }
