@@ -18,6 +18,7 @@ interface Operation {
 }
 interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>
+  components?: { schemas?: Record<string, object> }
 }
 
 export interface ObservedAnswer {
@@ -100,7 +101,8 @@ export function documentViolation({ method, url, status, contentType, body }: Ob
   const key = `${verb} ${template} ${status} ${mediaType}`
   let validate = validators.get(key)
   if (!validate) {
-    validate = ajv.compile(schema)
+    // The document's components beside the schema, so that its `#/components/schemas/…` references resolve.
+    validate = ajv.compile({ ...schema, components: { schemas: document.components?.schemas ?? {} } })
     validators.set(key, validate)
   }
   if (validate(json)) return undefined

@@ -1,4 +1,28 @@
-import { ErrorResponse } from '@dreamify/core'
+import {
+  Chapter,
+  Child,
+  ErrorResponse,
+  Job,
+  Parent,
+  refTo,
+  Session,
+  Story,
+  StorySummary,
+  TokenResponse,
+} from '@dreamify/core'
+import type { FastifyInstance } from 'fastify'
+
+/**
+ * The schemas that routes and other schemas refer to by `$id` (refTo). Each is registered once, on
+ * the root instance before any route plugin, so that every scope's response serialiser resolves it,
+ * and @fastify/swagger makes each one component of the OpenAPI document, named by its `$id`. Request
+ * schemas do not refer to them: validation.ts compiles with Ajv instances of its own.
+ */
+const SHARED_SCHEMAS = [ErrorResponse, Parent, TokenResponse, Session, Child, Job, Chapter, Story, StorySummary]
+
+export function addSharedSchemas(app: FastifyInstance) {
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
+}
 
 /**
  * Response schemas for the error statuses a route can answer with, all in the one error shape.
@@ -8,7 +32,7 @@ import { ErrorResponse } from '@dreamify/core'
  * route lists 400, since a query string with a NUL character is refused everywhere (validation.ts).
  */
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries([...statuses, 500, 503].map((status) => [status, ErrorResponse]))
+  Object.fromEntries([...statuses, 500, 503].map((status) => [status, refTo(ErrorResponse)]))
 
 /** A response without a body (204, 304), documented with what it means. */
 export const noBody = (description: string) => ({ description, type: 'null' }) as const

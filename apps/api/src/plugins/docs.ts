@@ -28,6 +28,10 @@ export const docsPlugin = fp(
           { name: 'health', description: 'Liveness and readiness' },
         ],
       },
+      // Each shared schema (lib/schema.ts) is a component named by its $id, not `def-<n>`.
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}`,
+      },
     })
     await app.register(swaggerUi, { routePrefix: '/docs' })
   },

@@ -6,6 +6,7 @@ import {
   ParentResponse,
   RefreshBody,
   RegisterBody,
+  refTo,
   TokenResponse,
   UpdateMeBody,
 } from '@dreamify/core'
@@ -80,7 +81,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
       description:
         'With `"session": "cookie"` the refresh token is set as an HttpOnly cookie (Path=/api/auth) and is not in the body.',
       body: LoginBody,
-      response: { 200: TokenResponse, ...errorResponses(400, 401, 413, 415, 429) },
+      response: { 200: refTo(TokenResponse), ...errorResponses(400, 401, 413, 415, 429) },
     },
     // Every attempt from an IP counts, whichever account it tries.
     onRequest: async (request) => {
@@ -113,7 +114,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
       description:
         "Takes `{refresh_token}`, or the cookie (then the Origin header must be the web app's). The token presented is used up: presenting it again later ends the session (reuse detection); two requests with it within 10 s both succeed. 401 `SESSION_EXPIRED` or `SESSION_REVOKED` otherwise.",
       body: RefreshBody,
-      response: { 200: TokenResponse, ...errorResponses(400, 401, 403, 413, 415) },
+      response: { 200: refTo(TokenResponse), ...errorResponses(400, 401, 403, 413, 415) },
     },
     // A browser refreshing by cookie may send no body at all.
     preValidation: async (request) => {

@@ -1,4 +1,4 @@
-import { Job, JobParams, notFound } from '@dreamify/core'
+import { Job, JobParams, notFound, refTo } from '@dreamify/core'
 import { jobSnapshot } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
@@ -13,7 +13,7 @@ export const jobRoutes = fp(
         summary: 'Progress of a story, avatar or image job (the endpoint to poll)',
         security: bearerAuth,
         params: JobParams,
-        response: { 200: Job, ...errorResponses(400, 401, 404) },
+        response: { 200: refTo(Job), ...errorResponses(400, 401, 404) },
       },
       handler: async (request) => {
         const job = await jobStatusCache.findOwned(request.parentId, request.params.job_id)

@@ -6,6 +6,7 @@ import {
   Job,
   JobAccepted,
   notFound,
+  refTo,
   Story,
   StoryAccepted,
   StoryList,
@@ -65,7 +66,7 @@ export const storyRoutes = fp(
         summary: 'A story with its chapters so far',
         security: bearerAuth,
         params: StoryParams,
-        response: { 200: Story, ...errorResponses(400, 401, 404) },
+        response: { 200: refTo(Story), ...errorResponses(400, 401, 404) },
       },
       handler: async (request) => {
         const story = await storyService.findStory(request.parentId, request.params.story_id)
@@ -140,7 +141,7 @@ export const storyRoutes = fp(
         summary: 'Stop a queued or running story',
         security: bearerAuth,
         params: StoryParams,
-        response: { 200: Job, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        response: { 200: refTo(Job), ...errorResponses(400, 401, 404, 409, 413, 415) },
       },
       handler: async (request) =>
         jobSnapshot(await storyService.cancelStory(request.parentId, request.params.story_id)),

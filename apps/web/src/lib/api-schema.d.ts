@@ -179,17 +179,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            parent: {
-                                /** Format: uuid */
-                                id: string;
-                                first_name: string;
-                                last_name: string;
-                                email: string;
-                                /** @description the family's preferred story language, the default for children without one */
-                                language: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                            };
+                            parent: components["schemas"]["Parent"];
                         };
                     };
                 };
@@ -199,12 +189,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -213,12 +198,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -227,12 +207,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -241,12 +216,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -255,12 +225,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -269,12 +234,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -283,12 +243,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -339,17 +294,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            access_token: string;
-                            /** @enum {string} */
-                            token_type: "Bearer";
-                            /** @description seconds */
-                            expires_in: number;
-                            /** @description opaque; absent in cookie mode, where it travels only in the cookie */
-                            refresh_token?: string;
-                            /** @description seconds until the session's absolute expiry */
-                            refresh_expires_in: number;
-                        };
+                        "application/json": components["schemas"]["TokenResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -358,12 +303,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -372,12 +312,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -386,12 +321,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -400,12 +330,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -414,12 +339,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -428,12 +348,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -442,12 +357,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -492,17 +402,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            access_token: string;
-                            /** @enum {string} */
-                            token_type: "Bearer";
-                            /** @description seconds */
-                            expires_in: number;
-                            /** @description opaque; absent in cookie mode, where it travels only in the cookie */
-                            refresh_token?: string;
-                            /** @description seconds until the session's absolute expiry */
-                            refresh_expires_in: number;
-                        };
+                        "application/json": components["schemas"]["TokenResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -511,12 +411,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -525,12 +420,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -539,12 +429,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -553,12 +438,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -567,12 +447,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -581,12 +456,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -595,12 +465,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -646,12 +511,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -660,12 +520,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -674,12 +529,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -688,12 +538,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -702,12 +547,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -716,12 +556,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -756,17 +591,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            parent: {
-                                /** Format: uuid */
-                                id: string;
-                                first_name: string;
-                                last_name: string;
-                                email: string;
-                                /** @description the family's preferred story language, the default for children without one */
-                                language: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                            };
+                            parent: components["schemas"]["Parent"];
                         };
                     };
                 };
@@ -776,12 +601,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -790,12 +610,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -804,12 +619,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -818,12 +628,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -862,12 +667,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -876,12 +676,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -890,12 +685,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -904,12 +694,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -918,12 +703,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -932,12 +712,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -946,12 +721,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -960,12 +730,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -1003,17 +768,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            parent: {
-                                /** Format: uuid */
-                                id: string;
-                                first_name: string;
-                                last_name: string;
-                                email: string;
-                                /** @description the family's preferred story language, the default for children without one */
-                                language: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                            };
+                            parent: components["schemas"]["Parent"];
                         };
                     };
                 };
@@ -1023,12 +778,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1037,12 +787,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1051,12 +796,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1065,12 +805,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1079,12 +814,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1093,12 +823,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1107,12 +832,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1121,12 +841,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1135,12 +850,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -1186,12 +896,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1200,12 +905,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1214,12 +914,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1228,12 +923,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1242,12 +932,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1256,12 +941,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1270,12 +950,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1284,12 +959,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -1358,12 +1028,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1372,12 +1037,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1386,12 +1046,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description Range Not Satisfiable: the range starts past the end; Content-Range: bytes *\/<size> */
@@ -1407,12 +1062,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1421,12 +1071,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -1486,12 +1131,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1500,12 +1140,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1514,12 +1149,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1528,12 +1158,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1542,12 +1167,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -1643,12 +1263,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1657,12 +1272,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1671,12 +1281,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -1731,12 +1336,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1745,12 +1345,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1759,12 +1354,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1773,12 +1363,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1787,12 +1372,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1801,12 +1381,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1815,12 +1390,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -1877,12 +1447,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1891,12 +1456,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1905,12 +1465,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1919,12 +1474,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -1933,12 +1483,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -1975,34 +1520,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            children: {
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                /** @enum {unknown} */
-                                age_range: "0-3" | "4-6" | "7-9" | "10-13";
-                                /** @enum {unknown} */
-                                sex: "Male" | "Female";
-                                /** @enum {unknown} */
-                                eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
-                                /** @enum {unknown} */
-                                hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
-                                /** @enum {unknown} */
-                                hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
-                                ethnicity: string;
-                                fav_animals: string | null;
-                                fav_activities: string | null;
-                                fav_shows: string | null;
-                                /** @description the child's preferred story language */
-                                language: string | null;
-                                avatar_url: string | null;
-                                /** @description the avatar as an `<img srcset>` (WebP) */
-                                avatar_srcset: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                updated_at: string;
-                            }[];
+                            children: components["schemas"]["Child"][];
                         };
                     };
                 };
@@ -2012,12 +1530,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2026,12 +1539,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2040,12 +1548,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2054,12 +1557,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -2106,34 +1604,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            child: {
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                /** @enum {unknown} */
-                                age_range: "0-3" | "4-6" | "7-9" | "10-13";
-                                /** @enum {unknown} */
-                                sex: "Male" | "Female";
-                                /** @enum {unknown} */
-                                eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
-                                /** @enum {unknown} */
-                                hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
-                                /** @enum {unknown} */
-                                hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
-                                ethnicity: string;
-                                fav_animals: string | null;
-                                fav_activities: string | null;
-                                fav_shows: string | null;
-                                /** @description the child's preferred story language */
-                                language: string | null;
-                                avatar_url: string | null;
-                                /** @description the avatar as an `<img srcset>` (WebP) */
-                                avatar_srcset: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                updated_at: string;
-                            };
+                            child: components["schemas"]["Child"];
                             avatar_job_id: string | null;
                         };
                     };
@@ -2144,12 +1615,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2158,12 +1624,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2172,12 +1633,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2186,12 +1642,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2200,12 +1651,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2214,12 +1660,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2228,12 +1669,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2242,12 +1678,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2256,12 +1687,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -2298,34 +1724,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            child: {
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                /** @enum {unknown} */
-                                age_range: "0-3" | "4-6" | "7-9" | "10-13";
-                                /** @enum {unknown} */
-                                sex: "Male" | "Female";
-                                /** @enum {unknown} */
-                                eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
-                                /** @enum {unknown} */
-                                hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
-                                /** @enum {unknown} */
-                                hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
-                                ethnicity: string;
-                                fav_animals: string | null;
-                                fav_activities: string | null;
-                                fav_shows: string | null;
-                                /** @description the child's preferred story language */
-                                language: string | null;
-                                avatar_url: string | null;
-                                /** @description the avatar as an `<img srcset>` (WebP) */
-                                avatar_srcset: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                updated_at: string;
-                            };
+                            child: components["schemas"]["Child"];
                         };
                     };
                 };
@@ -2335,12 +1734,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2349,12 +1743,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2363,12 +1752,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2377,12 +1761,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2391,12 +1770,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -2428,12 +1802,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2442,12 +1811,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2456,12 +1820,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2470,12 +1829,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2484,12 +1838,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2498,12 +1847,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2512,12 +1856,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -2567,34 +1906,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            child: {
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                /** @enum {unknown} */
-                                age_range: "0-3" | "4-6" | "7-9" | "10-13";
-                                /** @enum {unknown} */
-                                sex: "Male" | "Female";
-                                /** @enum {unknown} */
-                                eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
-                                /** @enum {unknown} */
-                                hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
-                                /** @enum {unknown} */
-                                hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
-                                ethnicity: string;
-                                fav_animals: string | null;
-                                fav_activities: string | null;
-                                fav_shows: string | null;
-                                /** @description the child's preferred story language */
-                                language: string | null;
-                                avatar_url: string | null;
-                                /** @description the avatar as an `<img srcset>` (WebP) */
-                                avatar_srcset: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                updated_at: string;
-                            };
+                            child: components["schemas"]["Child"];
                             avatar_job_id: string | null;
                         };
                     };
@@ -2605,12 +1917,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2619,12 +1926,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2633,12 +1935,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2647,12 +1944,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2661,12 +1953,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2675,12 +1962,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2689,12 +1971,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2703,12 +1980,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -2779,12 +2051,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2793,12 +2060,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2807,12 +2069,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2821,12 +2078,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2835,12 +2087,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2849,12 +2096,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2863,12 +2105,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2877,12 +2114,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2891,12 +2123,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -2905,12 +2132,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -2946,75 +2168,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            story_id: string;
-                            /** Format: uuid */
-                            child_id: string;
-                            job_id: string;
-                            /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed" | "cancelled";
-                            error: {
-                                code: string;
-                                message: string;
-                            } | null;
-                            title: string | null;
-                            topic: string;
-                            /** @enum {unknown} */
-                            story_genre: "Fantasy" | "Adventure" | "Educational";
-                            /** @enum {unknown} */
-                            image_style: "Cartoon" | "Realistic" | "Fantasy" | "Watercolor" | "Anime";
-                            /** @description the BCP 47 tag of the story's language */
-                            language: string;
-                            /**
-                             * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
-                             * @enum {unknown}
-                             */
-                            direction: "ltr" | "rtl";
-                            /** @description the recurring characters besides the hero (empty until the text is written, or when there are none) */
-                            cast: {
-                                /** @description as the story calls them, in the story's language */
-                                name: string;
-                                /** @description a short visual description, in English, carried into the image prompts */
-                                description: string;
-                            }[];
-                            /** Format: date-time */
-                            created_at: string;
-                            completed_at: string | null;
-                            narration_voice: ("coral" | "sage" | "fable" | "nova" | "onyx") | null;
-                            /** @enum {unknown} */
-                            audio_status: "none" | "pending" | "ready" | "failed";
-                            chapters: {
-                                number: number;
-                                title: string;
-                                content: string;
-                                /** @description the original picture (PNG as drawn), for downloads and print */
-                                image_url: string | null;
-                                /** @description the picture in screen sizes (WebP, 512 and 1024 wide, never upscaled) as an `<img srcset>` */
-                                image_srcset: string | null;
-                                /** @enum {unknown} */
-                                image_status: "pending" | "ready" | "failed";
-                                image_error: string | null;
-                                audio_url: string | null;
-                                /** @enum {unknown} */
-                                audio_status: "none" | "pending" | "ready" | "failed";
-                                audio_error: string | null;
-                            }[];
-                            safety: {
-                                checked_by: ("openai" | "local")[];
-                                assurance: ("standard" | "lower") | null;
-                                checks: number;
-                                flagged: {
-                                    stage: string;
-                                    target: string;
-                                    categories: {
-                                        category: string;
-                                        score: number;
-                                    }[];
-                                }[];
-                                reports: number;
-                            };
-                        };
+                        "application/json": components["schemas"]["Story"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3023,12 +2177,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3037,12 +2186,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3051,12 +2195,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3065,12 +2204,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3079,12 +2213,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -3116,12 +2245,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3130,12 +2254,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3144,12 +2263,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3158,12 +2272,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3172,12 +2281,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3186,12 +2290,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3200,12 +2299,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -3244,25 +2338,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            stories: {
-                                /** Format: uuid */
-                                story_id: string;
-                                title: string | null;
-                                /** @enum {unknown} */
-                                status: "queued" | "running" | "completed" | "failed" | "cancelled";
-                                language: string;
-                                /**
-                                 * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
-                                 * @enum {unknown}
-                                 */
-                                direction: "ltr" | "rtl";
-                                /** Format: date-time */
-                                created_at: string;
-                                /** @description the first chapter's picture at the small size (WebP 512 wide), else the original */
-                                cover_image_url: string | null;
-                                /** @description the cover as an `<img srcset>` */
-                                cover_image_srcset: string | null;
-                            }[];
+                            stories: components["schemas"]["StorySummary"][];
                             next_cursor: string | null;
                         };
                     };
@@ -3273,12 +2349,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3287,12 +2358,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3301,12 +2367,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3315,12 +2376,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3329,12 +2385,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -3385,12 +2436,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3399,12 +2445,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3413,12 +2454,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3427,12 +2463,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3441,12 +2472,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3455,12 +2481,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3469,12 +2490,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3483,12 +2499,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3497,12 +2508,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -3540,35 +2546,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            job_id: string;
-                            /** @enum {unknown} */
-                            kind: "story" | "avatar" | "image" | "audio";
-                            /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed" | "cancelled";
-                            progress: {
-                                percent: number;
-                                /** @enum {unknown} */
-                                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
-                                chapters_total: number;
-                                chapters_written: number;
-                                chapters_illustrated: number;
-                                chapters_narrated: number;
-                            };
-                            /** Format: uuid */
-                            story_id?: string;
-                            /** Format: uuid */
-                            child_id?: string;
-                            chapter_number?: number;
-                            error: {
-                                code: string;
-                                message: string;
-                            } | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            updated_at: string;
-                        };
+                        "application/json": components["schemas"]["Job"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3577,12 +2555,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3591,12 +2564,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3605,12 +2573,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3619,12 +2582,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3633,12 +2591,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3647,12 +2600,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3661,12 +2609,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3675,12 +2618,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -3730,12 +2668,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3744,12 +2677,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3758,12 +2686,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3772,12 +2695,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3786,12 +2704,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3800,12 +2713,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3814,12 +2722,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3828,12 +2731,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -3883,12 +2781,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3897,12 +2790,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3911,12 +2799,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3925,12 +2808,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3939,12 +2817,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3953,12 +2826,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3967,12 +2835,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -3981,12 +2844,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -4034,12 +2892,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4048,12 +2901,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4062,12 +2910,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4076,12 +2919,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4090,12 +2928,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4104,12 +2937,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -4159,12 +2987,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4173,12 +2996,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4187,12 +3005,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4201,12 +3014,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4215,12 +3023,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4229,12 +3032,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -4303,12 +3101,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4317,12 +3110,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4331,12 +3119,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4345,12 +3128,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4359,12 +3137,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4373,12 +3146,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4387,12 +3155,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -4428,35 +3191,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            job_id: string;
-                            /** @enum {unknown} */
-                            kind: "story" | "avatar" | "image" | "audio";
-                            /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed" | "cancelled";
-                            progress: {
-                                percent: number;
-                                /** @enum {unknown} */
-                                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
-                                chapters_total: number;
-                                chapters_written: number;
-                                chapters_illustrated: number;
-                                chapters_narrated: number;
-                            };
-                            /** Format: uuid */
-                            story_id?: string;
-                            /** Format: uuid */
-                            child_id?: string;
-                            chapter_number?: number;
-                            error: {
-                                code: string;
-                                message: string;
-                            } | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            updated_at: string;
-                        };
+                        "application/json": components["schemas"]["Job"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4465,12 +3200,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4479,12 +3209,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4493,12 +3218,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4507,12 +3227,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4521,12 +3236,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -4563,18 +3273,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            sessions: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                last_used_at: string;
-                                /** @description a short label read from the User-Agent, e.g. "Firefox on Linux" */
-                                client: string;
-                                /** @description the session of the token that asked */
-                                current: boolean;
-                            }[];
+                            sessions: components["schemas"]["Session"][];
                         };
                     };
                 };
@@ -4584,12 +3283,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4598,12 +3292,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4612,12 +3301,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4626,12 +3310,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -4661,12 +3340,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4675,12 +3349,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4689,12 +3358,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4703,12 +3367,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4717,12 +3376,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4731,12 +3385,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -4781,12 +3430,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4795,12 +3439,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4809,12 +3448,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4823,12 +3457,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4837,12 +3466,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4851,12 +3475,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4865,12 +3484,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -4915,12 +3529,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4929,12 +3538,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4943,12 +3547,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4957,12 +3556,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
                 /** @description The one error shape of every 4xx and 5xx answer. */
@@ -4971,12 +3565,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
+                        "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
             };
@@ -4992,7 +3581,195 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** @description The one error shape of every 4xx and 5xx answer. */
+        ErrorResponse: {
+            statusCode: number;
+            code: string;
+            error: string;
+            message: string;
+        };
+        Parent: {
+            /** Format: uuid */
+            id: string;
+            first_name: string;
+            last_name: string;
+            email: string;
+            /** @description the family's preferred story language, the default for children without one */
+            language: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        TokenResponse: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description seconds */
+            expires_in: number;
+            /** @description opaque; absent in cookie mode, where it travels only in the cookie */
+            refresh_token?: string;
+            /** @description seconds until the session's absolute expiry */
+            refresh_expires_in: number;
+        };
+        Session: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string;
+            /** @description a short label read from the User-Agent, e.g. "Firefox on Linux" */
+            client: string;
+            /** @description the session of the token that asked */
+            current: boolean;
+        };
+        Child: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {unknown} */
+            age_range: "0-3" | "4-6" | "7-9" | "10-13";
+            /** @enum {unknown} */
+            sex: "Male" | "Female";
+            /** @enum {unknown} */
+            eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
+            /** @enum {unknown} */
+            hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
+            /** @enum {unknown} */
+            hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
+            ethnicity: string;
+            fav_animals: string | null;
+            fav_activities: string | null;
+            fav_shows: string | null;
+            /** @description the child's preferred story language */
+            language: string | null;
+            avatar_url: string | null;
+            /** @description the avatar as an `<img srcset>` (WebP) */
+            avatar_srcset: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Job: {
+            job_id: string;
+            /** @enum {unknown} */
+            kind: "story" | "avatar" | "image" | "audio";
+            /** @enum {unknown} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            progress: {
+                percent: number;
+                /** @enum {unknown} */
+                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
+                chapters_total: number;
+                chapters_written: number;
+                chapters_illustrated: number;
+                chapters_narrated: number;
+            };
+            /** Format: uuid */
+            story_id?: string;
+            /** Format: uuid */
+            child_id?: string;
+            chapter_number?: number;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Chapter: {
+            number: number;
+            title: string;
+            content: string;
+            /** @description the original picture (PNG as drawn), for downloads and print */
+            image_url: string | null;
+            /** @description the picture in screen sizes (WebP, 512 and 1024 wide, never upscaled) as an `<img srcset>` */
+            image_srcset: string | null;
+            /** @enum {unknown} */
+            image_status: "pending" | "ready" | "failed";
+            image_error: string | null;
+            audio_url: string | null;
+            /** @enum {unknown} */
+            audio_status: "none" | "pending" | "ready" | "failed";
+            audio_error: string | null;
+        };
+        Story: {
+            /** Format: uuid */
+            story_id: string;
+            /** Format: uuid */
+            child_id: string;
+            job_id: string;
+            /** @enum {unknown} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            title: string | null;
+            topic: string;
+            /** @enum {unknown} */
+            story_genre: "Fantasy" | "Adventure" | "Educational";
+            /** @enum {unknown} */
+            image_style: "Cartoon" | "Realistic" | "Fantasy" | "Watercolor" | "Anime";
+            /** @description the BCP 47 tag of the story's language */
+            language: string;
+            /**
+             * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+             * @enum {unknown}
+             */
+            direction: "ltr" | "rtl";
+            /** @description the recurring characters besides the hero (empty until the text is written, or when there are none) */
+            cast: {
+                /** @description as the story calls them, in the story's language */
+                name: string;
+                /** @description a short visual description, in English, carried into the image prompts */
+                description: string;
+            }[];
+            /** Format: date-time */
+            created_at: string;
+            completed_at: string | null;
+            narration_voice: ("coral" | "sage" | "fable" | "nova" | "onyx") | null;
+            /** @enum {unknown} */
+            audio_status: "none" | "pending" | "ready" | "failed";
+            chapters: components["schemas"]["Chapter"][];
+            safety: {
+                checked_by: ("openai" | "local")[];
+                assurance: ("standard" | "lower") | null;
+                checks: number;
+                flagged: {
+                    stage: string;
+                    target: string;
+                    categories: {
+                        category: string;
+                        score: number;
+                    }[];
+                }[];
+                reports: number;
+            };
+        };
+        StorySummary: {
+            /** Format: uuid */
+            story_id: string;
+            title: string | null;
+            /** @enum {unknown} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            language: string;
+            /**
+             * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+             * @enum {unknown}
+             */
+            direction: "ltr" | "rtl";
+            /** Format: date-time */
+            created_at: string;
+            /** @description the first chapter's picture at the small size (WebP 512 wide), else the original */
+            cover_image_url: string | null;
+            /** @description the cover as an `<img srcset>` */
+            cover_image_srcset: string | null;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
