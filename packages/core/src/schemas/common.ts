@@ -27,9 +27,14 @@ export const ErrorResponse = Type.Object(
  * serialisation resolve the reference, and the OpenAPI document holds the schema once, as a component.
  */
 export function refTo<T extends TSchema>(schema: T): TUnsafe<Static<T>> {
+  return Type.Unsafe<Static<T>>(Type.Ref(idOf(schema)))
+}
+
+/** A shared schema's `$id` (TypeBox's types do not carry it). */
+export function idOf(schema: TSchema): string {
   const { $id } = schema as { $id?: unknown }
-  if (typeof $id !== 'string') throw new Error('refTo: only a schema with an $id can be referred to')
-  return Type.Unsafe<Static<T>>(Type.Ref($id))
+  if (typeof $id !== 'string') throw new Error('only a schema with an $id can be shared')
+  return $id
 }
 
 export const GenerationError = Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()])
