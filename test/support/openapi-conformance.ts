@@ -13,11 +13,17 @@ import formatsPlugin from 'ajv-formats'
 interface MediaType {
   schema?: object
 }
+interface Response {
+  content?: Record<string, MediaType>
+}
+/** A response, or a reference to one of the document's components.responses. */
+type ResponseOrRef = Response | { $ref: string }
 interface Operation {
-  responses: Record<string, { content?: Record<string, MediaType> }>
+  responses: Record<string, ResponseOrRef>
 }
 interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>
+  components?: { schemas?: Record<string, object>; responses?: Record<string, Response> }
 }
 
 export interface ObservedAnswer {
@@ -71,6 +77,14 @@ function documentedMediaType(content: Record<string, MediaType>, contentType: st
   return Object.keys(content).find((key) => key === actual || key === `${type}/*` || key === '*/*')
 }
 
+/** The response `#/components/responses/<name>` names (the document's only kind of response reference). */
+function componentResponse(document: OpenApiDocument, ref: string): Response {
+  const name = ref.replace('#/components/responses/', '')
+  const response = document.components?.responses?.[name]
+  if (!response) throw new Error(`docs/openapi.json refers to ${ref}, which it does not have`)
+  return response
+}
+
 /** Why the answer breaks the document, or undefined when it keeps to it. */
 export function documentViolation({ method, url, status, contentType, body }: ObservedAnswer): string | undefined {
   const path = url.split('?')[0]!
@@ -81,7 +95,8 @@ export function documentViolation({ method, url, status, contentType, body }: Ob
   const operation = template ? document.paths[template]![verb === 'HEAD' ? 'get' : verb.toLowerCase()] : undefined
   if (!template || !operation) return `${verb} ${path} is not a documented operation`
   const where = `${verb} ${template} answered ${status}`
-  const response = operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`]
+  const documented = operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`]
+  const response = documented && '$ref' in documented ? componentResponse(document, documented.$ref) : documented
   if (!response) return `${where}, a status it does not document (${Object.keys(operation.responses).join(', ')})`
   const content = response.content ?? {}
   if (Object.keys(content).length === 0)
@@ -100,7 +115,8 @@ export function documentViolation({ method, url, status, contentType, body }: Ob
   const key = `${verb} ${template} ${status} ${mediaType}`
   let validate = validators.get(key)
   if (!validate) {
-    validate = ajv.compile(schema)
+    // The document's components beside the schema, so that its `#/components/schemas/…` references resolve.
+    validate = ajv.compile({ ...schema, components: { schemas: document.components?.schemas ?? {} } })
     validators.set(key, validate)
   }
   if (validate(json)) return undefined

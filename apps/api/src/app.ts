@@ -16,6 +16,7 @@ import { installErrorHandling } from './lib/error-handling.ts'
 import { createImageLinker, createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
 import { createRateLimiter } from './lib/rate-limit.ts'
+import { addSharedSchemas } from './lib/schema.ts'
 import { createStoryService } from './lib/story-service.ts'
 import { installValidation } from './lib/validation.ts'
 import { adminPlugin } from './plugins/admin.ts'
@@ -75,6 +76,7 @@ export async function buildApp({ config, db, queues, redis, logger, media: given
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  addSharedSchemas(app)
   installValidation(app)
   // JSON only: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')

@@ -12,6 +12,7 @@ import type { App } from '../src/app.ts'
 import { installErrorHandling } from '../src/lib/error-handling.ts'
 import { EVENTS_TOKEN_TTL_SECONDS } from '../src/lib/events-token.ts'
 import { JOB_STATUS_TTL_MS } from '../src/lib/job-status-cache.ts'
+import { addSharedSchemas } from '../src/lib/schema.ts'
 import { authPlugin } from '../src/plugins/auth.ts'
 import { jobEventsHubPlugin } from '../src/plugins/job-events-hub/index.ts'
 import { eventRoutes } from '../src/routes/events.ts'
@@ -271,6 +272,7 @@ describe('a server with streams open', () => {
   it('sends heartbeats, and closes promptly, ending every stream', async () => {
     const config = testConfig({ QUEUE_PREFIX: prefix })
     const server = Fastify()
+    addSharedSchemas(server)
     installErrorHandling(server)
     await server.register(authPlugin, { config, db, redis })
     await server.register(jobEventsHubPlugin, { db, redis, queuePrefix: prefix, heartbeatMs: 50 })

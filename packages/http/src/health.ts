@@ -1,4 +1,4 @@
-import { ErrorResponse, type HealthCheck, Liveness, Readiness } from '@dreamify/core'
+import { ErrorResponse, type HealthCheck, idOf, Liveness, Readiness, refTo } from '@dreamify/core'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
@@ -31,10 +31,19 @@ async function run(check: () => Promise<unknown>, reportLatency: boolean): Promi
  */
 export const healthPlugin = fp(
   async (app: FastifyInstance, { checks, reportLatency = true, facts = {} }: HealthOptions) => {
+    // Both answers are referred to by $id, so the API's OpenAPI document holds each once; the API has
+    // registered the error shape already, a worker's health server has not.
+    for (const schema of [ErrorResponse, Readiness]) if (!app.getSchema(idOf(schema))) app.addSchema(schema)
     // 400: the API refuses a query string with a NUL character on every route, these too.
     app.get(
       '/health/live',
-      { schema: { tags: ['health'], summary: 'The process is up', response: { 200: Liveness, 400: ErrorResponse } } },
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'The process is up',
+          response: { 200: Liveness, 400: refTo(ErrorResponse) },
+        },
+      },
       async () => ({ status: 'ok' as const }),
     )
 
@@ -44,7 +53,7 @@ export const healthPlugin = fp(
         schema: {
           tags: ['health'],
           summary: 'Postgres and Redis are reachable',
-          response: { 200: Readiness, 400: ErrorResponse, 503: Readiness },
+          response: { 200: refTo(Readiness), 400: refTo(ErrorResponse), 503: refTo(Readiness) },
         },
       },
       async (_request, reply) => {

@@ -1,14 +1,35 @@
-import { ErrorResponse } from '@dreamify/core'
+import {
+  Chapter,
+  Child,
+  ErrorResponse,
+  Job,
+  Parent,
+  refTo,
+  Session,
+  Story,
+  StorySummary,
+  TokenResponse,
+} from '@dreamify/core'
+import type { FastifyInstance } from 'fastify'
 
 /**
- * Response schemas for the error statuses a route can answer with, all in the one error shape.
- * Every route can also answer 500, and 503 while Postgres is unreachable (the error handler's
- * SERVICE_UNAVAILABLE), so those two are always documented. A POST, PATCH or DELETE also lists 413
- * and 415, even one that takes no body: Fastify reads whatever body is sent before routing on. Every
- * route lists 400, since a query string with a NUL character is refused everywhere (validation.ts).
+ * The schemas that routes and other schemas refer to by `$id` (refTo). Each is registered once, on
+ * the root instance before any route plugin, so that every scope's response serialiser resolves it,
+ * and @fastify/swagger makes each one component of the OpenAPI document, named by its `$id`. Request
+ * schemas do not refer to them: validation.ts compiles with Ajv instances of its own.
+ */
+const SHARED_SCHEMAS = [ErrorResponse, Parent, TokenResponse, Session, Child, Job, Chapter, Story, StorySummary]
+
+export function addSharedSchemas(app: FastifyInstance) {
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
+}
+
+/**
+ * Response schemas for error statuses, all in the one error shape. A route lists those of its own;
+ * documentRoutes (route-docs.ts) adds those every route of its kind answers.
  */
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries([...statuses, 500, 503].map((status) => [status, ErrorResponse]))
+  Object.fromEntries(statuses.map((status) => [status, refTo(ErrorResponse)]))
 
 /** A response without a body (204, 304), documented with what it means. */
 export const noBody = (description: string) => ({ description, type: 'null' }) as const

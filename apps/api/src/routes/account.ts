@@ -7,6 +7,7 @@ import type { AccountService } from '../lib/account.ts'
 import type { AccountDeletion } from '../lib/account-deletion.ts'
 import { exportAccount } from '../lib/account-export.ts'
 import type { RateLimiter } from '../lib/rate-limit.ts'
+import { documentRoutes } from '../lib/route-docs.ts'
 import { bearerAuth, errorResponses, exportAnswers, noBody } from '../lib/schema.ts'
 
 /** An export reads every image of the account: a few an hour is plenty for a person, and bounds the cost. */
@@ -27,6 +28,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async 
   app,
   { db, media, account, deletion, rateLimiter },
 ) => {
+  documentRoutes(app, { tags: ['auth'], security: bearerAuth })
   const exportsOf = (parentId: string) => ({
     name: 'export-parent',
     id: parentId,
@@ -36,11 +38,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async 
 
   app.get('/auth/me/export', {
     schema: {
-      tags: ['auth'],
       summary: "The parent's data as a zip",
       description: `application/zip, streamed: dreamify-export.json (parent, children, stories with chapters, jobs, in the API's shapes; image URLs are the image's path in the zip) and every image under images/. At most ${EXPORTS_PER_HOUR} an hour.`,
-      security: bearerAuth,
-      response: { ...exportAnswers, ...errorResponses(400, 401, 429) },
+      response: { ...exportAnswers, ...errorResponses(429) },
     },
     handler: async (request, typedReply) => {
       // The body is a zip, not a schema-described JSON document.
@@ -60,15 +60,13 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async 
 
   app.delete('/auth/me', {
     schema: {
-      tags: ['auth'],
       summary: 'Erase the account and everything in it',
       description:
         'Needs `{password}` (a wrong one is a 403 and counts against the login limits). Unfinished stories are cancelled first; then children, stories, chapters, images, jobs, sessions, queued work and event streams are erased. The email can register again.',
-      security: bearerAuth,
       body: DeleteAccountBody,
       response: {
         204: noBody('The account and everything in it are erased'),
-        ...errorResponses(400, 401, 403, 413, 415, 429),
+        ...errorResponses(403, 429),
       },
     },
     handler: async (request, reply) => {

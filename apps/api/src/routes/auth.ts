@@ -6,6 +6,7 @@ import {
   ParentResponse,
   RefreshBody,
   RegisterBody,
+  refTo,
   TokenResponse,
   UpdateMeBody,
 } from '@dreamify/core'
@@ -17,6 +18,7 @@ import type { LanguageCheck } from '../lib/languages.ts'
 import { loginWindows, normaliseEmail } from '../lib/login-limits.ts'
 import { hashPassword, verifyPassword } from '../lib/passwords.ts'
 import type { RateLimiter } from '../lib/rate-limit.ts'
+import { documentRoutes } from '../lib/route-docs.ts'
 import { bearerAuth, errorResponses, noBody } from '../lib/schema.ts'
 
 const HOUR_MS = 60 * 60_000
@@ -40,15 +42,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
   app,
   { db, rateLimiter, limits, account, languages },
 ) => {
+  documentRoutes(app, { tags: ['auth'] })
   const windows = loginWindows(limits)
 
   app.post('/auth/register', {
     schema: {
-      tags: ['auth'],
       summary: 'Create a parent account',
       description: 'A taken email answers 409 (see docs/decisions/0006-registration-keeps-409.md).',
       body: RegisterBody,
-      response: { 201: ParentResponse, ...errorResponses(400, 409, 413, 415, 429) },
+      response: { 201: ParentResponse, ...errorResponses(409, 429) },
     },
     // Every attempt counts, before the body is even parsed.
     onRequest: async (request) => {
@@ -75,12 +77,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
 
   app.post('/auth/login', {
     schema: {
-      tags: ['auth'],
       summary: 'Exchange email and password for an access token and a refresh token',
       description:
         'With `"session": "cookie"` the refresh token is set as an HttpOnly cookie (Path=/api/auth) and is not in the body.',
       body: LoginBody,
-      response: { 200: TokenResponse, ...errorResponses(400, 401, 413, 415, 429) },
+      response: { 200: refTo(TokenResponse), ...errorResponses(401, 429) },
     },
     // Every attempt from an IP counts, whichever account it tries.
     onRequest: async (request) => {
@@ -108,12 +109,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
 
   app.post('/auth/refresh', {
     schema: {
-      tags: ['auth'],
       summary: 'Exchange a refresh token for a new access token and a new refresh token',
       description:
         "Takes `{refresh_token}`, or the cookie (then the Origin header must be the web app's). The token presented is used up: presenting it again later ends the session (reuse detection); two requests with it within 10 s both succeed. 401 `SESSION_EXPIRED` or `SESSION_REVOKED` otherwise.",
       body: RefreshBody,
-      response: { 200: TokenResponse, ...errorResponses(400, 401, 403, 413, 415) },
+      response: { 200: refTo(TokenResponse), ...errorResponses(401, 403) },
     },
     // A browser refreshing by cookie may send no body at all.
     preValidation: async (request) => {
@@ -141,12 +141,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
   app.post('/auth/logout', {
     onRequest: app.authenticate,
     schema: {
-      tags: ['auth'],
       summary: "End this token's session",
       description:
         'Revokes the session (its refresh tokens, and its access tokens on every API instance within seconds) and clears the cookie.',
       security: bearerAuth,
-      response: { 204: noBody('The session has ended'), ...errorResponses(400, 401, 413, 415) },
+      response: { 204: noBody('The session has ended') },
     },
     handler: async (request, reply) => {
       await app.sessions.end(request.sessionId)
@@ -158,10 +157,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
   app.get('/auth/me', {
     onRequest: app.authenticate,
     schema: {
-      tags: ['auth'],
       summary: 'The signed-in parent',
       security: bearerAuth,
-      response: { 200: ParentResponse, ...errorResponses(400, 401) },
+      response: { 200: ParentResponse },
     },
     handler: async (request) => ({ parent: await account.profile(request.parentId) }),
   })
@@ -169,13 +167,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
   app.patch('/auth/me', {
     onRequest: app.authenticate,
     schema: {
-      tags: ['auth'],
       summary: "Change the parent's names, email or preferred story language",
       description:
         'Changing the email needs `current_password` (a wrong one is a 403 and counts against the login limits).',
       security: bearerAuth,
       body: UpdateMeBody,
-      response: { 200: ParentResponse, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+      response: { 200: ParentResponse, ...errorResponses(403, 409, 429) },
     },
     preValidation: normaliseBodyEmail,
     handler: async (request) => {
@@ -187,13 +184,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
   app.post('/auth/password', {
     onRequest: app.authenticate,
     schema: {
-      tags: ['auth'],
       summary: 'Change the password; every other session ends',
       security: bearerAuth,
       body: ChangePasswordBody,
       response: {
         204: noBody('The password is changed; every other session has ended'),
-        ...errorResponses(400, 401, 403, 413, 415, 429),
+        ...errorResponses(403, 429),
       },
     },
     handler: async (request, reply) => {

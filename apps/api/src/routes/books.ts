@@ -4,6 +4,7 @@ import type { Db } from '@dreamify/db'
 import type { MediaStores } from '@dreamify/media'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
+import { documentRoutes } from '../lib/route-docs.ts'
 import { bearerAuth, bookAnswers, errorResponses } from '../lib/schema.ts'
 
 export interface BookRouteDeps {
@@ -19,20 +20,19 @@ const FORMATS = {
 
 /** A finished story as keepsakes: a PDF picture book and an EPUB, built on request from what is saved. */
 export const bookRoutes: FastifyPluginAsyncTypebox<BookRouteDeps> = async (app, { db, media }) => {
+  documentRoutes(app, { tags: ['stories'], security: bearerAuth })
   for (const [extension, format] of Object.entries(FORMATS) as Array<
     [keyof typeof FORMATS, (typeof FORMATS)[keyof typeof FORMATS]]
   >) {
     app.get(`/stories/:story_id/book.${extension}`, {
       schema: {
-        tags: ['stories'],
         summary: `The completed story as ${extension === 'pdf' ? 'a PDF picture book' : 'an EPUB 3'}`,
         description:
           extension === 'pdf'
             ? 'A cover (title, "A bedtime story for <name>", the cover picture), then each chapter with its picture and text, pages numbered. Fonts are embedded; right-to-left languages are set right to left. A chapter whose picture failed is laid out without it. 409 until the story is completed.'
             : 'Reflowable EPUB 3 with the language and reading direction in its metadata, the cover, one XHTML file per chapter with its picture (and its narration when the story has one) and a navigation document. 409 until the story is completed.',
-        security: bearerAuth,
         params: StoryParams,
-        response: { ...bookAnswers(format.mediaType, format.what), ...errorResponses(400, 401, 404, 409) },
+        response: { ...bookAnswers(format.mediaType, format.what), ...errorResponses(404, 409) },
       },
       handler: async (request, typedReply) => {
         // The body is a file, not a schema-described JSON document.

@@ -16,6 +16,7 @@ import type { ContentCheck } from '../lib/content-check.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageLinker } from '../lib/image-urls.ts'
 import type { LanguageCheck } from '../lib/languages.ts'
+import { documentRoutes } from '../lib/route-docs.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 import { childView } from '../views/child.ts'
 
@@ -45,15 +46,14 @@ const trimText = <T extends Record<string, unknown>>(body: T): T =>
 
 export const childrenRoutes = fp(
   (async (app, { db, linksFor, requestAvatar, checkContent, languages }) => {
+    documentRoutes(app, { tags: ['children'], security: bearerAuth })
     const idempotentCreate = idempotency(db, { route: 'POST /children' })
     app.post('/children', {
       schema: {
-        tags: ['children'],
         summary: "Add a child's profile (and start drawing the child's avatar)",
-        security: bearerAuth,
         headers: idempotentCreate.headers,
         body: CreateChildBody,
-        response: { 201: ChildCreatedResponse, ...errorResponses(400, 401, 409, 413, 415, 422, 429) },
+        response: { 201: ChildCreatedResponse, ...errorResponses(409, 422, 429) },
       },
       preHandler: idempotentCreate.preHandler,
       onSend: idempotentCreate.onSend,
@@ -74,10 +74,8 @@ export const childrenRoutes = fp(
 
     app.get('/children', {
       schema: {
-        tags: ['children'],
         summary: "The parent's children, oldest first",
-        security: bearerAuth,
-        response: { 200: ChildListResponse, ...errorResponses(400, 401) },
+        response: { 200: ChildListResponse },
       },
       handler: async (request) => {
         const rows = await childRepository.listByParent(db, request.parentId)
@@ -88,11 +86,9 @@ export const childrenRoutes = fp(
 
     app.get('/children/:child_id', {
       schema: {
-        tags: ['children'],
         summary: 'One child',
-        security: bearerAuth,
         params: ChildParams,
-        response: { 200: ChildResponse, ...errorResponses(400, 401, 404) },
+        response: { 200: ChildResponse, ...errorResponses(404) },
       },
       handler: async (request) => {
         const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
@@ -103,13 +99,11 @@ export const childrenRoutes = fp(
 
     app.patch('/children/:child_id', {
       schema: {
-        tags: ['children'],
         summary: 'Change some fields; changing appearance draws a new avatar',
         description: 'Only the fields sent change. `null` clears an optional field.',
-        security: bearerAuth,
         params: ChildParams,
         body: UpdateChildBody,
-        response: { 200: ChildCreatedResponse, ...errorResponses(400, 401, 404, 413, 415, 422) },
+        response: { 200: ChildCreatedResponse, ...errorResponses(404, 422) },
       },
       handler: async (request) => {
         const changes = trimText(request.body)
@@ -137,11 +131,9 @@ export const childrenRoutes = fp(
 
     app.delete('/children/:child_id', {
       schema: {
-        tags: ['children'],
         summary: 'Remove a child with all stories and images',
-        security: bearerAuth,
         params: ChildParams,
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404, 413, 415) },
+        response: { 204: { type: 'null' }, ...errorResponses(404) },
       },
       handler: async (request, reply) => {
         const deleted = await childRepository.deleteOwned(db, request.parentId, request.params.child_id)

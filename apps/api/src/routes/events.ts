@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { EVENTS_TOKEN_TTL_SECONDS, eventStreamOwner, signEventsToken } from '../lib/events-token.ts'
+import { documentRoutes } from '../lib/route-docs.ts'
 import { bearerAuth, errorResponses, eventStreamAnswers } from '../lib/schema.ts'
 
 const streamDescription = [
@@ -28,15 +29,14 @@ const tokenDescription =
  */
 export const eventRoutes = fp(
   (async (app, { db }) => {
+    documentRoutes(app, { tags: ['jobs'], security: bearerAuth })
     app.post('/jobs/:job_id/events-token', {
       onRequest: app.authenticate,
       schema: {
-        tags: ['jobs'],
         summary: "A short-lived token for one job's event stream",
         description: tokenDescription,
-        security: bearerAuth,
         params: JobParams,
-        response: { 200: EventsToken, ...errorResponses(400, 401, 404, 413, 415) },
+        response: { 200: EventsToken, ...errorResponses(404) },
       },
       handler: async (request) => {
         const job = await jobRepository.findOwned(db, request.parentId, request.params.job_id)
@@ -47,13 +47,11 @@ export const eventRoutes = fp(
 
     app.get('/jobs/:job_id/events', {
       schema: {
-        tags: ['jobs'],
         summary: "A job's progress as Server-Sent Events (push instead of polling)",
         description: streamDescription,
-        security: bearerAuth,
         params: JobParams,
         querystring: EventsQuery,
-        response: { ...eventStreamAnswers, ...errorResponses(400, 401, 404) },
+        response: { ...eventStreamAnswers, ...errorResponses(404) },
       },
       handler: async (request, reply) => {
         const parentId = await eventStreamOwner(app, request)

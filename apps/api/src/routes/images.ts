@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { parseByteRange } from '../lib/byte-range.ts'
 import type { ImageUrlSigner } from '../lib/image-urls.ts'
+import { documentRoutes } from '../lib/route-docs.ts'
 import { errorResponses, imageAnswers, mediaAnswers } from '../lib/schema.ts'
 
 const refused = () =>
@@ -72,15 +73,15 @@ function sendSigned(
  */
 export const imageRoutes = fp(
   (async (app, { db, images, media }) => {
+    documentRoutes(app, { tags: ['stories'] })
     app.get('/media/:key', {
       schema: {
-        tags: ['stories'],
         summary: 'An illustration, one of its sizes, an avatar or a narration, by the signed URL the API gave out',
         params: MediaParams,
         querystring: ImageQuery,
         description:
           'Answers the stored bytes with their Content-Type, an ETag, Cache-Control and Accept-Ranges; a single `Range: bytes=…` gets 206 with those bytes (416 past the end; several ranges, or an If-Range for another object, get it whole); 304 to a matching If-None-Match. Only for objects stored in Postgres (MEDIA_STORE=postgres; S3 answers ranges itself).',
-        response: { ...mediaAnswers, ...errorResponses(400, 403, 404) },
+        response: { ...mediaAnswers, ...errorResponses(403, 404) },
       },
       handler: async (request, reply) =>
         sendSigned(reply, request, media.route, request.params.key, () =>
@@ -90,13 +91,12 @@ export const imageRoutes = fp(
 
     app.get('/images/:image_id', {
       schema: {
-        tags: ['stories'],
         summary: 'An illustration or avatar (its original), by a signed URL the API gave out before media keys',
         params: ImageParams,
         querystring: ImageQuery,
         description:
           'Answers the stored bytes with their Content-Type, an ETag and Cache-Control; 304 to a matching If-None-Match.',
-        response: { ...imageAnswers, ...errorResponses(400, 403, 404) },
+        response: { ...imageAnswers, ...errorResponses(403, 404) },
       },
       handler: async (request, reply) =>
         sendSigned(reply, request, images, request.params.image_id, async () => {

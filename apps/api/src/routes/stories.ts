@@ -6,6 +6,7 @@ import {
   Job,
   JobAccepted,
   notFound,
+  refTo,
   Story,
   StoryAccepted,
   StoryList,
@@ -19,6 +20,7 @@ import type { ContentCheck } from '../lib/content-check.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageLinker } from '../lib/image-urls.ts'
+import { documentRoutes } from '../lib/route-docs.ts'
 import { safetySummary } from '../lib/safety-view.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 import type { StoryService } from '../lib/story-service.ts'
@@ -35,19 +37,18 @@ export interface StoryRouteDeps {
 
 export const storyRoutes = fp(
   (async (app, { db, storyService, linksFor, checkContent }) => {
+    documentRoutes(app, { tags: ['stories'], security: bearerAuth })
     const idempotentRequest = idempotency(db, {
       route: 'POST /stories',
       replayHeaders: (accepted) => ({ location: `/api/jobs/${(accepted as { job_id: string }).job_id}` }),
     })
     app.post('/stories', {
       schema: {
-        tags: ['stories'],
         summary: 'Request a story; it is written and illustrated in the background',
         description: 'Answers 202 at once with the job to poll (also in the Location header).',
-        security: bearerAuth,
         headers: idempotentRequest.headers,
         body: CreateStoryBody,
-        response: { 202: StoryAccepted, ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429, 503) },
+        response: { 202: StoryAccepted, ...errorResponses(404, 409, 422, 429) },
       },
       preHandler: idempotentRequest.preHandler,
       onSend: idempotentRequest.onSend,
@@ -61,11 +62,9 @@ export const storyRoutes = fp(
 
     app.get('/stories/:story_id', {
       schema: {
-        tags: ['stories'],
         summary: 'A story with its chapters so far',
-        security: bearerAuth,
         params: StoryParams,
-        response: { 200: Story, ...errorResponses(400, 401, 404) },
+        response: { 200: refTo(Story), ...errorResponses(404) },
       },
       handler: async (request) => {
         const story = await storyService.findStory(request.parentId, request.params.story_id)
@@ -80,12 +79,10 @@ export const storyRoutes = fp(
 
     app.get('/children/:child_id/stories', {
       schema: {
-        tags: ['stories'],
         summary: "A child's library, newest first",
-        security: bearerAuth,
         params: ChildParams,
         querystring: StoryListQuery,
-        response: { 200: StoryList, ...errorResponses(400, 401, 404) },
+        response: { 200: StoryList, ...errorResponses(404) },
       },
       handler: async (request) => {
         // Validation has already filled in the default; this only tells TypeScript so.
@@ -108,11 +105,9 @@ export const storyRoutes = fp(
 
     app.delete('/stories/:story_id', {
       schema: {
-        tags: ['stories'],
         summary: 'Delete a story with its chapters and images (cancelling it first if running)',
-        security: bearerAuth,
         params: StoryParams,
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404, 413, 415) },
+        response: { 204: { type: 'null' }, ...errorResponses(404) },
       },
       handler: async (request, reply) => {
         await storyService.deleteStory(request.parentId, request.params.story_id)
@@ -122,11 +117,9 @@ export const storyRoutes = fp(
 
     app.post('/stories/:story_id/retry', {
       schema: {
-        tags: ['stories'],
         summary: 'Retry a failed or cancelled story from what is saved',
-        security: bearerAuth,
         params: StoryParams,
-        response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
+        response: { 202: JobAccepted, ...errorResponses(404, 409, 429) },
       },
       handler: async (request, reply) => {
         const accepted = await storyService.retryStory(request.parentId, request.params.story_id)
@@ -136,11 +129,9 @@ export const storyRoutes = fp(
 
     app.post('/stories/:story_id/cancel', {
       schema: {
-        tags: ['stories'],
         summary: 'Stop a queued or running story',
-        security: bearerAuth,
         params: StoryParams,
-        response: { 200: Job, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        response: { 200: refTo(Job), ...errorResponses(404, 409) },
       },
       handler: async (request) =>
         jobSnapshot(await storyService.cancelStory(request.parentId, request.params.story_id)),
@@ -158,11 +149,9 @@ export const storyRoutes = fp(
     for (const { media, summary, redo } of chapterRedos) {
       app.post(`/stories/:story_id/chapters/:number/${media}`, {
         schema: {
-          tags: ['stories'],
           summary,
-          security: bearerAuth,
           params: ChapterParams,
-          response: { 202: JobAccepted, ...errorResponses(400, 401, 404, 409, 413, 415) },
+          response: { 202: JobAccepted, ...errorResponses(404, 409) },
         },
         handler: async (request, reply) => {
           const accepted = await redo(request.parentId, request.params.story_id, request.params.number)

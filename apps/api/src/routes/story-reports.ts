@@ -3,6 +3,7 @@ import { type Db, storyReportRepository, storyRepository } from '@dreamify/db'
 import type { ModerationMetrics } from '@dreamify/moderation'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
+import { documentRoutes } from '../lib/route-docs.ts'
 import { bearerAuth, errorResponses } from '../lib/schema.ts'
 
 /** Parents can tell us a story was not right for their child; every report is stored and counted. */
@@ -13,15 +14,14 @@ export interface StoryReportRouteDeps {
 
 export const storyReportRoutes = fp(
   (async (app, { db, metrics }) => {
+    documentRoutes(app, { tags: ['stories'], security: bearerAuth })
     app.post('/stories/:story_id/report', {
       schema: {
-        tags: ['stories'],
         summary: 'Report a story that was not right for the child',
         description: '`reason` is one of a short list; `note` (optional) says more in the parent’s words.',
-        security: bearerAuth,
         params: StoryParams,
         body: StoryReportBody,
-        response: { 202: StoryReportAccepted, ...errorResponses(400, 401, 404, 413, 415) },
+        response: { 202: StoryReportAccepted, ...errorResponses(404) },
       },
       handler: async (request, reply) => {
         const story = await storyRepository.findOwned(db, request.parentId, request.params.story_id)

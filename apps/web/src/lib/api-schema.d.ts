@@ -31,20 +31,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -78,56 +65,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {unknown} */
-                            status: "ready" | "unavailable";
-                            checks: {
-                                [key: string]: {
-                                    /** @enum {unknown} */
-                                    status: "up" | "down";
-                                    latency_ms?: number;
-                                    error?: string;
-                                    moderator?: string;
-                                    assurance?: string;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Readiness"];
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
                 /** @description Default Response */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {unknown} */
-                            status: "ready" | "unavailable";
-                            checks: {
-                                [key: string]: {
-                                    /** @enum {unknown} */
-                                    status: "up" | "down";
-                                    latency_ms?: number;
-                                    error?: string;
-                                    moderator?: string;
-                                    assurance?: string;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Readiness"];
                     };
                 };
             };
@@ -179,118 +127,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            parent: {
-                                /** Format: uuid */
-                                id: string;
-                                first_name: string;
-                                last_name: string;
-                                email: string;
-                                /** @description the family's preferred story language, the default for children without one */
-                                language: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                            };
+                            parent: components["schemas"]["Parent"];
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                429: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -339,117 +186,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            access_token: string;
-                            /** @enum {string} */
-                            token_type: "Bearer";
-                            /** @description seconds */
-                            expires_in: number;
-                            /** @description opaque; absent in cookie mode, where it travels only in the cookie */
-                            refresh_token?: string;
-                            /** @description seconds until the session's absolute expiry */
-                            refresh_expires_in: number;
-                        };
+                        "application/json": components["schemas"]["TokenResponse"];
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                429: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -492,117 +238,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            access_token: string;
-                            /** @enum {string} */
-                            token_type: "Bearer";
-                            /** @description seconds */
-                            expires_in: number;
-                            /** @description opaque; absent in cookie mode, where it travels only in the cookie */
-                            refresh_token?: string;
-                            /** @description seconds until the session's absolute expiry */
-                            refresh_expires_in: number;
-                        };
+                        "application/json": components["schemas"]["TokenResponse"];
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                403: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -640,90 +285,12 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -756,76 +323,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            parent: {
-                                /** Format: uuid */
-                                id: string;
-                                first_name: string;
-                                last_name: string;
-                                email: string;
-                                /** @description the family's preferred story language, the default for children without one */
-                                language: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                            };
+                            parent: components["schemas"]["Parent"];
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -856,118 +361,14 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                403: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                429: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -1003,146 +404,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            parent: {
-                                /** Format: uuid */
-                                id: string;
-                                first_name: string;
-                                last_name: string;
-                                email: string;
-                                /** @description the family's preferred story language, the default for children without one */
-                                language: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                            };
+                            parent: components["schemas"]["Parent"];
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                403: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                429: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         trace?: never;
@@ -1180,118 +454,14 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                403: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                429: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -1352,48 +522,9 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                403: components["responses"]["Error"];
+                404: components["responses"]["Error"];
                 /** @description Range Not Satisfiable: the range starts past the end; Content-Range: bytes *\/<size> */
                 416: {
                     headers: {
@@ -1401,34 +532,8 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1480,76 +585,11 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                403: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1637,48 +677,9 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1725,104 +726,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -1871,76 +781,11 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1975,93 +820,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            children: {
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                /** @enum {unknown} */
-                                age_range: "0-3" | "4-6" | "7-9" | "10-13";
-                                /** @enum {unknown} */
-                                sex: "Male" | "Female";
-                                /** @enum {unknown} */
-                                eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
-                                /** @enum {unknown} */
-                                hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
-                                /** @enum {unknown} */
-                                hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
-                                ethnicity: string;
-                                fav_animals: string | null;
-                                fav_activities: string | null;
-                                fav_shows: string | null;
-                                /** @description the child's preferred story language */
-                                language: string | null;
-                                avatar_url: string | null;
-                                /** @description the avatar as an `<img srcset>` (WebP) */
-                                avatar_srcset: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                updated_at: string;
-                            }[];
+                            children: components["schemas"]["Child"][];
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -2106,164 +872,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            child: {
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                /** @enum {unknown} */
-                                age_range: "0-3" | "4-6" | "7-9" | "10-13";
-                                /** @enum {unknown} */
-                                sex: "Male" | "Female";
-                                /** @enum {unknown} */
-                                eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
-                                /** @enum {unknown} */
-                                hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
-                                /** @enum {unknown} */
-                                hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
-                                ethnicity: string;
-                                fav_animals: string | null;
-                                fav_activities: string | null;
-                                fav_shows: string | null;
-                                /** @description the child's preferred story language */
-                                language: string | null;
-                                avatar_url: string | null;
-                                /** @description the avatar as an `<img srcset>` (WebP) */
-                                avatar_srcset: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                updated_at: string;
-                            };
+                            child: components["schemas"]["Child"];
                             avatar_job_id: string | null;
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -2298,107 +920,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            child: {
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                /** @enum {unknown} */
-                                age_range: "0-3" | "4-6" | "7-9" | "10-13";
-                                /** @enum {unknown} */
-                                sex: "Male" | "Female";
-                                /** @enum {unknown} */
-                                eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
-                                /** @enum {unknown} */
-                                hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
-                                /** @enum {unknown} */
-                                hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
-                                ethnicity: string;
-                                fav_animals: string | null;
-                                fav_activities: string | null;
-                                fav_shows: string | null;
-                                /** @description the child's preferred story language */
-                                language: string | null;
-                                avatar_url: string | null;
-                                /** @description the avatar as an `<img srcset>` (WebP) */
-                                avatar_srcset: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                updated_at: string;
-                            };
+                            child: components["schemas"]["Child"];
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -2422,104 +952,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -2567,150 +1006,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            child: {
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                /** @enum {unknown} */
-                                age_range: "0-3" | "4-6" | "7-9" | "10-13";
-                                /** @enum {unknown} */
-                                sex: "Male" | "Female";
-                                /** @enum {unknown} */
-                                eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
-                                /** @enum {unknown} */
-                                hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
-                                /** @enum {unknown} */
-                                hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
-                                ethnicity: string;
-                                fav_animals: string | null;
-                                fav_activities: string | null;
-                                fav_shows: string | null;
-                                /** @description the child's preferred story language */
-                                language: string | null;
-                                avatar_url: string | null;
-                                /** @description the avatar as an `<img srcset>` (WebP) */
-                                avatar_srcset: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                updated_at: string;
-                            };
+                            child: components["schemas"]["Child"];
                             avatar_job_id: string | null;
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                422: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         trace?: never;
@@ -2773,146 +1081,16 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                422: components["responses"]["Error"];
+                429: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -2946,147 +1124,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            story_id: string;
-                            /** Format: uuid */
-                            child_id: string;
-                            job_id: string;
-                            /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed" | "cancelled";
-                            error: {
-                                code: string;
-                                message: string;
-                            } | null;
-                            title: string | null;
-                            topic: string;
-                            /** @enum {unknown} */
-                            story_genre: "Fantasy" | "Adventure" | "Educational";
-                            /** @enum {unknown} */
-                            image_style: "Cartoon" | "Realistic" | "Fantasy" | "Watercolor" | "Anime";
-                            /** @description the BCP 47 tag of the story's language */
-                            language: string;
-                            /**
-                             * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
-                             * @enum {unknown}
-                             */
-                            direction: "ltr" | "rtl";
-                            /** @description the recurring characters besides the hero (empty until the text is written, or when there are none) */
-                            cast: {
-                                /** @description as the story calls them, in the story's language */
-                                name: string;
-                                /** @description a short visual description, in English, carried into the image prompts */
-                                description: string;
-                            }[];
-                            /** Format: date-time */
-                            created_at: string;
-                            completed_at: string | null;
-                            narration_voice: ("coral" | "sage" | "fable" | "nova" | "onyx") | null;
-                            /** @enum {unknown} */
-                            audio_status: "none" | "pending" | "ready" | "failed";
-                            chapters: {
-                                number: number;
-                                title: string;
-                                content: string;
-                                /** @description the original picture (PNG as drawn), for downloads and print */
-                                image_url: string | null;
-                                /** @description the picture in screen sizes (WebP, 512 and 1024 wide, never upscaled) as an `<img srcset>` */
-                                image_srcset: string | null;
-                                /** @enum {unknown} */
-                                image_status: "pending" | "ready" | "failed";
-                                image_error: string | null;
-                                audio_url: string | null;
-                                /** @enum {unknown} */
-                                audio_status: "none" | "pending" | "ready" | "failed";
-                                audio_error: string | null;
-                            }[];
-                            safety: {
-                                checked_by: ("openai" | "local")[];
-                                assurance: ("standard" | "lower") | null;
-                                checks: number;
-                                flagged: {
-                                    stage: string;
-                                    target: string;
-                                    categories: {
-                                        category: string;
-                                        score: number;
-                                    }[];
-                                }[];
-                                reports: number;
-                            };
-                        };
+                        "application/json": components["schemas"]["Story"];
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -3110,104 +1155,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -3244,99 +1198,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            stories: {
-                                /** Format: uuid */
-                                story_id: string;
-                                title: string | null;
-                                /** @enum {unknown} */
-                                status: "queued" | "running" | "completed" | "failed" | "cancelled";
-                                language: string;
-                                /**
-                                 * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
-                                 * @enum {unknown}
-                                 */
-                                direction: "ltr" | "rtl";
-                                /** Format: date-time */
-                                created_at: string;
-                                /** @description the first chapter's picture at the small size (WebP 512 wide), else the original */
-                                cover_image_url: string | null;
-                                /** @description the cover as an `<img srcset>` */
-                                cover_image_srcset: string | null;
-                            }[];
+                            stories: components["schemas"]["StorySummary"][];
                             next_cursor: string | null;
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -3379,132 +1250,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                429: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -3540,149 +1294,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            job_id: string;
-                            /** @enum {unknown} */
-                            kind: "story" | "avatar" | "image" | "audio";
-                            /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed" | "cancelled";
-                            progress: {
-                                percent: number;
-                                /** @enum {unknown} */
-                                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
-                                chapters_total: number;
-                                chapters_written: number;
-                                chapters_illustrated: number;
-                                chapters_narrated: number;
-                            };
-                            /** Format: uuid */
-                            story_id?: string;
-                            /** Format: uuid */
-                            child_id?: string;
-                            chapter_number?: number;
-                            error: {
-                                code: string;
-                                message: string;
-                            } | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            updated_at: string;
-                        };
+                        "application/json": components["schemas"]["Job"];
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -3724,118 +1346,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -3877,118 +1395,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -4028,90 +1442,12 @@ export interface paths {
                         "application/pdf": string;
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -4153,90 +1489,12 @@ export interface paths {
                         "application/epub+zip": string;
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -4297,104 +1555,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -4428,107 +1595,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            job_id: string;
-                            /** @enum {unknown} */
-                            kind: "story" | "avatar" | "image" | "audio";
-                            /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed" | "cancelled";
-                            progress: {
-                                percent: number;
-                                /** @enum {unknown} */
-                                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
-                                chapters_total: number;
-                                chapters_written: number;
-                                chapters_illustrated: number;
-                                chapters_narrated: number;
-                            };
-                            /** Format: uuid */
-                            story_id?: string;
-                            /** Format: uuid */
-                            child_id?: string;
-                            chapter_number?: number;
-                            error: {
-                                code: string;
-                                message: string;
-                            } | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            updated_at: string;
-                        };
+                        "application/json": components["schemas"]["Job"];
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -4563,77 +1637,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            sessions: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                last_used_at: string;
-                                /** @description a short label read from the User-Agent, e.g. "Firefox on Linux" */
-                                client: string;
-                                /** @description the session of the token that asked */
-                                current: boolean;
-                            }[];
+                            sessions: components["schemas"]["Session"][];
                         };
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -4655,90 +1666,12 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -4775,104 +1708,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                413: components["responses"]["Error"];
+                415: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         options?: never;
@@ -4909,76 +1751,11 @@ export interface paths {
                         "application/zip": string;
                     };
                 };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The one error shape of every 4xx and 5xx answer. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            statusCode: number;
-                            code: string;
-                            error: string;
-                            message: string;
-                        };
-                    };
-                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                429: components["responses"]["Error"];
+                500: components["responses"]["Error"];
+                503: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -4992,8 +1769,220 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
-    responses: never;
+    schemas: {
+        /** @description The one error shape of every 4xx and 5xx answer. */
+        ErrorResponse: {
+            statusCode: number;
+            code: string;
+            error: string;
+            message: string;
+        };
+        Parent: {
+            /** Format: uuid */
+            id: string;
+            first_name: string;
+            last_name: string;
+            email: string;
+            /** @description the family's preferred story language, the default for children without one */
+            language: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        TokenResponse: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description seconds */
+            expires_in: number;
+            /** @description opaque; absent in cookie mode, where it travels only in the cookie */
+            refresh_token?: string;
+            /** @description seconds until the session's absolute expiry */
+            refresh_expires_in: number;
+        };
+        Session: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string;
+            /** @description a short label read from the User-Agent, e.g. "Firefox on Linux" */
+            client: string;
+            /** @description the session of the token that asked */
+            current: boolean;
+        };
+        Child: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {unknown} */
+            age_range: "0-3" | "4-6" | "7-9" | "10-13";
+            /** @enum {unknown} */
+            sex: "Male" | "Female";
+            /** @enum {unknown} */
+            eye_color: "Blue" | "Brown" | "Green" | "Hazel" | "Amber" | "Gray";
+            /** @enum {unknown} */
+            hair_type: "Straight" | "Wavy" | "Curly" | "Kinky" | "Bald";
+            /** @enum {unknown} */
+            hair_color: "Blonde" | "Brown" | "Black" | "Red" | "Auburn" | "Gray" | "White" | "Bald";
+            ethnicity: string;
+            fav_animals: string | null;
+            fav_activities: string | null;
+            fav_shows: string | null;
+            /** @description the child's preferred story language */
+            language: string | null;
+            avatar_url: string | null;
+            /** @description the avatar as an `<img srcset>` (WebP) */
+            avatar_srcset: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Job: {
+            job_id: string;
+            /** @enum {unknown} */
+            kind: "story" | "avatar" | "image" | "audio";
+            /** @enum {unknown} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            progress: {
+                percent: number;
+                /** @enum {unknown} */
+                stage: "queued" | "planning" | "writing" | "illustrating" | "saving" | "done";
+                chapters_total: number;
+                chapters_written: number;
+                chapters_illustrated: number;
+                chapters_narrated: number;
+            };
+            /** Format: uuid */
+            story_id?: string;
+            /** Format: uuid */
+            child_id?: string;
+            chapter_number?: number;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Chapter: {
+            number: number;
+            title: string;
+            content: string;
+            /** @description the original picture (PNG as drawn), for downloads and print */
+            image_url: string | null;
+            /** @description the picture in screen sizes (WebP, 512 and 1024 wide, never upscaled) as an `<img srcset>` */
+            image_srcset: string | null;
+            /** @enum {unknown} */
+            image_status: "pending" | "ready" | "failed";
+            image_error: string | null;
+            audio_url: string | null;
+            /** @enum {unknown} */
+            audio_status: "none" | "pending" | "ready" | "failed";
+            audio_error: string | null;
+        };
+        Story: {
+            /** Format: uuid */
+            story_id: string;
+            /** Format: uuid */
+            child_id: string;
+            job_id: string;
+            /** @enum {unknown} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            title: string | null;
+            topic: string;
+            /** @enum {unknown} */
+            story_genre: "Fantasy" | "Adventure" | "Educational";
+            /** @enum {unknown} */
+            image_style: "Cartoon" | "Realistic" | "Fantasy" | "Watercolor" | "Anime";
+            /** @description the BCP 47 tag of the story's language */
+            language: string;
+            /**
+             * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+             * @enum {unknown}
+             */
+            direction: "ltr" | "rtl";
+            /** @description the recurring characters besides the hero (empty until the text is written, or when there are none) */
+            cast: {
+                /** @description as the story calls them, in the story's language */
+                name: string;
+                /** @description a short visual description, in English, carried into the image prompts */
+                description: string;
+            }[];
+            /** Format: date-time */
+            created_at: string;
+            completed_at: string | null;
+            narration_voice: ("coral" | "sage" | "fable" | "nova" | "onyx") | null;
+            /** @enum {unknown} */
+            audio_status: "none" | "pending" | "ready" | "failed";
+            chapters: components["schemas"]["Chapter"][];
+            safety: {
+                checked_by: ("openai" | "local")[];
+                assurance: ("standard" | "lower") | null;
+                checks: number;
+                flagged: {
+                    stage: string;
+                    target: string;
+                    categories: {
+                        category: string;
+                        score: number;
+                    }[];
+                }[];
+                reports: number;
+            };
+        };
+        StorySummary: {
+            /** Format: uuid */
+            story_id: string;
+            title: string | null;
+            /** @enum {unknown} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            language: string;
+            /**
+             * @description how the story's text runs: `rtl` for right-to-left languages (Arabic, Hebrew…)
+             * @enum {unknown}
+             */
+            direction: "ltr" | "rtl";
+            /** Format: date-time */
+            created_at: string;
+            /** @description the first chapter's picture at the small size (WebP 512 wide), else the original */
+            cover_image_url: string | null;
+            /** @description the cover as an `<img srcset>` */
+            cover_image_srcset: string | null;
+        };
+        Readiness: {
+            /** @enum {unknown} */
+            status: "ready" | "unavailable";
+            checks: {
+                [key: string]: {
+                    /** @enum {unknown} */
+                    status: "up" | "down";
+                    latency_ms?: number;
+                    error?: string;
+                    moderator?: string;
+                    assurance?: string;
+                };
+            };
+        };
+    };
+    responses: {
+        /** @description The one error shape of every 4xx and 5xx answer. */
+        Error: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;

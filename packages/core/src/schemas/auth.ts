@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { LanguageTagField, Text, Timestamp, Uuid } from './common.ts'
+import { LanguageTagField, refTo, Text, Timestamp, Uuid } from './common.ts'
 
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 })
 export const Password = Type.String({ minLength: 8, maxLength: 128 })
@@ -27,29 +27,35 @@ export const LoginBody = Type.Object({
 })
 export type LoginBody = Static<typeof LoginBody>
 
-export const Parent = Type.Object({
-  id: Uuid,
-  first_name: Type.String(),
-  last_name: Type.String(),
-  email: Type.String(),
-  language: Type.Union([Type.String(), Type.Null()], {
-    description: "the family's preferred story language, the default for children without one",
-  }),
-  created_at: Timestamp,
-})
+export const Parent = Type.Object(
+  {
+    id: Uuid,
+    first_name: Type.String(),
+    last_name: Type.String(),
+    email: Type.String(),
+    language: Type.Union([Type.String(), Type.Null()], {
+      description: "the family's preferred story language, the default for children without one",
+    }),
+    created_at: Timestamp,
+  },
+  { $id: 'Parent' },
+)
 export type Parent = Static<typeof Parent>
 
-export const ParentResponse = Type.Object({ parent: Parent })
+export const ParentResponse = Type.Object({ parent: refTo(Parent) })
 
-export const TokenResponse = Type.Object({
-  access_token: Type.String(),
-  token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer({ description: 'seconds' }),
-  refresh_token: Type.Optional(
-    Type.String({ description: 'opaque; absent in cookie mode, where it travels only in the cookie' }),
-  ),
-  refresh_expires_in: Type.Integer({ description: "seconds until the session's absolute expiry" }),
-})
+export const TokenResponse = Type.Object(
+  {
+    access_token: Type.String(),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ description: 'seconds' }),
+    refresh_token: Type.Optional(
+      Type.String({ description: 'opaque; absent in cookie mode, where it travels only in the cookie' }),
+    ),
+    refresh_expires_in: Type.Integer({ description: "seconds until the session's absolute expiry" }),
+  },
+  { $id: 'TokenResponse' },
+)
 export type TokenResponse = Static<typeof TokenResponse>
 
 export const RefreshBody = Type.Object({
@@ -57,14 +63,17 @@ export const RefreshBody = Type.Object({
 })
 export type RefreshBody = Static<typeof RefreshBody>
 
-export const Session = Type.Object({
-  id: Uuid,
-  created_at: Timestamp,
-  last_used_at: Timestamp,
-  client: Type.String({ description: 'a short label read from the User-Agent, e.g. "Firefox on Linux"' }),
-  current: Type.Boolean({ description: 'the session of the token that asked' }),
-})
-export const SessionList = Type.Object({ sessions: Type.Array(Session) })
+export const Session = Type.Object(
+  {
+    id: Uuid,
+    created_at: Timestamp,
+    last_used_at: Timestamp,
+    client: Type.String({ description: 'a short label read from the User-Agent, e.g. "Firefox on Linux"' }),
+    current: Type.Boolean({ description: 'the session of the token that asked' }),
+  },
+  { $id: 'Session' },
+)
+export const SessionList = Type.Object({ sessions: Type.Array(refTo(Session)) })
 export const SessionParams = Type.Object({ session_id: Uuid })
 
 export const UpdateMeBody = Type.Object({

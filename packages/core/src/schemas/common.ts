@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import Type, { type Static, type TSchema, type TUnsafe } from 'typebox'
 
 /** A string that must hold something besides white space. The error formatter names the rule. */
 export const NON_BLANK = '\\S'
@@ -20,6 +20,22 @@ export const ErrorResponse = Type.Object(
   },
   { $id: 'ErrorResponse', description: 'The one error shape of every 4xx and 5xx answer.' },
 )
+
+/**
+ * A reference to a shared schema by its `$id`, typed as that schema (so handlers' answers are still
+ * checked against it). The API registers every shared schema with addSchema: validation and
+ * serialisation resolve the reference, and the OpenAPI document holds the schema once, as a component.
+ */
+export function refTo<T extends TSchema>(schema: T): TUnsafe<Static<T>> {
+  return Type.Unsafe<Static<T>>(Type.Ref(idOf(schema)))
+}
+
+/** A shared schema's `$id` (TypeBox's types do not carry it). */
+export function idOf(schema: TSchema): string {
+  const { $id } = schema as { $id?: unknown }
+  if (typeof $id !== 'string') throw new Error('only a schema with an $id can be shared')
+  return $id
+}
 
 export const GenerationError = Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()])
 

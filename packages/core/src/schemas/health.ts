@@ -13,7 +13,10 @@ export type HealthCheck = Static<typeof HealthCheck>
 
 export const Liveness = Type.Object({ status: Type.Literal('ok') })
 
-export const Readiness = Type.Object({
-  status: Type.Enum(['ready', 'unavailable']),
-  checks: Type.Record(Type.String(), HealthCheck),
-})
+export const Readiness = Type.Object(
+  {
+    status: Type.Enum(['ready', 'unavailable']),
+    checks: Type.Record(Type.String(), HealthCheck),
+  },
+  { $id: 'Readiness' },
+)
