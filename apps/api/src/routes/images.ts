@@ -1,6 +1,6 @@
 import { AppError, ImageParams, ImageQuery, MediaParams, notFound } from '@dreamify/core'
-import { type Db, imageRepository } from '@dreamify/db'
-import type { MediaBytes, MediaStores } from '@dreamify/media'
+import type { Db } from '@dreamify/db'
+import { type MediaBytes, type MediaStores, readImageOriginal } from '@dreamify/media'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
@@ -99,10 +99,9 @@ export const imageRoutes = fp(
         response: { ...imageAnswers, ...errorResponses(403, 404) },
       },
       handler: async (request, reply) =>
-        sendSigned(reply, request, images, request.params.image_id, async () => {
-          const original = await imageRepository.findOriginal(db, request.params.image_id)
-          return original ? media.byName(original.store).get(original.key) : undefined
-        }),
+        sendSigned(reply, request, images, request.params.image_id, () =>
+          readImageOriginal(db, media, request.params.image_id),
+        ),
     })
   }) satisfies FastifyPluginAsyncTypebox<{ db: Db; images: ImageUrlSigner; media: MediaStores }>,
   { name: 'image-routes', dependencies: [], encapsulate: true },
