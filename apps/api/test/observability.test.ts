@@ -15,7 +15,7 @@ import { freePort } from '../../../test/support/processes.ts'
 import { type App, buildApp } from '../src/app.ts'
 
 const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'a long admin password' }
-const QUEUE_NAMES = ['story-text', 'chapter-image', 'chapter-text', 'chapter-audio', 'avatar']
+const QUEUE_NAMES = ['story-text', 'chapter-image', 'chapter-text', 'chapter-audio', 'avatar', 'image-variants']
 
 let db: Db
 let app: App
