@@ -113,9 +113,12 @@ describe('with the fixtures provider', () => {
     expect((await parent.pollJob(requested.json.job_id)).final.status).toBe('completed')
     expect((await parent.pollJob(avatar_job_id)).final.status).toBe('completed')
 
+    // the story's three pictures and the avatar each get their variants, a moment after they settle
     const text = await scrapeUntil(
       stack.worker.healthUrl,
-      (t) => sample(t, 'dreamify_stories_total', { outcome: 'completed' }) === 1,
+      (t) =>
+        sample(t, 'dreamify_stories_total', { outcome: 'completed' }) === 1 &&
+        sample(t, 'dreamify_job_duration_seconds_count', { queue: 'image-variants', outcome: 'completed' }) === 4,
     )
     expect(text).toMatch(/^# HELP dreamify_worker_process_cpu_user_seconds_total /m)
     expect(samples(text, 'dreamify_stories_total')).toEqual([1])
@@ -126,6 +129,7 @@ describe('with the fixtures provider', () => {
     expect(steps('story-text', 'completed')).toBe(1)
     expect(steps('chapter-image', 'completed')).toBe(3)
     expect(steps('avatar', 'completed')).toBe(1)
+    expect(steps('image-variants', 'completed')).toBe(4)
     expect(
       sample(text, 'dreamify_job_duration_seconds_sum', { queue: 'story-text', outcome: 'completed' }),
     ).toBeGreaterThan(0.05)
@@ -136,7 +140,7 @@ describe('with the fixtures provider', () => {
         le: '+Inf',
       }),
     ).toBe(3)
-    expect(samples(text, 'dreamify_job_duration_seconds_count').reduce((a, b) => a + b, 0)).toBe(5)
+    expect(samples(text, 'dreamify_job_duration_seconds_count').reduce((a, b) => a + b, 0)).toBe(9)
 
     // The text is measured until its stream ends (about FIXTURES_TEXT_MS), each image on its own.
     expect(sample(text, 'dreamify_provider_request_duration_seconds_count', { kind: 'text', status: 'ok' })).toBe(1)
@@ -194,6 +198,7 @@ describe('with an OpenAI-compatible provider', () => {
     const requested = await parent.requestStory(childId)
     expect((await parent.pollJob(requested.json.job_id)).final.status).toBe('completed')
 
+    // the story's three pictures and the avatar each get their variants, a moment after they settle
     const text = await scrapeUntil(
       stack.worker.healthUrl,
       (t) => sample(t, 'dreamify_stories_total', { outcome: 'completed' }) === 1,
