@@ -4,9 +4,9 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Type, { type Static } from 'typebox'
 import { Value } from 'typebox/value'
-import { QUEUES, type QueueName } from './jobs.ts'
 import { MediaEnvProperties, mediaConfig } from './media-config.ts'
 import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from './moderation-thresholds.ts'
+import { queuesOf } from './worker-queues.ts'
 
 const integer = (fallback: number, description: string, minimum = 0, maximum?: number) =>
   Type.Integer({ default: fallback, minimum, ...(maximum === undefined ? {} : { maximum }), description })
@@ -82,12 +82,7 @@ export const EnvSchema = Type.Object({
   STORY_CHAPTERS: integer(5, 'chapters per story', 1, 12),
   TEXT_CONCURRENCY: integer(4, 'text jobs at once per worker process', 1, 1000),
   IMAGE_CONCURRENCY: integer(8, 'image jobs at once per worker process', 1, 1000),
-  VARIANT_CONCURRENCY: integer(
-    2,
-    "image-variant jobs at once per worker process (CPU-bound: about the process's cores)",
-    1,
-    64,
-  ),
+  VARIANT_CONCURRENCY: integer(2, 'image-variant jobs at once per worker process (CPU-bound: about its cores)', 1, 64),
   WORKER_QUEUES: Type.String({
     default: '',
     description:
@@ -193,12 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
     problems.push(`MODERATION_THRESHOLDS: ${(error as Error).message}`)
   }
   const media = mediaConfig(env, problems)
-  const workerQueues = listOf(env.WORKER_QUEUES)
-  const unknownQueues = workerQueues.filter((name) => !(Object.values(QUEUES) as string[]).includes(name))
-  if (unknownQueues.length > 0)
-    problems.push(
-      `WORKER_QUEUES: must list queues among ${Object.values(QUEUES).join(', ')} (got ${JSON.stringify(unknownQueues.join(','))})`,
-    )
+  const workerQueues = queuesOf(listOf(env.WORKER_QUEUES), problems)
   if (problems.length > 0) throw new ConfigError(problems)
 
   const provider = env.GENERATION_PROVIDER ?? (env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'fixtures')
@@ -247,8 +237,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       textConcurrency: env.TEXT_CONCURRENCY,
       imageConcurrency: env.IMAGE_CONCURRENCY,
       variantConcurrency: env.VARIANT_CONCURRENCY,
-      /** the queues this process runs; every queue when WORKER_QUEUES is empty */
-      queues: (workerQueues.length > 0 ? workerQueues : Object.values(QUEUES)) as QueueName[],
+      /** the queues this process runs (WORKER_QUEUES) */
+      queues: workerQueues,
       textRequestsPerMinute: env.TEXT_REQUESTS_PER_MINUTE,
       imagesPerMinute: env.IMAGES_PER_MINUTE,
       speechConcurrency: env.SPEECH_CONCURRENCY,
