@@ -60,7 +60,8 @@ async function viewCost(apiPid: number, urls: string[]): Promise<number> {
 }
 
 async function storyUrls(client: ApiClient, apiUrl: string, storyId: string) {
-  const story = (await client.request('GET', `/api/stories/${storyId}`)).json as {
+  // the variants come a moment after the story (the image-variants step)
+  const story = (await client.parent.storyWithVariants(storyId)) as {
     chapters: Array<{ image_url: string; image_srcset: string | null }>
   }
   const absolute = (url: string) => (url.startsWith('/') ? `${apiUrl}${url}` : url)
