@@ -13,6 +13,7 @@ import {
   type StoryTemplate,
   type StoryValues,
 } from '@dreamify/prompts'
+import pluralize from 'pluralize'
 import { synthesiseMp3 } from '../narration/espeak.ts'
 import type { GeneratedImage, GenerationProvider, ImageReference, StoryRequest, TextRequest } from './provider.ts'
 
@@ -53,6 +54,9 @@ function firstOf(list: string | null, fallback: string): string {
   return list?.split(/,|\band\b/)[0]?.trim() || fallback
 }
 
+/** One of a favourite animal, as the templates speak of it ("a little {{animal}}"): parents write "otters". */
+const oneAnimal = (list: string | null) => pluralize.singular(firstOf(list, 'fox'))
+
 /** A template of the requested genre filled with the child's details, shaped to the requested chapter count. */
 export function renderFixtureStory(
   request: Omit<StoryRequest, 'messages' | 'stream' | 'format'>,
@@ -62,7 +66,7 @@ export function renderFixtureStory(
   const values: StoryValues = {
     name: request.child.name,
     topic: request.topic,
-    animal: firstOf(request.child.fav_animals, 'fox'),
+    animal: oneAnimal(request.child.fav_animals),
     activity: firstOf(request.child.fav_activities, 'exploring'),
     pronoun: female ? 'she' : 'he',
     possessive: female ? 'her' : 'his',
@@ -123,7 +127,7 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
           ? JSON.stringify(
               outlineOfFixtureStory(story, {
                 hero: request.story.child.name,
-                animal: firstOf(request.story.child.fav_animals, 'fox'),
+                animal: oneAnimal(request.story.child.fav_animals),
               }),
             )
           : (story.chapters[(request.chapter ?? 1) - 1]?.content ?? '')
