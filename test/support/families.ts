@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { type Db, sql } from '@dreamify/db'
+import { type Db, jobRepository, sql } from '@dreamify/db'
 
 // Parents and children written straight to the test file's database (no API in between).
 
@@ -36,4 +36,16 @@ export async function aChildOf(db: Db, parentId: string): Promise<string> {
 export async function aFamily(db: Db): Promise<{ parentId: string; childId: string }> {
   const parentId = await aParent(db)
   return { parentId, childId: await aChildOf(db, parentId) }
+}
+
+/** A parent with one child, and an avatar job for the child, queued in Postgres only. */
+export async function aFamilyWithAvatarJob(db: Db): Promise<{ parentId: string; childId: string; jobId: string }> {
+  const family = await aFamily(db)
+  const job = await jobRepository.create(db, {
+    id: randomUUID(),
+    parent_id: family.parentId,
+    kind: 'avatar',
+    child_id: family.childId,
+  })
+  return { ...family, jobId: job.id }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { createLogger, DEFAULT_THRESHOLDS } from '@dreamify/core'
 import { type Db, jobRepository, sql } from '@dreamify/db'
 import { createMediaStores } from '@dreamify/media'
@@ -7,7 +6,7 @@ import { type FakeOpenAI, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
-import { aFamily } from '../../../test/support/families.ts'
+import { aFamilyWithAvatarJob } from '../../../test/support/families.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import { silentJobEvents } from '../src/events.ts'
 import { decide } from '../src/failures.ts'
@@ -70,16 +69,7 @@ describe('the avatar step under moderation', () => {
     storyFinished: () => {},
   })
 
-  async function anAvatarJob() {
-    const { parentId, childId } = await aFamily(db)
-    const job = await jobRepository.create(db, {
-      id: randomUUID(),
-      parent_id: parentId,
-      kind: 'avatar',
-      child_id: childId,
-    })
-    return { parentId, childId, jobId: job.id }
-  }
+  const anAvatarJob = () => aFamilyWithAvatarJob(db)
   // Flags are stored at once, what was allowed with the settle (or when the run ends), so ordered here
   // as they were checked: the prompt, then the pictures, a flagged one before the one that passed.
   const decisionsOf = (jobId: string) =>

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { createLogger, QUEUES } from '@dreamify/core'
-import { jobRepository, sql } from '@dreamify/db'
+import { sql } from '@dreamify/db'
 import { createMediaStores } from '@dreamify/media'
 import { createLocalModerator } from '@dreamify/moderation'
 import { describe, expect, it } from 'vitest'
 import { testConfig } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
-import { aFamily } from '../../../test/support/families.ts'
+import { aFamily, aFamilyWithAvatarJob } from '../../../test/support/families.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import { silentJobEvents } from '../src/events.ts'
 import { startHousekeeping } from '../src/housekeeping.ts'
@@ -41,14 +41,8 @@ describe('the image-variants step', async () => {
 
   /** A child whose avatar step has run: its settled picture, and the original's key. */
   async function anAvatar() {
-    const { parentId, childId } = await aFamily(db)
-    const job = await jobRepository.create(db, {
-      id: randomUUID(),
-      parent_id: parentId,
-      kind: 'avatar',
-      child_id: childId,
-    })
-    await avatarStep.run({ jobId: job.id }, context)
+    const { parentId, childId, jobId } = await aFamilyWithAvatarJob(db)
+    await avatarStep.run({ jobId }, context)
     const { avatar_image_id } = await db
       .selectFrom('children')
       .select('avatar_image_id')
