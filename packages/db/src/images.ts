@@ -46,16 +46,24 @@ export const imageRepository = {
 
   /**
    * Settles an image's variants in one statement: their media objects (stored already, recorded
-   * unsettled) become the image's, and the image is marked done, also when there was nothing to
-   * make. An image deleted meanwhile settles nothing: its objects stay unsettled and are swept.
+   * unsettled) become the image's, its original's record gets the width sharp read, and the image
+   * is marked done, also when there was nothing to make. An image deleted meanwhile settles
+   * nothing: its objects stay unsettled and are swept.
    */
-  async settleVariants(db: Db, imageId: string, keys: readonly string[]): Promise<void> {
+  async settleVariants(
+    db: Db,
+    imageId: string,
+    made: { keys: readonly string[]; originalWidth: number | null },
+  ): Promise<void> {
     await sql`
       with image as (
         update images set variants_made_at = now() where id = ${imageId}::uuid returning id
+      ), original as (
+        update media_objects set width = coalesce(${made.originalWidth}::integer, width)
+        from image where media_objects.image_id = image.id and media_objects.variant = 'original'
       )
       update media_objects set image_id = image.id, settled_at = now()
-      from image where key = any(${keys}::text[]) and media_objects.image_id is null
+      from image where key = any(${made.keys}::text[]) and media_objects.image_id is null
     `.execute(db)
   },
 

@@ -1,4 +1,3 @@
-import sharp from 'sharp'
 import { extensionOf } from './keys.ts'
 import type { MediaStore } from './types.ts'
 import { makeVariants } from './variants.ts'
@@ -27,17 +26,12 @@ export interface StoredPicture {
 /**
  * Stores a drawn picture's original as it came, under its deterministic key (recorded unsettled).
  * Returns what the settle records: a retried step stores the same key again, overwriting, and
- * settles once. Its variants are made after the settle, by the image-variants step (storeVariants),
- * so that encoding them never holds up the story.
+ * settles once. Nothing is decoded here: the image-variants step (storeVariants) reads the picture
+ * after the settle, for its variants and its width, so that sharp never holds up the story.
  */
 export async function storeImage(store: MediaStore, image: ImageToStore): Promise<StoredPicture> {
-  // Reading the header is cheap; a picture sharp cannot read is kept without a width.
-  const width = await sharp(image.bytes)
-    .metadata()
-    .then((meta) => meta.width ?? null)
-    .catch(() => null)
   const key = image.keyOf('original', extensionOf(image.contentType))
-  await store.put({ ...ownersOf(image), key, contentType: image.contentType, bytes: image.bytes, width })
+  await store.put({ ...ownersOf(image), key, contentType: image.contentType, bytes: image.bytes })
   return { content_type: image.contentType, byte_size: image.bytes.length, keys: [key] }
 }
 
@@ -47,12 +41,19 @@ export interface StoredOriginal extends ImageOwners {
   bytes: Buffer
 }
 
+/** What storeVariants made of a picture: its variants' keys, and the original's width as sharp read it. */
+export interface StoredVariants {
+  keys: string[]
+  originalWidth: number | null
+}
+
 /**
  * Makes a settled picture's WebP variants and stores each beside its original (recorded unsettled,
- * for `imageRepository.settleVariants`). Returns their keys: none for a picture sharp cannot read,
- * whose original still serves alone. Deterministic keys, so a retry overwrites.
+ * for `imageRepository.settleVariants`, which also records the original's width). No variants and
+ * no width for a picture sharp cannot read, whose original still serves alone. Deterministic keys,
+ * so a retry overwrites.
  */
-export async function storeVariants(store: MediaStore, original: StoredOriginal): Promise<string[]> {
+export async function storeVariants(store: MediaStore, original: StoredOriginal): Promise<StoredVariants> {
   const made = await makeVariants(original.bytes).catch(() => undefined)
   const keys: string[] = []
   for (const variant of made?.variants ?? []) {
@@ -67,7 +68,7 @@ export async function storeVariants(store: MediaStore, original: StoredOriginal)
     })
     keys.push(key)
   }
-  return keys
+  return { keys, originalWidth: made?.original.width ?? null }
 }
 
 /** A variant's key: the original's, with the variant's name and `.webp` for its last part. */

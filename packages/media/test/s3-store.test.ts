@@ -157,7 +157,7 @@ describe('variants', () => {
     const original = { key: 'tests/stored/original.png', bytes, ...owners }
     const variants = await storeVariants(store, original)
     expect(await storeVariants(store, original)).toEqual(variants)
-    expect(variants).toEqual(['tests/stored/w512.webp', 'tests/stored/w1024.webp'])
+    expect(variants).toEqual({ keys: ['tests/stored/w512.webp', 'tests/stored/w1024.webp'], originalWidth: 1024 })
     expect(s3.keys().filter((key) => key.startsWith('tests/stored/'))).toEqual([
       'tests/stored/original.png',
       'tests/stored/w1024.webp',
@@ -169,8 +169,9 @@ describe('variants', () => {
       .where('key', 'like', 'tests/stored/%')
       .orderBy('key')
       .execute()
+    // the original's width is recorded with the settle of its variants (settleVariants), not here
     expect(rows).toEqual([
-      { variant: 'original', width: 1024, content_type: 'image/png' },
+      { variant: 'original', width: null, content_type: 'image/png' },
       { variant: 'w1024', width: 1024, content_type: 'image/webp' },
       { variant: 'w512', width: 512, content_type: 'image/webp' },
     ])
@@ -182,7 +183,10 @@ describe('variants', () => {
     const owners = { parentId: family.parentId, childId: family.childId }
     const stored = await storeImage(store, { bytes, contentType: 'image/png', ...owners, keyOf })
     expect(stored.keys).toEqual(['tests/unreadable/original.png'])
-    expect(await storeVariants(store, { key: stored.keys[0], bytes, ...owners })).toEqual([])
+    expect(await storeVariants(store, { key: stored.keys[0], bytes, ...owners })).toEqual({
+      keys: [],
+      originalWidth: null,
+    })
   })
 })
 
@@ -235,7 +239,7 @@ describe('the media housekeeping', () => {
       keyOf,
     })
     const variants = await storeVariants(store, { key: stored.keys[0], bytes: await png(600, 600), ...other })
-    await mediaRepository.settle(db, [...stored.keys, ...variants])
+    await mediaRepository.settle(db, [...stored.keys, ...variants.keys])
     await db.deleteFrom('parents').where('id', '=', other.parentId).execute()
     expect(await runMediaHousekeeping(db, stores, { orphanGraceSeconds: 3600 })).toMatchObject({ deleted: 3 })
     expect(s3.keys().filter((key) => key.startsWith('tests/erased/'))).toEqual([])

@@ -3,6 +3,8 @@ import { imageRepository } from '@dreamify/db'
 import { storeVariants } from '@dreamify/media'
 import type { StepDefinition } from './definition.ts'
 
+const NOTHING_MADE = { keys: [], originalWidth: null }
+
 /**
  * Makes a settled picture's screen-sized WebP variants (a chapter's, a redraw's, an avatar's). It
  * runs after the picture settles, so its CPU never holds up a story: until it has run, the API
@@ -20,7 +22,7 @@ export const imageVariantsStep: StepDefinition<typeof QUEUES.imageVariants> = {
     // An original left in another store (MEDIA_STORE changed, not migrated) keeps serving alone.
     const read = original.store === media.name ? await media.get(originalKey) : undefined
     if (!read) logger.debug({ store: original.store }, 'original not readable here; no variants')
-    const keys = read
+    const made = read
       ? await storeVariants(media, {
           key: originalKey,
           bytes: read.bytes,
@@ -28,14 +30,14 @@ export const imageVariantsStep: StepDefinition<typeof QUEUES.imageVariants> = {
           childId: original.child_id,
           storyId: original.story_id,
         })
-      : []
-    await imageRepository.settleVariants(db, original.imageId, keys)
+      : NOTHING_MADE
+    await imageRepository.settleVariants(db, original.imageId, made)
   },
 
   // Given up on (the store failing for good): the picture is marked done and serves its original.
   async fail({ originalKey }, _failure, { db }) {
     const original = await imageRepository.findAwaitingVariants(db, originalKey)
-    if (original) await imageRepository.settleVariants(db, original.imageId, [])
+    if (original) await imageRepository.settleVariants(db, original.imageId, NOTHING_MADE)
     return undefined
   },
 }
