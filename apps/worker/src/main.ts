@@ -30,7 +30,7 @@ const media = createMediaStores(db, config, metrics.registry)
 const worker = buildWorker({
   config,
   db,
-  media: media.store,
+  media,
   provider,
   safety,
   queues,

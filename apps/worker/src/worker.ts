@@ -1,6 +1,6 @@
 import { type Config, type Logger, PAYLOADS, QUEUES, type QueueName, type Queues } from '@dreamify/core'
 import type { Db, JobRow } from '@dreamify/db'
-import { createMediaStores, type MediaStore } from '@dreamify/media'
+import { createMediaStores, type MediaStores } from '@dreamify/media'
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { Value } from 'typebox/value'
@@ -30,7 +30,7 @@ export interface WorkerDeps {
   /** step durations and finished stories (none when unset) */
   metrics?: WorkerMetrics
   /** where drawn pictures are stored (default: the store MEDIA_STORE names, unmeasured) */
-  media?: MediaStore
+  media?: Pick<MediaStores, 'store' | 'byName'>
 }
 
 // Tuned so a worker killed with SIGKILL has its jobs picked up again within about 15 s
@@ -55,7 +55,7 @@ export function buildWorker(deps: WorkerDeps) {
   const steps = deps.steps ?? STEPS
   const metrics = deps.metrics
   const events: JobEventPublisher = deps.events ?? silentJobEvents
-  const media = deps.media ?? createMediaStores(db, config).store
+  const media = deps.media ?? createMediaStores(db, config)
   const storyFinished = (job: JobRow) => metrics?.countFinishedStory(job)
   checkRegistry(steps)
   const prefix = config.redis.queuePrefix

@@ -57,7 +57,7 @@ describe('the avatar step under moderation', () => {
     })
   const context = (): StepContext => ({
     db,
-    media: createMediaStores(db, config).store,
+    media: createMediaStores(db, config),
     provider,
     safety: createSafetyScreen({ db, moderator: moderator() }),
     queues,

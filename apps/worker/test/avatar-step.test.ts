@@ -38,7 +38,7 @@ describe('the avatar step', async () => {
   }
   const context = (handle: Db = db): StepContext => ({
     db: handle,
-    media: createMediaStores(handle, config).store,
+    media: createMediaStores(handle, config),
     provider,
     safety: createSafetyScreen({ db: handle, moderator: createLocalModerator() }),
     queues,

@@ -26,7 +26,7 @@ describe('the image-variants step', async () => {
   const logger = createLogger('silent', 'test')
   const context: StepContext = {
     db,
-    media: stores.store,
+    media: stores,
     provider: createFixturesProvider(config.generation.fixtures),
     safety: createSafetyScreen({ db, moderator: createLocalModerator() }),
     queues,

@@ -51,7 +51,7 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
           },
           signal,
         )
-        stored = await storeImage(media, {
+        stored = await storeImage(media.store, {
           bytes: image.bytes,
           contentType: image.contentType,
           parentId: child.parent_id,

@@ -33,7 +33,7 @@ export const chapterAudioStep: StepDefinition<typeof QUEUES.chapterAudio> = {
     const speech = await provider.speak({ text: `${chapter.title}. ${chapter.content}`, voice }, signal)
     // Stored under a key of the job and chapter (unsettled) before the settle: a retry overwrites it.
     const key = mediaKeys.chapterAudio(storyId, chapterNumber, jobId, extensionOf(speech.contentType))
-    await media.put({
+    await media.store.put({
       key,
       kind: 'audio',
       contentType: speech.contentType,

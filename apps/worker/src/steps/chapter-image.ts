@@ -1,6 +1,6 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
 import { type JobRow, stepContextRepository } from '@dreamify/db'
-import { type MediaStore, mediaKeys, storeImage } from '@dreamify/media'
+import { type MediaStore, type MediaStores, mediaKeys, storeImage } from '@dreamify/media'
 import { buildBriefImagePrompt, describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -67,7 +67,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
       const image = await drawModerated(held, provider, drawing, signal)
       // Stored under keys of this job and chapter, then settled: a crash between the two leaves
       // unsettled objects the housekeeping sweeps; a retry overwrites the same keys.
-      stored = await storeImage(media, {
+      stored = await storeImage(media.store, {
         bytes: image.bytes,
         contentType: image.contentType,
         parentId: chapter.parent_id,
@@ -93,10 +93,10 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
 
 /** The avatar's original, from the store that holds it, for a provider that draws from it. */
 async function readAvatar(
-  media: MediaStore,
+  media: Pick<MediaStores, 'byName'>,
   stored: { key: string; store: MediaStore['name']; contentType: string },
 ): Promise<{ bytes: Buffer; contentType: string } | undefined> {
-  // The step's store is the one new objects go to; an avatar stored before a move is read where it is.
-  const read = stored.store === media.name ? await media.get(stored.key) : undefined
+  // Read where its record says it is: an avatar stored before a move (MEDIA_STORE changed) too.
+  const read = await media.byName(stored.store).get(stored.key)
   return read ? { bytes: read.bytes, contentType: stored.contentType } : undefined
 }

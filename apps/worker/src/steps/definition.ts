@@ -1,14 +1,14 @@
 import type { Config, GenerationErrorCode, Logger, PayloadOf, QueueName, Queues } from '@dreamify/core'
 import type { Db, JobRow } from '@dreamify/db'
-import type { MediaStore } from '@dreamify/media'
+import type { MediaStores } from '@dreamify/media'
 import type { JobEventPublisher } from '../events.ts'
 import type { GenerationProvider } from '../providers/index.ts'
 import type { SafetyScreen } from '../safety/screen.ts'
 
 export interface StepContext {
   db: Db
-  /** where drawn pictures are stored (MEDIA_STORE) */
-  media: MediaStore
+  /** where new media is stored (`store`, MEDIA_STORE), and each object is read from (`byName`, the store its record names) */
+  media: Pick<MediaStores, 'store' | 'byName'>
   provider: GenerationProvider
   /** the moderator every text and picture passes before it is saved (with its audit trail) */
   safety: SafetyScreen

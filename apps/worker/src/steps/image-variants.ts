@@ -19,11 +19,12 @@ export const imageVariantsStep: StepDefinition<typeof QUEUES.imageVariants> = {
   async run({ originalKey }, { db, media, logger }) {
     const original = await imageRepository.findAwaitingVariants(db, originalKey)
     if (!original) return
-    // An original left in another store (MEDIA_STORE changed, not migrated) keeps serving alone.
-    const read = original.store === media.name ? await media.get(originalKey) : undefined
-    if (!read) logger.debug({ store: original.store }, 'original not readable here; no variants')
+    // Read where its record says it is (an original stored before MEDIA_STORE changed, too); the
+    // variants go where new objects go.
+    const read = await media.byName(original.store).get(originalKey)
+    if (!read) logger.debug({ store: original.store }, 'original missing from its store; no variants')
     const made = read
-      ? await storeVariants(media, {
+      ? await storeVariants(media.store, {
           key: originalKey,
           bytes: read.bytes,
           parentId: original.parent_id,
