@@ -1,6 +1,6 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
 import { childRepository, jobLifecycle, jobRepository } from '@dreamify/db'
-import { mediaKeys, storeImage } from '@dreamify/media'
+import { mediaKeys, type StoredPicture, storeImage } from '@dreamify/media'
 import { buildAvatarPrompt, buildSaferAvatarPrompt, describeCharacter } from '@dreamify/prompts'
 import { drawScreened } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -32,7 +32,7 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
     // The decisions that let the picture through are written with the settle; a flag, at once.
     const held = safety.holding()
     let settled: Awaited<ReturnType<typeof jobLifecycle.settleAvatar>>
-    let stored: Awaited<ReturnType<typeof storeImage>> | undefined
+    let stored: StoredPicture | undefined
     try {
       let imageId = await jobLifecycle.findDrawnImage(db, jobId)
       if (!imageId) {

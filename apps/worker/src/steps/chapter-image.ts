@@ -1,6 +1,6 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
 import { type JobRow, stepContextRepository } from '@dreamify/db'
-import { type MediaStore, type MediaStores, mediaKeys, storeImage } from '@dreamify/media'
+import { type MediaStore, type MediaStores, mediaKeys, type StoredPicture, storeImage } from '@dreamify/media'
 import { buildBriefImagePrompt, describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -62,7 +62,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
     // The decisions about the prompt and the picture are written with the settle (a redraw's, apart).
     const held = safety.holding()
     let settled: JobRow | undefined
-    let stored: Awaited<ReturnType<typeof storeImage>> | undefined
+    let stored: StoredPicture | undefined
     try {
       const image = await drawModerated(held, provider, drawing, signal)
       // Stored under keys of this job and chapter, then settled: a crash between the two leaves

@@ -1,6 +1,6 @@
 import { jobItem, QUEUES, type Queues } from '@dreamify/core'
 import { imageRepository } from '@dreamify/db'
-import { storeVariants } from '@dreamify/media'
+import { type StoredPicture, storeVariants } from '@dreamify/media'
 import type { StepDefinition } from './definition.ts'
 
 const NOTHING_MADE = { keys: [], originalWidth: null }
@@ -43,10 +43,8 @@ export const imageVariantsStep: StepDefinition<typeof QUEUES.imageVariants> = {
   },
 }
 
-/** Queues the variants of a picture that has just settled (by its original's key, the first of its keys). */
-export async function queueImageVariants(queues: Queues, stored: { keys: readonly string[] }): Promise<void> {
-  const [originalKey] = stored.keys
-  if (!originalKey) return
+/** Queues the variants of a picture that has just settled, by its original's key (its only key so far). */
+export async function queueImageVariants(queues: Queues, { keys: [originalKey] }: StoredPicture): Promise<void> {
   const { name, data, opts } = jobItem(QUEUES.imageVariants, { originalKey })
   await queues[QUEUES.imageVariants].add(name, data, opts)
 }
