@@ -21,12 +21,15 @@ export function createRedis(url: string, role: 'producer' | 'worker', extra: Red
   return redis
 }
 
+/** The longest a finished queue entry stays in Redis (a failed one); a completed one goes sooner. */
+export const FINISHED_ENTRY_RETENTION_SECONDS = 24 * 3600
+
 // Retries with exponential backoff (BullMQ adds jitter); the step functions are idempotent.
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
   removeOnComplete: { age: 3600, count: 1000 },
-  removeOnFail: { age: 24 * 3600 },
+  removeOnFail: { age: FINISHED_ENTRY_RETENTION_SECONDS },
 }
 
 export type Queues = { [N in QueueName]: Queue<PayloadOf[N], unknown, N> }

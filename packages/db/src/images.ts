@@ -17,14 +17,25 @@ export const imageRepository = {
       .executeTakeFirst()
   },
 
-  /** The keys of every original a parent's pictures have (their variants jobs are named by them). */
-  async originalKeysOfParent(db: Db, parentId: string): Promise<string[]> {
+  /**
+   * The originals' keys of a parent's pictures that may still have a variants job in Redis (its id
+   * is made of the key): those still waiting for their variants, and those whose variants were made
+   * within `retentionSeconds`, the longest a finished entry is kept. Older ones have none left.
+   */
+  async originalKeysWithVariantsEntries(db: Db, parentId: string, retentionSeconds: number): Promise<string[]> {
     const rows = await db
-      .selectFrom('media_objects')
-      .select('key')
-      .where('parent_id', '=', parentId)
-      .where('kind', '=', 'image')
-      .where('variant', '=', 'original')
+      .selectFrom('images')
+      .innerJoin('media_objects', (join) =>
+        join.onRef('media_objects.image_id', '=', 'images.id').on('media_objects.variant', '=', 'original'),
+      )
+      .select('media_objects.key')
+      .where('images.parent_id', '=', parentId)
+      .where((eb) =>
+        eb.or([
+          eb('images.variants_made_at', 'is', null),
+          eb('images.variants_made_at', '>', sql<Date>`now() - make_interval(secs => ${retentionSeconds})`),
+        ]),
+      )
       .execute()
     return rows.map((row) => row.key)
   },

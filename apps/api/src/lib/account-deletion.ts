@@ -1,4 +1,12 @@
-import { jobEventKeys, jobItem, QUEUES, type Queues, queueItemsOfJob, queueOf } from '@dreamify/core'
+import {
+  FINISHED_ENTRY_RETENTION_SECONDS,
+  jobEventKeys,
+  jobItem,
+  QUEUES,
+  type Queues,
+  queueItemsOfJob,
+  queueOf,
+} from '@dreamify/core'
 import { accountDataRepository, type Db, imageRepository, type JobRow, parentRepository } from '@dreamify/db'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
@@ -68,7 +76,11 @@ export function createAccountDeletion({
       for (const job of jobs)
         if (job.status === 'queued' || job.status === 'running') await storyService.cancelJob(job.id)
       // After the cancellations: no picture of the account settles (and queues its variants) any more.
-      const originalKeys = await imageRepository.originalKeysOfParent(db, parentId)
+      const originalKeys = await imageRepository.originalKeysWithVariantsEntries(
+        db,
+        parentId,
+        FINISHED_ENTRY_RETENTION_SECONDS,
+      )
       await parentRepository.delete(db, parentId)
       let clean = false
       try {
