@@ -1,6 +1,15 @@
 import { sql } from 'kysely'
 import type { Db } from './database.ts'
 
+/** The images joined to their originals' media objects, selecting the original's key. */
+const originalKeysOfImages = (db: Db) =>
+  db
+    .selectFrom('images')
+    .innerJoin('media_objects', (join) =>
+      join.onRef('media_objects.image_id', '=', 'images.id').on('media_objects.variant', '=', 'original'),
+    )
+    .select('media_objects.key')
+
 /**
  * Pictures are stored and replaced by the job's transitions (job-lifecycle/); this finds their
  * originals, and keeps track of their variants, which the image-variants step makes after the
@@ -23,12 +32,7 @@ export const imageRepository = {
    * within `retentionSeconds`, the longest a finished entry is kept. Older ones have none left.
    */
   async originalKeysWithVariantsEntries(db: Db, parentId: string, retentionSeconds: number): Promise<string[]> {
-    const rows = await db
-      .selectFrom('images')
-      .innerJoin('media_objects', (join) =>
-        join.onRef('media_objects.image_id', '=', 'images.id').on('media_objects.variant', '=', 'original'),
-      )
-      .select('media_objects.key')
+    const rows = await originalKeysOfImages(db)
       .where('images.parent_id', '=', parentId)
       .where((eb) =>
         eb.or([
@@ -84,12 +88,7 @@ export const imageRepository = {
    * predates the step.
    */
   async listAwaitingVariants(db: Db, olderThanSeconds: number, limit: number): Promise<string[]> {
-    const rows = await db
-      .selectFrom('images')
-      .innerJoin('media_objects', (join) =>
-        join.onRef('media_objects.image_id', '=', 'images.id').on('media_objects.variant', '=', 'original'),
-      )
-      .select('media_objects.key')
+    const rows = await originalKeysOfImages(db)
       .where('images.variants_made_at', 'is', null)
       .where('images.created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
       .orderBy('images.created_at')

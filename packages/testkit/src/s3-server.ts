@@ -184,6 +184,15 @@ async function verify(signer: SignatureV4, req: IncomingMessage, body: Buffer): 
     const existing = query[name]
     query[name] = existing === undefined ? value : ([] as string[]).concat(existing, value)
   }
+  // The request as the client signed it, to sign again with the signed headers.
+  const asSigned = (headers: Record<string, string>) => ({
+    method: req.method ?? 'GET',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    path: url.pathname,
+    query,
+    headers,
+  })
   const given = url.searchParams.get('X-Amz-Signature')
   if (given !== null) {
     const date = amzDate(url.searchParams.get('X-Amz-Date') ?? '')
@@ -193,18 +202,9 @@ async function verify(signer: SignatureV4, req: IncomingMessage, body: Buffer): 
     const signedHeaders = (url.searchParams.get('X-Amz-SignedHeaders') ?? '').split(';')
     const hoisted = url.searchParams.get('X-Amz-Content-Sha256')
     for (const name of Object.keys(query)) if (/^X-Amz-/i.test(name)) delete query[name]
-    const presigned = await signer.presign(
-      {
-        method: req.method ?? 'GET',
-        protocol: 'http:',
-        hostname: '127.0.0.1',
-        path: url.pathname,
-        query,
-        // the SDK's presigner signs this header hoisted into the query, as S3 expects
-        headers: { ...pick(req, signedHeaders), ...(hoisted === null ? {} : { 'X-Amz-Content-Sha256': hoisted }) },
-      },
-      { signingDate: date, expiresIn },
-    )
+    // the SDK's presigner signs this header hoisted into the query, as S3 expects
+    const headers = { ...pick(req, signedHeaders), ...(hoisted === null ? {} : { 'X-Amz-Content-Sha256': hoisted }) }
+    const presigned = await signer.presign(asSigned(headers), { signingDate: date, expiresIn })
     return presigned.query?.['X-Amz-Signature'] === given ? undefined : 'the presigned URL signature does not match'
   }
   const authorization = req.headers.authorization ?? ''
@@ -217,17 +217,9 @@ async function verify(signer: SignatureV4, req: IncomingMessage, body: Buffer): 
   if (payloadHash !== UNSIGNED && payloadHash !== createHash('sha256').update(body).digest('hex'))
     return 'the body is not the one signed'
   const signedHeaders = m[2]!.split(';')
-  const signed = await signer.sign(
-    {
-      method: req.method ?? 'GET',
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      path: url.pathname,
-      query,
-      headers: pick(req, signedHeaders),
-    },
-    { signingDate: amzDate(String(req.headers['x-amz-date'] ?? '')) },
-  )
+  const signed = await signer.sign(asSigned(pick(req, signedHeaders)), {
+    signingDate: amzDate(String(req.headers['x-amz-date'] ?? '')),
+  })
   const recomputed = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1]
   return recomputed === m[3] ? undefined : 'the signature does not match'
 }
