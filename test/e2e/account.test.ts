@@ -155,14 +155,14 @@ describe('GET /api/auth/me/export', () => {
   })
 })
 
-/** Every row in any table that refers to one of these parents, children or stories. */
-async function rowsReferring(ids: { parentId: string; childId: string; storyId: string; jobIds: string[] }) {
+/** Every row in any table that refers to one of these parents, children, stories or jobs. */
+async function rowsReferring(ids: { parentId?: string; childId?: string; storyId: string; jobIds: string[] }) {
   const { rows: columns } = await sql<{ table_name: string; column_name: string }>`
     select table_name, column_name from information_schema.columns
     where table_schema = 'public' and column_name in ('id', 'parent_id', 'child_id', 'story_id')
   `.execute(db)
   const found: string[] = []
-  const values = [ids.parentId, ids.childId, ids.storyId, ...ids.jobIds]
+  const values = [ids.parentId, ids.childId, ids.storyId, ...ids.jobIds].filter((id) => id !== undefined)
   for (const { table_name, column_name } of columns) {
     if (table_name === 'kysely_migration' || table_name === 'kysely_migration_lock') continue
     const { rows } = await sql<{ count: string }>`
@@ -229,4 +229,53 @@ describe('DELETE /api/auth/me', () => {
     expect(again.status).toBe(201)
     expect(again.json.parent.id).not.toBe(family.parentId)
   }, 90_000)
+})
+
+describe('deleting a story or a child takes its Redis entries too', () => {
+  it("DELETE /api/stories/:id cancels a running story and removes its queue entries and event stream, not the other story's", async () => {
+    const family = await aFamily('Forget')
+    const [avatarJobId, keptJobId] = family.jobIds as [string, string]
+    const inFlight = (await family.client.requestStory(family.childId, 'a very long night')).json
+    const stream = await openEventStream(`${apiB}/api/jobs/${inFlight.job_id}/events`, {
+      authorization: `Bearer ${family.client.token}`,
+    })
+    await stream.until((events) => events.length >= 1)
+    expect(await redisKeysFor([inFlight.job_id])).not.toEqual([])
+    const keptEntries = [keptJobId, avatarJobId].map((jobId) => `${prefix}:events:${jobId}`)
+    keptEntries.push(`${prefix}:story-text:${keptJobId}.text`, `${prefix}:avatar:${avatarJobId}`)
+    expect(await redisKeysFor([keptJobId, avatarJobId])).toEqual(expect.arrayContaining(keptEntries))
+
+    const stranger = await aParent('Stranger')
+    expect((await stranger.client.request('DELETE', `/api/stories/${inFlight.story_id}`)).status).toBe(404)
+    expect((await family.client.request('DELETE', `/api/stories/${inFlight.story_id}`)).status).toBe(204)
+    expect((await family.client.request('DELETE', `/api/stories/${inFlight.story_id}`)).status).toBe(404)
+    expect(await rowsReferring({ storyId: inFlight.story_id, jobIds: [inFlight.job_id] })).toEqual([])
+
+    await waitFor('the open event stream to end', () => stream.isEnded(), { timeoutMs: 10_000 })
+    await waitFor(
+      'no Redis key of the deleted story',
+      async () => (await redisKeysFor([inFlight.job_id])).length === 0,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+      },
+    )
+    // the other story's entries stay (its pictures' variants entries may come and go meanwhile)
+    expect(await redisKeysFor([keptJobId, avatarJobId])).toEqual(expect.arrayContaining(keptEntries))
+    expect((await family.client.request('GET', `/api/stories/${family.storyId}`)).status).toBe(200)
+  }, 60_000)
+
+  it('DELETE /api/children/:id removes the queue entries and event streams of its avatar and its stories', async () => {
+    const family = await aFamily('Orphan')
+    expect(await redisKeysFor(family.jobIds)).not.toEqual([])
+    expect((await family.client.request('DELETE', `/api/children/${family.childId}`)).status).toBe(204)
+
+    expect(await rowsReferring({ childId: family.childId, storyId: family.storyId, jobIds: family.jobIds })).toEqual([])
+    // a variants entry a worker holds is swept after it lets go
+    await waitFor('no Redis key of the child', async () => (await redisKeysFor(family.jobIds)).length === 0, {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    })
+    expect((await family.client.request('GET', '/api/auth/me')).status).toBe(200)
+  }, 60_000)
 })

@@ -10,8 +10,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import { createAccountService } from './lib/account.ts'
-import { createAccountDeletion } from './lib/account-deletion.ts'
 import { createContentCheck } from './lib/content-check.ts'
+import { createErasure } from './lib/erasure.ts'
 import { installErrorHandling } from './lib/error-handling.ts'
 import { createImageLinker, createImageUrlSigner } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
@@ -123,9 +123,9 @@ export async function buildApp({ config, db, queues, redis, logger, media: given
   await app.register(jobEventsHubPlugin, { db, redis, queuePrefix: config.redis.queuePrefix })
   const { sessions } = app
   const account = createAccountService({ db, sessions, rateLimiter, limits: config.limits })
-  const deletion = createAccountDeletion({
+  const erasure = createErasure({
     ...{ db, redis, queues, sessions, storyService, logger: app.log },
-    prefix: config.redis.queuePrefix,
+    ...{ prefix: config.redis.queuePrefix, forgetJob: jobStatusCache.forget },
   })
   await app.register(authRoutes, {
     ...{ prefix: '/api', db, rateLimiter, limits: config.limits, account },
@@ -143,15 +143,15 @@ export async function buildApp({ config, db, queues, redis, logger, media: given
     async (scope) => {
       scope.addHook('onRequest', scope.authenticate)
       await scope.register(childrenRoutes, {
-        ...{ db, linksFor, requestAvatar: storyService.requestAvatar, checkContent },
+        ...{ db, linksFor, requestAvatar: storyService.requestAvatar, checkContent, erasure },
         languages: storyService.languages,
       })
-      await scope.register(storyRoutes, { db, storyService, linksFor, checkContent })
+      await scope.register(storyRoutes, { db, storyService, erasure, linksFor, checkContent })
       await scope.register(bookRoutes, { db, media })
       await scope.register(storyReportRoutes, { db, metrics: moderationMetrics })
       await scope.register(jobRoutes, { jobStatusCache })
       await scope.register(sessionRoutes)
-      await scope.register(accountRoutes, { db, media, account, deletion, rateLimiter })
+      await scope.register(accountRoutes, { db, media, account, erasure, rateLimiter })
     },
     { prefix: '/api' },
   )

@@ -39,10 +39,6 @@ export const accountDataRepository = {
       .execute()
   },
 
-  jobs(db: Db, parentId: string) {
-    return db.selectFrom('jobs').selectAll().where('parent_id', '=', parentId).orderBy('created_at').execute()
-  },
-
   /** The parent's images without their bytes, which are read one at a time as the export streams. */
   images(db: Db, parentId: string) {
     return db

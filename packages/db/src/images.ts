@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from './database.ts'
+import type { OwnedScope } from './owned-rows.ts'
 
 /** The images joined to their originals' media objects, selecting the original's key. */
 const originalKeysOfImages = (db: Db) =>
@@ -27,13 +28,16 @@ export const imageRepository = {
   },
 
   /**
-   * The originals' keys of a parent's pictures that may still have a variants job in Redis (its id
-   * is made of the key): those still waiting for their variants, and those whose variants were made
-   * within `retentionSeconds`, the longest a finished entry is kept. Older ones have none left.
+   * The originals' keys of the pictures of an account, a child or a story that may still have a
+   * variants job in Redis (its id is made of the key): those still waiting for their variants, and
+   * those whose variants were made within `retentionSeconds`, the longest a finished entry is kept.
+   * Older ones have none left.
    */
-  async originalKeysWithVariantsEntries(db: Db, parentId: string, retentionSeconds: number): Promise<string[]> {
-    const rows = await originalKeysOfImages(db)
-      .where('images.parent_id', '=', parentId)
+  async originalKeysWithVariantsEntries(db: Db, scope: OwnedScope, retentionSeconds: number): Promise<string[]> {
+    let query = originalKeysOfImages(db).where('images.parent_id', '=', scope.parentId)
+    if ('childId' in scope) query = query.where('images.child_id', '=', scope.childId)
+    if ('storyId' in scope) query = query.where('images.story_id', '=', scope.storyId)
+    const rows = await query
       .where((eb) =>
         eb.or([
           eb('images.variants_made_at', 'is', null),

@@ -25,3 +25,9 @@ export async function deleteOwnedRow(db: Db | Tx, table: OwnedTable, parentId: s
   const result = await db.deleteFrom(table).where('id', '=', id).where('parent_id', '=', parentId).executeTakeFirst()
   return result.numDeletedRows > 0n
 }
+
+/** What is erased together: a parent's whole account, or one of their children or stories. */
+export type OwnedScope =
+  | { parentId: string }
+  | { parentId: string; childId: string }
+  | { parentId: string; storyId: string }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { accountDataRepository, type Db, jobSnapshot, parentRepository } from '@dreamify/db'
+import { accountDataRepository, type Db, jobRepository, jobSnapshot, parentRepository } from '@dreamify/db'
 import { type MediaStores, readImageOriginal } from '@dreamify/media'
 import type { FastifyBaseLogger } from 'fastify'
 import yazl from 'yazl'
@@ -33,7 +33,7 @@ export async function exportAccount(
     db.selectFrom('children').selectAll().where('parent_id', '=', parentId).orderBy('created_at').execute(),
     accountDataRepository.stories(db, parentId),
     accountDataRepository.chapters(db, parentId),
-    accountDataRepository.jobs(db, parentId),
+    jobRepository.listWithin(db, { parentId }),
     accountDataRepository.images(db, parentId),
   ])
   const files = new Map(images.map((image) => [image.id, imageFileName(image.id, image.content_type)]))

@@ -5,7 +5,6 @@ import {
   type Config,
   type CreateStoryBody,
   DEFAULT_LANGUAGE,
-  isUnfinishedJob,
   type JobItem,
   jobItem,
   notFound,
@@ -244,16 +243,6 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
     },
 
     cancelJob,
-
-    async deleteStory(parentId: string, storyId: string) {
-      const story = await findStory(parentId, storyId)
-      if (isUnfinishedJob(story.status)) {
-        await jobLifecycle.cancel(db, story.job_id!)
-        await publishCancellation(story.job_id!)
-      }
-      await storyRepository.deleteOwned(db, parentId, storyId)
-      forgetJob(story.job_id!)
-    },
 
     findStory,
   }

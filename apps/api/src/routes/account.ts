@@ -4,8 +4,8 @@ import type { MediaStores } from '@dreamify/media'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import type { AccountService } from '../lib/account.ts'
-import type { AccountDeletion } from '../lib/account-deletion.ts'
 import { exportAccount } from '../lib/account-export.ts'
+import type { Erasure } from '../lib/erasure.ts'
 import type { RateLimiter } from '../lib/rate-limit.ts'
 import { documentRoutes } from '../lib/route-docs.ts'
 import { bearerAuth, errorResponses, exportAnswers, noBody } from '../lib/schema.ts'
@@ -19,14 +19,14 @@ export interface AccountRouteDeps {
   /** the export reads every image's original from its store */
   media: MediaStores
   account: AccountService
-  deletion: AccountDeletion
+  erasure: Pick<Erasure, 'account'>
   rateLimiter: RateLimiter
 }
 
 /** The parent's own data: taken away (export) or erased. Registered behind authentication. */
 export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async (
   app,
-  { db, media, account, deletion, rateLimiter },
+  { db, media, account, erasure, rateLimiter },
 ) => {
   documentRoutes(app, { tags: ['auth'], security: bearerAuth })
   const exportsOf = (parentId: string) => ({
@@ -71,7 +71,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async 
     },
     handler: async (request, reply) => {
       await account.confirmPassword(request.parentId, request.ip, request.body.password, 'password')
-      await deletion.erase(request.parentId)
+      await erasure.account(request.parentId)
       await rateLimiter.reset(exportsOf(request.parentId))
       app.sessionCookie.clear(request, reply as FastifyReply)
       return reply.status(204).send(null)

@@ -13,6 +13,7 @@ import { childRepository, type Db } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
 import type { ContentCheck } from '../lib/content-check.ts'
+import type { Erasure } from '../lib/erasure.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageLinker } from '../lib/image-urls.ts'
 import type { LanguageCheck } from '../lib/languages.ts'
@@ -29,6 +30,7 @@ export interface ChildrenRouteDeps {
   /** refuses free text unsuitable for a bedtime story (422 CONTENT_REFUSED) */
   checkContent: ContentCheck
   languages: LanguageCheck
+  erasure: Pick<Erasure, 'child'>
 }
 
 // The free-text fields a parent types, which end up in prompts. Not the name: real names trip profanity
@@ -45,7 +47,7 @@ const trimText = <T extends Record<string, unknown>>(body: T): T =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T
 
 export const childrenRoutes = fp(
-  (async (app, { db, linksFor, requestAvatar, checkContent, languages }) => {
+  (async (app, { db, linksFor, requestAvatar, checkContent, languages, erasure }) => {
     documentRoutes(app, { tags: ['children'], security: bearerAuth })
     const idempotentCreate = idempotency(db, { route: 'POST /children' })
     app.post('/children', {
@@ -136,8 +138,7 @@ export const childrenRoutes = fp(
         response: { 204: { type: 'null' }, ...errorResponses(404) },
       },
       handler: async (request, reply) => {
-        const deleted = await childRepository.deleteOwned(db, request.parentId, request.params.child_id)
-        if (!deleted) throw notFound('child')
+        await erasure.child(request.parentId, request.params.child_id)
         return reply.status(204).send(null)
       },
     })

@@ -18,6 +18,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
 import type { ContentCheck } from '../lib/content-check.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
+import type { Erasure } from '../lib/erasure.ts'
 import { idempotency } from '../lib/idempotency.ts'
 import type { ImageLinker } from '../lib/image-urls.ts'
 import { documentRoutes } from '../lib/route-docs.ts'
@@ -29,6 +30,7 @@ import { libraryItemView, storyView } from '../views/story.ts'
 export interface StoryRouteDeps {
   db: Db
   storyService: StoryService
+  erasure: Pick<Erasure, 'story'>
   /** resolves the pictures' URLs */
   linksFor: ImageLinker
   /** refuses a topic unsuitable for a bedtime story (422 CONTENT_REFUSED) */
@@ -36,7 +38,7 @@ export interface StoryRouteDeps {
 }
 
 export const storyRoutes = fp(
-  (async (app, { db, storyService, linksFor, checkContent }) => {
+  (async (app, { db, storyService, erasure, linksFor, checkContent }) => {
     documentRoutes(app, { tags: ['stories'], security: bearerAuth })
     const idempotentRequest = idempotency(db, {
       route: 'POST /stories',
@@ -110,7 +112,7 @@ export const storyRoutes = fp(
         response: { 204: { type: 'null' }, ...errorResponses(404) },
       },
       handler: async (request, reply) => {
-        await storyService.deleteStory(request.parentId, request.params.story_id)
+        await erasure.story(request.parentId, request.params.story_id)
         return reply.status(204).send(null)
       },
     })
