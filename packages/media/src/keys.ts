@@ -1,16 +1,23 @@
-/** Deterministic object keys: the same step (the same job) writing the same media gets the same key. */
-export const mediaKeys = {
-  chapterImage(storyId: string, chapterNumber: number, jobId: string, variant: string, extension: string) {
-    return `stories/${storyId}/chapters/${chapterNumber}/${safe(jobId)}/${variant}.${extension}`
+/**
+ * Deterministic object keys: the same step (the same job) writing the same media gets the same key.
+ * Each drawing or reading has a folder of its own; its objects are named inside it (mediaObjectKey):
+ * a picture's `original.png` and its `w512.webp`, a narration's `audio.mp3`.
+ */
+export const mediaFolders = {
+  /** one chapter's picture or narration, by the job that made it (a redo has a job, so a folder, of its own) */
+  chapter(storyId: string, chapterNumber: number, jobId: string) {
+    return `stories/${storyId}/chapters/${chapterNumber}/${safe(jobId)}`
   },
-  /** one chapter's narration, by the job that read it (a redo has a job, so a key, of its own) */
-  chapterAudio(storyId: string, chapterNumber: number, jobId: string, extension: string) {
-    return `stories/${storyId}/chapters/${chapterNumber}/${safe(jobId)}/audio.${extension}`
-  },
-  avatar(childId: string, jobId: string, variant: string, extension: string) {
-    return `children/${childId}/avatars/${safe(jobId)}/${variant}.${extension}`
+  avatar(childId: string, jobId: string) {
+    return `children/${childId}/avatars/${safe(jobId)}`
   },
 }
+
+/** An object's key in its folder: `<folder>/<name>.<extension>`. */
+export const mediaObjectKey = (folder: string, name: string, extension: string) => `${folder}/${name}.${extension}`
+
+/** The folder an object's key is in. */
+export const folderOf = (key: string) => key.slice(0, key.lastIndexOf('/'))
 
 /** Job ids are `story:<uuid>`-like; a key keeps to lower-case letters, digits and `/._-`. */
 function safe(part: string): string {

@@ -1,4 +1,4 @@
-import { extensionOf } from './keys.ts'
+import { extensionOf, folderOf, mediaObjectKey } from './keys.ts'
 import type { MediaStore } from './types.ts'
 import { makeVariants } from './variants.ts'
 
@@ -12,8 +12,8 @@ interface ImageOwners {
 export interface ImageToStore extends ImageOwners {
   bytes: Buffer
   contentType: string
-  /** the deterministic key of each object: the variant's name (`original`, `w512`) and extension */
-  keyOf: (variant: string, extension: string) => string
+  /** the picture's folder (mediaFolders): its original and, later, its variants are stored in it */
+  folder: string
 }
 
 /** What the settle records of a stored picture; its keys are the original's alone until its variants are made. */
@@ -30,13 +30,13 @@ export interface StoredPicture {
  * after the settle, for its variants and its width, so that sharp never holds up the story.
  */
 export async function storeImage(store: MediaStore, image: ImageToStore): Promise<StoredPicture> {
-  const key = image.keyOf('original', extensionOf(image.contentType))
+  const key = mediaObjectKey(image.folder, 'original', extensionOf(image.contentType))
   await store.put({ ...ownersOf(image), key, contentType: image.contentType, bytes: image.bytes })
   return { content_type: image.contentType, byte_size: image.bytes.length, keys: [key] }
 }
 
 export interface StoredOriginal extends ImageOwners {
-  /** the original's key: each variant is stored beside it (variantKeyOf) */
+  /** the original's key: each variant is stored beside it, in its folder */
   key: string
   bytes: Buffer
 }
@@ -57,7 +57,7 @@ export async function storeVariants(store: MediaStore, original: StoredOriginal)
   const made = await makeVariants(original.bytes).catch(() => undefined)
   const keys: string[] = []
   for (const variant of made?.variants ?? []) {
-    const key = variantKeyOf(original.key, variant.name)
+    const key = mediaObjectKey(folderOf(original.key), variant.name, 'webp')
     await store.put({
       ...ownersOf(original),
       key,
@@ -69,11 +69,6 @@ export async function storeVariants(store: MediaStore, original: StoredOriginal)
     keys.push(key)
   }
   return { keys, originalWidth: made?.original.width ?? null }
-}
-
-/** A variant's key: the original's, with the variant's name and `.webp` for its last part. */
-export function variantKeyOf(originalKey: string, variant: string): string {
-  return originalKey.replace(/[^/]*$/, `${variant}.webp`)
 }
 
 function ownersOf(image: ImageOwners) {

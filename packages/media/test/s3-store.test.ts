@@ -148,9 +148,9 @@ describe('variants', () => {
 
   it('stores the original, then its variants beside it, under deterministic keys, and their records', async () => {
     const bytes = await png(1024, 1024)
-    const keyOf = (variant: string, extension: string) => `tests/stored/${variant}.${extension}`
+    const folder = 'tests/stored'
     const owners = { parentId: family.parentId, childId: family.childId }
-    const image = { bytes, contentType: 'image/png', ...owners, keyOf }
+    const image = { bytes, contentType: 'image/png', ...owners, folder }
     const stored = await storeImage(store, image)
     expect(await storeImage(store, image)).toEqual(stored)
     expect(stored).toEqual({ content_type: 'image/png', byte_size: bytes.length, keys: ['tests/stored/original.png'] })
@@ -179,9 +179,9 @@ describe('variants', () => {
 
   it('makes no variants of a picture sharp cannot read: its original serves alone', async () => {
     const bytes = Buffer.from('not a picture')
-    const keyOf = (variant: string, extension: string) => `tests/unreadable/${variant}.${extension}`
+    const folder = 'tests/unreadable'
     const owners = { parentId: family.parentId, childId: family.childId }
-    const stored = await storeImage(store, { bytes, contentType: 'image/png', ...owners, keyOf })
+    const stored = await storeImage(store, { bytes, contentType: 'image/png', ...owners, folder })
     expect(stored.keys).toEqual(['tests/unreadable/original.png'])
     expect(await storeVariants(store, { key: stored.keys[0], bytes, ...owners })).toEqual({
       keys: [],
@@ -230,13 +230,13 @@ describe('the media housekeeping', () => {
 
   it('deletes every object of a parent whose account is erased (the foreign keys cascade)', async () => {
     const other = await aFamily(db)
-    const keyOf = (variant: string, extension: string) => `tests/erased/${variant}.${extension}`
+    const folder = 'tests/erased'
     const stored = await storeImage(store, {
       bytes: await png(600, 600),
       contentType: 'image/png',
       parentId: other.parentId,
       childId: other.childId,
-      keyOf,
+      folder,
     })
     const variants = await storeVariants(store, { key: stored.keys[0], bytes: await png(600, 600), ...other })
     await mediaRepository.settle(db, [...stored.keys, ...variants.keys])

@@ -1,5 +1,12 @@
 import { Readable } from 'node:stream'
-import { accountDataRepository, type Db, jobRepository, jobSnapshot, parentRepository } from '@dreamify/db'
+import {
+  accountDataRepository,
+  childRepository,
+  type Db,
+  jobRepository,
+  jobSnapshot,
+  parentRepository,
+} from '@dreamify/db'
 import { type MediaStores, readImageOriginal } from '@dreamify/media'
 import type { FastifyBaseLogger } from 'fastify'
 import yazl from 'yazl'
@@ -30,7 +37,7 @@ export async function exportAccount(
   const parent = await parentRepository.findById(db, parentId)
   if (!parent) return null
   const [children, stories, chapters, jobs, images] = await Promise.all([
-    db.selectFrom('children').selectAll().where('parent_id', '=', parentId).orderBy('created_at').execute(),
+    childRepository.listByParent(db, parentId),
     accountDataRepository.stories(db, parentId),
     accountDataRepository.chapters(db, parentId),
     jobRepository.listWithin(db, { parentId }),

@@ -1,6 +1,6 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
 import { childRepository, jobLifecycle, jobRepository } from '@dreamify/db'
-import { mediaKeys, type StoredPicture, storeImage } from '@dreamify/media'
+import { mediaFolders, type StoredPicture, storeImage } from '@dreamify/media'
 import { buildAvatarPrompt, buildSaferAvatarPrompt, describeCharacter } from '@dreamify/prompts'
 import { drawScreened } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -56,7 +56,7 @@ export const avatarStep: StepDefinition<typeof QUEUES.avatar> = {
           contentType: image.contentType,
           parentId: child.parent_id,
           childId: child.id,
-          keyOf: (variant, extension) => mediaKeys.avatar(child.id, jobId, variant, extension),
+          folder: mediaFolders.avatar(child.id, jobId),
         })
         imageId = await jobLifecycle.keepDrawnImage(db, jobId, {
           parent_id: child.parent_id,

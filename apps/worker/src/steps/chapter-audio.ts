@@ -1,6 +1,6 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
 import { stepContextRepository } from '@dreamify/db'
-import { extensionOf, mediaKeys } from '@dreamify/media'
+import { extensionOf, mediaFolders, mediaObjectKey } from '@dreamify/media'
 import type { StepDefinition } from './definition.ts'
 import { completeSettledStory, failNarration, settleNarration, startRedo } from './settling.ts'
 
@@ -32,7 +32,8 @@ export const chapterAudioStep: StepDefinition<typeof QUEUES.chapterAudio> = {
     // The title is read first, as a reader would.
     const speech = await provider.speak({ text: `${chapter.title}. ${chapter.content}`, voice }, signal)
     // Stored under a key of the job and chapter (unsettled) before the settle: a retry overwrites it.
-    const key = mediaKeys.chapterAudio(storyId, chapterNumber, jobId, extensionOf(speech.contentType))
+    const folder = mediaFolders.chapter(storyId, chapterNumber, jobId)
+    const key = mediaObjectKey(folder, 'audio', extensionOf(speech.contentType))
     await media.store.put({
       key,
       kind: 'audio',

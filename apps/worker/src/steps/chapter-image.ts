@@ -1,6 +1,6 @@
 import { isUnfinishedJob, QUEUES } from '@dreamify/core'
 import { type JobRow, stepContextRepository } from '@dreamify/db'
-import { type MediaStore, type MediaStores, mediaKeys, type StoredPicture, storeImage } from '@dreamify/media'
+import { type MediaStore, type MediaStores, mediaFolders, type StoredPicture, storeImage } from '@dreamify/media'
 import { buildBriefImagePrompt, describeCharacter } from '@dreamify/prompts'
 import { drawModerated } from '../safety/image-screen.ts'
 import type { StepDefinition } from './definition.ts'
@@ -73,7 +73,7 @@ export const chapterImageStep: StepDefinition<typeof QUEUES.chapterImage> = {
         parentId: chapter.parent_id,
         childId: chapter.child_id,
         storyId,
-        keyOf: (variant, extension) => mediaKeys.chapterImage(storyId, chapterNumber, jobId, variant, extension),
+        folder: mediaFolders.chapter(storyId, chapterNumber, jobId),
       })
       const outcome = { image: stored }
       settled = await settleDrawing(db, jobId, isRedraw, chapter, outcome, storyFinished, isRedraw ? [] : held.take())
