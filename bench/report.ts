@@ -47,6 +47,8 @@ export interface Machine {
   memoryGiB: number
   node: string
   os: string
+  /** the fixed single-core workload's milliseconds (support/calibration.ts); absent in runs before it */
+  calibrationMs?: number
 }
 
 export interface BenchResult extends Outcome {
@@ -131,7 +133,8 @@ function readExisting(path: string): { notes: string; results: Partial<Record<Be
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 function machineLine(m: Machine) {
-  return `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB memory, Node ${m.node}, ${m.os}`
+  const speed = m.calibrationMs === undefined ? '' : `; calibration ${m.calibrationMs} ms (lower is faster)`
+  return `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB memory, Node ${m.node}, ${m.os}${speed}`
 }
 
 /** Merges this run's results into docs/benchmarks.md and rewrites it. */
@@ -166,7 +169,9 @@ export function writeDocument(
   out.push(
     `- **Last run:** ${run.ranAt} (${run.names.join(', ')}; ${Math.round(run.totalS)} s), commit \`${run.commit}\``,
   )
-  out.push(`- **Machine:** ${machineLine(run.machine)}`)
+  out.push(
+    `- **Machine:** ${machineLine(run.machine)}. The calibration is the milliseconds a fixed single-core workload took before the run (\`bench/support/calibration.ts\`): the machine is a shared virtual one whose speed changes from day to day, so a section measured on another day compares with this run only after scaling by the two calibrations.`,
+  )
   out.push(
     `- **Other work on the machine:** ${run.background}. Load average (1, 5, 15 min) ${run.loadBefore.join(', ')} before, ${run.loadAfter.join(', ')} after. The machine, its Postgres and its Redis are shared with other engineers' test runs, so figures can be low and noisy; each section gives the 1-minute load average around it and, where measured, the CPU other processes took ("other").`,
   )

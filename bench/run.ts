@@ -27,6 +27,7 @@ import { scale } from './scale.ts'
 import { scaling } from './scaling.ts'
 import { strategy } from './strategy.ts'
 import { streaming } from './streaming.ts'
+import { calibrate } from './support/calibration.ts'
 import {
   ADMIN_URL,
   type BenchContext,
@@ -98,6 +99,7 @@ function gitCommit(): string {
 }
 
 const machine: Machine = {
+  calibrationMs: calibrate(),
   cores: cpus().length,
   cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
   memoryGiB: totalmem() / 1024 ** 3,
@@ -118,7 +120,9 @@ try {
   console.error((error as Error).message)
   process.exit(1)
 }
-log(`${names.join(', ')} on ${machine.cores} cores, Node ${machine.node}, commit ${commit}`)
+log(
+  `${names.join(', ')} on ${machine.cores} cores, Node ${machine.node}, commit ${commit}; calibration ${machine.calibrationMs} ms`,
+)
 const background = await backgroundLoad()
 const backgroundLine = `before the run, other work kept ${background.busyCores.toFixed(2)} of ${machine.cores} cores busy; ${background.foreign} Dreamify API/worker processes not started by the bench were running (${background.orphans} of them orphaned, i.e. left behind by test runs that ended)`
 log(backgroundLine)
