@@ -45,9 +45,8 @@ export async function streaming({ pool, prefix, log }: BenchContext): Promise<Ou
     const tokens = splitIntoTokens(replyContent(body, storyForRequest(body, loadStoryTemplates()))).length
     const generationMs = Math.round((tokens / PROVIDER_PACE.tokensPerSecond) * 1000)
 
-    // The fake answers a non-streamed request at once; a real provider takes as long to write the
-    // story either way, so the non-streamed answer waits as long as the stream took.
-    fake.configure({ textLatencyMs: generationMs })
+    // The fake takes as long to answer a non-streamed request as to stream it (tokens at its pace),
+    // as a real provider does.
     log(
       `STREAMING=false: the answer comes after ${round(generationMs / 1000, 1)} s (${tokens} tokens at ${PROVIDER_PACE.tokensPerSecond}/s)`,
     )
@@ -61,7 +60,7 @@ export async function streaming({ pool, prefix, log }: BenchContext): Promise<Ou
 
     const firstShare = streamed.firstIllustratedMs / whole.completedMs
     return {
-      setup: `The fake OpenAI-compatible server (startFakeOpenAI from @dreamify/testkit, in the bench process) streams at ${PROVIDER_PACE.tokensPerSecond} tokens/s and takes ${PROVIDER_PACE.imageLatencyMs / 1000} s per image; its story answer for this request is ${tokens} tokens (its own tokenizer), so writing takes ${round(generationMs / 1000, 1)} s. One story with STREAMING=true, then one with STREAMING=false, each on a fresh worker (GENERATION_PROVIDER=openai, OPENAI_BASE_URL=the fake, TEXT_CONCURRENCY 1, IMAGE_CONCURRENCY 5), structured output on (the default). The fake sends a non-streamed answer at once, so for STREAMING=false it is delayed by the same ${round(generationMs / 1000, 1)} s (textLatencyMs), as a real provider would take. Times from the POST, by polling GET /api/jobs/:id every ${POLL_MS} ms (chapters_illustrated ≥ 1, then status completed).`,
+      setup: `The fake OpenAI-compatible server (startFakeOpenAI from @dreamify/testkit, in the bench process) streams at ${PROVIDER_PACE.tokensPerSecond} tokens/s and takes ${PROVIDER_PACE.imageLatencyMs / 1000} s per image; its story answer for this request is ${tokens} tokens (its own tokenizer), so writing takes ${round(generationMs / 1000, 1)} s. One story with STREAMING=true, then one with STREAMING=false, each on a fresh worker (GENERATION_PROVIDER=openai, OPENAI_BASE_URL=the fake, TEXT_CONCURRENCY 1, IMAGE_CONCURRENCY 5), structured output on (the default). For STREAMING=false the fake answers after the same ${round(generationMs / 1000, 1)} s, all at once, as a real provider does (it waits as long as writing takes at its pace). Times from the POST, by polling GET /api/jobs/:id every ${POLL_MS} ms (chapters_illustrated ≥ 1, then status completed).`,
       figures: [
         {
           label: 'STREAMING=true: first illustrated chapter',
