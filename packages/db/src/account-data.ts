@@ -1,7 +1,7 @@
 import type { Db } from './database.ts'
 import { STORY_WITH_JOB } from './stories.ts'
 
-/** Everything a parent's account holds, read for its export and its erasure (GDPR Art. 17 and 20). */
+/** What a parent's account holds, read for its export (GDPR Art. 20); its jobs are jobRepository.listWithin. */
 export const accountDataRepository = {
   /** The parent's stories with the state of the job that drives each, oldest first. */
   stories(db: Db, parentId: string) {
