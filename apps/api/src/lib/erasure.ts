@@ -56,23 +56,23 @@ export function createErasure({ db, redis, queues, prefix, sessions, storyServic
    * when nothing was left behind (a locked entry stays).
    */
   async function sweepRedis(jobs: JobRow[], originalKeys: string[]): Promise<boolean> {
-    for (const job of jobs) {
-      const keys = jobEventKeys(prefix, job.id)
-      await redis.del(keys.stream, keys.meta)
-    }
+    // One DEL for every stream, and the removals issued together (one connection pipelines them).
+    const eventKeys = jobs.flatMap((job) => Object.values(jobEventKeys(prefix, job.id)))
+    if (eventKeys.length > 0) await redis.del(...eventKeys)
     const items = [
       ...jobs.flatMap((job) => queueItemsOfJob(job)),
       ...originalKeys.map((originalKey) => jobItem(QUEUES.imageVariants, { originalKey })),
     ]
-    let clean = true
-    for (const item of items) {
-      const queue = queueOf(queues, item)
-      const id = item.opts.jobId
-      // 0 for an entry a worker holds (locked) or that does not exist; the second sweep takes the former.
-      const removed = await queue.remove(id).catch(() => 0)
-      if (removed === 0 && (await queue.getJob(id).catch(() => undefined))) clean = false
-    }
-    return clean
+    const removedAll = await Promise.all(
+      items.map(async (item) => {
+        const queue = queueOf(queues, item)
+        const id = item.opts.jobId
+        // 0 for an entry a worker holds (locked) or that does not exist; the second sweep takes the former.
+        const removed = await queue.remove(id).catch(() => 0)
+        return removed !== 0 || !(await queue.getJob(id).catch(() => undefined))
+      }),
+    )
+    return removedAll.every(Boolean)
   }
 
   async function sweepTwiceIfNeeded(jobs: JobRow[], originalKeys: string[]) {
@@ -101,6 +101,7 @@ export function createErasure({ db, redis, queues, prefix, sessions, storyServic
       FINISHED_ENTRY_RETENTION_SECONDS,
     )
     if (!(await deleteRows())) return false
+    // the cancelled ones are forgotten already; the finished ones may still be cached
     for (const job of jobs) forgetJob(job.id)
     await sweepTwiceIfNeeded(jobs, originalKeys)
     return true
