@@ -12,19 +12,8 @@ import {
   parseOutline,
   StoryFormatError,
 } from '../src/index.ts'
+import { child } from './fixtures.ts'
 
-const child = {
-  name: 'Mia',
-  age_range: '4-6',
-  sex: 'Female',
-  eye_color: 'Green',
-  hair_type: 'Curly',
-  hair_color: 'Red',
-  ethnicity: 'Irish',
-  fav_animals: 'otters',
-  fav_activities: 'painting',
-  fav_shows: null,
-} as const
 const outline = {
   title: 'Mia and the Moon',
   cast: [
