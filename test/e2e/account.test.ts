@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
-import { startApi, startWorker, waitFor } from '../support/processes.ts'
+import { type Service, startApi, startWorker, waitFor } from '../support/processes.ts'
 import { createTestQueues } from '../support/queues.ts'
 
 // Two API processes (a revocation must reach the one that did not see it) and a worker.
@@ -17,6 +17,8 @@ let redis: Redis
 let prefix: string
 let apiA: string
 let apiB: string
+let env: Record<string, string>
+let worker: Service
 const scratch = mkdtempSync(join(tmpdir(), 'dreamify-export-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
@@ -26,7 +28,7 @@ beforeAll(async () => {
   const queues = createTestQueues()
   redis = queues.redis
   prefix = queues.prefix
-  const env = {
+  env = {
     DATABASE_URL: database.url,
     QUEUE_PREFIX: prefix,
     GENERATION_PROVIDER: 'fixtures',
@@ -35,9 +37,10 @@ beforeAll(async () => {
     STORY_CHAPTERS: '2',
     STORIES_IN_FLIGHT_PER_PARENT: '0',
   }
-  const [a, b] = await Promise.all([startApi(env), startApi(env), startWorker(env)])
+  const [a, b, w] = await Promise.all([startApi(env), startApi(env), startWorker(env)])
   apiA = a.url
   apiB = b.url
+  worker = w
 }, 90_000)
 
 const PASSWORD = 'correct horse'
@@ -264,6 +267,34 @@ describe('deleting a story or a child takes its Redis entries too', () => {
     expect(await redisKeysFor([keptJobId, avatarJobId])).toEqual(expect.arrayContaining(keptEntries))
     expect((await family.client.request('GET', `/api/stories/${family.storyId}`)).status).toBe(200)
   }, 60_000)
+
+  it('sweeps what a worker held even when the API that deleted stops at once: a worker takes it', async () => {
+    const family = await aParent('Rolling')
+    const { child } = await family.client.addChild()
+    const inFlight = (await family.client.requestStory(child.id, 'a very long night')).json
+    await waitFor(
+      'the text step to run',
+      async () =>
+        (await family.client.request('GET', `/api/jobs/${inFlight.job_id}`)).json.progress.stage === 'writing',
+    )
+    const apiC = await startApi(env)
+    // The worker freezes while it holds the chapters' text entries (locked for 10 s), so the API cannot
+    // remove it; the API then stops before the worker lets go.
+    worker.process.kill('SIGSTOP')
+    try {
+      expect((await family.on(apiC.url).request('DELETE', `/api/stories/${inFlight.story_id}`)).status).toBe(204)
+      await apiC.stop('SIGTERM')
+      expect(await redisKeysFor([inFlight.job_id])).not.toEqual([])
+    } finally {
+      worker.process.kill('SIGCONT')
+    }
+
+    await waitFor(
+      'no Redis key of the deleted story',
+      async () => (await redisKeysFor([inFlight.job_id])).length === 0,
+      { timeoutMs: 45_000, intervalMs: 500 },
+    )
+  }, 90_000)
 
   it('DELETE /api/children/:id removes the queue entries and event streams of its avatar and its stories', async () => {
     const family = await aFamily('Orphan')

@@ -15,7 +15,15 @@ import { freePort } from '../../../test/support/processes.ts'
 import { type App, buildApp } from '../src/app.ts'
 
 const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'a long admin password' }
-const QUEUE_NAMES = ['story-text', 'chapter-image', 'chapter-text', 'chapter-audio', 'avatar', 'image-variants']
+const QUEUE_NAMES = [
+  'story-text',
+  'chapter-image',
+  'chapter-text',
+  'chapter-audio',
+  'avatar',
+  'image-variants',
+  'erasure-sweep',
+]
 
 let db: Db
 let app: App

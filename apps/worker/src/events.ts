@@ -1,4 +1,11 @@
-import { appendJobEvent, type JobEventName, type Logger, stateEvent, withTimeout } from '@dreamify/core'
+import {
+  appendJobEvent,
+  deleteJobEvents,
+  type JobEventName,
+  type Logger,
+  stateEvent,
+  withTimeout,
+} from '@dreamify/core'
 import { type JobRow, jobSnapshot } from '@dreamify/db'
 import type { Redis } from 'ioredis'
 
@@ -24,6 +31,8 @@ export interface JobEventPublisher {
   ): Promise<void>
   /** the job's current state: `stage` while it runs, else its final event (the row a step's update returned; nothing when undefined) */
   state(job: JobRow | undefined): Promise<void>
+  /** deletes the event streams of erased jobs (the erasure sweep); unlike publishing, it throws when Redis fails */
+  erase(jobIds: readonly string[]): Promise<void>
 }
 
 export interface JobEventPublisherDeps {
@@ -54,6 +63,7 @@ export function createJobEventPublisher({ redis, prefix, logger }: JobEventPubli
     async state(job) {
       if (job) await publishState(job)
     },
+    erase: (jobIds) => deleteJobEvents(redis, prefix, jobIds),
   }
 }
 
@@ -61,4 +71,5 @@ export function createJobEventPublisher({ redis, prefix, logger }: JobEventPubli
 export const silentJobEvents: JobEventPublisher = {
   chapters: async () => {},
   state: async () => {},
+  erase: async () => {},
 }

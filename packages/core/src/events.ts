@@ -122,6 +122,12 @@ export async function appendJobEvent(
   return Number(result)
 }
 
+/** Deletes the jobs' event streams in one command: an erasure, so that the titles in them leave Redis at once. */
+export async function deleteJobEvents(redis: Redis, prefix: string, jobIds: readonly string[]): Promise<void> {
+  const keys = jobIds.flatMap((jobId) => Object.values(jobEventKeys(prefix, jobId)))
+  if (keys.length > 0) await redis.del(...keys)
+}
+
 /** The id of the job's last event (0 when it has none yet). */
 export async function lastJobEventId(redis: Redis, prefix: string, jobId: string): Promise<number> {
   return Number((await redis.hget(jobEventKeys(prefix, jobId).meta, 'seq')) ?? 0)

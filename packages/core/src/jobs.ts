@@ -19,6 +19,8 @@ export const QUEUES = {
   avatar: 'avatar',
   /** makes a settled picture's screen-sized WebP variants (CPU-bound: a worker of its own can run it) */
   imageVariants: 'image-variants',
+  /** removes what an erasure found held by a worker, once the worker has let go (apps/api's erasure.ts) */
+  erasureSweep: 'erasure-sweep',
 } as const
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
@@ -44,6 +46,20 @@ const ChapterPayload = Type.Object({
 /** A payload naming one settled picture by its original's key (media_objects.key). */
 const ImagePayload = Type.Object({ originalKey: Type.String({ minLength: 1 }) })
 
+/** A queue entry by its queue and id: what an erasure removes. */
+const QueueEntryRef = Type.Object({ queue: Type.Enum(Object.values(QUEUES)), id: Type.String({ minLength: 1 }) })
+export type QueueEntryRef = Static<typeof QueueEntryRef>
+
+/**
+ * What an erasure could not remove at once: the entries a worker still held, and the jobs whose
+ * event streams that worker may have written to once more before letting go.
+ */
+const ErasureSweepPayload = Type.Object({
+  erasureId: Type.String({ format: 'uuid' }),
+  entries: Type.Array(QueueEntryRef, { minItems: 1 }),
+  jobIds: Type.Array(Type.String({ minLength: 1 })),
+})
+
 /**
  * Queue job ids are derived from the Postgres job, so enqueueing the same work twice (a retried
  * request, the reconciler, a crashed producer) adds it once. BullMQ forbids ':' in custom ids.
@@ -58,6 +74,7 @@ const CATALOGUE = {
   ),
   [QUEUES.avatar]: queueEntry(JobPayload, ({ jobId }) => jobId),
   [QUEUES.imageVariants]: queueEntry(ImagePayload, ({ originalKey }) => `variants.${originalKey}`),
+  [QUEUES.erasureSweep]: queueEntry(ErasureSweepPayload, ({ erasureId }) => `erasure.${erasureId}`),
 } satisfies Record<QueueName, { payload: TSchema }>
 
 type Catalogue = typeof CATALOGUE

@@ -1,6 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis'
-import { type JobItem, type PayloadOf, QUEUES, type QueueName } from './jobs.ts'
+import { type JobItem, type PayloadOf, QUEUES, type QueueEntryRef, type QueueName } from './jobs.ts'
 
 /**
  * A Redis connection. Producers (the API) fail fast while Redis is away instead of queueing
@@ -62,6 +62,24 @@ export async function addAgain(queues: Queues, items: readonly JobItem[]): Promi
   )
   for (const name of new Set(items.map((item) => item.name)))
     await (queues[name] as Queue).addBulk(items.filter((item) => item.name === name))
+}
+
+/** A job item's entry, by its queue and id. */
+export const entryRefOf = (item: JobItem): QueueEntryRef => ({ queue: item.name, id: item.opts.jobId })
+
+/**
+ * Removes queue entries, and resolves to those a worker still holds: BullMQ does not remove a
+ * locked entry, so it is for a later sweep, once the worker has let go. One already gone counts
+ * as removed. The removals are issued together (one connection pipelines them).
+ */
+export async function removeQueueEntries(queues: Queues, entries: readonly QueueEntryRef[]): Promise<QueueEntryRef[]> {
+  const held = await Promise.all(
+    entries.map(async ({ queue: name, id }) => {
+      const queue = queues[name] as Queue
+      return (await queue.remove(id)) === 0 && (await queue.getJob(id)) !== undefined
+    }),
+  )
+  return entries.filter((_, index) => held[index])
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

@@ -1,13 +1,15 @@
+import { randomUUID } from 'node:crypto'
 import {
+  deleteJobEvents,
+  entryRefOf,
   FINISHED_ENTRY_RETENTION_SECONDS,
   isUnfinishedJob,
-  jobEventKeys,
   jobItem,
   notFound,
   QUEUES,
   type Queues,
   queueItemsOfJob,
-  queueOf,
+  removeQueueEntries,
 } from '@dreamify/core'
 import {
   childRepository,
@@ -25,11 +27,12 @@ import type { SessionService } from './sessions.ts'
 import type { StoryService } from './story-service.ts'
 
 /**
- * A worker that held one of the erased jobs when it was cancelled may still write an event or
- * finish its BullMQ job a moment later (its provider call is aborted, not its last Redis write):
- * the Redis sweep runs again after this long to take what it left.
+ * A worker holding an entry when its job is cancelled lets go a moment later (its provider call is
+ * aborted, not its last Redis write): the erasure-sweep step takes the entry after `delay`, and
+ * tries again with backoff (2 s doubling, jittered) while a worker still holds it, about four
+ * minutes in all.
  */
-const SWEEP_AGAIN_MS = 15_000
+const SWEEP_OPTIONS = { delay: 15_000, attempts: 8, removeOnComplete: true }
 
 export interface ErasureDeps {
   db: Db
@@ -52,48 +55,39 @@ export interface ErasureDeps {
  */
 export function createErasure({ db, redis, queues, prefix, sessions, storyService, forgetJob, logger }: ErasureDeps) {
   /**
-   * Removes the jobs' queue entries and event streams, and the pictures' variants entries; true
-   * when nothing was left behind (a locked entry stays).
+   * Removes the jobs' event streams, their queue entries and their pictures' variants entries. What
+   * a worker still holds is left to the erasure-sweep step, queued for when it has let go: any
+   * worker runs it, so it happens even if this process stops meanwhile.
    */
-  async function sweepRedis(jobs: JobRow[], originalKeys: string[]): Promise<boolean> {
-    // One DEL for every stream, and the removals issued together (one connection pipelines them).
-    const eventKeys = jobs.flatMap((job) => Object.values(jobEventKeys(prefix, job.id)))
-    if (eventKeys.length > 0) await redis.del(...eventKeys)
-    const items = [
+  async function sweepRedis(jobs: JobRow[], cancelledJobIds: string[], originalKeys: string[]) {
+    const entries = [
       ...jobs.flatMap((job) => queueItemsOfJob(job)),
       ...originalKeys.map((originalKey) => jobItem(QUEUES.imageVariants, { originalKey })),
-    ]
-    const removedAll = await Promise.all(
-      items.map(async (item) => {
-        const queue = queueOf(queues, item)
-        const id = item.opts.jobId
-        // 0 for an entry a worker holds (locked) or that does not exist; the second sweep takes the former.
-        const removed = await queue.remove(id).catch(() => 0)
-        return removed !== 0 || !(await queue.getJob(id).catch(() => undefined))
-      }),
-    )
-    return removedAll.every(Boolean)
-  }
-
-  async function sweepTwiceIfNeeded(jobs: JobRow[], originalKeys: string[]) {
-    let clean = false
+    ].map(entryRefOf)
+    let held = entries
+    let streamsLeft = jobs.map((job) => job.id)
     try {
-      clean = await sweepRedis(jobs, originalKeys)
+      await deleteJobEvents(redis, prefix, streamsLeft)
+      // a cancelled job's worker may publish once more before it lets go of its entry
+      streamsLeft = cancelledJobIds
+      held = await removeQueueEntries(queues, entries)
     } catch (error) {
-      logger.warn({ err: error }, 'erased; the Redis entries are swept again shortly')
+      logger.warn({ err: error }, 'erased; its Redis entries are left to the erasure sweep')
     }
-    if (clean) return
-    setTimeout(() => {
-      sweepRedis(jobs, originalKeys).catch((error: unknown) =>
-        logger.warn({ err: error }, 'could not sweep erased entries from Redis; they expire on their own'),
+    if (held.length === 0) return
+    const sweep = jobItem(QUEUES.erasureSweep, { erasureId: randomUUID(), entries: held, jobIds: streamsLeft })
+    await queues[QUEUES.erasureSweep]
+      .add(sweep.name, sweep.data, { ...sweep.opts, ...SWEEP_OPTIONS })
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not queue the sweep of erased entries; they expire on their own'),
       )
-    }, SWEEP_AGAIN_MS).unref()
   }
 
   /** Erases what `scope` names by `deleteRows` (false: there was nothing of the parent's to delete). */
   async function erase(scope: OwnedScope, deleteRows: () => Promise<boolean>): Promise<boolean> {
     const jobs = await jobRepository.listWithin(db, scope)
-    for (const job of jobs) if (isUnfinishedJob(job.status)) await storyService.cancelJob(job.id)
+    const unfinished = jobs.filter((job) => isUnfinishedJob(job.status)).map((job) => job.id)
+    for (const jobId of unfinished) await storyService.cancelJob(jobId)
     // After the cancellations: none of these pictures settles (and queues its variants) any more.
     const originalKeys = await imageRepository.originalKeysWithVariantsEntries(
       db,
@@ -103,7 +97,7 @@ export function createErasure({ db, redis, queues, prefix, sessions, storyServic
     if (!(await deleteRows())) return false
     // the cancelled ones are forgotten already; the finished ones may still be cached
     for (const job of jobs) forgetJob(job.id)
-    await sweepTwiceIfNeeded(jobs, originalKeys)
+    await sweepRedis(jobs, unfinished, originalKeys)
     return true
   }
 

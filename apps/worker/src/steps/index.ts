@@ -4,6 +4,7 @@ import { chapterAudioStep } from './chapter-audio.ts'
 import { chapterImageStep } from './chapter-image.ts'
 import { chapterTextStep } from './chapter-text.ts'
 import type { StepDefinition } from './definition.ts'
+import { erasureSweepStep } from './erasure-sweep.ts'
 import { imageVariantsStep } from './image-variants.ts'
 import { storyTextStep } from './story-text.ts'
 
@@ -15,4 +16,5 @@ export const STEPS: ReadonlyArray<StepDefinition<QueueName>> = [
   chapterAudioStep as StepDefinition<QueueName>,
   avatarStep as StepDefinition<QueueName>,
   imageVariantsStep as StepDefinition<QueueName>,
+  erasureSweepStep as StepDefinition<QueueName>,
 ]
