@@ -18,7 +18,7 @@ import { idempotency } from '../lib/idempotency.ts'
 import type { ImageLinker } from '../lib/image-urls.ts'
 import type { LanguageCheck } from '../lib/languages.ts'
 import { documentRoutes } from '../lib/route-docs.ts'
-import { bearerAuth, errorResponses } from '../lib/schema.ts'
+import { bearerAuth, errorResponses, noBody } from '../lib/schema.ts'
 import { childView } from '../views/child.ts'
 
 export interface ChildrenRouteDeps {
@@ -135,7 +135,7 @@ export const childrenRoutes = fp(
       schema: {
         summary: 'Remove a child with all stories and images',
         params: ChildParams,
-        response: { 204: { type: 'null' }, ...errorResponses(404) },
+        response: { 204: noBody('The child, their stories and their pictures are erased'), ...errorResponses(404) },
       },
       handler: async (request, reply) => {
         await erasure.child(request.parentId, request.params.child_id)

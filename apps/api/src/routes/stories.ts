@@ -23,7 +23,7 @@ import { idempotency } from '../lib/idempotency.ts'
 import type { ImageLinker } from '../lib/image-urls.ts'
 import { documentRoutes } from '../lib/route-docs.ts'
 import { safetySummary } from '../lib/safety-view.ts'
-import { bearerAuth, errorResponses } from '../lib/schema.ts'
+import { bearerAuth, errorResponses, noBody } from '../lib/schema.ts'
 import type { StoryService } from '../lib/story-service.ts'
 import { libraryItemView, storyView } from '../views/story.ts'
 
@@ -109,7 +109,7 @@ export const storyRoutes = fp(
       schema: {
         summary: 'Delete a story with its chapters and images (cancelling it first if running)',
         params: StoryParams,
-        response: { 204: { type: 'null' }, ...errorResponses(404) },
+        response: { 204: noBody('The story, its chapters, pictures and narrations are erased'), ...errorResponses(404) },
       },
       handler: async (request, reply) => {
         await erasure.story(request.parentId, request.params.story_id)
