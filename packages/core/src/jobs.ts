@@ -56,7 +56,7 @@ export type QueueEntryRef = Static<typeof QueueEntryRef>
  */
 const ErasureSweepPayload = Type.Object({
   erasureId: Type.String({ format: 'uuid' }),
-  entries: Type.Array(QueueEntryRef, { minItems: 1 }),
+  entries: Type.Array(QueueEntryRef),
   jobIds: Type.Array(Type.String({ minLength: 1 })),
 })
 

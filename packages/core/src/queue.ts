@@ -69,14 +69,19 @@ export const entryRefOf = (item: JobItem): QueueEntryRef => ({ queue: item.name,
 
 /**
  * Removes queue entries, and resolves to those a worker still holds: BullMQ does not remove a
- * locked entry, so it is for a later sweep, once the worker has let go. One already gone counts
- * as removed. The removals are issued together (one connection pipelines them).
+ * locked entry, so it is for a later sweep, once the worker has let go (as is one Redis failed to
+ * remove). One already gone counts as removed. The removals are issued together (one connection
+ * pipelines them).
  */
 export async function removeQueueEntries(queues: Queues, entries: readonly QueueEntryRef[]): Promise<QueueEntryRef[]> {
   const held = await Promise.all(
     entries.map(async ({ queue: name, id }) => {
       const queue = queues[name] as Queue
-      return (await queue.remove(id)) === 0 && (await queue.getJob(id)) !== undefined
+      try {
+        return (await queue.remove(id)) === 0 && (await queue.getJob(id)) !== undefined
+      } catch {
+        return true // Redis did not answer for this one: a later sweep tries it again
+      }
     }),
   )
   return entries.filter((_, index) => held[index])

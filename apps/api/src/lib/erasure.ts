@@ -64,17 +64,18 @@ export function createErasure({ db, redis, queues, prefix, sessions, storyServic
       ...jobs.flatMap((job) => queueItemsOfJob(job)),
       ...originalKeys.map((originalKey) => jobItem(QUEUES.imageVariants, { originalKey })),
     ].map(entryRefOf)
-    let held = entries
-    let streamsLeft = jobs.map((job) => job.id)
+    const jobIds = jobs.map((job) => job.id)
+    let streamsDeleted = true
     try {
-      await deleteJobEvents(redis, prefix, streamsLeft)
-      // a cancelled job's worker may publish once more before it lets go of its entry
-      streamsLeft = cancelledJobIds
-      held = await removeQueueEntries(queues, entries)
+      await deleteJobEvents(redis, prefix, jobIds)
     } catch (error) {
-      logger.warn({ err: error }, 'erased; its Redis entries are left to the erasure sweep')
+      streamsDeleted = false
+      logger.warn({ err: error }, 'erased; its event streams are left to the erasure sweep')
     }
-    if (held.length === 0) return
+    const held = await removeQueueEntries(queues, entries)
+    if (held.length === 0 && streamsDeleted) return
+    // a cancelled job's worker may publish once more before it lets go of its entry
+    const streamsLeft = streamsDeleted ? cancelledJobIds : jobIds
     const sweep = jobItem(QUEUES.erasureSweep, { erasureId: randomUUID(), entries: held, jobIds: streamsLeft })
     await queues[QUEUES.erasureSweep]
       .add(sweep.name, sweep.data, { ...sweep.opts, ...SWEEP_OPTIONS })

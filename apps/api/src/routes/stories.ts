@@ -109,7 +109,10 @@ export const storyRoutes = fp(
       schema: {
         summary: 'Delete a story with its chapters and images (cancelling it first if running)',
         params: StoryParams,
-        response: { 204: noBody('The story, its chapters, pictures and narrations are erased'), ...errorResponses(404) },
+        response: {
+          204: noBody('The story, its chapters, pictures and narrations are erased'),
+          ...errorResponses(404),
+        },
       },
       handler: async (request, reply) => {
         await erasure.story(request.parentId, request.params.story_id)
