@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { createRedis } from '@dreamify/core'
 import { aStory, type FakeOpenAI, readMp3, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { BEDTIME_INSTRUCTIONS } from '../../apps/worker/src/providers/openai.ts'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
-import { TEST_REDIS_URL } from '../support/services.ts'
+import { createTestQueues } from '../support/queues.ts'
 
 // Narration end to end through the real `openai` SDK: real API and worker processes talking to the
 // testkit's fake OpenAI-compatible server, whose /v1/audio/speech records every input and fails on cue.
@@ -16,7 +14,7 @@ let worker: Awaited<ReturnType<typeof startWorker>>
 let parent: ApiClient
 let childId: string
 
-const prefix = `dreamify-test-${randomBytes(5).toString('hex')}`
+const { prefix } = createTestQueues()
 
 beforeAll(async () => {
   fake = await startFakeOpenAI({ textLatencyMs: 20, imageLatencyMs: 20, speechLatencyMs: 20 })
@@ -37,13 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   const exits = { worker: await worker?.stop('SIGTERM'), api: await api?.stop('SIGTERM') }
   await fake?.close()
-  const redis = createRedis(TEST_REDIS_URL, 'producer', { enableOfflineQueue: true })
-  try {
-    const keys = await redis.keys(`${prefix}:*`)
-    if (keys.length) await redis.unlink(...keys)
-  } finally {
-    redis.disconnect()
-  }
   if (worker && api) expect(exits).toEqual({ worker: 0, api: 0 })
 }, 30_000)
 

@@ -1,31 +1,27 @@
-import { randomBytes } from 'node:crypto'
 import { type FakeOpenAI, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
-import { deleteKeys } from '../support/queues.ts'
+import { createTestQueues } from '../support/queues.ts'
 
 // Real API and worker processes; the worker's own port serves /health/* and /metrics, the API
 // serves /metrics. Each stack has its own database and queue prefix.
 type Stack = {
   api: Awaited<ReturnType<typeof startApi>>
   worker: Awaited<ReturnType<typeof startWorker>>
-  prefix: string
 }
 
 async function startStack(env: Record<string, string>): Promise<Stack> {
   const { url } = await createTestDatabase()
-  const prefix = `dreamify-test-${randomBytes(5).toString('hex')}`
+  const { prefix } = createTestQueues()
   const full = { DATABASE_URL: url, QUEUE_PREFIX: prefix, ...env }
-  return { api: await startApi(full), worker: await startWorker(full), prefix }
+  return { api: await startApi(full), worker: await startWorker(full) }
 }
 
-// Stops the processes before deleting the prefix's keys, or the worker would write some back.
 async function stopStack(stack: Stack | undefined) {
   if (!stack) return
   const exits = { worker: await stack.worker.stop('SIGTERM'), api: await stack.api.stop('SIGTERM') }
-  await deleteKeys(stack.prefix)
   expect(exits).toEqual({ worker: 0, api: 0 })
 }
 

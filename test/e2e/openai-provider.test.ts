@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { createRedis } from '@dreamify/core'
 import { type FakeOpenAI, type RecordedCall, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_PARSE_ATTEMPTS } from '../../apps/worker/src/steps/story-text.ts'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
-import { TEST_REDIS_URL } from '../support/services.ts'
+import { createTestQueues } from '../support/queues.ts'
 
 // The whole system through the real `openai` SDK: real API and worker processes whose provider is
 // `openai` (GENERATION_PROVIDER is left unset), talking to the testkit's fake OpenAI-compatible
@@ -18,7 +16,7 @@ let worker: Awaited<ReturnType<typeof startWorker>>
 let parent: ApiClient
 let childId: string
 
-const prefix = `dreamify-test-${randomBytes(5).toString('hex')}`
+const { prefix } = createTestQueues()
 
 beforeAll(async () => {
   // The fake insists on our key: a call without `Authorization: Bearer test-key` would get a 401.
@@ -30,17 +28,9 @@ beforeAll(async () => {
   parent = await new ApiClient(api.url).signUp('Openai')
 }, 60_000)
 
-// Stops the processes before deleting the prefix's keys, or the worker would write some back.
 afterAll(async () => {
   const exits = { worker: await worker?.stop('SIGTERM'), api: await api?.stop('SIGTERM') }
   await fake?.close()
-  const redis = createRedis(TEST_REDIS_URL, 'producer', { enableOfflineQueue: true })
-  try {
-    const keys = await redis.keys(`${prefix}:*`)
-    if (keys.length) await redis.unlink(...keys)
-  } finally {
-    redis.disconnect()
-  }
   // Both shut down cleanly on SIGTERM.
   if (worker && api) expect(exits).toEqual({ worker: 0, api: 0 })
 }, 30_000)

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto'
-import { createRedis, jobEventKeys } from '@dreamify/core'
+import { jobEventKeys } from '@dreamify/core'
 import { createDatabase, type Db } from '@dreamify/db'
 import { type FakeOpenAI, type RecordedCall, startFakeOpenAI } from '@dreamify/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
-import { TEST_REDIS_URL } from '../support/services.ts'
+import { createTestQueues } from '../support/queues.ts'
 
 // Child safety end to end: real API and worker processes whose moderator is chosen by MODERATION=auto
 // against the testkit's fake OpenAI server (which has /v1/moderations), through the real SDK.
@@ -20,8 +19,7 @@ let parent: ApiClient
 let db: Db
 let childId: string
 let markedChildId: string
-const prefix = `dreamify-test-${randomBytes(5).toString('hex')}`
-const redis = createRedis(TEST_REDIS_URL, 'producer', { enableOfflineQueue: true })
+const { prefix, redis } = createTestQueues()
 
 beforeAll(async () => {
   fake = await startFakeOpenAI({ apiKey: 'k' })
@@ -51,9 +49,6 @@ afterAll(async () => {
   await api?.stop('SIGTERM')
   await fake?.close()
   await db?.destroy()
-  const keys = await redis.keys(`${prefix}:*`)
-  if (keys.length) await redis.unlink(...keys)
-  redis.disconnect()
 }, 30_000)
 
 afterEach(() => {
@@ -222,7 +217,7 @@ describe('MODERATION=auto against a server without /v1/moderations', () => {
       const { url } = await createTestDatabase()
       const other = await startWorker({
         DATABASE_URL: url,
-        QUEUE_PREFIX: `${prefix}-bare`,
+        QUEUE_PREFIX: createTestQueues().prefix,
         OPENAI_BASE_URL: bare.baseURL,
       })
       expect(other.output()).toMatch(/"moderator":"local"/)
