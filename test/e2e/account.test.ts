@@ -271,16 +271,22 @@ describe('deleting a story or a child takes its Redis entries too', () => {
   it('sweeps what a worker held even when the API that deleted stops at once: a worker takes it', async () => {
     const family = await aParent('Rolling')
     const { child } = await family.client.addChild()
-    const inFlight = (await family.client.requestStory(child.id, 'a very long night')).json
-    await waitFor(
-      'the text step to run',
-      async () =>
-        (await family.client.request('GET', `/api/jobs/${inFlight.job_id}`)).json.progress.stage === 'writing',
-    )
     const apiC = await startApi(env)
-    // The worker freezes while it holds the chapters' text entries (locked for 10 s), so the API cannot
-    // remove it; the API then stops before the worker lets go.
-    worker.process.kill('SIGSTOP')
+    const inFlight = (await family.client.requestStory(child.id, 'a very long night')).json
+    // The worker is frozen while it holds one of the story's entries (its lock lasts 10 s), so the
+    // API cannot remove it; the API then stops before the worker lets go.
+    const lockedEntries = async () => (await redisKeysFor([inFlight.job_id])).filter((key) => key.endsWith(':lock'))
+    await waitFor(
+      "the worker to be frozen holding one of the story's entries",
+      async () => {
+        if ((await lockedEntries()).length === 0) return false
+        worker.process.kill('SIGSTOP')
+        if ((await lockedEntries()).length > 0) return true
+        worker.process.kill('SIGCONT') // it let go just before: try again
+        return false
+      },
+      { timeoutMs: 20_000, intervalMs: 20 },
+    )
     try {
       expect((await family.on(apiC.url).request('DELETE', `/api/stories/${inFlight.story_id}`)).status).toBe(204)
       await apiC.stop('SIGTERM')
