@@ -1,13 +1,7 @@
-import {
-  freePort,
-  killRunningChildren,
-  type NodeProcess,
-  startApiProcess,
-  startNodeProcess,
-  startWorkerProcess,
-} from '@dreamify/testkit'
-import { afterAll } from 'vitest'
+import { freePort, type NodeProcess, startApiProcess, startNodeProcess, startWorkerProcess } from '@dreamify/testkit'
 import { TEST_SECRET } from './api.ts'
+// Its end hook kills every process a test file started (see file-end.ts).
+import './file-end.ts'
 import { TEST_REDIS_URL } from './services.ts'
 
 export { freePort, waitFor } from '@dreamify/testkit'
@@ -23,11 +17,6 @@ const TEST_ENV = {
   LOGIN_ATTEMPTS_PER_15_MIN: '0',
   DATABASE_POOL_SIZE: '4',
 }
-
-// Every process a test file started is killed when the file ends. The hook is registered when the
-// file imports this module: one registered where a process starts (inside beforeAll or a test)
-// never runs, and vitest ends its forks without the 'exit' event that testkit also listens to.
-afterAll(() => killRunningChildren())
 
 /** Starts a real process of ours (API or worker) with the test environment; killed after the file. */
 export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): Service {

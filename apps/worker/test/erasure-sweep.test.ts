@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { appendJobEvent, createLogger, createRedis, jobEventKeys, jobItem, QUEUES } from '@dreamify/core'
 import { Worker } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
-import { testConfig } from '../../../test/support/api.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
 import { TEST_REDIS_URL } from '../../../test/support/services.ts'
 import { createJobEventPublisher } from '../src/events.ts'
@@ -14,7 +13,8 @@ describe('the erasure-sweep step', () => {
   const { prefix, redis, queues } = createTestQueues()
   const logger = createLogger('silent', 'test')
   const events = createJobEventPublisher({ redis, prefix, logger })
-  const context = { queues, events, logger, config: testConfig({ QUEUE_PREFIX: prefix }) } as unknown as StepContext
+  // the step reads only these
+  const context = { queues, events, logger } as unknown as StepContext
   const connection = createRedis(TEST_REDIS_URL, 'worker')
   afterAll(() => connection.disconnect())
 
