@@ -64,6 +64,15 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`)
 
+/**
+ * The value, or the NOT_FOUND error naming `what` when there is none: reads are scoped to the
+ * parent, so another parent's resource and a missing one give the same answer.
+ */
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw notFound(what)
+  return value
+}
+
 // Why a generation job failed: stored on the job and the story, shown to the client as error.code.
 export const GENERATION_ERROR_CODES = {
   PROVIDER_REFUSED: 'The provider refused the request (content policy).',

@@ -5,6 +5,7 @@ import {
   type Config,
   type CreateStoryBody,
   DEFAULT_LANGUAGE,
+  found,
   type JobItem,
   jobItem,
   notFound,
@@ -121,9 +122,7 @@ export function createStoryService({ db, queues, redis, config, logger, forgetJo
   }
 
   async function findStory(parentId: string, storyId: string) {
-    const story = await storyRepository.findOwned(db, parentId, storyId)
-    if (!story) throw notFound('story')
-    return story
+    return found(await storyRepository.findOwned(db, parentId, storyId), 'story')
   }
 
   /** The story whose chapter is to be done again: it must have that chapter and be completed. */

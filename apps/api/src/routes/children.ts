@@ -6,7 +6,7 @@ import {
   ChildParams,
   ChildResponse,
   CreateChildBody,
-  notFound,
+  found,
   UpdateChildBody,
 } from '@dreamify/core'
 import { childRepository, type Db } from '@dreamify/db'
@@ -93,8 +93,7 @@ export const childrenRoutes = fp(
         response: { 200: ChildResponse, ...errorResponses(404) },
       },
       handler: async (request) => {
-        const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
-        if (!child) throw notFound('child')
+        const child = found(await childRepository.findOwned(db, request.parentId, request.params.child_id), 'child')
         return { child: childView(child, await linksFor([child.avatar_image_id])) }
       },
     })
@@ -117,14 +116,10 @@ export const childrenRoutes = fp(
         }
         languages.check(changes.language, 'body.language')
         const decisions = await checkContent(request.parentId, freeText(changes))
-        const child = await childRepository.updateOwned(
-          db,
-          request.parentId,
-          request.params.child_id,
-          changes,
-          decisions,
+        const child = found(
+          await childRepository.updateOwned(db, request.parentId, request.params.child_id, changes, decisions),
+          'child',
         )
-        if (!child) throw notFound('child')
         const appearanceChanged = APPEARANCE_FIELDS.some((field) => field in changes)
         const avatar_job_id = appearanceChanged ? await requestAvatar(request.parentId, child.id) : null
         return { child: childView(child, await linksFor([child.avatar_image_id])), avatar_job_id }

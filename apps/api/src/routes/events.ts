@@ -1,4 +1,4 @@
-import { EventsQuery, EventsToken, JobParams, notFound } from '@dreamify/core'
+import { EventsQuery, EventsToken, found, JobParams } from '@dreamify/core'
 import { type Db, jobRepository } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
@@ -39,8 +39,7 @@ export const eventRoutes = fp(
         response: { 200: EventsToken, ...errorResponses(404) },
       },
       handler: async (request) => {
-        const job = await jobRepository.findOwned(db, request.parentId, request.params.job_id)
-        if (!job) throw notFound('job')
+        const job = found(await jobRepository.findOwned(db, request.parentId, request.params.job_id), 'job')
         return signEventsToken(app, request.parentId, request.sessionId, job.id)
       },
     })
@@ -55,8 +54,7 @@ export const eventRoutes = fp(
       },
       handler: async (request, reply) => {
         const parentId = await eventStreamOwner(app, request)
-        const job = await jobRepository.findOwned(db, parentId, request.params.job_id)
-        if (!job) throw notFound('job')
+        const job = found(await jobRepository.findOwned(db, parentId, request.params.job_id), 'job')
         // The body is a stream of events, not a schema-described JSON document.
         return app.jobEventsHub.stream(request, reply as unknown as FastifyReply, job)
       },

@@ -1,4 +1,4 @@
-import { Job, JobParams, notFound, refTo } from '@dreamify/core'
+import { found, Job, JobParams, refTo } from '@dreamify/core'
 import { jobSnapshot } from '@dreamify/db'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
@@ -16,9 +16,7 @@ export const jobRoutes = fp(
         response: { 200: refTo(Job), ...errorResponses(404) },
       },
       handler: async (request) => {
-        const job = await jobStatusCache.findOwned(request.parentId, request.params.job_id)
-        if (!job) throw notFound('job')
-        return jobSnapshot(job)
+        return jobSnapshot(found(await jobStatusCache.findOwned(request.parentId, request.params.job_id), 'job'))
       },
     })
   }) satisfies FastifyPluginAsyncTypebox<{ jobStatusCache: JobStatusCache }>,

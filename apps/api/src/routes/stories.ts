@@ -3,9 +3,9 @@ import {
   ChildParams,
   CreateStoryBody,
   DEFAULT_STORY_PAGE_SIZE,
+  found,
   Job,
   JobAccepted,
-  notFound,
   refTo,
   Story,
   StoryAccepted,
@@ -90,8 +90,7 @@ export const storyRoutes = fp(
         // Validation has already filled in the default; this only tells TypeScript so.
         const { limit = DEFAULT_STORY_PAGE_SIZE, cursor } = request.query
         const after = cursor === undefined ? undefined : decodeCursor(cursor)
-        const child = await childRepository.findOwned(db, request.parentId, request.params.child_id)
-        if (!child) throw notFound('child')
+        const child = found(await childRepository.findOwned(db, request.parentId, request.params.child_id), 'child')
         const rows = await storyRepository.listByChild(db, child.id, {
           limit,
           ...(after ? { after } : {}),

@@ -1,4 +1,4 @@
-import { notFound, StoryParams, StoryReportAccepted, StoryReportBody } from '@dreamify/core'
+import { found, StoryParams, StoryReportAccepted, StoryReportBody } from '@dreamify/core'
 import { type Db, storyReportRepository, storyRepository } from '@dreamify/db'
 import type { ModerationMetrics } from '@dreamify/moderation'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
@@ -24,8 +24,7 @@ export const storyReportRoutes = fp(
         response: { 202: StoryReportAccepted, ...errorResponses(404) },
       },
       handler: async (request, reply) => {
-        const story = await storyRepository.findOwned(db, request.parentId, request.params.story_id)
-        if (!story) throw notFound('story')
+        const story = found(await storyRepository.findOwned(db, request.parentId, request.params.story_id), 'story')
         const note = request.body.note?.trim() || null
         const report = await storyReportRepository.create(db, {
           story_id: story.id,
