@@ -26,8 +26,8 @@ async function narrationBytes(db: Db, media: Pick<MediaStores, 'byName'>, key: s
 export async function loadStoryForBook(
   db: Db,
   media: Pick<MediaStores, 'byName'>,
-  storyId: string,
   parentId: string,
+  storyId: string,
 ): Promise<StoryForBook | null> {
   const story = await storyRepository.findOwned(db, parentId, storyId)
   if (!story) return null

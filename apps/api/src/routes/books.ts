@@ -1,5 +1,5 @@
 import { buildBook, contentDisposition, loadStoryForBook } from '@dreamify/books'
-import { AppError, notFound, StoryParams } from '@dreamify/core'
+import { AppError, found, StoryParams } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
 import type { MediaStores } from '@dreamify/media'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
@@ -37,8 +37,7 @@ export const bookRoutes: FastifyPluginAsyncTypebox<BookRouteDeps> = async (app, 
       handler: async (request, typedReply) => {
         // The body is a file, not a schema-described JSON document.
         const reply = typedReply as unknown as FastifyReply
-        const story = await loadStoryForBook(db, media, request.params.story_id, request.parentId)
-        if (!story) throw notFound('story')
+        const story = found(await loadStoryForBook(db, media, request.parentId, request.params.story_id), 'story')
         if (story.status !== 'completed') {
           throw new AppError(
             'CONFLICT',
