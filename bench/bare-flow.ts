@@ -3,16 +3,7 @@
 import { DEFAULT_JOB_OPTIONS } from '@dreamify/core'
 import { FlowProducer } from 'bullmq'
 import { Redis } from 'ioredis'
-import {
-  cpuBreakdown,
-  cpuSnapshot,
-  deleteKeys,
-  REDIS_URL,
-  type Service,
-  startProcess,
-  stopAll,
-  waitFor,
-} from './support/index.ts'
+import { cpuMeter, deleteKeys, REDIS_URL, type Service, startProcess, stopAll, waitFor } from './support/index.ts'
 
 const BARE = { text: 'bare-text', image: 'bare-image' } // as in bench/bare-flow-worker.ts
 
@@ -73,12 +64,11 @@ export async function bareFlow(prefix: string, shape: BareFlowShape) {
     }
     await run(shape.warmUp, 0)
     await waitFor('the warm-up flows', () => total() >= shape.warmUp, { timeoutMs: 60_000, intervalMs: 20 })
-    const pids = { workers: workers.map((w) => w.pid) }
-    const cpuBefore = cpuSnapshot(pids)
+    const meter = cpuMeter({ workers: workers.map((w) => w.pid) })
     const t0 = Date.now()
     await run(shape.flows, shape.warmUp)
     await waitFor('the bare flows', () => total() >= shape.warmUp + shape.flows, { timeoutMs: 120_000, intervalMs: 20 })
-    const cpu = cpuBreakdown(cpuBefore, cpuSnapshot(pids))
+    const cpu = meter.read()
     const last = Math.max(...[...state.values()].map((v) => v.last))
     return { windowMs: last - t0, cpu }
   } finally {

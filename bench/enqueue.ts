@@ -3,8 +3,7 @@ import type { Outcome } from './report.ts'
 import {
   aStory,
   type BenchContext,
-  cpuBreakdown,
-  cpuSnapshot,
+  cpuMeter,
   describeCpu,
   diffProbe,
   type LoadResult,
@@ -55,11 +54,9 @@ export async function enqueue({ pool, prefix, log }: BenchContext): Promise<Outc
   await postEvenly(WARM_UP_SECONDS)
   const before = await tallyStoryJobs(pool)
   const probeBefore = await probe(api)
-  const cpuBefore = cpuSnapshot({ api: [api.pid] })
+  const meter = cpuMeter({ api: [api.pid] })
   const main = await postEvenly(SECONDS)
-  const cpu = cpuBreakdown(cpuBefore, cpuSnapshot({ api: [api.pid] }))
-  cpu.parts['load generator'] = (main.generatorCpuMs ?? 0) / 1000
-  cpu.parts.other = Math.max(0, cpu.parts.other! - cpu.parts['load generator']!)
+  const cpu = meter.read(main.generatorCpuMs ?? 0)
   const probeAfter = await probe(api)
   const use = diffProbe(probeAfter, probeBefore)
   const accepted = (await tallyStoryJobs(pool)).total - before.total

@@ -6,13 +6,12 @@ import {
   type BenchContext,
   parents,
   percentile,
-  postStories,
   round,
   startApi,
   startWorker,
+  storiesThrough,
   storyDurations,
   waitForAvatars,
-  waitForStories,
 } from './support/index.ts'
 
 const T = 2000
@@ -73,9 +72,9 @@ export async function latency({ pool, prefix, log }: BenchContext): Promise<Outc
   log(`  ${SERIAL} stories one at a time`)
   const serial: string[] = []
   for (let i = 0; i < SERIAL; i++) {
-    const [id] = await postStories(clients.slice(i % clients.length, (i % clients.length) + 1), 1, 1)
-    await waitForStories(pool, 1, { ids: [id!], timeoutMs: 30_000, intervalMs: 20 })
-    serial.push(id!)
+    const client = clients[i % clients.length]!
+    const { ids } = await storiesThrough(pool, [client], 1, { concurrency: 1, timeoutMs: 30_000, intervalMs: 20 })
+    serial.push(...ids)
   }
   phases.push({ name: `one at a time (${SERIAL} stories)`, ids: serial, durations: await storyDurations(pool, serial) })
 
@@ -97,8 +96,11 @@ export async function latency({ pool, prefix, log }: BenchContext): Promise<Outc
   log(`  ${WAVES} waves of ${IN_FLIGHT} stories posted at once`)
   const waves: string[] = []
   for (let wave = 0; wave < WAVES; wave++) {
-    const ids = await postStories(clients, IN_FLIGHT, IN_FLIGHT)
-    await waitForStories(pool, IN_FLIGHT, { ids, timeoutMs: 60_000, intervalMs: 50 })
+    const { ids } = await storiesThrough(pool, clients, IN_FLIGHT, {
+      concurrency: IN_FLIGHT,
+      timeoutMs: 60_000,
+      intervalMs: 50,
+    })
     waves.push(...ids)
   }
   phases.push({

@@ -5,15 +5,14 @@ import type { Outcome } from './report.ts'
 import {
   type BenchContext,
   parents,
-  postStories,
   probe,
   round,
   rssOf,
   sleep,
   startApi,
   startWorker,
+  storiesThrough,
   waitForAvatars,
-  waitForStories,
 } from './support/index.ts'
 
 const FIRST = 100
@@ -48,22 +47,19 @@ export async function memory({ pool, prefix, log }: BenchContext): Promise<Outco
     } catch {}
   }, 250)
 
-  const first = await postStories(clients, FIRST, 16)
-  await waitForStories(pool, FIRST, { ids: first, timeoutMs: 120_000 })
+  await storiesThrough(pool, clients, FIRST, { concurrency: 16, timeoutMs: 120_000 })
   await sleep(SETTLE_MS)
   const rss100 = rssOf(worker.pid)
   log(`  after ${FIRST} stories: RSS ${round(rss100 / MiB, 1)} MiB`)
   // Diagnostics, after the RSS reading: the V8 heap once garbage is collected.
   const heap100 = await probe(worker, { gc: true })
-  const rest = await postStories(clients, TOTAL - FIRST, 16)
-  const tally = await waitForStories(pool, TOTAL - FIRST, { ids: rest, timeoutMs: 300_000 })
+  const { tally } = await storiesThrough(pool, clients, TOTAL - FIRST, { concurrency: 16, timeoutMs: 300_000 })
   await sleep(SETTLE_MS)
   const rss1000 = rssOf(worker.pid)
   clearInterval(sampler)
   log(`  after ${TOTAL} stories: RSS ${round(rss1000 / MiB, 1)} MiB`)
   const heap = await probe(worker, { gc: true })
-  const more = await postStories(clients, PLATEAU - TOTAL, 16)
-  await waitForStories(pool, PLATEAU - TOTAL, { ids: more, timeoutMs: 300_000 })
+  await storiesThrough(pool, clients, PLATEAU - TOTAL, { concurrency: 16, timeoutMs: 300_000 })
   await sleep(SETTLE_MS)
   const rss2000 = rssOf(worker.pid)
   log(`  after ${PLATEAU} stories: RSS ${round(rss2000 / MiB, 1)} MiB`)

@@ -10,9 +10,8 @@ import {
   type BenchContext,
   backendCpu,
   backendCpuSeconds,
-  cpuBreakdown,
   cpuCount,
-  cpuSnapshot,
+  cpuMeter,
   DATABASE_URL,
   databaseCounters,
   describeCpu,
@@ -28,6 +27,7 @@ import {
   startApi,
   startWorkers,
   stopAll,
+  storiesThrough,
   waitForAvatars,
   waitForStories,
 } from './support/index.ts'
@@ -72,8 +72,7 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   })
   const clients = await parents(api.url, PARENTS)
   log(`warming up with ${WARM_UP_STORIES} stories`)
-  const warmIds = await postStories(clients, WARM_UP_STORIES, POST_CONCURRENCY)
-  await waitForStories(pool, WARM_UP_STORIES, { ids: warmIds, timeoutMs: 60_000 })
+  await storiesThrough(pool, clients, WARM_UP_STORIES, { concurrency: POST_CONCURRENCY, timeoutMs: 60_000 })
   await waitForAvatars(pool)
   for (const worker of workers) {
     worker.steps.clear()
@@ -86,7 +85,7 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   const services: Service[] = [api, ...workers]
   const probesBefore = await Promise.all(services.map((s) => probe(s)))
   const pids = { api: [api.pid], workers: workers.map((w) => w.pid) }
-  const cpuBefore = cpuSnapshot(pids)
+  const meter = cpuMeter(pids)
   const backendsBefore = await backendCpu(pool)
   const dbBefore = await databaseCounters(pool)
   const waits = sampleDatabaseWaits(pool)
@@ -94,7 +93,7 @@ export async function pipeline({ pool, prefix, log }: BenchContext): Promise<Out
   const ids = await postStories(clients, STORIES, POST_CONCURRENCY)
   const postedMs = Date.now() - t0
   const tally = await waitForStories(pool, STORIES, { ids, timeoutMs: 300_000 })
-  const cpu = cpuBreakdown(cpuBefore, cpuSnapshot(pids))
+  const cpu = meter.read()
   // Postgres serves other databases too: split its CPU into this database's sessions and the rest.
   const benchBackends = backendCpuSeconds(backendsBefore, await backendCpu(pool))
   cpu.parts['postgres (rest of the server)'] = Math.max(0, (cpu.parts.postgres ?? 0) - benchBackends)

@@ -7,8 +7,7 @@ import type { Outcome } from './report.ts'
 import {
   ApiClient,
   type BenchContext,
-  cpuBreakdown,
-  cpuSnapshot,
+  cpuMeter,
   describeCpu,
   type LoadResult,
   load,
@@ -69,20 +68,16 @@ export async function poll({ prefix, log }: BenchContext): Promise<Outcome> {
 
   log(`warming up ${WARM_UP_SECONDS} s, then ${SECONDS} s on GET /api/jobs/:id with ${CONNECTIONS} connections`)
   await load({ url: jobUrl, headers, connections: CONNECTIONS, duration: WARM_UP_SECONDS })
-  const cpuBefore = cpuSnapshot({ api: [api.pid] })
+  const jobsMeter = cpuMeter({ api: [api.pid] })
   const jobs = await load({ url: jobUrl, headers, connections: CONNECTIONS, duration: SECONDS })
-  const cpu = cpuBreakdown(cpuBefore, cpuSnapshot({ api: [api.pid] }))
-  cpu.parts['load generator'] = (jobs.generatorCpuMs ?? 0) / 1000
-  cpu.parts.other = Math.max(0, cpu.parts.other! - cpu.parts['load generator']!)
+  const cpu = jobsMeter.read(jobs.generatorCpuMs ?? 0)
   log(`  jobs: ${summary(jobs)}`)
 
   log(`/health/live: ${WARM_UP_SECONDS} s warm-up, ${SECONDS} s measured`)
   await load({ url: liveUrl, connections: CONNECTIONS, duration: WARM_UP_SECONDS })
-  const liveCpuBefore = cpuSnapshot({ api: [api.pid] })
+  const liveMeter = cpuMeter({ api: [api.pid] })
   const live = await load({ url: liveUrl, connections: CONNECTIONS, duration: SECONDS })
-  const liveCpu = cpuBreakdown(liveCpuBefore, cpuSnapshot({ api: [api.pid] }))
-  liveCpu.parts['load generator'] = (live.generatorCpuMs ?? 0) / 1000
-  liveCpu.parts.other = Math.max(0, liveCpu.parts.other! - liveCpu.parts['load generator']!)
+  const liveCpu = liveMeter.read(live.generatorCpuMs ?? 0)
   log(`  live: ${summary(live)}`)
 
   log(
@@ -114,11 +109,9 @@ export async function poll({ prefix, log }: BenchContext): Promise<Outcome> {
   )
   manyVariants.sort(() => Math.random() - 0.5)
   await load({ url: jobUrl, variants: manyVariants, connections: CONNECTIONS, duration: WARM_UP_SECONDS })
-  const manyCpuBefore = cpuSnapshot({ api: [api.pid] })
+  const manyMeter = cpuMeter({ api: [api.pid] })
   const many = await load({ url: jobUrl, variants: manyVariants, connections: CONNECTIONS, duration: SECONDS })
-  const manyCpu = cpuBreakdown(manyCpuBefore, cpuSnapshot({ api: [api.pid] }))
-  manyCpu.parts['load generator'] = (many.generatorCpuMs ?? 0) / 1000
-  manyCpu.parts.other = Math.max(0, manyCpu.parts.other! - manyCpu.parts['load generator']!)
+  const manyCpu = manyMeter.read(many.generatorCpuMs ?? 0)
   log(`  many jobs: ${summary(many)}`)
   await api.stop()
 

@@ -2,17 +2,15 @@
 import type { Figure, Outcome } from './report.ts'
 import {
   type BenchContext,
-  cpuBreakdown,
-  cpuSnapshot,
+  cpuMeter,
   describeCpu,
   parents,
-  postStories,
   round,
   startApi,
   startWorkers,
   stopAll,
+  storiesThrough,
   waitForAvatars,
-  waitForStories,
 } from './support/index.ts'
 import { GENERATION_QUEUES } from './variants-backlog.ts'
 
@@ -47,11 +45,10 @@ export async function scaling({ pool, prefix, log }: BenchContext): Promise<Outc
     const workers = await startWorkers(count, env)
     await waitForAvatars(pool)
     const stories = STORIES_PER_WORKER * count
-    const cpuBefore = cpuSnapshot({ api: [api.pid], workers: workers.map((w) => w.pid) })
+    const meter = cpuMeter({ api: [api.pid], workers: workers.map((w) => w.pid) })
     // All at once: the queue holds more than the workers can take, so they are saturated throughout.
-    const ids = await postStories(clients, stories, 32)
-    const tally = await waitForStories(pool, stories, { ids, timeoutMs: 180_000 })
-    const cpu = cpuBreakdown(cpuBefore, cpuSnapshot({ api: [api.pid], workers: workers.map((w) => w.pid) }))
+    const { tally } = await storiesThrough(pool, clients, stories, { concurrency: 32, timeoutMs: 180_000 })
+    const cpu = meter.read()
     await stopAll(workers)
     const windowS = (tally.lastFinished - tally.firstCreated) / 1000
     const perS = tally.completed / windowS

@@ -3,7 +3,7 @@
 import { QUEUES } from '@dreamify/core'
 import type pg from 'pg'
 import type { Figure } from './report.ts'
-import { cpuBreakdown, cpuSnapshot, describeCpu, round, startWorker, waitFor } from './support/index.ts'
+import { cpuMeter, describeCpu, round, startWorker, waitFor } from './support/index.ts'
 
 const PICTURES = Number(process.env.BENCH_VARIANT_PICTURES ?? 500)
 const VARIANT_CONCURRENCY = 2
@@ -34,14 +34,14 @@ export async function measureVariantBacklog(pool: pg.Pool, prefix: string, log: 
     VARIANT_CONCURRENCY: String(VARIANT_CONCURRENCY),
   })
   try {
-    const cpuBefore = cpuSnapshot({ worker: [worker.pid] })
+    const meter = cpuMeter({ worker: [worker.pid] })
     const t0 = Date.now()
     await waitFor('the variants', async () => (await madeCount(pool)) - madeBefore >= pictures, {
       timeoutMs: 600_000,
       intervalMs: 50,
     })
     const seconds = (Date.now() - t0) / 1000
-    const cpu = cpuBreakdown(cpuBefore, cpuSnapshot({ worker: [worker.pid] }))
+    const cpu = meter.read()
     const perSecond = pictures / seconds
     const cpuPerPictureMs = ((cpu.parts.worker ?? 0) / pictures) * 1000
     log(`  ${round(perSecond, 1)} pictures/s, ${round(cpuPerPictureMs, 1)} ms of CPU each`)

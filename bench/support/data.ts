@@ -3,6 +3,7 @@ import { deleteKeysUnder, waitFor } from '@dreamify/testkit'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { DATABASE_URL, REDIS_URL } from './constants.ts'
+import { type ApiClient, postStories } from './http.ts'
 
 export function createPool(max = 3) {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max })
@@ -66,6 +67,18 @@ export async function waitForStories(
   } catch (error) {
     throw new Error(`${(error as Error).message} (last tally: ${JSON.stringify(last)})`)
   }
+}
+
+/** Posts `count` stories round-robin over the parents and waits until every one of them has finished. */
+export async function storiesThrough(
+  pool: pg.Pool,
+  clients: ApiClient[],
+  count: number,
+  { concurrency, timeoutMs, intervalMs }: { concurrency: number; timeoutMs: number; intervalMs?: number },
+) {
+  const ids = await postStories(clients, count, concurrency)
+  const tally = await waitForStories(pool, count, { ids, timeoutMs, ...(intervalMs ? { intervalMs } : {}) })
+  return { ids, tally }
 }
 
 /** Per story job: finished_at - created_at in ms. */

@@ -10,6 +10,7 @@ export {
   newPrefix,
   resetData,
   type StoryJobTally,
+  storiesThrough,
   storyDurations,
   tallyStoryJobs,
   waitForStories,
@@ -18,9 +19,7 @@ export { ApiClient, parents, postStories } from './http.ts'
 export { type LoadResult, load, type RunnerOptions, stopLive } from './load.ts'
 export { percentile, round } from './numbers.ts'
 export {
-  type CpuSnapshot,
-  cpuBreakdown,
-  cpuSnapshot,
+  cpuMeter,
   cpuTicksOf,
   diffProbe,
   loadAverage,

@@ -109,6 +109,25 @@ export function cpuBreakdown(before: CpuSnapshot, after: CpuSnapshot) {
   return { wallS, busyCoreS: busy, parts }
 }
 
+/**
+ * Measures where the machine's CPU goes from now on, for the given pids by group: `read()` is the
+ * breakdown so far (take it before stopping the processes). The load generator's own CPU, when
+ * given, is counted apart instead of under `other`.
+ */
+export function cpuMeter(pids: Record<string, number[]>) {
+  const before = cpuSnapshot(pids)
+  return {
+    read(loadGeneratorMs?: number) {
+      const cpu = cpuBreakdown(before, cpuSnapshot(pids))
+      if (loadGeneratorMs !== undefined) {
+        cpu.parts['load generator'] = loadGeneratorMs / 1000
+        cpu.parts.other = Math.max(0, (cpu.parts.other ?? 0) - loadGeneratorMs / 1000)
+      }
+      return cpu
+    },
+  }
+}
+
 export function loadAverage(): number[] {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number)
 }
