@@ -13,15 +13,8 @@ interface FaceStyle {
 
 function backdrop(style: { background: readonly [string, string]; halo: string }): string {
   return (
-    linear('bg', [
-      [0, style.background[0]],
-      [1, style.background[1]],
-    ]) +
-    radial('halo', [
-      [0, style.halo, 0.9],
-      [0.8, style.halo, 0.55],
-      [1, style.halo, 0],
-    ])
+    linear('bg', `${style.background[0]} 0, ${style.background[1]} 1`) +
+    radial('halo', `${style.halo} 0 0.9, ${style.halo} 0.8 0.55, ${style.halo} 1 0`)
   )
 }
 
@@ -78,11 +71,7 @@ function face(style: FaceStyle): string {
 
 const bear: Scene = () =>
   svgDocument(
-    backdrop({ background: ['#c4e8cf', '#84c4ae'], halo: '#e6f7ea' }) +
-      radial('fur', [
-        [0, '#b47e57'],
-        [1, '#93603f'],
-      ]),
+    backdrop({ background: ['#c4e8cf', '#84c4ae'], halo: '#e6f7ea' }) + radial('fur', '#b47e57 0, #93603f 1'),
     sky('bg') +
       circle(512, 512, 470, 'url(#halo)') +
       [260, 764].map((x) => circle(x, 280, 124, '#93603f') + circle(x, 280, 70, '#e6b896')).join('') +

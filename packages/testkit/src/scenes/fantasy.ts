@@ -57,20 +57,9 @@ function clockFace(x: number, y: number, r: number): string {
 
 export const clockworkCity: Scene = (rnd) =>
   svgDocument(
-    linear('sky', [
-      [0, '#2b2d63'],
-      [0.45, '#6a4f8f'],
-      [0.8, '#d98b8f'],
-      [1, '#f3b890'],
-    ]) +
-      linear('brass', [
-        [0, '#f2c46b'],
-        [1, '#b9823e'],
-      ]) +
-      linear('tower', [
-        [0, '#a77b5d'],
-        [1, '#7d5843'],
-      ]) +
+    linear('sky', '#2b2d63 0, #6a4f8f 0.45, #d98b8f 0.8, #f3b890 1') +
+      linear('brass', '#f2c46b 0, #b9823e 1') +
+      linear('tower', '#a77b5d 0, #7d5843 1') +
       glowGradient('lampGlow', '#ffd98a', 0.8),
     sky('sky') +
       stars(rnd, 60, 380) +
@@ -141,11 +130,7 @@ function tower(x: number, base: number, w: number, h: number): string {
 
 export const cloudKingdom: Scene = () =>
   svgDocument(
-    linear('sky', [
-      [0, '#7fb4ef'],
-      [0.6, '#bfe0fb'],
-      [1, '#e8f4ff'],
-    ]) + glowGradient('sunGlow', '#fff3b0', 0.7),
+    linear('sky', '#7fb4ef 0, #bfe0fb 0.6, #e8f4ff 1') + glowGradient('sunGlow', '#fff3b0', 0.7),
     sky('sky') +
       sun(160, 170, 70, '#ffe680') +
       rainbow(512, 720, 480) +

@@ -41,29 +41,10 @@ function flowers(rnd: Rnd, count: number, top: number): string {
 
 export const seasideSunset: Scene = (rnd) =>
   svgDocument(
-    linear('sky', [
-      [0, '#5d4a9c'],
-      [0.3, '#c46aa6'],
-      [0.55, '#ff9a8a'],
-      [0.72, '#ffd08a'],
-    ]) +
-      linear('sea', [
-        [0, '#7c6bb4'],
-        [0.5, '#4e4f96'],
-        [1, '#35396f'],
-      ]) +
-      linear('sand', [
-        [0, '#f7dcae'],
-        [1, '#eec48e'],
-      ]) +
-      linear(
-        'beam',
-        [
-          [0, '#fff6c8', 0],
-          [1, '#fff6c8', 0.7],
-        ],
-        [0, 0, 1, 0],
-      ) +
+    linear('sky', '#5d4a9c 0, #c46aa6 0.3, #ff9a8a 0.55, #ffd08a 0.72') +
+      linear('sea', '#7c6bb4 0, #4e4f96 0.5, #35396f 1') +
+      linear('sand', '#f7dcae 0, #eec48e 1') +
+      linear('beam', '#fff6c8 0 0, #fff6c8 1 0.7', [0, 0, 1, 0]) +
       glowGradient('sunGlow', '#ffe09a', 0.8) +
       glowGradient('lampGlow', '#fff3b0', 0.9),
     sky('sky') +
@@ -112,19 +93,9 @@ export const seasideSunset: Scene = (rnd) =>
 
 export const meadowMorning: Scene = (rnd) =>
   svgDocument(
-    linear('sky', [
-      [0, '#8fcdf2'],
-      [0.6, '#cfeefa'],
-      [0.75, '#f3fbf2'],
-    ]) +
-      linear('hillFar', [
-        [0, '#a9d98e'],
-        [1, '#86c474'],
-      ]) +
-      linear('hillNear', [
-        [0, '#78bd62'],
-        [1, '#4f9c4a'],
-      ]) +
+    linear('sky', '#8fcdf2 0, #cfeefa 0.6, #f3fbf2 0.75') +
+      linear('hillFar', '#a9d98e 0, #86c474 1') +
+      linear('hillNear', '#78bd62 0, #4f9c4a 1') +
       glowGradient('sunGlow', '#fff1a8', 0.75) +
       glowGradient('windowGlow', '#ffe6a0', 0),
     sky('sky') +
@@ -215,19 +186,9 @@ export const mountainLake: Scene = (rnd) => {
   for (let i = 0; i < 30; i++) treeLine += pine((i + rnd() * 0.6) * 36 - 10, horizon + 4, 50 + rnd() * 40, '#3f6b68')
   const land = mountains + treeLine
   return svgDocument(
-    linear('sky', [
-      [0, '#8f8fd6'],
-      [0.45, '#e4b8d4'],
-      [0.6, '#ffd9c0'],
-    ]) +
-      linear('lake', [
-        [0, '#9fa8dc'],
-        [1, '#5f6fb0'],
-      ]) +
-      linear('grass', [
-        [0, '#7fb86a'],
-        [1, '#5b9a52'],
-      ]) +
+    linear('sky', '#8f8fd6 0, #e4b8d4 0.45, #ffd9c0 0.6') +
+      linear('lake', '#9fa8dc 0, #5f6fb0 1') +
+      linear('grass', '#7fb86a 0, #5b9a52 1') +
       glowGradient('sunGlow', '#fff0c8', 0.7),
     sky('sky') +
       sun(690, 300, 60, '#fff1cf') +

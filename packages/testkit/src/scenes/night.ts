@@ -44,15 +44,8 @@ function fireflies(rnd: Rnd, count: number, top: number, bottom: number): string
 
 export const moonlitForest: Scene = (rnd) =>
   svgDocument(
-    linear('sky', [
-      [0, '#171a45'],
-      [0.5, '#3a3475'],
-      [0.78, '#6b5a9e'],
-    ]) +
-      linear('path', [
-        [0, '#d8dcf5', 0.35],
-        [1, '#eef0ff', 0.9],
-      ]) +
+    linear('sky', '#171a45 0, #3a3475 0.5, #6b5a9e 0.78') +
+      linear('path', '#d8dcf5 0 0.35, #eef0ff 1 0.9') +
       glowGradient('moonGlow', '#fff2c4', 0.55) +
       glowGradient('fireflyGlow', '#fff08a', 0.7) +
       glowGradient('starGlow', '#ffe58a', 0.9),
@@ -78,19 +71,9 @@ export const snowyNight: Scene = (rnd) => {
   for (let i = 0; i < 90; i++)
     flakes += circle(rnd() * S, rnd() * S, 2.5 + rnd() * 4, '#ffffff', ` opacity="${n(0.5 + rnd() * 0.5)}"`)
   return svgDocument(
-    linear('sky', [
-      [0, '#141c4a'],
-      [0.55, '#2f3f80'],
-      [0.8, '#6a7cc0'],
-    ]) +
-      linear('snowFar', [
-        [0, '#dfe6fb'],
-        [1, '#b8c5ec'],
-      ]) +
-      linear('snowNear', [
-        [0, '#f7f9ff'],
-        [1, '#d6def6'],
-      ]) +
+    linear('sky', '#141c4a 0, #2f3f80 0.55, #6a7cc0 0.8') +
+      linear('snowFar', '#dfe6fb 0, #b8c5ec 1') +
+      linear('snowNear', '#f7f9ff 0, #d6def6 1') +
       glowGradient('moonGlow', '#fff2c4', 0.5) +
       glowGradient('windowGlow', '#ffcf70', 0.75) +
       glowGradient('smoke', '#e8ecff', 0.5),
@@ -128,23 +111,10 @@ export const snowyNight: Scene = (rnd) => {
 
 export const nightBoat: Scene = (rnd) =>
   svgDocument(
-    linear('sky', [
-      [0, '#0d1a3a'],
-      [0.6, '#1d3f66'],
-      [1, '#2e6380'],
-    ]) +
-      linear('sea', [
-        [0, '#1f5470'],
-        [1, '#0c2038'],
-      ]) +
-      linear('sail', [
-        [0, '#fffaf0'],
-        [1, '#efe0c6'],
-      ]) +
-      linear('column', [
-        [0, '#fff2c4', 0.55],
-        [1, '#fff2c4', 0],
-      ]) +
+    linear('sky', '#0d1a3a 0, #1d3f66 0.6, #2e6380 1') +
+      linear('sea', '#1f5470 0, #0c2038 1') +
+      linear('sail', '#fffaf0 0, #efe0c6 1') +
+      linear('column', '#fff2c4 0 0.55, #fff2c4 1 0') +
       glowGradient('moonGlow', '#fff2c4', 0.5) +
       glowGradient('lantern', '#ffd36e', 0.85),
     sky('sky') +

@@ -27,10 +27,19 @@ function blur(id: string, deviation: number): string {
   return `<filter id="${id}" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${deviation}"/></filter>`
 }
 
-type Stops = ReadonlyArray<readonly [offset: number, color: string, opacity?: number]>
+/**
+ * A gradient's stops as one line, "colour offset [opacity], …", the way a CSS gradient lists them:
+ * '#171a45 0, #6b5a9e 0.78' or, fading out, '#fff2c4 0 0.55, #fff2c4 1 0'.
+ */
+type Stops = string
 const stopTags = (stops: Stops): string =>
   stops
-    .map(([o, c, a = 1]) => `<stop offset="${o}" stop-color="${c}"${a === 1 ? '' : ` stop-opacity="${a}"`}/>`)
+    .split(',')
+    .map((stop) => {
+      const [color, offset, opacity = '1'] = stop.trim().split(/\s+/)
+      const alpha = Number(opacity) === 1 ? '' : ` stop-opacity="${Number(opacity)}"`
+      return `<stop offset="${Number(offset)}" stop-color="${color}"${alpha}/>`
+    })
     .join('')
 
 /** A top-to-bottom gradient (or along the given vector, in fractions of the shape). */
@@ -44,11 +53,7 @@ export function radial(id: string, stops: Stops, [cx, cy, r] = [0.5, 0.5, 0.5]):
 
 /** A colour fading out from the centre: the glow of a moon, a window, a firefly. */
 export function glowGradient(id: string, color: string, strength = 0.6): string {
-  return radial(id, [
-    [0, color, strength],
-    [0.35, color, strength * 0.45],
-    [1, color, 0],
-  ])
+  return radial(id, `${color} 0 ${strength}, ${color} 0.35 ${strength * 0.45}, ${color} 1 0`)
 }
 
 export function glow(x: number, y: number, r: number, gradientId: string): string {
