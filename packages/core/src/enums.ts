@@ -1,33 +1,32 @@
 // The original product's vocabularies. The database enforces the same lists (see the initial migration).
 export const AGE_RANGES = ['0-3', '4-6', '7-9', '10-13'] as const
+export type AgeRange = (typeof AGE_RANGES)[number]
 export const SEXES = ['Male', 'Female'] as const
+export type Sex = (typeof SEXES)[number]
 export const EYE_COLORS = ['Blue', 'Brown', 'Green', 'Hazel', 'Amber', 'Gray'] as const
+export type EyeColor = (typeof EYE_COLORS)[number]
 export const HAIR_TYPES = ['Straight', 'Wavy', 'Curly', 'Kinky', 'Bald'] as const
+export type HairType = (typeof HAIR_TYPES)[number]
 export const HAIR_COLORS = ['Blonde', 'Brown', 'Black', 'Red', 'Auburn', 'Gray', 'White', 'Bald'] as const
+export type HairColor = (typeof HAIR_COLORS)[number]
 export const IMAGE_STYLES = ['Cartoon', 'Realistic', 'Fantasy', 'Watercolor', 'Anime'] as const
+export type ImageStyle = (typeof IMAGE_STYLES)[number]
 export const STORY_GENRES = ['Fantasy', 'Adventure', 'Educational'] as const
+export type StoryGenre = (typeof STORY_GENRES)[number]
 
 export const JOB_KINDS = ['story', 'avatar', 'image', 'audio'] as const
+export type JobKind = (typeof JOB_KINDS)[number]
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const
+export type JobStatus = (typeof JOB_STATUSES)[number]
 export const JOB_STAGES = ['queued', 'planning', 'writing', 'illustrating', 'saving', 'done'] as const
+export type JobStage = (typeof JOB_STAGES)[number]
 export const IMAGE_STATUSES = ['pending', 'ready', 'failed'] as const
+export type ImageStatus = (typeof IMAGE_STATUSES)[number]
 /** A chapter's narration: `none` when its story was not narrated. */
 export const AUDIO_STATUSES = ['none', 'pending', 'ready', 'failed'] as const
+export type AudioStatus = (typeof AUDIO_STATUSES)[number]
 /** The voices a story may be narrated in (GET /api/options lists them with labels). */
 export const NARRATION_VOICES = ['coral', 'sage', 'fable', 'nova', 'onyx'] as const
-
-export type AgeRange = (typeof AGE_RANGES)[number]
-export type Sex = (typeof SEXES)[number]
-export type EyeColor = (typeof EYE_COLORS)[number]
-export type HairType = (typeof HAIR_TYPES)[number]
-export type HairColor = (typeof HAIR_COLORS)[number]
-export type ImageStyle = (typeof IMAGE_STYLES)[number]
-export type StoryGenre = (typeof STORY_GENRES)[number]
-export type JobKind = (typeof JOB_KINDS)[number]
-export type JobStatus = (typeof JOB_STATUSES)[number]
-export type JobStage = (typeof JOB_STAGES)[number]
-export type ImageStatus = (typeof IMAGE_STATUSES)[number]
-export type AudioStatus = (typeof AUDIO_STATUSES)[number]
 export type NarrationVoice = (typeof NARRATION_VOICES)[number]
 
 /**
