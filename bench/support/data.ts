@@ -77,7 +77,7 @@ export async function storiesThrough(
   { concurrency, timeoutMs, intervalMs }: { concurrency: number; timeoutMs: number; intervalMs?: number },
 ) {
   const ids = await postStories(clients, count, concurrency)
-  const tally = await waitForStories(pool, count, { ids, timeoutMs, ...(intervalMs ? { intervalMs } : {}) })
+  const tally = await waitForStories(pool, count, { ids, timeoutMs, intervalMs })
   return { ids, tally }
 }
 
