@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
-import { recordProcess, waitFor } from '@dreamify/testkit'
+import { trackChild, waitFor } from '@dreamify/testkit'
 import { describe, expect, it, onTestFinished } from 'vitest'
 
 // The ./dreamify wrapper sets up one at a time: two started at once in a fresh clone had unpacked
@@ -42,28 +42,25 @@ function runWrapper(dir: string, ...args: string[]): Run {
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const forget = recordProcess(child.pid, 'a ./dreamify wrapper')
+  const exited = trackChild(child)
   onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    forget()
+    child.kill('SIGKILL') // nothing when it has exited
   })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
   child.stderr.on('data', (chunk) => (stderr += chunk))
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
   return { child, stdout: () => stdout, stderr: () => stderr, exited }
 }
 
 /** A process that stands for another wrapper in the middle of its setup, until it is stopped. */
-function holder(): ChildProcess {
+function holder(): ChildProcess & { exited: Promise<number | null> } {
   const child = spawn('sleep', ['60'], { stdio: 'ignore' })
-  const forget = recordProcess(child.pid, 'a stand-in setup-lock holder')
+  const exited = trackChild(child)
   onTestFinished(() => {
     child.kill('SIGKILL')
-    forget()
   })
-  return child
+  return Object.assign(child, { exited })
 }
 
 function holdLock(dir: string, pid: number) {
@@ -105,9 +102,8 @@ describe('./dreamify setup lock', () => {
   it('takes over a lock whose holder died', async () => {
     const dir = project()
     const other = holder()
-    const gone = new Promise((done) => other.on('exit', done))
     other.kill('SIGKILL')
-    await gone
+    await other.exited
     holdLock(dir, other.pid!)
     const run = runWrapper(dir, 'hello')
     expect(await run.exited, run.stderr()).toBe(0)

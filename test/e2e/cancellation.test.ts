@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 // Slow enough text that a story is caught mid-writing.
 let env: Record<string, string>
@@ -12,7 +12,7 @@ let apiUrl: string
 
 beforeAll(async () => {
   const { url } = await createTestDatabase()
-  const { prefix } = createTestQueues()
+  const prefix = createTestPrefix()
   env = {
     DATABASE_URL: url,
     QUEUE_PREFIX: prefix,

@@ -8,7 +8,7 @@ import { escapeHtml, paragraphs, renderStoryHtml, type StoryDocument, toDataUri 
 import { fitToWidth, formatElapsed, progressBar, progressLine } from '../../scripts/demo/progress.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { freePort, startApi, startWorker } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -196,7 +196,7 @@ describe('./dreamify demo against real processes', () => {
 
   beforeAll(async () => {
     const { url } = await createTestDatabase()
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     const env = {
       DATABASE_URL: url,
       QUEUE_PREFIX: prefix,

@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
-import { createTestQueues, deleteKeys } from '../support/queues.ts'
+import { createTestPrefix, deleteKeys } from '../support/queues.ts'
 import { startSparePostgres, startSpareRedis } from '../support/spare-services.ts'
 import { printTally, tallyStories } from '../support/tally.ts'
 
@@ -40,7 +40,7 @@ async function waitUntilFinished(client: ApiClient, storyIds: string[], timeoutM
 describe('fault tolerance', () => {
   it('loses and duplicates nothing when a worker is killed with SIGKILL mid-batch', async () => {
     const { url, db } = await createTestDatabase()
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     const env = {
       DATABASE_URL: url,
       QUEUE_PREFIX: prefix,
@@ -71,7 +71,7 @@ describe('fault tolerance', () => {
     })
     onTestFinished(() => fake.close())
     const { url, db } = await createTestDatabase()
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     const env = {
       DATABASE_URL: url,
       QUEUE_PREFIX: prefix,
@@ -132,7 +132,7 @@ describe('fault tolerance', () => {
 
   it('answers 503 while Postgres is down and recovers by itself when it is back', async () => {
     const postgres = await startSparePostgres()
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     const { migrateDatabase } = await import('@dreamify/db')
     await migrateDatabase(postgres.url)
     const db = createDatabase({ url: postgres.url, poolSize: 2 })

@@ -12,7 +12,7 @@ import { epubFile, pdfText } from '../support/books.ts'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 // Stories in Spanish and Arabic end to end, with real API and worker processes: once with the
 // offline fixtures provider (its translated templates), once with the openai provider through the
@@ -82,7 +82,7 @@ describe('with the fixtures provider', () => {
     const { url } = await createTestDatabase()
     const env = {
       DATABASE_URL: url,
-      QUEUE_PREFIX: createTestQueues().prefix,
+      QUEUE_PREFIX: createTestPrefix(),
       GENERATION_PROVIDER: 'fixtures',
       FIXTURES_TEXT_MS: '200',
       FIXTURES_IMAGE_MS: '20',
@@ -151,7 +151,7 @@ describe('with the openai provider', () => {
     const { url } = await createTestDatabase()
     const env = {
       DATABASE_URL: url,
-      QUEUE_PREFIX: createTestQueues().prefix,
+      QUEUE_PREFIX: createTestPrefix(),
       OPENAI_BASE_URL: fake.baseURL,
     }
     api = await startApi(env)

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startProcess, startWorker } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 // `./dreamify media migrate --to s3` on a database whose stories were made with MEDIA_STORE=postgres.
 let db: Db
@@ -21,7 +21,7 @@ beforeAll(async () => {
   s3 = await startS3Server()
   env = {
     DATABASE_URL: database.url,
-    QUEUE_PREFIX: createTestQueues().prefix,
+    QUEUE_PREFIX: createTestPrefix(),
     GENERATION_PROVIDER: 'fixtures',
     FIXTURES_TEXT_MS: '200',
     FIXTURES_IMAGE_MS: '50',

@@ -6,7 +6,7 @@ import { testConfig } from '../support/api.ts'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { type Service, startApi, startWorker } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 import { tallyStories } from '../support/tally.ts'
 
 // MEDIA_STORE=s3 end to end: real API and worker processes, the real AWS SDK, and an S3-protocol
@@ -26,7 +26,7 @@ beforeAll(async () => {
   env = {
     ...s3.env,
     DATABASE_URL: database.url,
-    QUEUE_PREFIX: createTestQueues().prefix,
+    QUEUE_PREFIX: createTestPrefix(),
     GENERATION_PROVIDER: 'fixtures',
     FIXTURES_TEXT_MS: '300',
     FIXTURES_IMAGE_MS: '100',

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 // Narration with the offline provider (eSpeak NG, no network), and a worker SIGKILLed while it
 // narrates: its narration jobs go to a survivor, and every chapter ends narrated exactly once.
 describe('narration with the fixtures provider, through a worker crash', () => {
   it('narrates every chapter once into playable MP3s, 0 lost and 0 duplicated, when a worker is SIGKILLed', async () => {
     const { url, db } = await createTestDatabase()
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     const env = {
       DATABASE_URL: url,
       QUEUE_PREFIX: prefix,

@@ -4,7 +4,7 @@ import { BEDTIME_INSTRUCTIONS } from '../../apps/worker/src/providers/openai.ts'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 // Narration end to end through the real `openai` SDK: real API and worker processes talking to the
 // testkit's fake OpenAI-compatible server, whose /v1/audio/speech records every input and fails on cue.
@@ -14,7 +14,7 @@ let worker: Awaited<ReturnType<typeof startWorker>>
 let parent: ApiClient
 let childId: string
 
-const { prefix } = createTestQueues()
+const prefix = createTestPrefix()
 
 beforeAll(async () => {
   fake = await startFakeOpenAI({ textLatencyMs: 20, imageLatencyMs: 20, speechLatencyMs: 20 })

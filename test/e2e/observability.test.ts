@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 // Real API and worker processes; the worker's own port serves /health/* and /metrics, the API
 // serves /metrics. Each stack has its own database and queue prefix.
@@ -14,7 +14,7 @@ type Stack = {
 
 async function startStack(env: Record<string, string>): Promise<Stack> {
   const { url } = await createTestDatabase()
-  const { prefix } = createTestQueues()
+  const prefix = createTestPrefix()
   const full = { DATABASE_URL: url, QUEUE_PREFIX: prefix, ...env }
   return { api: await startApi(full), worker: await startWorker(full) }
 }

@@ -4,7 +4,7 @@ import { MAX_PARSE_ATTEMPTS } from '../../apps/worker/src/steps/story-text.ts'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 // The whole system through the real `openai` SDK: real API and worker processes whose provider is
 // `openai` (GENERATION_PROVIDER is left unset), talking to the testkit's fake OpenAI-compatible
@@ -16,7 +16,7 @@ let worker: Awaited<ReturnType<typeof startWorker>>
 let parent: ApiClient
 let childId: string
 
-const { prefix } = createTestQueues()
+const prefix = createTestPrefix()
 
 beforeAll(async () => {
   // The fake insists on our key: a call without `Authorization: Bearer test-key` would get a 401.

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 import { tallyStories } from '../support/tally.ts'
 
 // A worker SIGKILLed while outlined stories are in their parallel phase (chapters being written
@@ -20,7 +20,7 @@ describe('a worker killed during the parallel phase of outlined stories', () => 
     fake = await startFakeOpenAI({ tokensPerSecond: 60, imageLatencyMs: 1500 })
     const database = await createTestDatabase()
     db = database.db
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     env = {
       DATABASE_URL: database.url,
       QUEUE_PREFIX: prefix,

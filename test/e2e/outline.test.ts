@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker, waitFor } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 import { tallyStories } from '../support/tally.ts'
 
 // GENERATION_STRATEGY=outline end to end (docs/decisions/0013), with real API and worker processes:
@@ -68,7 +68,7 @@ describe('outlined stories with the fixtures provider', () => {
   beforeAll(async () => {
     const database = await createTestDatabase()
     db = database.db
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     const env = {
       DATABASE_URL: database.url,
       QUEUE_PREFIX: prefix,
@@ -143,7 +143,7 @@ describe('outlined stories with the openai provider against the fake server', ()
     fake = await startFakeOpenAI({ tokensPerSecond: 600, imageLatencyMs: 200 })
     const database = await createTestDatabase()
     db = database.db
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     const env = {
       DATABASE_URL: database.url,
       QUEUE_PREFIX: prefix,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { type Service, startApi, startWorker } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 // Each chapter drawn from the child's avatar (images.edit, the avatar first), and the fallbacks to
 // the description alone: real API and worker processes, the real SDK against the fake server.
@@ -19,7 +19,7 @@ beforeAll(async () => {
   fake = await startFakeOpenAI({ tokensPerSecond: 0 })
   const database = await createTestDatabase()
   db = database.db
-  const { prefix } = createTestQueues()
+  const prefix = createTestPrefix()
   const env = {
     DATABASE_URL: database.url,
     QUEUE_PREFIX: prefix,

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix, createTestQueues } from '../support/queues.ts'
 
 // Child safety end to end: real API and worker processes whose moderator is chosen by MODERATION=auto
 // against the testkit's fake OpenAI server (which has /v1/moderations), through the real SDK.
@@ -217,7 +217,7 @@ describe('MODERATION=auto against a server without /v1/moderations', () => {
       const { url } = await createTestDatabase()
       const other = await startWorker({
         DATABASE_URL: url,
-        QUEUE_PREFIX: createTestQueues().prefix,
+        QUEUE_PREFIX: createTestPrefix(),
         OPENAI_BASE_URL: bare.baseURL,
       })
       expect(other.output()).toMatch(/"moderator":"local"/)

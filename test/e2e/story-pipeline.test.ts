@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 
 // Real processes: the API and a worker, on their own database and queue prefix, with the
 // offline fixtures provider (a little simulated latency so the stages can be seen moving).
@@ -12,7 +12,7 @@ let stranger: ApiClient
 
 beforeAll(async () => {
   const { url } = await createTestDatabase()
-  const { prefix } = createTestQueues()
+  const prefix = createTestPrefix()
   const env = {
     DATABASE_URL: url,
     QUEUE_PREFIX: prefix,

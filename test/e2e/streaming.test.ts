@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient, documentedFetch } from '../support/client.ts'
 import { createTestDatabase } from '../support/database.ts'
 import { startApi, startWorker } from '../support/processes.ts'
-import { createTestQueues } from '../support/queues.ts'
+import { createTestPrefix } from '../support/queues.ts'
 import { tallyStories } from '../support/tally.ts'
 
 // Server-Sent Events with real processes: the worker publishes through Redis, the API (another
@@ -32,7 +32,7 @@ describe('job events over SSE, worker and API in separate processes', () => {
 
   beforeAll(async () => {
     const { url } = await createTestDatabase()
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     const env = {
       DATABASE_URL: url,
       QUEUE_PREFIX: prefix,
@@ -163,7 +163,7 @@ describe('a text stream that breaks after chapter 2 (OpenAI-compatible provider)
     })
     afterAll(() => fake.close())
     const { url, db } = await createTestDatabase()
-    const { prefix } = createTestQueues()
+    const prefix = createTestPrefix()
     const env = {
       DATABASE_URL: url,
       QUEUE_PREFIX: prefix,

@@ -1,7 +1,7 @@
 import { ensureWebBuild } from '../../../scripts/web-build.ts'
 import { createTestDatabase } from '../../support/database.ts'
 import { startApi, startWorker } from '../../support/processes.ts'
-import { createTestQueues } from '../../support/queues.ts'
+import { createTestPrefix } from '../../support/queues.ts'
 
 /**
  * What `./dreamify start` runs, on the test file's own database and queue prefix: the API serving
@@ -11,7 +11,7 @@ import { createTestQueues } from '../../support/queues.ts'
 export async function startStack(env: Record<string, string> = {}) {
   await ensureWebBuild()
   const { url } = await createTestDatabase()
-  const { prefix } = createTestQueues()
+  const prefix = createTestPrefix()
   const shared = {
     DATABASE_URL: url,
     QUEUE_PREFIX: prefix,
