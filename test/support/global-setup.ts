@@ -1,6 +1,6 @@
 import { createRedis } from '@dreamify/core'
 import { checkServices, dropDatabase, migrateDatabase } from '@dreamify/db'
-import { closePidRegistry, deleteKeysUnder, openPidRegistry } from '@dreamify/testkit'
+import { closePidRegistry, openPidRegistry } from '@dreamify/testkit'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { databaseUrl, madeByTests, TEST_POSTGRES_URL, TEST_REDIS_URL, testDatabaseName, testRunId } from './services.ts'
@@ -67,17 +67,19 @@ async function testDatabases() {
 async function deleteQueuePrefixes(which: (made: { createdAt: number; run: string }) => boolean) {
   const redis = createRedis(TEST_REDIS_URL, 'producer', { enableOfflineQueue: true })
   try {
+    // One pass over the test keys, deleting the picked ones as it goes (rather than a pass per prefix).
     const picked = new Set<string>()
     let cursor = '0'
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', 'dreamify-test-t*', 'COUNT', 1000)
       cursor = next
-      for (const key of keys) {
+      const doomed = keys.filter((key) => {
         const made = madeByTests(key)
-        if (made && which(made)) picked.add(key.split(':')[0]!)
-      }
+        return made !== undefined && which(made)
+      })
+      for (const key of doomed) picked.add(key.split(':')[0]!)
+      if (doomed.length > 0) await redis.unlink(...doomed)
     } while (cursor !== '0')
-    for (const prefix of picked) await deleteKeysUnder(redis, prefix)
     return [...picked]
   } finally {
     redis.disconnect()
