@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { QUEUES } from '@dreamify/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 // Checks docker-compose.yml, the Dockerfile and .dockerignore without a Docker daemon: Debian's
@@ -8,7 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 // form must say what the deployment promises.
 
 const root = resolve(import.meta.dirname, '..')
-const SERVICES = ['api', 'migrate', 'minio', 'minio-bucket', 'postgres', 'redis', 'worker']
+const SERVICES = ['api', 'migrate', 'minio', 'minio-bucket', 'postgres', 'redis', 'worker', 'worker-variants']
+/** The two kinds of worker: the generation queues, and the CPU-bound image variants on workers of their own. */
+const WORKERS = ['worker', 'worker-variants']
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = composeEnv()) {
   const result = spawnSync(command, args, { cwd: root, env, encoding: 'utf8', timeout: 280_000 })
@@ -30,6 +33,8 @@ function composeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     'OPENAI_BASE_URL',
     'MINIO_ROOT_USER',
     'MINIO_ROOT_PASSWORD',
+    'VARIANT_CONCURRENCY',
+    'S3_PUBLIC_ENDPOINT',
     'COMPOSE_FILE',
     'COMPOSE_PROJECT_NAME',
   ]) {
@@ -62,6 +67,14 @@ function serviceBlock(config: string, service: string): string {
   if (servicesAt < 0 || start < 0) throw new Error(`service ${service} not in:\n${config}`)
   const end = lines.findIndex((line, i) => i > start && (/^ {2}\S/.test(line) || /^\S/.test(line)))
   return lines.slice(start + 1, end < 0 ? undefined : end).join('\n')
+}
+
+/** A service's WORKER_QUEUES, as the list of queue names it names. */
+function workerQueues(config: string, service: string): string[] {
+  const environment = keyBlock(serviceBlock(config, service), 'environment')
+  const value = environment?.match(/^\s+WORKER_QUEUES: ['"]?([^'"\n]*)['"]?$/m)?.[1]
+  if (value === undefined) throw new Error(`${service} sets no WORKER_QUEUES:\n${environment}`)
+  return value.split(',').map((name) => name.trim())
 }
 
 /** The lines under `key:` inside a block, at any depth (its value and everything indented deeper). */
@@ -100,7 +113,7 @@ describe('docker-compose.yml', () => {
     expect(text).not.toMatch(/start_interval/)
   })
 
-  it('has the services postgres, redis, minio (and its bucket), migrate, api and worker', () => {
+  it('has the services postgres, redis, minio (and its bucket), migrate, api and both kinds of worker', () => {
     const result = compose(['config', '--services'])
     expect(result.status).toBe(0)
     expect(result.stdout.trim().split('\n').sort()).toEqual(SERVICES)
@@ -152,7 +165,7 @@ describe('docker-compose.yml', () => {
     expect(keyBlock(migrate, 'command')).toContain('packages/db/src/cli.ts')
     expect(migrate).toMatch(/restart: "?no"?$/m)
     expect(keyBlock(migrate, 'depends_on')).toMatch(/postgres:\n\s+condition: service_healthy/)
-    for (const service of ['api', 'worker']) {
+    for (const service of ['api', ...WORKERS]) {
       const dependsOn = keyBlock(serviceBlock(config, service), 'depends_on')!
       expect(dependsOn, service).toMatch(/migrate:\n\s+condition: service_completed_successfully/)
       expect(dependsOn, service).toMatch(/postgres:\n\s+condition: service_healthy/)
@@ -184,27 +197,70 @@ describe('docker-compose.yml', () => {
     const bucket = serviceBlock(config, 'minio-bucket')
     expect(bucket).toMatch(/mc mb --ignore-existing local\/dreamify-media/)
     expect(keyBlock(bucket, 'depends_on')).toMatch(/minio:\n\s+condition: service_healthy/)
-    for (const service of ['api', 'worker', 'migrate']) {
+    for (const service of ['api', ...WORKERS, 'migrate']) {
       const environment = keyBlock(serviceBlock(config, service), 'environment')!
       expect(environment, service).toMatch(/MEDIA_STORE: s3/)
       expect(environment, service).toMatch(/S3_ENDPOINT: http:\/\/minio:9000/)
       expect(environment, service).toMatch(/S3_BUCKET: dreamify-media/)
       expect(environment, service).toMatch(/S3_FORCE_PATH_STYLE: "?true"?/)
     }
-    for (const service of ['api', 'worker'])
+    for (const service of ['api', ...WORKERS])
       expect(keyBlock(serviceBlock(config, service), 'depends_on'), service).toMatch(
         /minio-bucket:\n\s+condition: service_completed_successfully/,
       )
   })
 
   it('runs workers that scale: no container_name, no published port, a healthcheck on the metrics port', () => {
-    const worker = serviceBlock(config, 'worker')
-    expect(keyBlock(worker, 'command')).toContain('apps/worker/src/main.ts')
-    expect(worker).not.toMatch(/container_name:/)
-    expect(keyBlock(worker, 'ports')).toBeUndefined()
-    expect(keyBlock(worker, 'healthcheck')).toMatch(/http:\/\/127\.0\.0\.1:9464\/health\/ready/)
-    expect(keyBlock(worker, 'environment')).toMatch(/NODE_ENV: production/)
+    for (const service of WORKERS) {
+      const worker = serviceBlock(config, service)
+      expect(keyBlock(worker, 'command'), service).toContain('apps/worker/src/main.ts')
+      expect(worker, service).toMatch(/image: dreamify:latest/)
+      expect(worker, service).not.toMatch(/container_name:/)
+      expect(keyBlock(worker, 'ports'), service).toBeUndefined()
+      expect(keyBlock(worker, 'healthcheck'), service).toMatch(/http:\/\/127\.0\.0\.1:9464\/health\/ready/)
+      const environment = keyBlock(worker, 'environment')
+      expect(environment, service).toMatch(/NODE_ENV: production/)
+      expect(environment, service).toMatch(/WORKER_METRICS_PORT: ['"]?9464['"]?$/m)
+      expect(worker, service).toMatch(/stop_grace_period: 30s/)
+      expect(worker, service).toMatch(/restart: unless-stopped/)
+    }
     for (const service of SERVICES) expect(serviceBlock(config, service), service).not.toMatch(/container_name:/)
+  })
+
+  it('runs the generation queues on `worker` and the image variants on workers of their own', () => {
+    const all: string[] = Object.values(QUEUES)
+    expect(all).toContain(QUEUES.imageVariants)
+    // Every queue but image-variants, in the order of the catalogue, each once.
+    expect(workerQueues(config, 'worker')).toEqual(all.filter((queue) => queue !== QUEUES.imageVariants))
+    expect(workerQueues(config, 'worker-variants')).toEqual([QUEUES.imageVariants])
+    // Between them, every queue is run by some worker.
+    expect([...workerQueues(config, 'worker'), ...workerQueues(config, 'worker-variants')].sort()).toEqual(
+      [...all].sort(),
+    )
+  })
+
+  it("sizes the variant workers by VARIANT_CONCURRENCY: 2 by default, the operator's when set", () => {
+    const variants = keyBlock(serviceBlock(config, 'worker-variants'), 'environment')
+    expect(variants).toMatch(/VARIANT_CONCURRENCY: ['"]?2['"]?$/m)
+    const custom = compose(['config'], composeEnv({ VARIANT_CONCURRENCY: '6' }))
+    expect(custom.status).toBe(0)
+    expect(keyBlock(serviceBlock(custom.stdout, 'worker-variants'), 'environment')).toMatch(
+      /VARIANT_CONCURRENCY: ['"]?6['"]?$/m,
+    )
+  })
+
+  it('gives both kinds of worker the same build, dependencies and healthcheck (the shared x-worker block)', () => {
+    const [worker, variants] = WORKERS.map((service) => serviceBlock(config, service))
+    for (const key of ['build', 'command', 'depends_on', 'expose', 'healthcheck'])
+      expect(keyBlock(variants!, key), key).toEqual(keyBlock(worker!, key))
+    const dependsOn = keyBlock(variants!, 'depends_on')!
+    expect(dependsOn).toMatch(/minio-bucket:\n\s+condition: service_completed_successfully/)
+    // The environments differ only in what each kind runs.
+    const environment = (block: string) =>
+      keyBlock(block, 'environment')!
+        .split('\n')
+        .filter((line) => !/^\s+(WORKER_QUEUES|VARIANT_CONCURRENCY):/.test(line))
+    expect(environment(variants!)).toEqual(environment(worker!))
   })
 })
 
