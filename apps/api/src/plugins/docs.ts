@@ -66,5 +66,5 @@ export const docsPlugin = fp(
     })
     await app.register(swaggerUi, { routePrefix: '/docs' })
   },
-  { name: 'docs' },
+  { name: 'docs', dependencies: [] },
 )

@@ -80,5 +80,6 @@ export const webAppPlugin = fp(
       },
     })
   },
-  { name: 'web-app' },
+  // Each page's Content-Security-Policy is set through helmet's per-route option.
+  { name: 'web-app', dependencies: ['@fastify/helmet'] },
 )
