@@ -140,6 +140,27 @@ describe.each(
     await expectImageLoaded(row.locator('img'))
     await expectAccessible(page, 'library')
   })
+
+  it('deletes the story from the library only once the parent confirms, and it stays gone', async () => {
+    const row = () => page.getByRole('listitem').filter({ has: page.getByRole('link', { name: storyTitle }) })
+    // The row shows one short word; its accessible name says which story it deletes.
+    const remove = row().getByRole('button', { name: `Delete ${storyTitle}`, exact: true })
+    expect((await remove.textContent())?.trim()).toBe('Delete')
+    await remove.click()
+    await row()
+      .getByRole('group', { name: `Delete "${storyTitle}" for good?` })
+      .waitFor()
+    await row().getByRole('button', { name: 'Keep it' }).click()
+    await remove.waitFor()
+
+    await remove.click()
+    await row().getByRole('button', { name: 'Yes, delete' }).click()
+    await row().waitFor({ state: 'detached' })
+    // This parent's only story: after a reload, the library says it has none.
+    await page.reload()
+    await page.getByText('No stories yet.').waitFor()
+    expect(await row().count()).toBe(0)
+  })
 })
 
 /** The header's navigation is always shown (no menu to open), on a phone too. */

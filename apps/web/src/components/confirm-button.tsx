@@ -3,6 +3,8 @@ import { useState } from 'react'
 interface ConfirmButtonProps {
   /** the first button's text, e.g. "Delete" */
   label: string
+  /** its accessible name when the text alone would be ambiguous in a list, e.g. "Delete Mia's Moonlit Forest" */
+  name?: string
   /** the question asked before the action, e.g. "Delete Mia's profile?" */
   question: string
   confirmLabel: string
@@ -11,11 +13,11 @@ interface ConfirmButtonProps {
 }
 
 /** A destructive action that asks first, inline (no window.confirm). */
-export function ConfirmButton({ label, question, confirmLabel, onConfirm, busy }: ConfirmButtonProps) {
+export function ConfirmButton({ label, name, question, confirmLabel, onConfirm, busy }: ConfirmButtonProps) {
   const [asking, setAsking] = useState(false)
   if (!asking)
     return (
-      <button type="button" className="button button-quiet" onClick={() => setAsking(true)}>
+      <button type="button" className="button button-quiet" aria-label={name} onClick={() => setAsking(true)}>
         {label}
       </button>
     )

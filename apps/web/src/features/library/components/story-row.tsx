@@ -44,8 +44,10 @@ export function StoryRow({
           <time dateTime={story.created_at}>{dateFormat.format(new Date(story.created_at))}</time>
         </p>
       </div>
+      {/* One short word beside each story; its accessible name says which story it deletes. */}
       <ConfirmButton
-        label={`Delete ${title}`}
+        label="Delete"
+        name={`Delete ${title}`}
         question={`Delete "${title}" for good?`}
         confirmLabel="Yes, delete"
         busy={deleting}
