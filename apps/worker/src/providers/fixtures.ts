@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -15,6 +14,7 @@ import {
 } from '@dreamify/prompts'
 import pluralize from 'pluralize'
 import { synthesiseMp3 } from '../narration/espeak.ts'
+import { type FixtureScene, pick, sceneFor, seedOf } from './fixture-scenes.ts'
 import type { GeneratedImage, GenerationProvider, ImageReference, StoryRequest, TextRequest } from './provider.ts'
 
 const IMAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/images')
@@ -22,7 +22,7 @@ const TICK_MS = 25
 
 interface Library {
   stories: StoryTemplate[]
-  illustrations: Buffer[]
+  illustrations: FixtureScene[]
   portraits: Buffer[]
 }
 
@@ -37,18 +37,11 @@ function loadLibrary(): Library {
   const read = (f: string) => readFileSync(join(IMAGES_DIR, f))
   library = {
     stories: loadStoryTemplates(),
-    illustrations: pngs.filter((f) => !f.startsWith('avatar')).map(read),
+    illustrations: pngs.filter((f) => !f.startsWith('avatar')).map((f) => ({ name: f.slice(0, -4), bytes: read(f) })),
     portraits: pngs.filter((f) => f.startsWith('avatar')).map(read),
   }
   return library
 }
-
-/**
- * A stable pick from a seed string: the same name and topic always get the same story. The name is
- * the one the provider is given, by default a stand-in chosen per story, so one child's stories vary.
- */
-const seedOf = (seed: string) => createHash('sha256').update(seed).digest().readUInt32BE(0)
-const pick = <T>(items: T[], seed: string): T => items[seedOf(seed) % items.length]!
 
 function firstOf(list: string | null, fallback: string): string {
   return list?.split(/,|\band\b/)[0]?.trim() || fallback
@@ -77,6 +70,8 @@ export function renderFixtureStory(
     values,
     genres: [request.genre],
     language: request.language,
+    // The same name and topic always get the same story. The name is the one the provider is given,
+    // by default a stand-in chosen per story, so one child's stories vary.
     seed: seedOf(`${request.child.name}|${request.topic}`),
   })
 }
@@ -135,7 +130,7 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
       return undefined
     },
 
-    // A reference is accepted and ignored: the offline pictures are fixed, and drawn from the prompt's hash.
+    // A reference is accepted and ignored: the offline pictures are fixed, a chapter's chosen by its scene.
     async drawImage(
       prompt: string,
       signal: AbortSignal,
@@ -145,7 +140,8 @@ export function createFixturesProvider(config: Config['generation']['fixtures'])
       if (config.imageMs) await sleep(config.imageMs, undefined, { signal })
       const { illustrations, portraits } = loadLibrary()
       return {
-        bytes: pick(purpose === 'avatar' && portraits.length ? portraits : illustrations, prompt),
+        bytes:
+          purpose === 'avatar' && portraits.length ? pick(portraits, prompt) : sceneFor(illustrations, prompt).bytes,
         contentType: 'image/png',
       }
     },
