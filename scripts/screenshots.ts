@@ -58,7 +58,7 @@ try {
     await page.goto(`${api.url}/register`)
     await page.getByLabel('First name').fill('Alex')
     await page.getByLabel('Last name').fill('Morgan')
-    await page.getByLabel('Email').fill(`alex-${viewport}-${Date.now()}@example.com`)
+    await page.getByLabel('Email').fill(`alex.morgan+${viewport}@example.com`)
     await page.getByLabel('Password').fill('correct horse battery')
     await page.getByRole('button', { name: 'Create account' }).click()
     await page.getByRole('heading', { level: 1, name: 'Your children' }).waitFor()
