@@ -126,7 +126,13 @@ describe.each(
     await expectChapter(1)
     expect(await chapterHeading.count()).toBe(1)
 
-    await page.getByRole('button', { name: 'Night mode' }).click()
+    const nightMode = page.getByRole('button', { name: 'Night mode' })
+    const background = () => nightMode.evaluate((button) => getComputedStyle(button).backgroundColor)
+    const off = await background()
+    await nightMode.click()
+    // A toggle that is on says so to assistive technology and looks it.
+    expect(await nightMode.getAttribute('aria-pressed')).toBe('true')
+    expect(await background()).not.toBe(off)
     await expectAccessible(page, 'reader at night')
   })
 
