@@ -3,7 +3,6 @@ import {
   fillPlaceholders,
   loadStoryTemplates,
   type StoryTemplate,
-  summarizeScene,
   withoutChildName,
 } from '@dreamify/prompts'
 import { type FakeOpenAI, startFakeOpenAI } from '@dreamify/testkit'
@@ -31,14 +30,21 @@ interface Story {
 const DIRECTION = { es: 'ltr', ar: 'rtl' } as const
 const TEMPLATES = loadStoryTemplates()
 
-/** The translated template a story was told from, found by its title (with the name filled in). */
-function templateOf(story: Story, language: 'es' | 'ar'): StoryTemplate {
-  const written = TEMPLATES.filter((t) => t.language === language)
+/** The template a story was told from, found by its title (with the name filled in). */
+function templateOf(story: Story, language: 'en' | 'es' | 'ar'): StoryTemplate {
+  const written = TEMPLATES.filter((t) => (t.language ?? 'en') === language)
   expect(written.length, `templates in ${language}`).toBeGreaterThanOrEqual(2)
   const template = written.find((t) => fillPlaceholders(t.title, { name: 'Mia' }) === story.title)
   expect(template, `a ${language} template titled ${JSON.stringify(story.title)}`).toBeDefined()
   return template!
 }
+
+/** A chapter's scene as the image prompt has it: the template's, the animal filled in, the name left out. */
+const sceneOf = (template: StoryTemplate, chapterNumber: number) =>
+  withoutChildName(
+    fillPlaceholders(template.chapters[chapterNumber - 1]!.scene!, { name: 'Mia', animal: 'otters' }),
+    'Mia',
+  )
 
 async function tell(parent: ApiClient, childId: string, language: 'es' | 'ar'): Promise<Story> {
   const accepted = await parent.request('POST', '/api/stories', {
@@ -197,9 +203,7 @@ describe('with the openai provider', () => {
     for (const prompt of prompts) expect(prompt).toMatch(/^[\x20-\x7e\r\n’–—]+$/)
     let carried = 0
     for (const chapter of story.chapters) {
-      const scene = template.chapters[chapter.number - 1]!.scene!
-      const expected = withoutChildName(fillPlaceholders(scene, { name: 'Mia', animal: 'otters' }), 'Mia')
-      const prompt = prompts.find((p) => p.includes(`Scene: ${expected}`))
+      const prompt = prompts.find((p) => p.includes(`Scene: ${sceneOf(template, chapter.number)}`))
       expect(prompt, `the picture of chapter ${chapter.number}`).toBeDefined()
       expect(prompt).toMatch(/^A children's picture-book illustration in a gentle watercolour style/)
       const present = castInChapter(story.cast, chapter.content)
@@ -230,10 +234,10 @@ describe('with the openai provider', () => {
       .filter((c) => c.path === '/v1/images/generations' || c.path === '/v1/images/edits')
       .map((c) => (c.body as { prompt: string }).prompt)
     expect(prompts).toHaveLength(5)
+    const template = templateOf(story, 'en')
     const seen = new Set<string>()
     for (const chapter of story.chapters) {
-      const scene = withoutChildName(summarizeScene(chapter.content), 'Mia')
-      const prompt = prompts.find((p) => p.includes(`Scene: ${scene}`))!
+      const prompt = prompts.find((p) => p.includes(`Scene: ${sceneOf(template, chapter.number)}`))!
       expect(prompt, `the picture of chapter ${chapter.number}`).toBeDefined()
       const present = castInChapter(story.cast, chapter.content)
       for (const member of story.cast) {

@@ -42,17 +42,26 @@ describe('the offline pictures', () => {
     expect(await scenesOfTemplate('cloud-kingdom')).toEqual(Array(5).fill('scene-cloud-kingdom'))
   })
 
-  it('draw the seaside story by the sea and the moonlit forest among its trees', async () => {
-    const seaside = await scenesOfTemplate('seaside-lighthouse')
-    expect(seaside[0]).toBe('scene-seaside-sunset')
-    expect(seaside).toContain('scene-seaside-sunset')
-    expect(await scenesOfTemplate('moonlit-forest')).toContain('scene-moonlit-forest')
+  it('draw the moonlit forest at night, and the seaside story on the beach and in the boat as each chapter has it', async () => {
+    // Its garden, hill and bedroom too: the dark counts for every night scene, not the sunny meadow.
+    expect(await scenesOfTemplate('moonlit-forest')).toEqual(Array(5).fill('scene-moonlit-forest'))
+    expect(await scenesOfTemplate('seaside-lighthouse')).toEqual([
+      'scene-seaside-sunset',
+      'scene-night-boat',
+      'scene-seaside-sunset',
+      'scene-seaside-sunset',
+      'scene-night-boat',
+    ])
   })
 
   it("read the prompt's Scene line, not its style or rules, and settle ties and misses by the prompt's hash", () => {
     const prompt = (scene: string) => `A picture-book illustration in soft watercolor.\nScene: ${scene}\nNo text.`
     expect(sceneFor(scenes, prompt('Gears and a brass pendulum')).name).toBe('scene-clockwork-city')
     expect(sceneFor(scenes, prompt('Snow falls on a winter night')).name).toBe('scene-snowy-night')
+    // Clover and flowers pick the sunny meadow by day, a night scene under the stars.
+    expect(sceneFor(scenes, prompt('A hill of clover and flowers in the sun')).name).toBe('scene-meadow-morning')
+    const starry = sceneFor(scenes, prompt('A hill of clover and flowers under the moon and the stars')).name
+    expect(['scene-moonlit-forest', 'scene-night-boat', 'scene-snowy-night']).toContain(starry)
     // Only the Scene line counts: words in the other lines do not pull the picture elsewhere.
     expect(sceneFor(scenes, `Style: clouds and rain\nScene: a lighthouse by the sea`).name).toBe('scene-seaside-sunset')
     // No word matches: any scene, always the same one for the same prompt.

@@ -13,7 +13,7 @@ export const FIXTURE_STORIES_DIR: string = fileURLToPath(new URL('../../../fixtu
 export interface FixtureChapter {
   title: string
   content: string
-  /** what to draw, in English (the translated templates have one; English ones draw their opening) */
+  /** what to draw, in English, as a planner's answer gives it (without one, the opening is drawn) */
   scene?: string
 }
 

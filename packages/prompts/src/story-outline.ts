@@ -221,8 +221,9 @@ export function castContradictions(content: string, cast: StoryOutline['cast']):
 }
 
 /**
- * The outline of a fixture story, as the offline providers plan: its chapter titles, and each
- * chapter's opening scene as its synopsis and brief; the cast is the hero and the animal friend.
+ * The outline of a fixture story, as the offline providers plan: its chapter titles, each
+ * chapter's opening as its synopsis, and its scene (else its opening) as its brief; the cast is
+ * the hero and the animal friend.
  */
 export function outlineOfFixtureStory(story: FixtureStory, cast: { hero: string; animal: string }): StoryOutline {
   const members = [
@@ -239,7 +240,7 @@ export function outlineOfFixtureStory(story: FixtureStory, cast: { hero: string;
     chapters: story.chapters.map((chapter) => ({
       title: chapter.title,
       synopsis: summarizeScene(chapter.content, 120) || chapter.title,
-      brief: summarizeScene(chapter.content, 80) || chapter.title,
+      brief: chapter.scene || summarizeScene(chapter.content, 80) || chapter.title,
     })),
   }
 }

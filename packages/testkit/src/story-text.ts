@@ -89,8 +89,9 @@ export function parseTaggedStory(text: string): FixtureStory | null {
   const chapters = heads.map((head, i) => {
     const end = heads[i + 1]?.index ?? text.length
     const body = text.slice(head.index + head[0].length, end)
-    const content = body.replace(new RegExp(`^\\s*Chapter\\s+${head[1]}:\\s*`, 'i'), '').trim()
-    return { title: head[2]!.trim(), content }
+    const scene = new RegExp(`^\\s*Chapter\\s+${head[1]}\\s+scene:\\s*(.*)$`, 'im').exec(body)?.[1]?.trim()
+    const opening = new RegExp(`^\\s*(?:Chapter\\s+${head[1]}\\s+scene:.*\\n)?\\s*Chapter\\s+${head[1]}:\\s*`, 'i')
+    return { title: head[2]!.trim(), content: body.replace(opening, '').trim(), ...(scene ? { scene } : {}) }
   })
   return { title, cast, chapters }
 }

@@ -107,9 +107,12 @@ export function stars(rnd: Rnd, count: number, maxY: number, color = '#fff8e1'):
     const y = rnd() * maxY
     const size = rnd()
     const opacity = n(0.45 + rnd() * 0.55)
+    // A sparkle kept clear of the edges: one cut by the frame or its rounded corners reads as a notch.
+    const r = 9 + size * 6
+    const inside = (v: number) => Math.min(Math.max(v, r + 32), S - r - 32)
     out +=
       size > 0.93
-        ? sparkle(x, y, 9 + size * 6, color, 0.95)
+        ? sparkle(inside(x), inside(y), r, color, 0.95)
         : circle(x, y, 1.4 + size * 2.4, color, ` opacity="${opacity}"`)
   }
   return out
