@@ -60,6 +60,11 @@ describe.each(
     await page.getByRole('heading', { level: 1, name: 'Create account' }).waitFor()
     await expectAccessible(page, 'create account')
     await registerInApp(page, baseUrl, 'Alex')
+    // Every entry of the navigation on one row, on a phone too.
+    const entries = page.getByRole('navigation', { name: 'Main' }).locator('a, button')
+    expect(await entries.count()).toBe(5)
+    const tops = await entries.evaluateAll((elements) => elements.map((e) => e.getBoundingClientRect().top))
+    expect(new Set(tops).size, `the entries' tops: ${tops.join(', ')}`).toBe(1)
     // The access token lives in memory only.
     expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0)
     await expectAccessible(page, 'children (empty)')
