@@ -1,21 +1,14 @@
 import { readFile } from 'node:fs/promises'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it, vi } from 'vitest'
 import { pdfText } from '../support/books.ts'
-import { addChildInApp, expectAccessible, launchBrowser, registerInApp, VIEWPORTS } from './support/browser.ts'
-import { startStack } from './support/stack.ts'
+import { addChildInApp, expectAccessible, registerInApp, VIEWPORTS } from './support/browser.ts'
+import { useStack } from './support/stack.ts'
 
 // The reader's keepsakes: "Download PDF" and "Download EPUB" fetch the book with the bearer token
 // and save it under the API's file name.
 vi.setConfig({ testTimeout: 180_000 })
-let browser: Browser
-let baseUrl: string
-
-beforeAll(async () => {
-  ;({ baseUrl } = await startStack())
-  browser = await launchBrowser()
-}, 240_000)
-afterAll(() => browser?.close())
+const stack = useStack()
 
 async function download(page: Page, button: string) {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()])
@@ -24,7 +17,7 @@ async function download(page: Page, button: string) {
 
 describe('the reader of a finished story', () => {
   it('downloads the story as a PDF and as an EPUB', async () => {
-    const context = await browser.newContext({ ...VIEWPORTS.desktop, acceptDownloads: true })
+    const context = await stack.browser.newContext({ ...VIEWPORTS.desktop, acceptDownloads: true })
     const page = await context.newPage()
     page.setDefaultTimeout(60_000)
     const bookRequests: Array<{ path: string; authorized: boolean }> = []
@@ -33,7 +26,7 @@ describe('the reader of a finished story', () => {
       if (/\/book\.(pdf|epub)$/.test(pathname))
         bookRequests.push({ path: pathname, authorized: /^Bearer /.test(request.headers().authorization ?? '') })
     })
-    await registerInApp(page, baseUrl, 'Kim')
+    await registerInApp(page, stack.baseUrl, 'Kim')
     await addChildInApp(page, 'Ana')
     await page.getByRole('link', { name: 'New story for Ana' }).click()
     await page.getByLabel('Topic').fill('a lighthouse that hummed at night')

@@ -1,27 +1,14 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser: the DOM types describe them.
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import {
-  addChildInApp,
-  expectAccessible,
-  expectImageLoaded,
-  launchBrowser,
-  registerInApp,
-  VIEWPORTS,
-} from './support/browser.ts'
-import { startStack } from './support/stack.ts'
+import { addChildInApp, expectAccessible, expectImageLoaded, registerInApp, VIEWPORTS } from './support/browser.ts'
+import { useStack } from './support/stack.ts'
 
 // The parent's main journey, in a real Chromium against the real API and worker processes, on a
 // phone and on a desktop: each step leaves the screen the next one starts from.
 vi.setConfig({ testTimeout: 120_000 })
-let browser: Browser
-let baseUrl: string
-
-beforeAll(async () => {
-  ;({ baseUrl } = await startStack())
-  browser = await launchBrowser()
-}, 240_000)
+const stack = useStack()
 
 /** Every value the progress bar shows, recorded in the page as it changes. */
 async function recordProgress(page: Page) {
@@ -47,19 +34,19 @@ describe.each(
   let storyTitle: string
 
   beforeAll(async () => {
-    page = await (await browser.newContext(viewport)).newPage()
+    page = await (await stack.browser.newContext(viewport)).newPage()
     page.setDefaultTimeout(30_000)
   })
 
   it('sends a stranger to sign in, then registers', async () => {
-    await page.goto(`${baseUrl}/library`)
+    await page.goto(`${stack.baseUrl}/library`)
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
     expect(new URL(page.url()).pathname).toBe('/sign-in')
     await expectAccessible(page, 'sign in')
     await page.getByRole('link', { name: 'Create account' }).click()
     await page.getByRole('heading', { level: 1, name: 'Create account' }).waitFor()
     await expectAccessible(page, 'create account')
-    await registerInApp(page, baseUrl, 'Alex')
+    await registerInApp(page, stack.baseUrl, 'Alex')
     // Every entry of the navigation on one row, on a phone too.
     const entries = page.getByRole('navigation', { name: 'Main' }).locator('a, button')
     expect(await entries.count()).toBe(5)

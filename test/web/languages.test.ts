@@ -1,28 +1,20 @@
 import { fillPlaceholders, loadStoryTemplates } from '@dreamify/prompts'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { addChildInApp, expectAccessible, launchBrowser, registerInApp, VIEWPORTS } from './support/browser.ts'
-import { startStack } from './support/stack.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { addChildInApp, expectAccessible, registerInApp, VIEWPORTS } from './support/browser.ts'
+import { useStack } from './support/stack.ts'
 
 // The story form offers the provider's languages and starts in the child's preferred one, else the
 // parent's; the reader marks the story's text with its language and direction, so an Arabic story
 // runs right to left and is read aloud in Arabic.
 vi.setConfig({ testTimeout: 120_000 })
-let browser: Browser
-let baseUrl: string
-
-beforeAll(async () => {
-  ;({ baseUrl } = await startStack({ FIXTURES_TEXT_MS: '300', FIXTURES_IMAGE_MS: '50' }))
-  browser = await launchBrowser()
-}, 240_000)
-afterAll(() => browser?.close())
+const stack = useStack({ FIXTURES_TEXT_MS: '300', FIXTURES_IMAGE_MS: '50' })
 
 describe('a story in another language', () => {
   it('is asked for in Arabic and read right to left', async () => {
-    const context = await browser.newContext(VIEWPORTS.desktop)
+    const context = await stack.browser.newContext(VIEWPORTS.desktop)
     const page = await context.newPage()
     page.setDefaultTimeout(30_000)
-    await registerInApp(page, baseUrl, 'Salma')
+    await registerInApp(page, stack.baseUrl, 'Salma')
     await addChildInApp(page, 'Noor')
 
     await page.getByRole('link', { name: 'New story for Noor' }).click()
@@ -75,10 +67,10 @@ describe('a story in another language', () => {
   })
 
   it("starts in the child's language, else the parent's, and follows the child chosen", async () => {
-    const context = await browser.newContext(VIEWPORTS.desktop)
+    const context = await stack.browser.newContext(VIEWPORTS.desktop)
     const page = await context.newPage()
     page.setDefaultTimeout(30_000)
-    await registerInApp(page, baseUrl, 'Marta')
+    await registerInApp(page, stack.baseUrl, 'Marta')
     await addChildInApp(page, 'Lucía', 'Español')
     await addChildInApp(page, 'Sam')
 

@@ -1,21 +1,15 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser: the DOM types describe them.
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { addChildInApp, expectAccessible, launchBrowser, registerInApp, VIEWPORTS } from './support/browser.ts'
-import { startStack } from './support/stack.ts'
+import { addChildInApp, expectAccessible, registerInApp, VIEWPORTS } from './support/browser.ts'
+import { useStack } from './support/stack.ts'
 
 // The session of issue #12 as the browser lives it: the refresh cookie keeps the parent signed in
 // across a reload, "Sign out" ends it, and the account screen controls it all. These need the
 // sessions routes (POST /api/auth/refresh, /logout, /sessions, /me/export, DELETE /me).
 vi.setConfig({ testTimeout: 120_000 })
-let browser: Browser
-let baseUrl: string
-
-beforeAll(async () => {
-  ;({ baseUrl } = await startStack())
-  browser = await launchBrowser()
-}, 240_000)
+const stack = useStack()
 
 const storage = (page: Page) => page.evaluate(() => localStorage.length + sessionStorage.length)
 
@@ -24,16 +18,16 @@ describe.each(Object.entries(VIEWPORTS))('the session on a %s', (_name, viewport
   let credentials: { email: string; password: string }
 
   beforeAll(async () => {
-    page = await (await browser.newContext(viewport)).newPage()
+    page = await (await stack.browser.newContext(viewport)).newPage()
     page.setDefaultTimeout(30_000)
-    credentials = await registerInApp(page, baseUrl, 'Robin')
+    credentials = await registerInApp(page, stack.baseUrl, 'Robin')
     await addChildInApp(page, 'Ivy')
   })
 
   it('keeps the refresh token in an HttpOnly cookie and nothing in storage', async () => {
     expect(await storage(page)).toBe(0)
     // The cookie belongs to /api/auth only, so it is listed for that path.
-    const cookies = await page.context().cookies(`${baseUrl}/api/auth/refresh`)
+    const cookies = await page.context().cookies(`${stack.baseUrl}/api/auth/refresh`)
     expect(cookies.length).toBeGreaterThan(0)
     for (const cookie of cookies) {
       expect(cookie.httpOnly).toBe(true)
@@ -44,7 +38,7 @@ describe.each(Object.entries(VIEWPORTS))('the session on a %s', (_name, viewport
   })
 
   it('stays signed in across a reload', async () => {
-    await page.goto(`${baseUrl}/library`)
+    await page.goto(`${stack.baseUrl}/library`)
     await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor()
     await page.reload()
     await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor()
@@ -74,7 +68,7 @@ describe.each(Object.entries(VIEWPORTS))('the session on a %s', (_name, viewport
   it('signs out, then sends a protected URL to sign in, and back after signing in', async () => {
     await page.getByRole('button', { name: 'Sign out', exact: true }).click()
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
-    await page.goto(`${baseUrl}/library`)
+    await page.goto(`${stack.baseUrl}/library`)
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
     // The reload found no session to restore: the cookie was revoked.
     await page.reload()

@@ -1,26 +1,20 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser: the DOM types describe them.
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { addChildInApp, expectAccessible, launchBrowser, registerInApp, VIEWPORTS } from './support/browser.ts'
-import { startStack } from './support/stack.ts'
+import type { BrowserContext, Locator, Page } from 'playwright-core'
+import { describe, expect, it, vi } from 'vitest'
+import { addChildInApp, expectAccessible, registerInApp, VIEWPORTS } from './support/browser.ts'
+import { useStack } from './support/stack.ts'
 
 // The story screen's other paths: no event stream, cancel and retry, the API's field errors, the
 // choices offered, a swipe, and the whole journey with the keyboard alone.
 vi.setConfig({ testTimeout: 120_000 })
-let browser: Browser
-let baseUrl: string
-
-beforeAll(async () => {
-  ;({ baseUrl } = await startStack())
-  browser = await launchBrowser()
-}, 240_000)
+const stack = useStack()
 
 async function signedInWithChild(options = VIEWPORTS.desktop): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(options)
+  const context = await stack.browser.newContext(options)
   const page = await context.newPage()
   page.setDefaultTimeout(30_000)
-  await registerInApp(page, baseUrl, 'Sam')
+  await registerInApp(page, stack.baseUrl, 'Sam')
   await addChildInApp(page, 'Leo')
   return { context, page }
 }
@@ -92,7 +86,7 @@ describe('the story screen', () => {
 
   it('offers exactly the choices of GET /api/options in the forms', async () => {
     const { page } = await signedInWithChild()
-    const options = (await (await fetch(`${baseUrl}/api/options`)).json()) as Record<string, { label: string }[]>
+    const options = (await (await fetch(`${stack.baseUrl}/api/options`)).json()) as Record<string, { label: string }[]>
     await page.getByRole('link', { name: 'Add a child' }).click()
     const ages = page.getByRole('radiogroup', { name: 'Age' }).getByRole('radio')
     await ages.first().waitFor()
@@ -148,9 +142,9 @@ async function tabTo(page: Page, target: ReturnType<Page['getByRole']>, limit = 
 
 describe('the main journey with the keyboard alone', () => {
   it('registers, adds a child, makes a story and reads it without a pointer', async () => {
-    const page = await (await browser.newContext(VIEWPORTS.desktop)).newPage()
+    const page = await (await stack.browser.newContext(VIEWPORTS.desktop)).newPage()
     page.setDefaultTimeout(30_000)
-    await page.goto(`${baseUrl}/sign-in`)
+    await page.goto(`${stack.baseUrl}/sign-in`)
     await tabTo(page, page.getByRole('link', { name: 'Create account' }))
     await page.keyboard.press('Enter')
     await page.getByRole('heading', { level: 1, name: 'Create account' }).waitFor()
