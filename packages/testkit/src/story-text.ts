@@ -89,9 +89,14 @@ export function parseTaggedStory(text: string): FixtureStory | null {
   const chapters = heads.map((head, i) => {
     const end = heads[i + 1]?.index ?? text.length
     const body = text.slice(head.index + head[0].length, end)
-    const scene = new RegExp(`^\\s*Chapter\\s+${head[1]}\\s+scene:\\s*(.*)$`, 'im').exec(body)?.[1]?.trim()
-    const opening = new RegExp(`^\\s*(?:Chapter\\s+${head[1]}\\s+scene:.*\\n)?\\s*Chapter\\s+${head[1]}:\\s*`, 'i')
-    return { title: head[2]!.trim(), content: body.replace(opening, '').trim(), ...(scene ? { scene } : {}) }
+    // An optional scene line, then the chapter's text.
+    const opening = new RegExp(
+      `^\\s*(?:Chapter\\s+${head[1]}\\s+scene:(.*)\\n)?\\s*Chapter\\s+${head[1]}:\\s*`,
+      'i',
+    ).exec(body)
+    const scene = opening?.[1]?.trim()
+    const content = body.slice(opening?.[0].length ?? 0).trim()
+    return { title: head[2]!.trim(), content, ...(scene ? { scene } : {}) }
   })
   return { title, cast, chapters }
 }
