@@ -2,7 +2,14 @@
 // Callbacks passed to page.evaluate run in the browser: the DOM types describe them.
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { addChildInApp, expectAccessible, expectImageLoaded, registerInApp, VIEWPORTS } from './support/browser.ts'
+import {
+  addChildInApp,
+  expectAccessible,
+  expectImageLoaded,
+  pressAgainOnceShown,
+  registerInApp,
+  VIEWPORTS,
+} from './support/browser.ts'
 import { useStack } from './support/stack.ts'
 
 // The parent's main journey, in a real Chromium against the real API and worker processes, on a
@@ -113,6 +120,9 @@ describe.each(
     await page.keyboard.press('ArrowRight')
     await expectChapter(3)
     await page.keyboard.press('ArrowLeft')
+    await expectChapter(2)
+    // A key pressed as soon as a page shows turns from that page.
+    await pressAgainOnceShown(page, 'ArrowRight', 'Chapter 3 of', 'ArrowLeft')
     await expectChapter(2)
     await page.getByRole('button', { name: 'Previous' }).click()
     await expectChapter(1)

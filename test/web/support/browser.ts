@@ -63,3 +63,27 @@ export async function expectImageLoaded(image: Locator) {
     .poll(() => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 30_000 })
     .toBeGreaterThan(0)
 }
+
+/**
+ * Presses `first`, then `second` in the same moment the chapter count reads `shown`, from inside the
+ * page: a quick reader's second key must act on the page now shown, not on the one before it.
+ */
+export async function pressAgainOnceShown(page: Page, first: string, shown: string, second: string) {
+  await page.evaluate(
+    ({ first, shown, second }) =>
+      new Promise<void>((resolve) => {
+        const count = document.querySelector('.chapter-count')
+        if (!count) throw new Error('no chapter count on the page')
+        const press = (key: string) => document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }))
+        const observer = new MutationObserver(() => {
+          if (!count.textContent?.startsWith(shown)) return
+          observer.disconnect()
+          press(second)
+          resolve()
+        })
+        observer.observe(count, { characterData: true, childList: true, subtree: true })
+        press(first)
+      }),
+    { first, shown, second },
+  )
+}
