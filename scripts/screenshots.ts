@@ -29,6 +29,10 @@ const env = {
   QUEUE_PREFIX: `dreamify-screenshots-${randomBytes(4).toString('hex')}`,
   JWT_SECRET: 'screenshots-only-secret-that-is-long-enough',
   GENERATION_PROVIDER: 'fixtures',
+  // The fixtures provider picks its story by the hero's name and the topic. With the real name, not
+  // a stand-in drawn per story, every run shoots the same story, so the pictures change only when
+  // the app does. Nothing leaves the machine.
+  PROVIDER_SEES_CHILD_NAME: 'true',
   FIXTURES_TEXT_MS: '6000',
   FIXTURES_IMAGE_MS: '800',
   LOG_LEVEL: 'warn',
@@ -76,6 +80,7 @@ try {
 
     await page.getByRole('link', { name: 'New story for Mia' }).click()
     await page.getByLabel('Topic').fill('a lost red balloon')
+    await page.getByRole('radiogroup', { name: 'Kind of story' }).getByLabel('Adventure').check()
     await page.getByRole('radiogroup', { name: 'Illustration style' }).getByLabel('Watercolor').check()
     await shoot(page, 'new-story', viewport)
     await page.getByRole('button', { name: 'Make the story' }).click()
