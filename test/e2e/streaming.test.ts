@@ -73,6 +73,8 @@ describe('job events over SSE, worker and API in separate processes', () => {
     expect(chapterNumbers(events, 'chapter_written')).toEqual([1, 2, 3, 4, 5])
     expect(chapterNumbers(events, 'chapter_illustrated').sort()).toEqual([1, 2, 3, 4, 5])
     const { json: story } = await parent.request('GET', `/api/stories/${accepted.story_id}`)
+    expect(story.chapters_total).toBe(5)
+    expect(story.chapters).toHaveLength(5)
     for (const event of events.filter((e) => e.event.startsWith('chapter_'))) {
       expect(event.data).toEqual({ number: event.data.number, title: story.chapters[event.data.number - 1].title })
     }

@@ -61,6 +61,27 @@ describe('the story screen', () => {
     expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0)
   })
 
+  it('reads a story while it is written: the chapters to come count, and each shows as it comes', async () => {
+    const { page } = await signedInWithChild()
+    await requestStory(page, 'a lantern that found the way home')
+    const listed = page.getByRole('list', { name: 'Chapters written so far' }).getByRole('listitem')
+    await listed.first().waitFor()
+    expect(await listed.count()).toBeLessThan(5)
+    await page.getByRole('link', { name: 'Start reading' }).click()
+    // The first count the reader shows, from the story as the progress screen had it.
+    const count = page.locator('.chapter-count')
+    await count.waitFor()
+    expect(await count.textContent()).toBe('Chapter 1 of 5')
+    const reader = (chapter: number) => page.url().replace(/\/read\/\d+$/, `/read/${chapter}`)
+    // The last chapter, most likely still to come, shows by itself once it is written.
+    await page.goto(reader(5))
+    await page.getByRole('heading', { level: 2, name: /^Chapter 5:/ }).waitFor()
+    // An address past the last chapter opens the last one.
+    await page.goto(reader(9))
+    await page.getByText('Chapter 5 of 5').waitFor()
+    expect(new URL(page.url()).pathname).toMatch(/\/read\/5$/)
+  })
+
   it("shows the API's field errors next to the field, in the API's words", async () => {
     const { page } = await signedInWithChild()
     await requestStory(page, `a dragon ${'very '.repeat(70)}far away`)

@@ -87,3 +87,28 @@ describe('GET /api/children/:child_id/stories pages through a library', () => {
     expect(response.json().code).toBe('INVALID_CURSOR')
   })
 })
+
+describe('GET /api/stories/:story_id', () => {
+  it('tells how many chapters the story was asked for while none is written yet', async () => {
+    const threeChapters = await buildTestApp(db, { STORY_CHAPTERS: '3' })
+    try {
+      const { headers } = await signUp(threeChapters, 'Nell')
+      const child = await threeChapters.inject({ method: 'POST', url: '/api/children', headers, payload: aChild })
+      const accepted = await threeChapters.inject({
+        method: 'POST',
+        url: '/api/stories',
+        headers,
+        payload: { child_id: child.json().child.id, topic: 'a kite', story_genre: 'Fantasy', image_style: 'Cartoon' },
+      })
+      expect(accepted.statusCode, accepted.body).toBe(202)
+      const story = await threeChapters.inject({
+        method: 'GET',
+        url: `/api/stories/${accepted.json().story_id}`,
+        headers,
+      })
+      expect(story.json()).toMatchObject({ status: 'queued', chapters_total: 3, chapters: [] })
+    } finally {
+      await threeChapters.close()
+    }
+  })
+})

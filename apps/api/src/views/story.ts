@@ -53,6 +53,7 @@ export function storyView(story: OwnedStory, chapters: SavedChapter[], images: I
       story.narration_voice !== null,
       story.status === 'completed' && chapters.length < story.chapters_total ? [] : chapters,
     ),
+    chapters_total: story.chapters_total,
     // An outlined story's chapters show once their text is written (the picture may come first).
     chapters: chapters.filter((chapter) => chapter.written).map((chapter) => chapterView(chapter, images)),
   }

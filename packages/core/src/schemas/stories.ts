@@ -113,6 +113,10 @@ export const Story = Type.Object(
     narration_voice: Type.Union([Type.Enum([...NARRATION_VOICES]), Type.Null()]),
     /** `none` (not narrated), `pending`, `ready` (every chapter), or `failed` (a chapter's narration failed for good) */
     audio_status: Type.Enum([...AUDIO_STATUSES]),
+    chapters_total: Type.Integer({
+      minimum: 1,
+      description: 'how many chapters the story was asked for; `chapters` holds those written so far',
+    }),
     chapters: Type.Array(refTo(Chapter)),
     safety: SafetySummary,
   },

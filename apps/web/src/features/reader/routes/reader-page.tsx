@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { Link, useNavigate, useParams } from 'react-router'
+import { Link, Navigate, useNavigate, useParams } from 'react-router'
 import { ErrorNotice, Loading } from '../../../components/notices.tsx'
 import { useStory } from '../../../lib/shared-queries.ts'
+import { FINISHED } from '../../stories/api/stories.ts'
 import { useRedraw } from '../api/redraw.ts'
 import { BookDownloads } from '../components/book-downloads.tsx'
 import { ChapterPicture } from '../components/chapter-picture.tsx'
@@ -11,7 +12,7 @@ import { usePageTurns } from '../components/use-page-turns.ts'
 export default function ReaderPage() {
   const params = useParams()
   const storyId = params.storyId!
-  const number = Number(params.chapter) || 1
+  const number = Number.parseInt(params.chapter ?? '', 10) || 1
   const navigate = useNavigate()
   // Chapters still being written appear as they come.
   const story = useStory(storyId, 2000)
@@ -20,7 +21,10 @@ export default function ReaderPage() {
   // Listening goes on across page turns until the last chapter ends or the parent stops it.
   const [listening, setListening] = useState(false)
   const area = useRef<HTMLElement>(null)
-  const total = story.data?.chapters.length ?? 0
+  // A story being made has the chapters it was asked for, some still to come; a finished one has
+  // those it got (a failed story may stop short).
+  const finished = story.data ? FINISHED.includes(story.data.status) : false
+  const total = (finished ? story.data?.chapters.at(-1)?.number : story.data?.chapters_total) ?? 0
 
   const goTo = useCallback(
     (target: number) => {
@@ -45,6 +49,9 @@ export default function ReaderPage() {
 
   if (story.isPending) return <Loading what="the story" />
   if (!story.data) return <ErrorNotice error={story.error} />
+  // An address past the story's ends (typed, or kept from a longer try) opens its nearest chapter.
+  if (total > 0 && (number < 1 || number > total))
+    return <Navigate replace to={`/stories/${storyId}/read/${Math.min(Math.max(number, 1), total)}`} />
   const chapter = story.data.chapters.find((c) => c.number === number)
   // The story's own language and direction; the page around it stays the app's.
   const text = { lang: story.data.language, dir: story.data.direction }
@@ -58,7 +65,7 @@ export default function ReaderPage() {
         </button>
       </header>
       <p className="chapter-count" aria-live="polite">
-        Chapter {number} of {total}
+        {total > 0 ? `Chapter ${number} of ${total}` : 'No chapter of this story was written.'}
       </p>
       {chapter ? (
         <>
@@ -80,7 +87,7 @@ export default function ReaderPage() {
           <ErrorNotice error={redraw.error} />
         </>
       ) : (
-        <p>This chapter is still being written…</p>
+        total > 0 && <p>{finished ? 'This chapter was not written.' : 'This chapter is still being written…'}</p>
       )}
       <nav className="page-turns" aria-label="Chapters">
         <button type="button" className="button" onClick={previous} disabled={number <= 1}>
