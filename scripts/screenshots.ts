@@ -94,6 +94,10 @@ try {
     await shoot(page, 'reader', viewport)
     await page.getByRole('button', { name: 'Night mode' }).click()
     await shoot(page, 'reader-night', viewport)
+    await page.getByRole('button', { name: 'Report this story' }).click()
+    await page.getByLabel('Too frightening').check()
+    await page.getByRole('button', { name: 'Send report' }).scrollIntoViewIfNeeded()
+    await shoot(page, 'report-story', viewport)
 
     await page.getByRole('link', { name: 'Library' }).click()
     await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor()

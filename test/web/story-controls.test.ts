@@ -119,6 +119,34 @@ describe('the story screen', () => {
     expect(hairColours).toEqual(options.hair_colors!.map((o) => o.label))
   })
 
+  it("reports a story from the reader, with the API's reasons, and the report is kept", async () => {
+    const { page } = await signedInWithChild(VIEWPORTS.phone)
+    const options = (await (await fetch(`${stack.baseUrl}/api/options`)).json()) as Record<string, { label: string }[]>
+    await requestStory(page, 'a moth who loved the lamp')
+    await page.getByRole('link', { name: 'Start reading' }).click()
+    const disclosure = page.getByRole('button', { name: 'Report this story' })
+    await disclosure.click()
+    expect(await disclosure.getAttribute('aria-expanded')).toBe('true')
+    const reasons = page.getByRole('radiogroup', { name: 'What is wrong with it?' }).getByRole('radio')
+    await reasons.first().waitFor()
+    const labels = await reasons.evaluateAll((radios) =>
+      radios.map((r) => (r as HTMLInputElement).labels?.[0]?.textContent),
+    )
+    expect(labels).toEqual(options.report_reasons!.map((o) => o.label))
+    const send = page.getByRole('button', { name: 'Send report' })
+    // A report says why: nothing is sent before a reason is chosen.
+    expect(await send.isDisabled()).toBe(true)
+    await page.getByLabel('Too frightening').check()
+    await page.getByLabel('Anything to add? (optional)').fill('The owl in chapter 2 scared her.')
+    await expectAccessible(page, 'the report form in the reader')
+    await send.click()
+    await page.getByRole('status').filter({ hasText: 'Thank you. Your report is sent.' }).waitFor()
+    expect(await disclosure.getAttribute('aria-expanded')).toBe('false')
+    // The story's safety summary counts it: the reader says so after a reload.
+    await page.reload()
+    await page.getByText('You have reported this story.').waitFor()
+  })
+
   it('stays accessible in the dark colour scheme, in the reader at night too', async () => {
     const { page } = await signedInWithChild({ ...VIEWPORTS.phone, colorScheme: 'dark' })
     await expectAccessible(page, 'children, dark')

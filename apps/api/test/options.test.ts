@@ -1,4 +1,4 @@
-import { CreateChildBody, CreateStoryBody } from '@dreamify/core'
+import { CreateChildBody, CreateStoryBody, StoryReportBody } from '@dreamify/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
@@ -35,5 +35,6 @@ describe('GET /api/options', () => {
     expect(values(options.hair_colors)).toEqual(validated(CreateChildBody, 'hair_color'))
     expect(values(options.story_genres)).toEqual(validated(CreateStoryBody, 'story_genre'))
     expect(values(options.image_styles)).toEqual(validated(CreateStoryBody, 'image_style'))
+    expect(values(options.report_reasons)).toEqual(validated(StoryReportBody, 'reason'))
   })
 })

@@ -15,7 +15,7 @@ export const optionRoutes: FastifyPluginAsyncTypebox<{
   app.get('/options', {
     schema: {
       summary:
-        'The choices for age range, appearance, genre, illustration style, story language and narration voice, with labels',
+        'The choices for age range, appearance, genre, illustration style, story language, narration voice and report reason, with labels',
       description:
         'Derived from the lists the API validates against. `languages` are those the active provider writes, each labelled in its own language, with its text direction. Public and cacheable.',
       response: { 200: OptionsResponse },

@@ -8,6 +8,8 @@ import {
   NARRATION_VOICES,
   SEXES,
   STORY_GENRES,
+  STORY_REPORT_REASONS,
+  type StoryReportReason,
 } from '../enums.ts'
 import { LANGUAGES, type LanguageTag, languagesOf } from '../languages.ts'
 import { TextDirectionField } from './common.ts'
@@ -37,6 +39,7 @@ export const OptionsResponse = Type.Object({
     voices: Type.Array(Option),
   }),
   languages: Type.Array(LanguageOption, { description: 'the languages the active provider writes stories in' }),
+  report_reasons: Type.Array(Option, { description: 'why a parent may report a story (`reason` of its report)' }),
 })
 export type OptionsResponse = Static<typeof OptionsResponse>
 
@@ -47,6 +50,14 @@ const VOICE_LABELS: Record<(typeof NARRATION_VOICES)[number], string> = {
   fable: 'Fable (storyteller)',
   nova: 'Nova (bright)',
   onyx: 'Onyx (deep)',
+}
+const REPORT_REASON_LABELS: Record<StoryReportReason, string> = {
+  frightening: 'Too frightening',
+  violent: 'Violent',
+  sexual: 'Sexual content',
+  rude_language: 'Rude language',
+  not_age_appropriate: "Not right for my child's age",
+  other: 'Something else',
 }
 const sameLabel = (values: readonly string[]) => values.map((value) => ({ value, label: value }))
 
@@ -70,4 +81,5 @@ export const OPTIONS: FixedOptions = {
   story_genres: sameLabel(STORY_GENRES),
   image_styles: sameLabel(IMAGE_STYLES),
   narration: { available: true, voices: NARRATION_VOICES.map((value) => ({ value, label: VOICE_LABELS[value] })) },
+  report_reasons: STORY_REPORT_REASONS.map((value) => ({ value, label: REPORT_REASON_LABELS[value] })),
 }

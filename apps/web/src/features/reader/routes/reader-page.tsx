@@ -7,6 +7,7 @@ import { useRedraw } from '../api/redraw.ts'
 import { BookDownloads } from '../components/book-downloads.tsx'
 import { ChapterPicture } from '../components/chapter-picture.tsx'
 import { Listen } from '../components/listen.tsx'
+import { ReportStory } from '../components/report-story.tsx'
 import { usePageTurns } from '../components/use-page-turns.ts'
 
 export default function ReaderPage() {
@@ -108,6 +109,7 @@ export default function ReaderPage() {
         </button>
       </nav>
       {story.data.status === 'completed' && <BookDownloads storyId={storyId} />}
+      <ReportStory storyId={storyId} reports={story.data.safety.reports} />
       <p>
         <Link to={`/stories/${storyId}`}>Back to the story</Link>
       </p>
