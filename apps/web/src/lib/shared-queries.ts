@@ -31,12 +31,14 @@ export const fetchStory = (storyId: string) =>
 export type Story = Awaited<ReturnType<typeof fetchStory>>
 export type Chapter = Story['chapters'][number]
 
-const UNFINISHED = ['queued', 'running']
+/** A story or job in one of these is done with: nothing more comes (each also names its final event). */
+const FINISHED_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled']
+export const isFinished = (status: string) => FINISHED_STATUSES.includes(status)
 
 /** A story; `pollMs` reads it again that often until it is finished. */
 export const useStory = (storyId: string, pollMs: number | false = false) =>
   useQuery({
     queryKey: storyQueryKey(storyId),
     queryFn: () => fetchStory(storyId),
-    refetchInterval: (query) => (pollMs && UNFINISHED.includes(query.state.data?.status ?? 'queued') ? pollMs : false),
+    refetchInterval: (query) => (pollMs && !isFinished(query.state.data?.status ?? 'queued') ? pollMs : false),
   })

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Link, Navigate, useNavigate, useParams } from 'react-router'
 import { ErrorNotice, Loading } from '../../../components/notices.tsx'
-import { useStory } from '../../../lib/shared-queries.ts'
-import { FINISHED } from '../../stories/api/stories.ts'
+import { isFinished, useStory } from '../../../lib/shared-queries.ts'
 import { useRedraw } from '../api/redraw.ts'
 import { BookDownloads } from '../components/book-downloads.tsx'
 import { ChapterPicture } from '../components/chapter-picture.tsx'
@@ -24,7 +23,7 @@ export default function ReaderPage() {
   const area = useRef<HTMLElement>(null)
   // A story being made has the chapters it was asked for, some still to come; a finished one has
   // those it got (a failed story may stop short).
-  const finished = story.data ? FINISHED.includes(story.data.status) : false
+  const finished = story.data ? isFinished(story.data.status) : false
   const total = (finished ? story.data?.chapters.at(-1)?.number : story.data?.chapters_total) ?? 0
 
   const goTo = useCallback(

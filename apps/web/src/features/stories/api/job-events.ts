@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { api, unwrap } from '../../../lib/api-client.ts'
-import { storyQueryKey } from '../../../lib/shared-queries.ts'
-import { FINISHED, jobQueryKey } from './stories.ts'
+import { isFinished, storyQueryKey } from '../../../lib/shared-queries.ts'
+import { jobQueryKey } from './stories.ts'
 
 const EVENTS = ['stage', 'chapter_written', 'chapter_illustrated', 'completed', 'failed', 'cancelled']
 
@@ -36,9 +36,9 @@ export function useJobEvents(jobId: string | undefined, storyId: string, finishe
       for (const name of EVENTS)
         source.addEventListener(name, (event) => {
           const data = JSON.parse((event as MessageEvent<string>).data) as { status?: string }
-          if (name === 'stage' || FINISHED.includes(name)) queries.setQueryData(jobQueryKey(jobId), data)
+          if (name === 'stage' || isFinished(name)) queries.setQueryData(jobQueryKey(jobId), data)
           if (name !== 'stage') void queries.invalidateQueries({ queryKey: storyQueryKey(storyId) })
-          if (FINISHED.includes(name)) {
+          if (isFinished(name)) {
             ended = true
             source?.close()
           }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../../../lib/api-client.ts'
-import { storyQueryKey } from '../../../lib/shared-queries.ts'
+import { isFinished, storyQueryKey } from '../../../lib/shared-queries.ts'
 
 type Paths = import('../../../lib/api-schema').paths
 export type StoryRequest = Paths['/api/stories']['post']['requestBody']['content']['application/json']
@@ -9,15 +9,12 @@ export const jobQueryKey = (jobId: string) => ['jobs', jobId]
 const fetchJob = (jobId: string) => unwrap(api.GET('/api/jobs/{job_id}', { params: { path: { job_id: jobId } } }))
 export type Job = Awaited<ReturnType<typeof fetchJob>>
 
-export const FINISHED = ['completed', 'failed', 'cancelled']
-
 export const useJob = (jobId: string | undefined, refetchInterval: number | false) =>
   useQuery({
     queryKey: jobQueryKey(jobId ?? ''),
     queryFn: () => fetchJob(jobId!),
     enabled: jobId !== undefined,
-    refetchInterval: (query) =>
-      query.state.data && FINISHED.includes(query.state.data.status) ? false : refetchInterval,
+    refetchInterval: (query) => (query.state.data && isFinished(query.state.data.status) ? false : refetchInterval),
   })
 
 export const useRequestStory = () =>

@@ -3,9 +3,9 @@ import { Link, useParams } from 'react-router'
 import { ActionButton } from '../../../components/action-button.tsx'
 import { ErrorNotice, Loading } from '../../../components/notices.tsx'
 import { Page } from '../../../components/page.tsx'
-import { useStory } from '../../../lib/shared-queries.ts'
+import { isFinished, useStory } from '../../../lib/shared-queries.ts'
 import { useJobEvents } from '../api/job-events.ts'
-import { FINISHED, useJob, useStoryAction } from '../api/stories.ts'
+import { useJob, useStoryAction } from '../api/stories.ts'
 import { ChapterList } from '../components/chapter-list.tsx'
 import { ProgressBar } from '../components/progress-bar.tsx'
 
@@ -21,7 +21,7 @@ export default function StoryProgressPage() {
   const story = useStory(storyId, transport === 'poll' ? POLL_MS : false)
   const jobId = story.data?.job_id
   const job = useJob(jobId, interval)
-  const finished = job.data ? FINISHED.includes(job.data.status) : false
+  const finished = job.data ? isFinished(job.data.status) : false
   const live = useJobEvents(jobId, storyId, finished, attempt)
   if (live !== transport) setTransport(live)
   const cancel = useStoryAction(storyId, 'cancel')
