@@ -5,14 +5,23 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { createRedis } from '@dreamify/core'
 import { dropDatabase, migrateDatabase } from '@dreamify/db'
-import { killRunningChildren, repoRoot, startApiProcess, startNodeProcess, startWorkerProcess } from '@dreamify/testkit'
+import {
+  deleteKeysUnder,
+  killRunningChildren,
+  repoRoot,
+  startApiProcess,
+  startNodeProcess,
+  startWorkerProcess,
+} from '@dreamify/testkit'
 import { type BrowserContextOptions, chromium, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS, chromiumOrExit } from './chromium.ts'
 import { ensureWebBuild } from './web-build.ts'
 
 const OUT = join(repoRoot, 'docs/screenshots')
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/dreamify_screenshots'
+const REDIS_URL = 'redis://127.0.0.1:6379/0'
 const VIEWPORTS: Record<string, BrowserContextOptions> = {
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
   desktop: { viewport: { width: 1280, height: 860 } },
@@ -24,9 +33,11 @@ await dropDatabase(DATABASE_URL)
 await migrateDatabase(DATABASE_URL)
 mkdirSync(OUT, { recursive: true })
 
+const QUEUE_PREFIX = `dreamify-screenshots-${randomBytes(4).toString('hex')}`
 const env = {
   DATABASE_URL,
-  QUEUE_PREFIX: `dreamify-screenshots-${randomBytes(4).toString('hex')}`,
+  REDIS_URL,
+  QUEUE_PREFIX,
   JWT_SECRET: 'screenshots-only-secret-that-is-long-enough',
   GENERATION_PROVIDER: 'fixtures',
   // The fixtures provider picks its story by the hero's name and the topic. With the real name, not
@@ -111,5 +122,8 @@ try {
   await browser.close()
   await killRunningChildren('SIGTERM')
   await dropDatabase(DATABASE_URL).catch(() => undefined)
+  // The run's queues and event streams go with its database.
+  const redis = createRedis(REDIS_URL, 'producer', { enableOfflineQueue: true })
+  await deleteKeysUnder(redis, QUEUE_PREFIX).finally(() => redis.disconnect())
 }
 process.exit(0)
