@@ -1,5 +1,6 @@
 import { type Config, loadConfig } from '@dreamify/core'
 import type { Db } from '@dreamify/db'
+import { aChild } from '@dreamify/testkit'
 import { type App, buildApp } from '../../apps/api/src/app.ts'
 import { expectDocumented } from './openapi-conformance.ts'
 import { createTestQueues } from './queues.ts'
@@ -97,6 +98,22 @@ export async function signUp(app: App, name = 'Parent') {
     headers: { authorization: `Bearer ${access_token}` },
     token: access_token,
   }
+}
+
+/**
+ * Adds a child for the parent and requests a story for them, through the API; with no worker
+ * running, the story stays queued until a test moves it.
+ */
+export async function aQueuedStory(app: App, headers: Record<string, string>) {
+  const child = await app.inject({ method: 'POST', url: '/api/children', headers, payload: aChild })
+  const story = await app.inject({
+    method: 'POST',
+    url: '/api/stories',
+    headers,
+    payload: { child_id: child.json().child.id, topic: 'a kite', story_genre: 'Adventure', image_style: 'Cartoon' },
+  })
+  if (story.statusCode !== 202) throw new Error(`story request failed: ${story.body}`)
+  return story.json() as { story_id: string; job_id: string }
 }
 
 /** Every error answer has exactly the one shape. */

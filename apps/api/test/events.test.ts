@@ -4,7 +4,7 @@ import { openEventStream } from '@dreamify/testkit'
 import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { aChild, buildTestApp, expectErrorShape, signUp, testConfig } from '../../../test/support/api.ts'
+import { aQueuedStory, buildTestApp, expectErrorShape, signUp, testConfig } from '../../../test/support/api.ts'
 import { documentedFetch } from '../../../test/support/client.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import { createTestQueues } from '../../../test/support/queues.ts'
@@ -41,18 +41,7 @@ afterAll(() => app?.close())
 
 type Headers = Record<string, string>
 
-/** A story job of the parent's (no worker runs here, so it stays queued until a test moves it). */
-async function aStoryJob(headers: Headers) {
-  const child = await app.inject({ method: 'POST', url: '/api/children', headers, payload: aChild })
-  const story = await app.inject({
-    method: 'POST',
-    url: '/api/stories',
-    headers,
-    payload: { child_id: child.json().child.id, topic: 'a kite', story_genre: 'Adventure', image_style: 'Cartoon' },
-  })
-  expect(story.statusCode).toBe(202)
-  return story.json() as { story_id: string; job_id: string }
-}
+const aStoryJob = (headers: Headers) => aQueuedStory(app, headers)
 
 const eventsToken = (headers: Headers, jobId: string) =>
   app.inject({ method: 'POST', url: `/api/jobs/${jobId}/events-token`, headers })

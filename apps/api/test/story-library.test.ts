@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { type Db, sql } from '@dreamify/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { aChild, buildTestApp, signUp } from '../../../test/support/api.ts'
+import { aChild, aQueuedStory, buildTestApp, signUp } from '../../../test/support/api.ts'
 import { createTestDatabase } from '../../../test/support/database.ts'
 import type { App } from '../src/app.ts'
 import { decodeCursor } from '../src/lib/cursor.ts'
@@ -93,17 +93,10 @@ describe('GET /api/stories/:story_id', () => {
     const threeChapters = await buildTestApp(db, { STORY_CHAPTERS: '3' })
     try {
       const { headers } = await signUp(threeChapters, 'Nell')
-      const child = await threeChapters.inject({ method: 'POST', url: '/api/children', headers, payload: aChild })
-      const accepted = await threeChapters.inject({
-        method: 'POST',
-        url: '/api/stories',
-        headers,
-        payload: { child_id: child.json().child.id, topic: 'a kite', story_genre: 'Fantasy', image_style: 'Cartoon' },
-      })
-      expect(accepted.statusCode, accepted.body).toBe(202)
+      const accepted = await aQueuedStory(threeChapters, headers)
       const story = await threeChapters.inject({
         method: 'GET',
-        url: `/api/stories/${accepted.json().story_id}`,
+        url: `/api/stories/${accepted.story_id}`,
         headers,
       })
       expect(story.json()).toMatchObject({ status: 'queued', chapters_total: 3, chapters: [] })
