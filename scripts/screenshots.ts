@@ -5,10 +5,9 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { createRedis } from '@dreamify/core'
 import { dropDatabase, migrateDatabase } from '@dreamify/db'
 import {
-  deleteKeysUnder,
+  deleteKeysAt,
   killRunningChildren,
   repoRoot,
   startApiProcess,
@@ -123,7 +122,6 @@ try {
   await killRunningChildren('SIGTERM')
   await dropDatabase(DATABASE_URL).catch(() => undefined)
   // The run's queues and event streams go with its database.
-  const redis = createRedis(REDIS_URL, 'producer', { enableOfflineQueue: true })
-  await deleteKeysUnder(redis, QUEUE_PREFIX).finally(() => redis.disconnect())
+  await deleteKeysAt(REDIS_URL, QUEUE_PREFIX)
 }
 process.exit(0)

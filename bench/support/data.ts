@@ -1,6 +1,5 @@
 // Postgres and Redis
-import { deleteKeysUnder, waitFor } from '@dreamify/testkit'
-import { Redis } from 'ioredis'
+import { deleteKeysAt, waitFor } from '@dreamify/testkit'
 import pg from 'pg'
 import { DATABASE_URL, REDIS_URL } from './constants.ts'
 import { type ApiClient, postStories } from './http.ts'
@@ -107,12 +106,4 @@ export function newPrefix(name: string) {
   return `dreamify-bench-${name}-${process.pid}-${Date.now().toString(36)}`
 }
 
-export async function deleteKeys(prefix: string) {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
-  redis.on('error', () => {})
-  try {
-    await deleteKeysUnder(redis, prefix)
-  } finally {
-    redis.disconnect()
-  }
-}
+export const deleteKeys = (prefix: string) => deleteKeysAt(REDIS_URL, prefix)

@@ -1,5 +1,5 @@
 import { closeQueues, createQueues, createRedis } from '@dreamify/core'
-import { deleteKeysUnder } from '@dreamify/testkit'
+import { deleteKeysAt } from '@dreamify/testkit'
 import { atFileEnd } from './file-end.ts'
 import { TEST_REDIS_URL, testQueuePrefix } from './services.ts'
 
@@ -23,12 +23,4 @@ export function createTestQueues() {
   return { prefix, redis, queues }
 }
 
-export async function deleteKeys(prefix: string, url = TEST_REDIS_URL) {
-  // A one-off connection: it may queue commands until it is connected.
-  const redis = createRedis(url, 'producer', { enableOfflineQueue: true })
-  try {
-    await deleteKeysUnder(redis, prefix)
-  } finally {
-    redis.disconnect()
-  }
-}
+export const deleteKeys = (prefix: string, url = TEST_REDIS_URL) => deleteKeysAt(url, prefix)

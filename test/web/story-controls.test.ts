@@ -25,6 +25,10 @@ async function requestStory(page: Page, topic: string) {
   await page.getByRole('button', { name: 'Make the story' }).click()
 }
 
+/** GET /api/options, as the API answers it: what the forms must offer. */
+const apiOptions = async () =>
+  (await (await fetch(`${stack.baseUrl}/api/options`)).json()) as Record<string, { label: string }[]>
+
 const finished = (page: Page) => page.locator('[role=progressbar][aria-valuenow="100"]').waitFor({ timeout: 60_000 })
 
 describe('the story screen', () => {
@@ -107,7 +111,7 @@ describe('the story screen', () => {
 
   it('offers exactly the choices of GET /api/options in the forms', async () => {
     const { page } = await signedInWithChild()
-    const options = (await (await fetch(`${stack.baseUrl}/api/options`)).json()) as Record<string, { label: string }[]>
+    const options = await apiOptions()
     await page.getByRole('link', { name: 'Add a child' }).click()
     const ages = page.getByRole('radiogroup', { name: 'Age' }).getByRole('radio')
     await ages.first().waitFor()
@@ -121,7 +125,7 @@ describe('the story screen', () => {
 
   it("reports a story from the reader, with the API's reasons, and the report is kept", async () => {
     const { page } = await signedInWithChild(VIEWPORTS.phone)
-    const options = (await (await fetch(`${stack.baseUrl}/api/options`)).json()) as Record<string, { label: string }[]>
+    const options = await apiOptions()
     await requestStory(page, 'a moth who loved the lamp')
     await page.getByRole('link', { name: 'Start reading' }).click()
     const disclosure = page.getByRole('button', { name: 'Report this story' })

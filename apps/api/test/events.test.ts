@@ -41,14 +41,12 @@ afterAll(() => app?.close())
 
 type Headers = Record<string, string>
 
-const aStoryJob = (headers: Headers) => aQueuedStory(app, headers)
-
 const eventsToken = (headers: Headers, jobId: string) =>
   app.inject({ method: 'POST', url: `/api/jobs/${jobId}/events-token`, headers })
 
 describe('POST /api/jobs/:job_id/events-token', () => {
   it("gives the owner a short-lived token for that job's stream only", async () => {
-    const { job_id } = await aStoryJob(owner.headers)
+    const { job_id } = await aQueuedStory(app, owner.headers)
     const response = await eventsToken(owner.headers, job_id)
     expect(response.statusCode).toBe(200)
     const body = response.json()
@@ -59,13 +57,13 @@ describe('POST /api/jobs/:job_id/events-token', () => {
   })
 
   it("answers 404 for another parent's job and 401 without a bearer token", async () => {
-    const { job_id } = await aStoryJob(owner.headers)
+    const { job_id } = await aQueuedStory(app, owner.headers)
     expectErrorShape((await eventsToken(other.headers, job_id)).json(), 404, 'NOT_FOUND')
     expectErrorShape((await eventsToken({}, job_id)).json(), 401, 'UNAUTHORIZED')
   })
 
   it('is refused everywhere a bearer token is expected, its own stream included', async () => {
-    const { job_id } = await aStoryJob(owner.headers)
+    const { job_id } = await aQueuedStory(app, owner.headers)
     const { token } = (await eventsToken(owner.headers, job_id)).json()
     const authorization = `Bearer ${token}`
     expectErrorShape(
@@ -86,7 +84,7 @@ describe('POST /api/jobs/:job_id/events-token', () => {
 
 describe('GET /api/jobs/:job_id/events', () => {
   it('answers 401 without credentials or with a bad token, and 404 to another parent', async () => {
-    const { job_id } = await aStoryJob(owner.headers)
+    const { job_id } = await aQueuedStory(app, owner.headers)
     expectErrorShape(
       (await app.inject({ method: 'GET', url: `/api/jobs/${job_id}/events` })).json(),
       401,
@@ -110,13 +108,13 @@ describe('GET /api/jobs/:job_id/events', () => {
   })
 
   it("refuses a token for job A on job B's stream, even the same parent's", async () => {
-    const a = await aStoryJob(owner.headers)
-    const b = await aStoryJob(owner.headers)
+    const a = await aQueuedStory(app, owner.headers)
+    const b = await aQueuedStory(app, owner.headers)
     const { token } = (await eventsToken(owner.headers, a.job_id)).json()
     const refused = await app.inject({ method: 'GET', url: `/api/jobs/${b.job_id}/events?token=${token}` })
     expectErrorShape(refused.json(), 401, 'UNAUTHORIZED')
     // An access token signed as an events token for another parent's job gets nowhere either.
-    const theirs = await aStoryJob(other.headers)
+    const theirs = await aQueuedStory(app, other.headers)
     const { token: theirToken } = (await eventsToken(other.headers, theirs.job_id)).json()
     expectErrorShape(
       (await app.inject({ method: 'GET', url: `/api/jobs/${a.job_id}/events?token=${theirToken}` })).json(),
@@ -126,7 +124,7 @@ describe('GET /api/jobs/:job_id/events', () => {
   })
 
   it('starts with the current state from Postgres, then relays what the worker publishes, and ends after the final event', async () => {
-    const { job_id } = await aStoryJob(owner.headers)
+    const { job_id } = await aQueuedStory(app, owner.headers)
     const { token } = (await eventsToken(owner.headers, job_id)).json()
     const stream = await openEventStream(`${base}/api/jobs/${job_id}/events?token=${token}`)
     expect(stream.response.status).toBe(200)
@@ -184,7 +182,7 @@ describe('GET /api/jobs/:job_id/events', () => {
   })
 
   it("sends a finished job's final event and ends the stream", async () => {
-    const { story_id, job_id } = await aStoryJob(owner.headers)
+    const { story_id, job_id } = await aQueuedStory(app, owner.headers)
     const cancelled = await app.inject({
       method: 'POST',
       url: `/api/stories/${story_id}/cancel`,
@@ -205,7 +203,7 @@ describe('GET /api/jobs/:job_id/events', () => {
   })
 
   it('notices in Postgres a job that finished without a final event in Redis (a lost publish)', async () => {
-    const { job_id } = await aStoryJob(owner.headers)
+    const { job_id } = await aQueuedStory(app, owner.headers)
     const stream = await openEventStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
     await stream.until((events) => events.length === 1)
     await jobLifecycle.fail(db, job_id, { code: 'PROVIDER_UNAVAILABLE', message: 'gone' })
@@ -220,7 +218,7 @@ describe('GET /api/jobs/:job_id/events', () => {
   }, 15_000)
 
   it('sends a job finished long ago its final event at once', async () => {
-    const { job_id } = await aStoryJob(owner.headers)
+    const { job_id } = await aQueuedStory(app, owner.headers)
     await completeStory(db, job_id)
     await sql`update jobs set finished_at = now() - interval '1 hour' where id = ${job_id}`.execute(db)
     const started = Date.now()
@@ -230,7 +228,7 @@ describe('GET /api/jobs/:job_id/events', () => {
   })
 
   it('ends the stream when the story is deleted', async () => {
-    const { story_id, job_id } = await aStoryJob(owner.headers)
+    const { story_id, job_id } = await aQueuedStory(app, owner.headers)
     const stream = await openEventStream(`${base}/api/jobs/${job_id}/events`, owner.headers)
     await stream.until((events) => events.length === 1)
     expect(
@@ -241,7 +239,7 @@ describe('GET /api/jobs/:job_id/events', () => {
   }, 15_000)
 
   it('cleans up when the client leaves', async () => {
-    const { job_id } = await aStoryJob(owner.headers)
+    const { job_id } = await aQueuedStory(app, owner.headers)
     const connections = () =>
       new Promise<number>((resolve, reject) =>
         app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
@@ -267,7 +265,7 @@ describe('a server with streams open', () => {
     await server.register(jobEventsHubPlugin, { db, redis, queuePrefix: prefix, heartbeatMs: 50 })
     await server.register(eventRoutes, { prefix: '/api', db })
     const url = await server.listen({ port: 0, host: '127.0.0.1' })
-    const { job_id } = await aStoryJob(owner.headers)
+    const { job_id } = await aQueuedStory(app, owner.headers)
     const streams = await Promise.all(
       [1, 2].map(() => openEventStream(`${url}/api/jobs/${job_id}/events`, owner.headers)),
     )

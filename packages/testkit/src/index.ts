@@ -56,7 +56,7 @@ export {
 } from './processes.ts'
 export { hashString, mulberry32 } from './random.ts'
 export type { KeyDeleter } from './redis-keys.ts'
-export { deleteKeysUnder } from './redis-keys.ts'
+export { deleteKeysAt, deleteKeysUnder } from './redis-keys.ts'
 export type { TestS3Server } from './s3-server.ts'
 export { startS3Server } from './s3-server.ts'
 export { AVATARS, FIXTURE_PICTURE_NAMES, fixtureSvg, renderFixturePng, SCENE_SIZE, SCENES } from './scenes/index.ts'

@@ -1,4 +1,6 @@
-/** The two commands deleteKeysUnder needs, so that any ioredis client will do (testkit depends on none). */
+import { createRedis } from '@dreamify/core'
+
+/** The two commands deleteKeysUnder needs, so that any ioredis client will do. */
 export interface KeyDeleter {
   scan(
     cursor: string,
@@ -18,4 +20,15 @@ export async function deleteKeysUnder(redis: KeyDeleter, prefix: string): Promis
     if (keys.length) await redis.unlink(...keys)
     cursor = next
   } while (cursor !== '0')
+}
+
+/** Deletes every key under a queue prefix on the Redis at `url`, over a connection of its own. */
+export async function deleteKeysAt(url: string, prefix: string): Promise<void> {
+  // A one-off connection: it may queue commands until it is connected.
+  const redis = createRedis(url, 'producer', { enableOfflineQueue: true })
+  try {
+    await deleteKeysUnder(redis, prefix)
+  } finally {
+    redis.disconnect()
+  }
 }
