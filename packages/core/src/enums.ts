@@ -1,4 +1,7 @@
-// The original product's vocabularies. The database enforces the same lists (see the initial migration).
+// The product's vocabularies, by what they describe. The database enforces the same lists (see
+// the initial migration and the ones that added to them).
+
+// A child's profile
 export const AGE_RANGES = ['0-3', '4-6', '7-9', '10-13'] as const
 export type AgeRange = (typeof AGE_RANGES)[number]
 export const SEXES = ['Male', 'Female'] as const
@@ -9,25 +12,30 @@ export const HAIR_TYPES = ['Straight', 'Wavy', 'Curly', 'Kinky', 'Bald'] as cons
 export type HairType = (typeof HAIR_TYPES)[number]
 export const HAIR_COLORS = ['Blonde', 'Brown', 'Black', 'Red', 'Auburn', 'Gray', 'White', 'Bald'] as const
 export type HairColor = (typeof HAIR_COLORS)[number]
+
+// A story request
 export const IMAGE_STYLES = ['Cartoon', 'Realistic', 'Fantasy', 'Watercolor', 'Anime'] as const
 export type ImageStyle = (typeof IMAGE_STYLES)[number]
 export const STORY_GENRES = ['Fantasy', 'Adventure', 'Educational'] as const
 export type StoryGenre = (typeof STORY_GENRES)[number]
+/** The voices a story may be narrated in (GET /api/options lists them with labels). */
+export const NARRATION_VOICES = ['coral', 'sage', 'fable', 'nova', 'onyx'] as const
+export type NarrationVoice = (typeof NARRATION_VOICES)[number]
 
+// A chapter's media
+export const IMAGE_STATUSES = ['pending', 'ready', 'failed'] as const
+export type ImageStatus = (typeof IMAGE_STATUSES)[number]
+/** A chapter's narration: `none` when its story was not narrated. */
+export const AUDIO_STATUSES = ['none', 'pending', 'ready', 'failed'] as const
+export type AudioStatus = (typeof AUDIO_STATUSES)[number]
+
+// A job
 export const JOB_KINDS = ['story', 'avatar', 'image', 'audio'] as const
 export type JobKind = (typeof JOB_KINDS)[number]
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
 export const JOB_STAGES = ['queued', 'planning', 'writing', 'illustrating', 'saving', 'done'] as const
 export type JobStage = (typeof JOB_STAGES)[number]
-export const IMAGE_STATUSES = ['pending', 'ready', 'failed'] as const
-export type ImageStatus = (typeof IMAGE_STATUSES)[number]
-/** A chapter's narration: `none` when its story was not narrated. */
-export const AUDIO_STATUSES = ['none', 'pending', 'ready', 'failed'] as const
-export type AudioStatus = (typeof AUDIO_STATUSES)[number]
-/** The voices a story may be narrated in (GET /api/options lists them with labels). */
-export const NARRATION_VOICES = ['coral', 'sage', 'fable', 'nova', 'onyx'] as const
-export type NarrationVoice = (typeof NARRATION_VOICES)[number]
 
 /**
  * A job still to be driven: the one definition of "unfinished". The database's transitions build

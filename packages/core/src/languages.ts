@@ -1,5 +1,7 @@
-// The languages a story can be written in. Tags are BCP 47; each label is the language's name in
-// that language (what a speaker looks for in a menu), and `name` is its English name, for prompts.
+// The languages a story can be written in (languages.json). Tags are BCP 47; each label is the
+// language's name in that language (what a speaker looks for in a menu), and `name` is its English
+// name, for prompts.
+import languageTable from './languages.json' with { type: 'json' }
 
 export type TextDirection = 'ltr' | 'rtl'
 
@@ -17,33 +19,19 @@ export interface LanguageInfo {
   perEnglishWord?: number
 }
 
-export const LANGUAGES = {
-  en: { label: 'English', name: 'English', direction: 'ltr' },
-  es: { label: 'Español', name: 'Spanish', direction: 'ltr', perEnglishWord: 1.1 },
-  ar: { label: 'العربية', name: 'Arabic (Modern Standard Arabic)', direction: 'rtl', perEnglishWord: 0.75 },
-  fr: { label: 'Français', name: 'French', direction: 'ltr' },
-  de: { label: 'Deutsch', name: 'German', direction: 'ltr' },
-  it: { label: 'Italiano', name: 'Italian', direction: 'ltr' },
-  pt: { label: 'Português', name: 'Portuguese', direction: 'ltr' },
-  nl: { label: 'Nederlands', name: 'Dutch', direction: 'ltr' },
-  pl: { label: 'Polski', name: 'Polish', direction: 'ltr' },
-  sv: { label: 'Svenska', name: 'Swedish', direction: 'ltr' },
-  tr: { label: 'Türkçe', name: 'Turkish', direction: 'ltr', perEnglishWord: 0.8 },
-  el: { label: 'Ελληνικά', name: 'Greek', direction: 'ltr' },
-  uk: { label: 'Українська', name: 'Ukrainian', direction: 'ltr' },
-  he: { label: 'עברית', name: 'Hebrew', direction: 'rtl', perEnglishWord: 0.8 },
-  fa: { label: 'فارسی', name: 'Persian', direction: 'rtl' },
-  ur: { label: 'اردو', name: 'Urdu', direction: 'rtl' },
-  hi: { label: 'हिन्दी', name: 'Hindi', direction: 'ltr' },
-  bn: { label: 'বাংলা', name: 'Bengali', direction: 'ltr' },
-  id: { label: 'Bahasa Indonesia', name: 'Indonesian', direction: 'ltr' },
-  vi: { label: 'Tiếng Việt', name: 'Vietnamese', direction: 'ltr' },
-  ja: { label: '日本語', name: 'Japanese', direction: 'ltr', unspaced: true, perEnglishWord: 2 },
-  ko: { label: '한국어', name: 'Korean', direction: 'ltr', perEnglishWord: 0.8 },
-  zh: { label: '中文', name: 'Chinese (Simplified)', direction: 'ltr', unspaced: true, perEnglishWord: 1.6 },
-} as const satisfies Record<string, LanguageInfo>
+export type LanguageTag = keyof typeof languageTable
 
-export type LanguageTag = keyof typeof LANGUAGES
+/** JSON types `direction` as any string: a row that is not a LanguageInfo stops the process at once. */
+function checkedLanguages(table: typeof languageTable): Readonly<Record<LanguageTag, LanguageInfo>> {
+  for (const [tag, info] of Object.entries(table)) {
+    if (info.direction !== 'ltr' && info.direction !== 'rtl')
+      throw new Error(`languages.json: ${tag} has direction "${info.direction}", not ltr or rtl`)
+  }
+  return table as Record<LanguageTag, LanguageInfo>
+}
+
+/** languages.json, keyed by tag in menu order. */
+export const LANGUAGES = checkedLanguages(languageTable)
 
 export const DEFAULT_LANGUAGE: LanguageTag = 'en'
 
