@@ -1,5 +1,6 @@
 // Portrait fixtures, for avatar-style requests: two children and a teddy bear.
-import { circle, ellipse, linear, radial, rect, type Scene, sky, svgDocument } from './svg.ts'
+import { linear, radial } from './gradients.ts'
+import { circle, ellipse, rect, type Scene, sky, svgDocument } from './svg.ts'
 
 interface FaceStyle {
   background: readonly [string, string]

@@ -1,10 +1,10 @@
 // The fantasy scenes: a clockwork city at dusk, a cloud kingdom under a rainbow.
+import { gradients } from './gradients.ts'
+import palettes from './palettes.json' with { type: 'json' }
 import {
   circle,
   cloud,
   gear,
-  glowGradient,
-  linear,
   n,
   polygon,
   type Rnd,
@@ -57,10 +57,7 @@ function clockFace(x: number, y: number, r: number): string {
 
 export const clockworkCity: Scene = (rnd) =>
   svgDocument(
-    linear('sky', '#2b2d63 0, #6a4f8f 0.45, #d98b8f 0.8, #f3b890 1') +
-      linear('brass', '#f2c46b 0, #b9823e 1') +
-      linear('tower', '#a77b5d 0, #7d5843 1') +
-      glowGradient('lampGlow', '#ffd98a', 0.8),
+    gradients(palettes.clockworkCity),
     sky('sky') +
       stars(rnd, 60, 380) +
       gear(170, 170, 70, 10, '#5d5a98', 0.2, ' opacity="0.8"') +
@@ -130,7 +127,7 @@ function tower(x: number, base: number, w: number, h: number): string {
 
 export const cloudKingdom: Scene = () =>
   svgDocument(
-    linear('sky', '#7fb4ef 0, #bfe0fb 0.6, #e8f4ff 1') + glowGradient('sunGlow', '#fff3b0', 0.7),
+    gradients(palettes.cloudKingdom),
     sky('sky') +
       sun(160, 170, 70, '#ffe680') +
       rainbow(512, 720, 480) +

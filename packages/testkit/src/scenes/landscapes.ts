@@ -1,13 +1,13 @@
 // The daytime and sunset landscapes: a seaside sunset with a lighthouse, a meadow morning, a mountain lake.
+import { gradients } from './gradients.ts'
+import palettes from './palettes.json' with { type: 'json' }
 import {
   bird,
   circle,
   cloud,
   ellipse,
-  glowGradient,
   hill,
   house,
-  linear,
   n,
   pine,
   polygon,
@@ -41,12 +41,7 @@ function flowers(rnd: Rnd, count: number, top: number): string {
 
 export const seasideSunset: Scene = (rnd) =>
   svgDocument(
-    linear('sky', '#5d4a9c 0, #c46aa6 0.3, #ff9a8a 0.55, #ffd08a 0.72') +
-      linear('sea', '#7c6bb4 0, #4e4f96 0.5, #35396f 1') +
-      linear('sand', '#f7dcae 0, #eec48e 1') +
-      linear('beam', '#fff6c8 0 0, #fff6c8 1 0.7', [0, 0, 1, 0]) +
-      glowGradient('sunGlow', '#ffe09a', 0.8) +
-      glowGradient('lampGlow', '#fff3b0', 0.9),
+    gradients(palettes.seasideSunset),
     sky('sky') +
       cloud(230, 230, 70, '#f7b5cf', 0.85) +
       cloud(760, 160, 95, '#f7b5cf', 0.85) +
@@ -93,11 +88,7 @@ export const seasideSunset: Scene = (rnd) =>
 
 export const meadowMorning: Scene = (rnd) =>
   svgDocument(
-    linear('sky', '#8fcdf2 0, #cfeefa 0.6, #f3fbf2 0.75') +
-      linear('hillFar', '#a9d98e 0, #86c474 1') +
-      linear('hillNear', '#78bd62 0, #4f9c4a 1') +
-      glowGradient('sunGlow', '#fff1a8', 0.75) +
-      glowGradient('windowGlow', '#ffe6a0', 0),
+    gradients(palettes.meadowMorning),
     sky('sky') +
       sun(810, 190, 85, '#ffe27a') +
       cloud(200, 190, 70, '#ffffff', 0.95) +
@@ -186,10 +177,7 @@ export const mountainLake: Scene = (rnd) => {
   for (let i = 0; i < 30; i++) treeLine += pine((i + rnd() * 0.6) * 36 - 10, horizon + 4, 50 + rnd() * 40, '#3f6b68')
   const land = mountains + treeLine
   return svgDocument(
-    linear('sky', '#8f8fd6 0, #e4b8d4 0.45, #ffd9c0 0.6') +
-      linear('lake', '#9fa8dc 0, #5f6fb0 1') +
-      linear('grass', '#7fb86a 0, #5b9a52 1') +
-      glowGradient('sunGlow', '#fff0c8', 0.7),
+    gradients(palettes.mountainLake),
     sky('sky') +
       sun(690, 300, 60, '#fff1cf') +
       cloud(220, 170, 55, '#ffffff', 0.7) +

@@ -1,13 +1,13 @@
 // The night scenes: a moonlit forest, a snowy night, a boat under the moon.
+import { gradients } from './gradients.ts'
+import palettes from './palettes.json' with { type: 'json' }
 import {
   circle,
   cloud,
   ellipse,
   glow,
-  glowGradient,
   hill,
   house,
-  linear,
   moon,
   n,
   pine,
@@ -22,6 +22,11 @@ import {
   stars,
   svgDocument,
 } from './svg.ts'
+
+/** The sky every night scene opens with: the `sky` gradient, stars down to starsTo, and the moon. */
+function nightSky(rnd: Rnd, starCount: number, starsTo: number, [x, y, r]: readonly [number, number, number]): string {
+  return sky('sky') + stars(rnd, starCount, starsTo) + moon(x, y, r)
+}
 
 function pineRow(rnd: Rnd, count: number, base: number, h: number, fill: string, snow?: string): string {
   let out = ''
@@ -44,14 +49,8 @@ function fireflies(rnd: Rnd, count: number, top: number, bottom: number): string
 
 export const moonlitForest: Scene = (rnd) =>
   svgDocument(
-    linear('sky', '#171a45 0, #3a3475 0.5, #6b5a9e 0.78') +
-      linear('path', '#d8dcf5 0 0.35, #eef0ff 1 0.9') +
-      glowGradient('moonGlow', '#fff2c4', 0.55) +
-      glowGradient('fireflyGlow', '#fff08a', 0.7) +
-      glowGradient('starGlow', '#ffe58a', 0.9),
-    sky('sky') +
-      stars(rnd, 150, 560) +
-      moon(730, 230, 82) +
+    gradients(palettes.moonlitForest),
+    nightSky(rnd, 150, 560, [730, 230, 82]) +
       hill(610, 30, 2, 0.6, '#4d4687') +
       pineRow(rnd, 16, 650, 190, '#36396e') +
       hill(700, 22, 3, 2, '#2d3162') +
@@ -71,15 +70,8 @@ export const snowyNight: Scene = (rnd) => {
   for (let i = 0; i < 90; i++)
     flakes += circle(rnd() * S, rnd() * S, 2.5 + rnd() * 4, '#ffffff', ` opacity="${n(0.5 + rnd() * 0.5)}"`)
   return svgDocument(
-    linear('sky', '#141c4a 0, #2f3f80 0.55, #6a7cc0 0.8') +
-      linear('snowFar', '#dfe6fb 0, #b8c5ec 1') +
-      linear('snowNear', '#f7f9ff 0, #d6def6 1') +
-      glowGradient('moonGlow', '#fff2c4', 0.5) +
-      glowGradient('windowGlow', '#ffcf70', 0.75) +
-      glowGradient('smoke', '#e8ecff', 0.5),
-    sky('sky') +
-      stars(rnd, 120, 560) +
-      moon(190, 190, 70) +
+    gradients(palettes.snowyNight),
+    nightSky(rnd, 120, 560, [190, 190, 70]) +
       hill(640, 40, 1, 0.3, 'url(#snowFar)') +
       pineRow(rnd, 9, 700, 170, '#1f4a5a', '#f3f6ff') +
       hill(760, 30, 2, 1.5, 'url(#snowNear)') +
@@ -111,15 +103,8 @@ export const snowyNight: Scene = (rnd) => {
 
 export const nightBoat: Scene = (rnd) =>
   svgDocument(
-    linear('sky', '#0d1a3a 0, #1d3f66 0.6, #2e6380 1') +
-      linear('sea', '#1f5470 0, #0c2038 1') +
-      linear('sail', '#fffaf0 0, #efe0c6 1') +
-      linear('column', '#fff2c4 0 0.55, #fff2c4 1 0') +
-      glowGradient('moonGlow', '#fff2c4', 0.5) +
-      glowGradient('lantern', '#ffd36e', 0.85),
-    sky('sky') +
-      stars(rnd, 170, 620) +
-      moon(470, 270, 92) +
+    gradients(palettes.nightBoat),
+    nightSky(rnd, 170, 620, [470, 270, 92]) +
       cloud(180, 430, 60, '#3a5a86', 0.55) +
       cloud(820, 380, 70, '#3a5a86', 0.5) +
       rect(0, 640, S, S - 640, 'url(#sea)') +

@@ -15,7 +15,7 @@ export const n = (v: number): string => String(Math.round(v * 10) / 10)
 const pts = (points: ReadonlyArray<readonly [number, number]>): string =>
   points.map(([x, y]) => `${n(x)},${n(y)}`).join(' ')
 
-/** A whole document: the scene's own gradients in `defs`, the shared soft blurs always there. */
+/** A whole document: the scene's own gradients (gradients.ts) in `defs`, the shared soft blurs always there. */
 export function svgDocument(defs: string, body: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${S}" height="${S}" viewBox="0 0 ${S} ${S}">` +
@@ -25,35 +25,6 @@ export function svgDocument(defs: string, body: string): string {
 
 function blur(id: string, deviation: number): string {
   return `<filter id="${id}" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${deviation}"/></filter>`
-}
-
-/**
- * A gradient's stops as one line, "colour offset [opacity], …", the way a CSS gradient lists them:
- * '#171a45 0, #6b5a9e 0.78' or, fading out, '#fff2c4 0 0.55, #fff2c4 1 0'.
- */
-type Stops = string
-const stopTags = (stops: Stops): string =>
-  stops
-    .split(',')
-    .map((stop) => {
-      const [color, offset, opacity = '1'] = stop.trim().split(/\s+/)
-      const alpha = Number(opacity) === 1 ? '' : ` stop-opacity="${Number(opacity)}"`
-      return `<stop offset="${Number(offset)}" stop-color="${color}"${alpha}/>`
-    })
-    .join('')
-
-/** A top-to-bottom gradient (or along the given vector, in fractions of the shape). */
-export function linear(id: string, stops: Stops, [x1, y1, x2, y2] = [0, 0, 0, 1]): string {
-  return `<linearGradient id="${id}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}">${stopTags(stops)}</linearGradient>`
-}
-
-export function radial(id: string, stops: Stops, [cx, cy, r] = [0.5, 0.5, 0.5]): string {
-  return `<radialGradient id="${id}" cx="${cx}" cy="${cy}" r="${r}">${stopTags(stops)}</radialGradient>`
-}
-
-/** A colour fading out from the centre: the glow of a moon, a window, a firefly. */
-export function glowGradient(id: string, color: string, strength = 0.6): string {
-  return radial(id, `${color} 0 ${strength}, ${color} 0.35 ${strength * 0.45}, ${color} 1 0`)
 }
 
 export function glow(x: number, y: number, r: number, gradientId: string): string {
@@ -118,7 +89,7 @@ export function stars(rnd: Rnd, count: number, maxY: number, color = '#fff8e1'):
   return out
 }
 
-/** A moon with a halo and soft craters; needs glowGradient('moonGlow', …) in the defs. */
+/** A moon with a halo and soft craters; needs a moonGlow glow in the defs (its scene's palette). */
 export function moon(x: number, y: number, r: number): string {
   return (
     glow(x, y, r * 3.4, 'moonGlow') +
@@ -130,7 +101,7 @@ export function moon(x: number, y: number, r: number): string {
   )
 }
 
-/** A sun with a halo; needs glowGradient('sunGlow', …) in the defs. */
+/** A sun with a halo; needs a sunGlow glow in the defs (its scene's palette). */
 export function sun(x: number, y: number, r: number, fill = '#ffe07a'): string {
   return glow(x, y, r * 3.2, 'sunGlow') + circle(x, y, r, fill)
 }
