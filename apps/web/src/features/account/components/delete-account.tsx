@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { useNavigate } from 'react-router'
 import { TextField } from '../../../components/fields.tsx'
-import { ErrorNotice } from '../../../components/notices.tsx'
+import { FormSubmit } from '../../../components/form-submit.tsx'
 import { useDeleteAccount } from '../api/account.ts'
 
 export function DeleteAccount() {
@@ -22,10 +22,9 @@ export function DeleteAccount() {
         <input type="checkbox" checked={sure} onChange={(event) => setSure(event.target.checked)} />I understand that
         everything is deleted for good
       </label>
-      <ErrorNotice error={remove.error} />
-      <button type="submit" className="button button-danger" disabled={!sure || remove.isPending}>
+      <FormSubmit error={remove.error} busy={remove.isPending} disabled={!sure} danger>
         Delete account
-      </button>
+      </FormSubmit>
     </form>
   )
 }

@@ -1,6 +1,6 @@
 import type { FormEvent } from 'react'
 import { TextField } from '../../../components/fields.tsx'
-import { ErrorNotice } from '../../../components/notices.tsx'
+import { FormSubmit } from '../../../components/form-submit.tsx'
 import { useChangePassword } from '../api/account.ts'
 
 export function PasswordForm() {
@@ -32,11 +32,9 @@ export function PasswordForm() {
         hint="At least 8 characters. Your other devices are signed out."
         required
       />
-      <ErrorNotice error={change.error} />
-      {change.isSuccess && <p role="status">Your password is changed.</p>}
-      <button type="submit" className="button" disabled={change.isPending}>
+      <FormSubmit error={change.error} busy={change.isPending} done={change.isSuccess && 'Your password is changed.'}>
         Change password
-      </button>
+      </FormSubmit>
     </form>
   )
 }

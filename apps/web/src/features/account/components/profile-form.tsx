@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { SelectField, TextField } from '../../../components/fields.tsx'
+import { FormSubmit } from '../../../components/form-submit.tsx'
 import { ErrorNotice } from '../../../components/notices.tsx'
 import { preferredLanguage } from '../../../lib/languages.ts'
 import { useMe, useOptions } from '../../../lib/shared-queries.ts'
@@ -37,11 +38,9 @@ export function ProfileForm() {
           onChange={setLanguage}
         />
       )}
-      <ErrorNotice error={update.error} />
-      {update.isSuccess && <p role="status">Saved.</p>}
-      <button type="submit" className="button" disabled={update.isPending}>
+      <FormSubmit error={update.error} busy={update.isPending} done={update.isSuccess && 'Saved.'}>
         Save
-      </button>
+      </FormSubmit>
     </form>
   )
 }

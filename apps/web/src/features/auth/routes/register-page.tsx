@@ -1,6 +1,6 @@
 import { Link } from 'react-router'
 import { TextField } from '../../../components/fields.tsx'
-import { ErrorNotice } from '../../../components/notices.tsx'
+import { FormSubmit } from '../../../components/form-submit.tsx'
 import { Page } from '../../../components/page.tsx'
 import { ApiError } from '../../../lib/api-error.ts'
 import { register } from '../../../lib/session.ts'
@@ -35,10 +35,9 @@ export function RegisterPage() {
           required
           error={at('password')}
         />
-        {!field && <ErrorNotice error={error} />}
-        <button type="submit" className="button" disabled={busy}>
+        <FormSubmit error={field ? null : error} busy={busy}>
           Create account
-        </button>
+        </FormSubmit>
       </form>
       <p>
         Already have an account? <Link to="/sign-in">Sign in</Link>

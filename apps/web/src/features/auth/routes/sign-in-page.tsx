@@ -1,6 +1,6 @@
 import { Link, Navigate } from 'react-router'
 import { TextField } from '../../../components/fields.tsx'
-import { ErrorNotice } from '../../../components/notices.tsx'
+import { FormSubmit } from '../../../components/form-submit.tsx'
 import { Page } from '../../../components/page.tsx'
 import { signIn } from '../../../lib/session.ts'
 import { useSessionStatus } from '../../../lib/use-session.ts'
@@ -18,10 +18,9 @@ export function SignInPage() {
       <form onSubmit={submit} className="card form">
         <TextField label="Email" name="email" type="email" autoComplete="email" required />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
-        <ErrorNotice error={error} />
-        <button type="submit" className="button" disabled={busy}>
+        <FormSubmit error={error} busy={busy}>
           Sign in
-        </button>
+        </FormSubmit>
       </form>
       <p>
         New here? <Link to="/register">Create account</Link>

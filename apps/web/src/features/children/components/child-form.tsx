@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { RadioGroup, SelectField, TextField } from '../../../components/fields.tsx'
+import { FormSubmit } from '../../../components/form-submit.tsx'
 import { ErrorNotice } from '../../../components/notices.tsx'
 import { ApiError } from '../../../lib/api-client.ts'
 import { useOptions } from '../../../lib/shared-queries.ts'
@@ -94,10 +95,9 @@ export function ChildForm({ child, busy, error, onSave }: ChildFormProps) {
           error={at('language')}
         />
       )}
-      {!fieldError && <ErrorNotice error={error} />}
-      <button type="submit" className="button" disabled={busy}>
+      <FormSubmit error={fieldError ? null : error} busy={busy}>
         Save
-      </button>
+      </FormSubmit>
     </form>
   )
 }

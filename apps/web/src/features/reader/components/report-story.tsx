@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react'
 import { RadioGroup } from '../../../components/fields.tsx'
-import { ErrorNotice } from '../../../components/notices.tsx'
+import { FormSubmit } from '../../../components/form-submit.tsx'
 import { useOptions } from '../../../lib/shared-queries.ts'
 import { type StoryReport, useReportStory } from '../api/report.ts'
 
@@ -59,10 +59,9 @@ export function ReportStory({ storyId, reports }: ReportStoryProps) {
             <label htmlFor={`${id}-note`}>Anything to add? (optional)</label>
             <textarea id={`${id}-note`} name="note" rows={3} maxLength={1000} />
           </div>
-          <ErrorNotice error={report.error} />
-          <button type="submit" className="button" disabled={!reason || report.isPending}>
+          <FormSubmit error={report.error} busy={report.isPending} disabled={!reason}>
             Send report
-          </button>
+          </FormSubmit>
         </form>
       )}
     </section>

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { RadioGroup, SelectField, TextField } from '../../../components/fields.tsx'
+import { FormSubmit } from '../../../components/form-submit.tsx'
 import { ErrorNotice, Loading } from '../../../components/notices.tsx'
 import { Page } from '../../../components/page.tsx'
 import { ApiError } from '../../../lib/api-client.ts'
@@ -111,10 +112,9 @@ export default function NewStoryPage() {
             onChange={setVoice}
           />
         )}
-        {!topicError && !languageError && <ErrorNotice error={error} />}
-        <button type="submit" className="button" disabled={request.isPending}>
+        <FormSubmit error={topicError || languageError ? null : error} busy={request.isPending}>
           Make the story
-        </button>
+        </FormSubmit>
       </form>
     </Page>
   )
