@@ -1,3 +1,4 @@
+import { CHAPTER_COLUMNS } from './chapters.ts'
 import type { Db } from './database.ts'
 import { STORY_WITH_JOB } from './stories.ts'
 
@@ -15,27 +16,14 @@ export const accountDataRepository = {
       .execute()
   },
 
-  /** Every chapter of the parent's stories, in story and chapter order. */
+  /** Every chapter of the parent's stories, each story's in chapter order. */
   chapters(db: Db, parentId: string) {
+    const storiesOfParent = db.selectFrom('stories').select('id').where('parent_id', '=', parentId)
     return db
       .selectFrom('chapters')
-      .innerJoin('stories', 'stories.id', 'chapters.story_id')
-      .select([
-        'chapters.story_id',
-        'chapters.number',
-        'chapters.title',
-        'chapters.content',
-        'chapters.written',
-        'chapters.image_status',
-        'chapters.image_error_code',
-        'chapters.image_id',
-        'chapters.audio_status',
-        'chapters.audio_error_code',
-        'chapters.audio_key',
-      ])
-      .where('stories.parent_id', '=', parentId)
-      .orderBy('chapters.story_id')
-      .orderBy('chapters.number')
+      .select(['story_id', ...CHAPTER_COLUMNS])
+      .where('story_id', 'in', storiesOfParent)
+      .orderBy('number')
       .execute()
   },
 

@@ -1,26 +1,24 @@
 import type { Db, Tx } from './database.ts'
 
+/** What a chapter answers with (the story view's chapters, the export's, the books'). */
+export const CHAPTER_COLUMNS = [
+  'number',
+  'title',
+  'content',
+  'written',
+  'image_status',
+  'image_id',
+  'image_error_code',
+  'audio_status',
+  'audio_key',
+  'audio_error_code',
+] as const
+
 /** Reads of chapters; a chapter's text and drawing are saved by the job's transitions (job-lifecycle/). */
 export const chapterRepository = {
   /** Every chapter row, an outlined story's planned-but-unwritten ones too (`written` false). */
   listByStory(db: Db | Tx, storyId: string) {
-    return db
-      .selectFrom('chapters')
-      .select([
-        'number',
-        'title',
-        'content',
-        'written',
-        'image_status',
-        'image_id',
-        'image_error_code',
-        'audio_status',
-        'audio_key',
-        'audio_error_code',
-      ])
-      .where('story_id', '=', storyId)
-      .orderBy('number')
-      .execute()
+    return db.selectFrom('chapters').select(CHAPTER_COLUMNS).where('story_id', '=', storyId).orderBy('number').execute()
   },
 
   /** Why a chapter's picture failed for good, written just before the chapter is settled as failed. */

@@ -48,7 +48,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteDeps> = async 
       await rateLimiter.hit(exportsOf(request.parentId))
       // The zip streams after its headers: a store that is down answers 503 now, not a broken zip later.
       await media.store.check()
-      const zip = await exportAccount(db, media, request.parentId, request.log)
+      const zip = await exportAccount(db, media, request.parentId)
       if (!zip) throw new AppError('UNAUTHORIZED', 'the account of this token no longer exists')
       return reply
         .header('content-type', 'application/zip')
