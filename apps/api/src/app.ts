@@ -13,7 +13,7 @@ import { createAccountService } from './lib/account.ts'
 import { createContentCheck } from './lib/content-check.ts'
 import { createErasure } from './lib/erasure.ts'
 import { installErrorHandling } from './lib/error-handling.ts'
-import { createImageLinker, createImageUrlSigner } from './lib/image-urls.ts'
+import { createImageLinker } from './lib/image-urls.ts'
 import { createJobStatusCache } from './lib/job-status-cache.ts'
 import { createRateLimiter } from './lib/rate-limit.ts'
 import { addSharedSchemas } from './lib/schema.ts'
@@ -30,8 +30,8 @@ import { authRoutes } from './routes/auth.ts'
 import { bookRoutes } from './routes/books.ts'
 import { childrenRoutes } from './routes/children.ts'
 import { eventRoutes } from './routes/events.ts'
-import { imageRoutes } from './routes/images.ts'
 import { jobRoutes } from './routes/jobs.ts'
+import { mediaRoutes } from './routes/media.ts'
 import { optionRoutes } from './routes/options.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { storyRoutes } from './routes/stories.ts'
@@ -96,7 +96,6 @@ export async function buildApp({ config, db, queues, redis, logger, media: given
   if (config.admin) await app.register(adminPlugin, { queues, credentials: config.admin })
   await app.register(authPlugin, { config, db, redis })
 
-  const images = createImageUrlSigner(config.auth.jwtSecret, config.auth.imageUrlTtlSeconds, config.http.publicUrl)
   const media = givenMedia ?? createMediaStores(db, config, app.metricsRegistry)
   const linksFor = createImageLinker(db, media)
 
@@ -131,7 +130,7 @@ export async function buildApp({ config, db, queues, redis, logger, media: given
     ...{ prefix: '/api', db, rateLimiter, limits: config.limits, account },
     languages: storyService.languages,
   })
-  await app.register(imageRoutes, { prefix: '/api', db, images, media })
+  await app.register(mediaRoutes, { prefix: '/api', media })
   await app.register(optionRoutes, {
     prefix: '/api',
     provider: config.generation.provider,

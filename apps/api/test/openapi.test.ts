@@ -42,10 +42,12 @@ describe('the conformance check the tests hold every answer to', () => {
   })
 
   it('refuses a body where the document says there is none, and a content type it does not list', () => {
-    const image = { method: 'GET', url: '/api/images/0b6c4b8e-2f1a-4c39-9d55-3c1b7e0e9a11?expires=1&sig=x' }
-    expect(documentViolation({ ...image, status: 304, contentType: undefined, body: '' })).toBeUndefined()
-    expect(documentViolation({ ...image, status: 304, contentType: 'image/png', body: 'x' })).toMatch(/has none/)
-    expect(documentViolation({ ...image, status: 200, contentType: 'image/png', body: 'bytes' })).toBeUndefined()
-    expect(documentViolation({ ...image, status: 200, contentType: 'text/html', body: '<p>' })).toMatch(/not image/)
+    const media = { method: 'GET', url: '/api/media/stories%2Fx%2Fw512.webp?expires=1&sig=x' }
+    expect(documentViolation({ ...media, status: 304, contentType: undefined, body: '' })).toBeUndefined()
+    expect(documentViolation({ ...media, status: 304, contentType: 'image/png', body: 'x' })).toMatch(/has none/)
+    expect(documentViolation({ ...media, status: 200, contentType: 'image/png', body: 'bytes' })).toBeUndefined()
+    expect(documentViolation({ ...media, status: 200, contentType: 'text/html', body: '<p>' })).toMatch(
+      /text\/html, not audio\/mpeg or image/,
+    )
   })
 })

@@ -1,12 +1,5 @@
 import { type Db, mediaRepository } from '@dreamify/db'
-import { createSignedLinks, type MediaStores } from '@dreamify/media'
-
-/** Signed, expiring links to the image route (`GET /api/images/<image id>`). */
-export function createImageUrlSigner(secret: string, ttlSeconds: number, publicUrl = '') {
-  return createSignedLinks({ secret, ttlSeconds, publicUrl, purpose: 'dreamify image urls', path: '/api/images' })
-}
-
-export type ImageUrlSigner = ReturnType<typeof createImageUrlSigner>
+import type { MediaStores } from '@dreamify/media'
 
 /** The URLs of the images in one answer: the original, its variants as a srcset, and the smallest. */
 export interface ImageLinks {

@@ -34,15 +34,6 @@ export const errorResponses = (...statuses: number[]) =>
 /** A response without a body (204, 304), documented with what it means. */
 export const noBody = (description: string) => ({ description, type: 'null' }) as const
 
-/** GET /api/images/:image_id answers bytes, not JSON, and 304 to a matching If-None-Match. */
-export const imageAnswers = {
-  200: {
-    description: 'The stored bytes, with their Content-Type (image/png, image/jpeg or image/webp)',
-    content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
-  },
-  304: noBody('Not Modified: the If-None-Match matched this image, which never changes'),
-}
-
 /** GET /api/media/:key answers an object's bytes (an image, or a narration's MP3), a part of them to a Range, or 304. */
 export const mediaAnswers = {
   200: {

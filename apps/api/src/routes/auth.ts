@@ -38,6 +38,11 @@ const normaliseBodyEmail = async (request: FastifyRequest) => {
   if (body && typeof body.email === 'string') body.email = normaliseEmail(body.email)
 }
 
+// A browser refreshing by cookie may send no body at all.
+const allowEmptyBody = async (request: FastifyRequest) => {
+  request.body ??= {}
+}
+
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
   app,
   { db, rateLimiter, limits, account, languages },
@@ -115,10 +120,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (
       body: RefreshBody,
       response: { 200: refTo(TokenResponse), ...errorResponses(401, 403) },
     },
-    // A browser refreshing by cookie may send no body at all.
-    preValidation: async (request) => {
-      request.body ??= {}
-    },
+    preValidation: allowEmptyBody,
     handler: async (request, typedReply) => {
       const reply = typedReply as FastifyReply
       const fromBody = request.body.refresh_token

@@ -129,6 +129,8 @@ export const childrenRoutes = fp(
     app.delete('/children/:child_id', {
       schema: {
         summary: 'Remove a child with all stories and images',
+        description:
+          "Erased, not hidden: the child's unfinished jobs are cancelled first; then the profile and every story, chapter, job, picture and narration are deleted, and their queue entries and event streams leave Redis.",
         params: ChildParams,
         response: { 204: noBody('The child, their stories and their pictures are erased'), ...errorResponses(404) },
       },

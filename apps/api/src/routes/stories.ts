@@ -82,6 +82,7 @@ export const storyRoutes = fp(
     app.get('/children/:child_id/stories', {
       schema: {
         summary: "A child's library, newest first",
+        description: `Pages of \`limit\` stories (default ${DEFAULT_STORY_PAGE_SIZE}); \`next_cursor\`, passed back as \`cursor\`, gives the next page, and is null on the last. The pages are keyset pages: a story made while paging shifts nothing, so none is skipped or shown twice.`,
         params: ChildParams,
         querystring: StoryListQuery,
         response: { 200: StoryList, ...errorResponses(404) },

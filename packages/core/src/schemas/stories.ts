@@ -155,7 +155,6 @@ export const StoryListQuery = Type.Object({
 export const StoryParams = Type.Object({ story_id: Uuid })
 export const ChapterParams = Type.Object({ story_id: Uuid, number: Type.Integer({ minimum: 1, maximum: 50 }) })
 export const JobParams = Type.Object({ job_id: JobId })
-export const ImageParams = Type.Object({ image_id: Uuid })
 /** A media object's key, URL-encoded into one path segment (`stories%2F…%2Fw512.webp`). */
 export const MediaParams = Type.Object({
   key: Type.String({ minLength: 1, maxLength: 300, pattern: '^[a-z0-9][a-z0-9/._-]*$' }),

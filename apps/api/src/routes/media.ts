@@ -1,13 +1,11 @@
-import { AppError, ImageParams, ImageQuery, MediaParams, notFound } from '@dreamify/core'
-import type { Db } from '@dreamify/db'
-import { type MediaBytes, type MediaStores, readImageOriginal } from '@dreamify/media'
+import { AppError, ImageQuery, MediaParams, notFound } from '@dreamify/core'
+import type { MediaBytes, MediaStores } from '@dreamify/media'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { parseByteRange } from '../lib/byte-range.ts'
-import type { ImageUrlSigner } from '../lib/image-urls.ts'
 import { documentRoutes } from '../lib/route-docs.ts'
-import { errorResponses, imageAnswers, mediaAnswers } from '../lib/schema.ts'
+import { errorResponses, mediaAnswers } from '../lib/schema.ts'
 
 const refused = () =>
   new AppError('FORBIDDEN', 'the image link is invalid or has expired; fetch the story again for a fresh one')
@@ -50,29 +48,12 @@ function sendMedia(
 }
 
 /**
- * Answers what a signed link names (`id`: a media key or an image id), once its signature and
- * expiry check out, with the id as its ETag.
- */
-function sendSigned(
-  typedReply: unknown,
-  request: { headers: Record<string, unknown>; query: { expires: number; sig: string } },
-  signer: { verify(id: string, expires: number, sig: string): boolean },
-  id: string,
-  load: () => Promise<MediaBytes | undefined>,
-) {
-  if (!signer.verify(id, request.query.expires, request.query.sig)) throw refused()
-  // The body is bytes, not a schema-described JSON document.
-  return sendMedia(typedReply as FastifyReply, request, `"${id}"`, request.query.expires, load)
-}
-
-/**
  * Media by signed URL: an <img src> cannot send a bearer token, so the URL itself is the
- * credential (an HMAC over the key, or the image id, and the expiry). With MEDIA_STORE=s3 the
- * answers' URLs are the store's presigned ones and these routes serve only what is still in
- * Postgres (and links given out before).
+ * credential (an HMAC over the media key and the expiry). With MEDIA_STORE=s3 the answers' URLs
+ * are the store's presigned ones, and this route serves only what is still in Postgres.
  */
-export const imageRoutes = fp(
-  (async (app, { db, images, media }) => {
+export const mediaRoutes = fp(
+  (async (app, { media }) => {
     documentRoutes(app, { tags: ['stories'] })
     app.get('/media/:key', {
       schema: {
@@ -83,26 +64,14 @@ export const imageRoutes = fp(
           'Answers the stored bytes with their Content-Type, an ETag, Cache-Control and Accept-Ranges; a single `Range: bytes=…` gets 206 with those bytes (416 past the end; several ranges, or an If-Range for another object, get it whole); 304 to a matching If-None-Match. Only for objects stored in Postgres (MEDIA_STORE=postgres; S3 answers ranges itself).',
         response: { ...mediaAnswers, ...errorResponses(403, 404) },
       },
-      handler: async (request, reply) =>
-        sendSigned(reply, request, media.route, request.params.key, () =>
-          media.byName('postgres').get(request.params.key),
-        ),
-    })
-
-    app.get('/images/:image_id', {
-      schema: {
-        summary: 'An illustration or avatar (its original), by a signed URL the API gave out before media keys',
-        params: ImageParams,
-        querystring: ImageQuery,
-        description:
-          'Answers the stored bytes with their Content-Type, an ETag and Cache-Control; 304 to a matching If-None-Match.',
-        response: { ...imageAnswers, ...errorResponses(403, 404) },
+      handler: async (request, reply) => {
+        const { key } = request.params
+        const { expires, sig } = request.query
+        if (!media.route.verify(key, expires, sig)) throw refused()
+        // The body is bytes, not a schema-described JSON document; the key is its ETag.
+        return sendMedia(reply as FastifyReply, request, `"${key}"`, expires, () => media.byName('postgres').get(key))
       },
-      handler: async (request, reply) =>
-        sendSigned(reply, request, images, request.params.image_id, () =>
-          readImageOriginal(db, media, request.params.image_id),
-        ),
     })
-  }) satisfies FastifyPluginAsyncTypebox<{ db: Db; images: ImageUrlSigner; media: MediaStores }>,
-  { name: 'image-routes', dependencies: [], encapsulate: true },
+  }) satisfies FastifyPluginAsyncTypebox<{ media: MediaStores }>,
+  { name: 'media-routes', dependencies: [], encapsulate: true },
 )
