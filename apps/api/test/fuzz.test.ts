@@ -379,6 +379,8 @@ interface Route {
 
 /** Signs media URLs as the app does (the test secret, the default 3600 s TTL), so fuzzed keys get past the signature. */
 const mediaRoute = createSignedMediaRoute({ secret: TEST_SECRET, ttlSeconds: 3600 })
+/** A well-formed key of a chapter's picture variant, that no stored object has. */
+const aMediaKey = (rng: Rng) => `stories/${rng.uuid()}/chapters/1/job/w512.webp`
 
 const ROUTES: Route[] = [
   {
@@ -494,9 +496,8 @@ const ROUTES: Route[] = [
     method: 'GET',
     path: '/api/media/{key}',
     auth: false,
-    params: (_w, rng) => ({ key: encodeURIComponent(`stories/${rng.uuid()}/chapters/1/job/w512.webp`) }),
-    query: (_w, rng) =>
-      new URL(mediaRoute.url(`stories/${rng.uuid()}/chapters/1/job/w512.webp`), 'http://x').search.slice(1),
+    params: (_w, rng) => ({ key: encodeURIComponent(aMediaKey(rng)) }),
+    query: (_w, rng) => new URL(mediaRoute.url(aMediaKey(rng)), 'http://x').search.slice(1),
   },
   { method: 'GET', path: '/health/live', auth: false },
   { method: 'GET', path: '/health/ready', auth: false },
@@ -698,7 +699,7 @@ function buildCases(w: World, rng: Rng): Case[] {
 
   // The signed media URL: signatures, expiries and keys.
   const media = ROUTES.find((r) => r.path.startsWith('/api/media'))!
-  const signed = new URL(mediaRoute.url(`stories/${rng.uuid()}/chapters/1/job/w512.webp`), 'http://x')
+  const signed = new URL(mediaRoute.url(aMediaKey(rng)), 'http://x')
   const [expires, sig] = [signed.searchParams.get('expires')!, signed.searchParams.get('sig')!]
   for (const query of [
     '',

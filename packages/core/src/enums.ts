@@ -1,5 +1,5 @@
-// The product's vocabularies, by what they describe. The database enforces the same lists (see
-// the initial migration and the ones that added to them).
+// The product's vocabularies, by what they describe. The database enforces the same lists, as
+// enum types and checks in the migrations; narration voices it checks only for their shape.
 
 // A child's profile
 export const AGE_RANGES = ['0-3', '4-6', '7-9', '10-13'] as const

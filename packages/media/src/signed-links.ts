@@ -11,41 +11,33 @@ export interface SignedRouteOptions {
   publicUrl?: string
 }
 
+const PATH = '/api/media'
+/** The URL key is derived from the API's secret for this purpose alone, so no other HMAC of it verifies here. */
+const PURPOSE = 'dreamify media urls'
+
 /**
- * Links to one of the API's routes (`<path>/<id>?expires=…&sig=…`, the id URL-encoded), signed with
- * an HMAC over `<id>.<expires>` under a key derived from the secret for one `purpose` (so a link of
- * one kind never verifies as another). The expiry is rounded up to the next TTL bucket, so one
- * object keeps one URL across polls and stays cacheable; the check is constant-time, and false once
- * the link has expired.
+ * Links to the API's media route (`GET /api/media/<key>?expires=…&sig=…`, the key URL-encoded), for
+ * objects stored in Postgres: an HMAC over `<key>.<expires>`. The expiry is rounded up to the next
+ * TTL bucket, so one object keeps one URL across polls and stays cacheable; the check is
+ * constant-time, and false once the link has expired.
  */
-export function createSignedLinks({
-  secret,
-  ttlSeconds,
-  publicUrl = '',
-  purpose,
-  path,
-}: SignedRouteOptions & { purpose: string; path: string }) {
-  const linkKey = createHmac('sha256', secret).update(purpose).digest()
-  const sign = (id: string, expires: number) =>
-    createHmac('sha256', linkKey).update(`${id}.${expires}`).digest('base64url')
+export function createSignedMediaRoute({ secret, ttlSeconds, publicUrl = '' }: SignedRouteOptions) {
+  const linkKey = createHmac('sha256', secret).update(PURPOSE).digest()
+  const sign = (key: string, expires: number) =>
+    createHmac('sha256', linkKey).update(`${key}.${expires}`).digest('base64url')
   return {
-    url(id: string, now = Date.now()): string {
+    url(key: string, now = Date.now()): string {
       const { expires } = bucketedExpiry(ttlSeconds, now)
-      // toWellFormed: a malformed id (a lone surrogate) makes a link that is refused, not a throw.
-      return `${publicUrl}${path}/${encodeURIComponent(id.toWellFormed())}?expires=${expires}&sig=${sign(id, expires)}`
+      // toWellFormed: a malformed key (a lone surrogate) makes a link that is refused, not a throw.
+      return `${publicUrl}${PATH}/${encodeURIComponent(key.toWellFormed())}?expires=${expires}&sig=${sign(key, expires)}`
     },
-    verify(id: string, expires: number, sig: string, now = Date.now()): boolean {
+    verify(key: string, expires: number, sig: string, now = Date.now()): boolean {
       if (!Number.isSafeInteger(expires) || expires * 1000 < now) return false
-      const expected = Buffer.from(sign(id, expires))
+      const expected = Buffer.from(sign(key, expires))
       const given = Buffer.from(sig)
       return expected.length === given.length && timingSafeEqual(expected, given)
     },
   }
-}
-
-/** Links to the API's media route (`GET /api/media/<key>`), for objects stored in Postgres. */
-export function createSignedMediaRoute(options: SignedRouteOptions) {
-  return createSignedLinks({ ...options, purpose: 'dreamify media urls', path: '/api/media' })
 }
 
 export type SignedMediaRoute = ReturnType<typeof createSignedMediaRoute>

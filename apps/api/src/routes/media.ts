@@ -1,4 +1,4 @@
-import { AppError, ImageQuery, MediaParams, notFound } from '@dreamify/core'
+import { AppError, MediaParams, notFound, SignedUrlQuery } from '@dreamify/core'
 import type { MediaBytes, MediaStores } from '@dreamify/media'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
@@ -59,7 +59,7 @@ export const mediaRoutes = fp(
       schema: {
         summary: 'An illustration, one of its sizes, an avatar or a narration, by the signed URL the API gave out',
         params: MediaParams,
-        querystring: ImageQuery,
+        querystring: SignedUrlQuery,
         description:
           'Answers the stored bytes with their Content-Type, an ETag, Cache-Control and Accept-Ranges; a single `Range: bytes=…` gets 206 with those bytes (416 past the end; several ranges, or an If-Range for another object, get it whole); 304 to a matching If-None-Match. Only for objects stored in Postgres (MEDIA_STORE=postgres; S3 answers ranges itself).',
         response: { ...mediaAnswers, ...errorResponses(403, 404) },

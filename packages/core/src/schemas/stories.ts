@@ -159,7 +159,8 @@ export const JobParams = Type.Object({ job_id: JobId })
 export const MediaParams = Type.Object({
   key: Type.String({ minLength: 1, maxLength: 300, pattern: '^[a-z0-9][a-z0-9/._-]*$' }),
 })
-export const ImageQuery = Type.Object({
+/** A signed media URL's credential (GET /api/media/:key). */
+export const SignedUrlQuery = Type.Object({
   expires: Type.Integer({ minimum: 0 }),
   sig: Type.String({ minLength: 1, maxLength: 100 }),
 })
